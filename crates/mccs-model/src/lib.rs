@@ -1,0 +1,102 @@
+//! Typed model of hybrid and multi-cloud connectivity, and the topology document that describes it.
+//!
+//! A [`Topology`] holds Project Sets (a ministry's team, a license plate, AWS LZA or Azure ALZ,
+//! environments with their VPC/VNet address spaces), the enforcement points between them and
+//! on-prem (cloud firewalls, the 3PG edge firewall, zone firewalls, security groups / NSGs, each
+//! with its owner and request channel and an ordered rulebase), the transports (DirectConnect,
+//! ExpressRoute, PrivateLink with its translated addresses and DR region), firewall objects,
+//! services and the flows teams need.
+//!
+//! ```
+//! use mccs_model::{check, Format, ValidateOptions};
+//!
+//! let text = mccs_model::examples::REFERENCE_YAML;
+//! let checked = check(text, Format::Yaml, &ValidateOptions::default());
+//! assert!(checked.diagnostics.is_empty());
+//!
+//! let t = &checked.topology;
+//! let prod = "abc123-prod".parse()?;
+//! let (ps, vnet) = t.environment(&prod).expect("the seed's example Project Set");
+//! assert_eq!(ps.ministry.as_str(), "CITZ");
+//! assert_eq!(vnet.address_space[0].to_string(), "10.46.8.0/24");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Problems come back all at once, each with a path into the document and a line and column:
+//!
+//! ```
+//! use mccs_model::{check, Format, ValidateOptions};
+//!
+//! let text = "version: 1\nproject_sets:\n  - license_plate: abc123\n    ministry: CITZ\n    platform: azure-alz\n    environments:\n      prod:\n        account: sub-1\n        region: canadacentral\n        address_space: [10.0.0.1/24]\n";
+//! let checked = check(text, Format::Yaml, &ValidateOptions::default());
+//! let d = &checked.diagnostics[0];
+//! assert_eq!(d.path.to_string(), "project_sets[0].environments.prod.address_space[0]");
+//! assert_eq!(d.to_string(), "error: 10:25: project_sets[0].environments.prod.address_space[0]: `10.0.0.1/24` has host bits set: write the network address `10.0.0.0/24`");
+//! ```
+//!
+//! Architecture invariant: this crate does no I/O (it reads text it is given, never files or the
+//! clock) and knows nothing of graphs, naming conventions or rendering.
+
+mod address;
+mod date;
+mod diag;
+pub mod examples;
+mod ident;
+mod load;
+mod service;
+mod text;
+mod topology;
+mod validate;
+
+pub use address::{AddressError, AddressRange, AddressRef, FlowEnd, parse_prefix};
+pub use date::{Date, DateError};
+pub use diag::{Diagnostic, DocPath, Location, Problem, Segment, Severity};
+pub use ident::{
+    CustomEnvironment, EnvRef, Environment, IdentError, LicensePlate, Ministry, Name, Platform,
+};
+pub use load::{Format, Loaded, SourceMap, load};
+pub use service::{PortRange, Protocol, Service, ServiceError, ServiceRef};
+pub use topology::{
+    Action, Channel, Encryption, Endpoint, ExternalNetwork, FORMAT_VERSION, Firewall,
+    FirewallKind, FirewallObject, Flow, HybridLink, Initiator, LinkKind, NamedService, OnPrem,
+    PrivateLink, PrivateLinkRegion, ProjectSet, Redundancy, RegionRole, Rule, Topology,
+    VirtualNetwork, Zone,
+};
+pub use validate::{ValidateOptions, validate};
+
+/// A document read and validated: the topology and every finding, located in the text.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// What could be read (malformed elements are left out).
+    pub topology: Topology,
+    /// Every error and warning, reading problems first, then validation, in document order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// Whether any finding is an error (warnings alone leave the topology usable).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Reads and validates a document in one step: [`load`], then [`validate`], with every finding
+/// given its line and column.
+pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
+    let loaded = load(text, format);
+    let mut opts = options.clone();
+    opts.unreadable_names.extend(loaded.unreadable_names.iter().cloned());
+    let mut diagnostics = loaded.diagnostics;
+    let mut more = validate(&loaded.topology, &opts);
+    loaded.source_map.locate_all(&mut more);
+    diagnostics.extend(more);
+    Checked {
+        topology: loaded.topology,
+        diagnostics,
+    }
+}
+
+/// The JSON Schema of the topology document (draft 2020-12), for editors and other tools.
+pub fn topology_schema() -> schemars::Schema {
+    schemars::schema_for!(Topology)
+}

@@ -1,0 +1,605 @@
+//! Reading a topology document: YAML (the main format), JSON or TOML text to a [`Topology`] and
+//! every problem found on the way, with line and column where the format allows.
+//!
+//! The reader never stops at the first problem: each list element (Project Set, environment,
+//! firewall, rule, zone, endpoint, object, ...) is read on its own, so a malformed element is
+//! reported and left out while the rest of the document is still read and validated.
+
+use std::collections::{BTreeSet, HashMap};
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Number, Value};
+
+use crate::diag::{Diagnostic, DocPath, Location, Problem};
+use crate::topology::{FORMAT_VERSION, Firewall, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone};
+
+/// The text format of a topology document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Format {
+    /// YAML 1.2 (the main format; line and column for every finding).
+    Yaml,
+    /// JSON (line and column for every finding).
+    Json,
+    /// TOML (line and column for syntax errors only).
+    Toml,
+}
+
+impl Format {
+    /// The format for a file extension (`yaml`, `yml`, `json`, `toml`; any case).
+    pub fn from_extension(ext: &str) -> Option<Self> {
+        match ext.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Self::Yaml),
+            "json" => Some(Self::Json),
+            "toml" => Some(Self::Toml),
+            _ => None,
+        }
+    }
+}
+
+/// Where each node of a document starts: document path to line and column.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    spans: HashMap<DocPath, Location>,
+}
+
+impl SourceMap {
+    /// The location of `path`, or of its nearest ancestor that has one.
+    pub fn locate(&self, path: &DocPath) -> Option<Location> {
+        let mut p = Some(path.clone());
+        while let Some(cur) = p {
+            if let Some(l) = self.spans.get(&cur) {
+                return Some(*l);
+            }
+            p = cur.parent();
+        }
+        None
+    }
+
+    /// Fills in the location of every diagnostic that has none.
+    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics {
+            if d.location.is_none() {
+                d.location = self.locate(&d.path);
+            }
+        }
+    }
+}
+
+/// The outcome of reading a document: the topology (with malformed elements left out), every
+/// problem met, and where each node of the text is.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// What could be read.
+    pub topology: Topology,
+    /// Syntax and shape problems, in document order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Locations of the document's nodes.
+    pub source_map: SourceMap,
+    /// Names of elements that could not be read, so validation does not also report every
+    /// reference to them as unknown.
+    pub unreadable_names: BTreeSet<String>,
+}
+
+/// The most nested collections accepted; deeper input is reported, not recursed into.
+const MAX_DEPTH: usize = 64;
+/// The most nodes alias expansion may produce, against "billion laughs" documents.
+const MAX_ALIAS_NODES: usize = 1_000_000;
+
+/// Reads a topology document. Never panics and never stops at the first problem.
+///
+/// ```
+/// use mccs_model::{load, Format};
+/// let loaded = load("version: 1\nproject_sets:\n  - license_plate: abc1234\n", Format::Yaml);
+/// let d = &loaded.diagnostics[0];
+/// assert_eq!(d.path.to_string(), "project_sets[0].license_plate");
+/// assert_eq!(d.location.unwrap().line, 3);
+/// ```
+pub fn load(text: &str, format: Format) -> Loaded {
+    let mut source_map = SourceMap::default();
+    let value = match format {
+        Format::Yaml => yaml_to_value(text, &mut source_map),
+        Format::Json => match serde_json::from_str::<Value>(text) {
+            Ok(v) => {
+                // JSON is YAML 1.2 flow syntax: read it again for locations; if that reader
+                // disagrees, the document is still read, only without locations.
+                let mut spans = SourceMap::default();
+                if yaml_to_value(text, &mut spans).is_ok() {
+                    source_map = spans;
+                }
+                Ok(v)
+            }
+            Err(e) => Err(Diagnostic {
+                location: Some(Location {
+                    line: e.line().max(1),
+                    column: e.column().max(1),
+                }),
+                ..Diagnostic::error(DocPath::root(), Problem::Syntax { message: e.to_string() })
+            }),
+        },
+        Format::Toml => toml::from_str::<Value>(text).map_err(|e| {
+            let location = e.span().map(|s| location_of_byte(text, s.start));
+            Diagnostic {
+                location,
+                ..Diagnostic::error(
+                    DocPath::root(),
+                    Problem::Syntax {
+                        message: e.message().to_owned(),
+                    },
+                )
+            }
+        }),
+    };
+    let mut reader = Reader::default();
+    let topology = match value {
+        Ok(v) => reader.topology(v),
+        Err(d) => {
+            reader.diagnostics.push(d);
+            Topology::new()
+        }
+    };
+    let mut diagnostics = reader.diagnostics;
+    source_map.locate_all(&mut diagnostics);
+    Loaded {
+        topology,
+        diagnostics,
+        source_map,
+        unreadable_names: reader.unreadable,
+    }
+}
+
+fn location_of_byte(text: &str, offset: usize) -> Location {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Location { line, column }
+}
+
+fn location_of(span: Span) -> Location {
+    Location {
+        line: span.start.line(),
+        column: span.start.col() + 1,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML events to a JSON value with locations.
+
+struct YamlBuilder<'a> {
+    parser: Parser<'a, saphyr_parser::StrInput<'a>>,
+    anchors: HashMap<usize, Value>,
+    alias_nodes: usize,
+    map: &'a mut SourceMap,
+}
+
+fn yaml_error(message: impl Into<String>, at: Option<Location>) -> Diagnostic {
+    Diagnostic {
+        location: at,
+        ..Diagnostic::error(
+            DocPath::root(),
+            Problem::Syntax {
+                message: message.into(),
+            },
+        )
+    }
+}
+
+fn yaml_to_value(text: &str, map: &mut SourceMap) -> Result<Value, Diagnostic> {
+    let mut b = YamlBuilder {
+        parser: Parser::new_from_str(text),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        map,
+    };
+    let mut doc: Option<Value> = None;
+    loop {
+        let (ev, span) = b.next()?;
+        match ev {
+            Event::StreamStart | Event::DocumentEnd | Event::Nothing => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                if doc.is_some() {
+                    return Err(yaml_error(
+                        "more than one YAML document (`---`) in the file: keep one topology per file",
+                        Some(location_of(span)),
+                    ));
+                }
+                let (ev, span) = b.next()?;
+                doc = Some(b.node(ev, span, &DocPath::root(), 0)?);
+            }
+            other => {
+                return Err(yaml_error(
+                    format!("unexpected YAML event {other:?}"),
+                    Some(location_of(span)),
+                ));
+            }
+        }
+    }
+    Ok(doc.unwrap_or(Value::Null))
+}
+
+impl<'a> YamlBuilder<'a> {
+    fn next(&mut self) -> Result<(Event<'a>, Span), Diagnostic> {
+        match self.parser.next_event() {
+            Some(Ok(e)) => Ok(e),
+            Some(Err(e)) => Err(yaml_error(
+                e.info().to_owned(),
+                Some(Location {
+                    line: e.marker().line(),
+                    column: e.marker().col() + 1,
+                }),
+            )),
+            None => Err(yaml_error("unexpected end of the YAML text", None)),
+        }
+    }
+
+    fn node(&mut self, ev: Event<'a>, span: Span, path: &DocPath, depth: usize) -> Result<Value, Diagnostic> {
+        let at = Some(location_of(span));
+        if depth > MAX_DEPTH {
+            return Err(yaml_error(format!("nested deeper than {MAX_DEPTH} levels"), at));
+        }
+        self.map.spans.entry(path.clone()).or_insert(location_of(span));
+        let (value, anchor) = match ev {
+            Event::Scalar(text, style, anchor, tag) => {
+                let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let v = if style == ScalarStyle::Plain && !is_str_tag {
+                    resolve_plain(&text)
+                } else {
+                    Value::String(text.into_owned())
+                };
+                (v, anchor)
+            }
+            Event::SequenceStart(anchor, _) => {
+                let mut items = Vec::new();
+                loop {
+                    let (ev, span) = self.next()?;
+                    if matches!(ev, Event::SequenceEnd) {
+                        break;
+                    }
+                    let child = path.index(items.len());
+                    items.push(self.node(ev, span, &child, depth + 1)?);
+                }
+                (Value::Array(items), anchor)
+            }
+            Event::MappingStart(anchor, _) => {
+                let mut obj = Map::new();
+                loop {
+                    let (ev, kspan) = self.next()?;
+                    if matches!(ev, Event::MappingEnd) {
+                        break;
+                    }
+                    let key = match ev {
+                        Event::Scalar(k, ..) => k.into_owned(),
+                        _ => {
+                            return Err(yaml_error(
+                                "mapping keys must be plain text",
+                                Some(location_of(kspan)),
+                            ));
+                        }
+                    };
+                    if obj.contains_key(&key) {
+                        return Err(yaml_error(
+                            format!("duplicate key `{key}`: each key may appear once in a mapping"),
+                            Some(location_of(kspan)),
+                        ));
+                    }
+                    let child = path.key(key.clone());
+                    self.map.spans.insert(child.clone(), location_of(kspan));
+                    let (ev, vspan) = self.next()?;
+                    let v = self.node(ev, vspan, &child, depth + 1)?;
+                    obj.insert(key, v);
+                }
+                (Value::Object(obj), anchor)
+            }
+            Event::Alias(id) => {
+                let v = self.anchors.get(&id).cloned().ok_or_else(|| {
+                    yaml_error("alias to an anchor that is not defined before it", at)
+                })?;
+                self.alias_nodes += count_nodes(&v);
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err(yaml_error(
+                        "aliases expand to more than a million nodes: write the document out",
+                        at,
+                    ));
+                }
+                (v, 0)
+            }
+            other => {
+                return Err(yaml_error(format!("unexpected YAML event {other:?}"), at));
+            }
+        };
+        if anchor > 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        Ok(value)
+    }
+}
+
+fn count_nodes(v: &Value) -> usize {
+    match v {
+        Value::Array(a) => 1 + a.iter().map(count_nodes).sum::<usize>(),
+        Value::Object(o) => 1 + o.values().map(count_nodes).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// YAML 1.2 core schema resolution of a plain scalar.
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        _ => {}
+    }
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(i) = s.parse::<i64>() {
+            return Value::Number(i.into());
+        }
+        if let Ok(u) = s.parse::<u64>() {
+            return Value::Number(u.into());
+        }
+        // Too long for a number (an account ID, say): keep the digits as written.
+        return Value::String(s.to_owned());
+    }
+    let looks_float = !digits.is_empty()
+        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.bytes().any(|b| b.is_ascii_digit());
+    if looks_float {
+        if let Some(n) = s.parse::<f64>().ok().and_then(Number::from_f64) {
+            return Value::Number(n);
+        }
+    }
+    Value::String(s.to_owned())
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON value to typed topology, element by element.
+
+#[derive(Default)]
+struct Reader {
+    diagnostics: Vec<Diagnostic>,
+    unreadable: BTreeSet<String>,
+}
+
+const TOP_LEVEL: &[&str] = &[
+    "version",
+    "ministries",
+    "channels",
+    "firewalls",
+    "project_sets",
+    "on_prem",
+    "external_networks",
+    "hybrid_links",
+    "private_links",
+    "objects",
+    "services",
+    "flows",
+];
+
+impl Reader {
+    fn shape(&mut self, path: DocPath, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(
+            path,
+            Problem::Shape {
+                message: message.into(),
+            },
+        ));
+    }
+
+    /// Reads one value as `T`; on failure reports it at the exact inner path and remembers the
+    /// element's name so references to it are not also reported.
+    fn read<T: DeserializeOwned>(&mut self, value: Value, path: &DocPath) -> Option<T> {
+        let name = ["name", "license_plate"]
+            .iter()
+            .find_map(|k| value.get(k).and_then(Value::as_str).map(str::to_owned));
+        match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                let mut p = path.clone();
+                for seg in e.path().iter() {
+                    p = match seg {
+                        serde_path_to_error::Segment::Seq { index } => p.index(*index),
+                        serde_path_to_error::Segment::Map { key } => p.key(key.clone()),
+                        serde_path_to_error::Segment::Enum { variant } => p.key(variant.clone()),
+                        serde_path_to_error::Segment::Unknown => p,
+                    };
+                }
+                self.shape(p, e.into_inner().to_string());
+                if let Some(n) = name {
+                    self.unreadable.insert(n);
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads a list element by element.
+    fn list<T: DeserializeOwned>(&mut self, value: Value, path: &DocPath) -> Vec<T> {
+        self.list_with(value, path, |r, v, p| r.read(v, p))
+    }
+
+    fn list_with<T>(
+        &mut self,
+        value: Value,
+        path: &DocPath,
+        mut each: impl FnMut(&mut Self, Value, &DocPath) -> Option<T>,
+    ) -> Vec<T> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, v)| each(self, v, &path.index(i)))
+                .collect(),
+            Value::Null => Vec::new(),
+            other => {
+                self.shape(path.clone(), format!("expected a list, found {}", kind_of(&other)));
+                Vec::new()
+            }
+        }
+    }
+
+    fn topology(&mut self, value: Value) -> Topology {
+        let root = DocPath::root();
+        let mut t = Topology::new();
+        let Value::Object(mut obj) = value else {
+            self.shape(
+                root,
+                format!("expected a mapping with `version` and the topology's sections, found {}", kind_of(&value)),
+            );
+            return t;
+        };
+        match obj.remove("version") {
+            None => self.shape(root.key("version"), format!("missing `version`: add `version: {FORMAT_VERSION}`")),
+            Some(Value::Number(n)) if n.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some() => {
+                self.diagnostics.push(Diagnostic::error(
+                    root.key("version"),
+                    Problem::UnsupportedVersion {
+                        found: n.as_u64().unwrap_or_default(),
+                        supported: FORMAT_VERSION,
+                    },
+                ));
+            }
+            Some(other) => self.shape(
+                root.key("version"),
+                format!("`version` must be the number {FORMAT_VERSION}, found {}", kind_of(&other)),
+            ),
+        }
+        for (key, value) in obj {
+            let path = root.key(key.clone());
+            match key.as_str() {
+                "ministries" => t.ministries = self.list(value, &path),
+                "channels" => t.channels = self.list(value, &path),
+                "firewalls" => t.firewalls = self.list_with(value, &path, Self::firewall),
+                "project_sets" => t.project_sets = self.list_with(value, &path, Self::project_set),
+                "on_prem" => t.on_prem = self.on_prem(value, &path),
+                "external_networks" => t.external_networks = self.list(value, &path),
+                "hybrid_links" => t.hybrid_links = self.list(value, &path),
+                "private_links" => t.private_links = self.list(value, &path),
+                "objects" => t.objects = self.list(value, &path),
+                "services" => t.services = self.list(value, &path),
+                "flows" => t.flows = self.list(value, &path),
+                _ => self.shape(
+                    path,
+                    format!("unknown section `{key}`, expected one of: {}", TOP_LEVEL.join(", ")),
+                ),
+            }
+        }
+        t
+    }
+
+    fn firewall(&mut self, mut value: Value, path: &DocPath) -> Option<Firewall> {
+        let rules = take(&mut value, "rules");
+        let mut fw: Firewall = self.read(value, path)?;
+        fw.rules = self.list(rules, &path.key("rules"));
+        Some(fw)
+    }
+
+    fn project_set(&mut self, mut value: Value, path: &DocPath) -> Option<ProjectSet> {
+        let envs = take(&mut value, "environments");
+        if let Value::Object(o) = &mut value {
+            o.insert("environments".into(), Value::Object(Map::new()));
+        }
+        let mut ps: ProjectSet = self.read(value, path)?;
+        let envs_path = path.key("environments");
+        match envs {
+            Value::Object(map) => {
+                for (env, net) in map {
+                    let p = envs_path.key(env.clone());
+                    let env = match env.parse() {
+                        Ok(e) => e,
+                        Err(e) => {
+                            self.shape(p, format!("{e}"));
+                            continue;
+                        }
+                    };
+                    if let Some(net) = self.read::<VirtualNetwork>(net, &p) {
+                        ps.environments.insert(env, net);
+                    }
+                }
+            }
+            Value::Null => self.shape(
+                envs_path,
+                "missing `environments`: add the Project Set's environments (dev, test, prod, tools) with their VPC/VNet",
+            ),
+            other => self.shape(
+                envs_path,
+                format!("expected a mapping of environment to VPC/VNet, found {}", kind_of(&other)),
+            ),
+        }
+        Some(ps)
+    }
+
+    fn on_prem(&mut self, mut value: Value, path: &DocPath) -> Option<OnPrem> {
+        let zones = take(&mut value, "zones");
+        let mut op: OnPrem = self.read(value, path)?;
+        op.zones = self.list_with(zones, &path.key("zones"), |r, mut z, p| {
+            let endpoints = take(&mut z, "endpoints");
+            let mut zone: Zone = r.read(z, p)?;
+            zone.endpoints = r.list(endpoints, &p.key("endpoints"));
+            Some(zone)
+        });
+        Some(op)
+    }
+}
+
+fn take(value: &mut Value, key: &str) -> Value {
+    match value {
+        Value::Object(o) => o.remove(key).unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_scalars_resolve_like_yaml_1_2() {
+        assert_eq!(resolve_plain("1521"), Value::from(1521));
+        assert_eq!(resolve_plain("no"), Value::from("no"));
+        assert_eq!(resolve_plain("10.0.0.0/24"), Value::from("10.0.0.0/24"));
+        assert_eq!(resolve_plain("1.5"), Value::from(1.5));
+        assert_eq!(resolve_plain("1e3"), Value::from(1000.0));
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("abc123"), Value::from("abc123"));
+        assert_eq!(resolve_plain("123456789012345678901234"), Value::from("123456789012345678901234"));
+    }
+
+    #[test]
+    fn yaml_locations_are_one_based() {
+        let mut m = SourceMap::default();
+        let v = yaml_to_value("a:\n  b: [1, 2]\n", &mut m).unwrap();
+        assert_eq!(v["a"]["b"][1], Value::from(2));
+        let l = m.locate(&DocPath::root().key("a").key("b").index(1)).unwrap();
+        assert_eq!((l.line, l.column), (2, 10));
+    }
+
+    #[test]
+    fn hostile_yaml_is_an_error_not_a_crash() {
+        let mut m = SourceMap::default();
+        let deep = "[".repeat(10_000);
+        assert!(yaml_to_value(&deep, &mut m).is_err());
+        let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+        assert!(yaml_to_value(laughs, &mut m).is_err());
+        assert!(yaml_to_value("a: 1\na: 2\n", &mut m).is_err());
+        assert!(yaml_to_value("a: 1\n---\nb: 2\n", &mut m).is_err());
+    }
+}

@@ -1,0 +1,660 @@
+//! The topology document's types: everything between a Project Set's VPC/VNet and an on-prem
+//! endpoint or the other cloud.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::address::{AddressRange, AddressRef, FlowEnd};
+use crate::date::Date;
+use crate::ident::{EnvRef, Environment, LicensePlate, Ministry, Name, Platform};
+use crate::service::{Service, ServiceRef};
+
+/// The document format version this crate reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole estate: Project Sets and their networks, the firewalls between them and on-prem,
+/// the links that carry traffic, the firewall objects and services rules use, and the flows
+/// teams ask for.
+///
+/// Build one by loading a document ([`crate::load`]) and check it with [`crate::validate`].
+/// Every list keeps the order of the document, so output built from it is deterministic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Topology {
+    /// Format version; this crate reads version 1.
+    pub version: u32,
+    /// Known ministry short names. When not empty, every Project Set's ministry must be listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ministries: Vec<Ministry>,
+    /// Request channels: where changes to a firewall's rules are asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<Channel>,
+    /// Enforcement points: cloud firewalls, the on-prem edge (3PG), zone firewalls, security
+    /// groups / NSGs and any other firewall.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub firewalls: Vec<Firewall>,
+    /// Project Sets and their environments' VPCs/VNets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub project_sets: Vec<ProjectSet>,
+    /// The on-premises side: edge firewall and zones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_prem: Option<OnPrem>,
+    /// Networks outside the Project Sets and on-prem, such as the other cloud's platform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_networks: Vec<ExternalNetwork>,
+    /// DirectConnect and ExpressRoute links between a cloud firewall and the on-prem edge.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hybrid_links: Vec<HybridLink>,
+    /// PrivateLink set-ups through a central connectivity account.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub private_links: Vec<PrivateLink>,
+    /// Firewall objects rules refer to by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<FirewallObject>,
+    /// Named services rules and flows refer to by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<NamedService>,
+    /// Flows teams need; the default input of planning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<Flow>,
+}
+
+impl Topology {
+    /// An empty topology of the current format version.
+    pub fn new() -> Self {
+        Self {
+            version: FORMAT_VERSION,
+            ministries: Vec::new(),
+            channels: Vec::new(),
+            firewalls: Vec::new(),
+            project_sets: Vec::new(),
+            on_prem: None,
+            external_networks: Vec::new(),
+            hybrid_links: Vec::new(),
+            private_links: Vec::new(),
+            objects: Vec::new(),
+            services: Vec::new(),
+            flows: Vec::new(),
+        }
+    }
+
+    /// The firewall called `name`.
+    pub fn firewall(&self, name: &str) -> Option<&Firewall> {
+        self.firewalls.iter().find(|f| f.name.as_str() == name)
+    }
+
+    /// The channel called `name`.
+    pub fn channel(&self, name: &str) -> Option<&Channel> {
+        self.channels.iter().find(|c| c.name.as_str() == name)
+    }
+
+    /// The Project Set with this license plate.
+    pub fn project_set(&self, plate: &LicensePlate) -> Option<&ProjectSet> {
+        self.project_sets.iter().find(|p| &p.license_plate == plate)
+    }
+
+    /// The VPC/VNet of one Project Set environment, with its Project Set.
+    pub fn environment(&self, r: &EnvRef) -> Option<(&ProjectSet, &VirtualNetwork)> {
+        let ps = self.project_set(&r.license_plate)?;
+        ps.environments.get(&r.environment).map(|n| (ps, n))
+    }
+
+    /// The firewall object called `name`.
+    pub fn object(&self, name: &str) -> Option<&FirewallObject> {
+        self.objects.iter().find(|o| o.name().as_str() == name)
+    }
+
+    /// The named service called `name`.
+    pub fn service(&self, name: &str) -> Option<&NamedService> {
+        self.services.iter().find(|s| s.name.as_str() == name)
+    }
+
+    /// The on-prem zones (none when there is no `on_prem` section).
+    pub fn zones(&self) -> &[Zone] {
+        self.on_prem.as_ref().map_or(&[], |o| o.zones.as_slice())
+    }
+
+    /// The on-prem endpoint called `name`, with its zone.
+    pub fn endpoint(&self, name: &str) -> Option<(&Zone, &Endpoint)> {
+        self.zones().iter().find_map(|z| {
+            z.endpoints
+                .iter()
+                .find(|e| e.name.as_str() == name)
+                .map(|e| (z, e))
+        })
+    }
+
+    /// The external network called `name`.
+    pub fn external_network(&self, name: &str) -> Option<&ExternalNetwork> {
+        self.external_networks
+            .iter()
+            .find(|n| n.name.as_str() == name)
+    }
+
+    /// The cloud firewall of `platform`: the first firewall of kind `cloud` on that platform.
+    pub fn cloud_firewall(&self, platform: Platform) -> Option<&Firewall> {
+        self.firewalls
+            .iter()
+            .find(|f| f.kind == FirewallKind::Cloud && f.platform == Some(platform))
+    }
+
+    /// Every Project Set environment, in document order.
+    pub fn environments(&self) -> impl Iterator<Item = (EnvRef, &ProjectSet, &VirtualNetwork)> {
+        self.project_sets.iter().flat_map(|ps| {
+            ps.environments.iter().map(move |(env, net)| {
+                (
+                    EnvRef {
+                        license_plate: ps.license_plate,
+                        environment: env.clone(),
+                    },
+                    ps,
+                    net,
+                )
+            })
+        })
+    }
+}
+
+impl Default for Topology {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Where requests to change a firewall's rules go, such as the public cloud team's service desk
+/// or the on-prem iStore / STMS form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Channel {
+    /// Identifier firewalls refer to.
+    pub name: Name,
+    /// The request's title, e.g. "Cloud firewall change request".
+    pub title: String,
+    /// The form to fill in, e.g. "STMS Firewall Change Request".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    /// Where to file it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Who files requests through this channel (e.g. "Project team").
+    pub filed_by: String,
+    /// Who reviews and implements them (e.g. "Public Cloud Team").
+    pub handled_by: String,
+}
+
+/// What an enforcement point is, which decides where it sits on a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FirewallKind {
+    /// The central cloud firewall of a platform (needs `platform`).
+    Cloud,
+    /// The on-prem edge firewall (the 3PG).
+    Edge,
+    /// An on-prem zone firewall.
+    Zone,
+    /// An AWS security group or Azure NSG (in front of a VPC/VNet or in a connectivity account).
+    SecurityGroup,
+    /// Any other firewall, such as the opening between a connectivity account and the other cloud.
+    Other,
+}
+
+impl FirewallKind {
+    /// Document spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cloud => "cloud",
+            Self::Edge => "edge",
+            Self::Zone => "zone",
+            Self::SecurityGroup => "security-group",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// An enforcement point: anything that can drop a flow. Its rulebase is ordered; the first rule
+/// that matches decides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Firewall {
+    /// Unique name.
+    pub name: Name,
+    /// What it is.
+    pub kind: FirewallKind,
+    /// The platform, for cloud firewalls and security groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Platform>,
+    /// Who runs it.
+    pub owner: String,
+    /// The channel (by name) through which its rules are changed.
+    pub channel: Name,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The ordered rulebase; first match wins, no match denies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+}
+
+/// What a matching rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// Let the flow through.
+    Allow,
+    /// Drop it.
+    Deny,
+}
+
+impl Action {
+    /// Document spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Allow => "allow",
+            Self::Deny => "deny",
+        }
+    }
+}
+
+/// A firewall rule. Rules allow traffic *initiated* from their sources; return traffic of an
+/// allowed session is handled by the (stateful) firewall and needs no rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Rule name, e.g. `MCCS_CITZ_ALZ_LIVE_abc123_prod`.
+    pub name: Name,
+    /// Sources: `any`, addresses/CIDRs or object names.
+    pub sources: Vec<AddressRef>,
+    /// Destinations: `any`, addresses/CIDRs or object names.
+    pub destinations: Vec<AddressRef>,
+    /// Services: literal (`tcp/1521`) or named.
+    pub services: Vec<ServiceRef>,
+    /// Allow or deny.
+    pub action: Action,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The change ticket that created it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
+    /// The last day the rule is meant to be in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+}
+
+/// A Project Set: a team's cloud environments on one platform, owned by a ministry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectSet {
+    /// The license plate, e.g. `abc123`.
+    pub license_plate: LicensePlate,
+    /// The owning ministry's short name, e.g. `CITZ`.
+    pub ministry: Ministry,
+    /// AWS LZA or Azure ALZ.
+    pub platform: Platform,
+    /// A display name for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The environments and their VPC/VNet, keyed by environment (`dev`, `test`, `prod`, `tools`, ...).
+    pub environments: BTreeMap<Environment, VirtualNetwork>,
+}
+
+/// The VPC (AWS) or VNet (Azure) of one environment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VirtualNetwork {
+    /// AWS account ID or Azure subscription ID.
+    pub account: String,
+    /// Cloud region, e.g. `ca-central-1` or `canadacentral`.
+    pub region: String,
+    /// The routable address spaces (CIDRs); at least one.
+    pub address_space: Vec<IpNet>,
+    /// Security groups / NSGs (firewalls of kind `security-group`) that traffic into this network passes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub security_groups: Vec<Name>,
+}
+
+/// The on-premises side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnPrem {
+    /// The edge firewall (the 3PG) that hybrid links land on.
+    pub edge_firewall: Name,
+    /// Network zones, each behind its zone firewall.
+    #[serde(default)]
+    pub zones: Vec<Zone>,
+}
+
+/// An on-prem network zone behind its own firewall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Unique name.
+    pub name: Name,
+    /// The zone firewall (a firewall of kind `zone`). Required: validation reports a zone without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firewall: Option<Name>,
+    /// The zone's networks.
+    pub networks: Vec<IpNet>,
+    /// Systems in the zone that flows reach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Endpoint>,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// An on-prem system: a database, an API, a cluster ingress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// Unique name (shared namespace with objects and external networks).
+    pub name: Name,
+    /// Its address; must lie in one of the zone's networks.
+    pub address: IpAddr,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A network outside the Project Sets and on-prem, reached through a firewall: the other cloud's
+/// platform networks, a partner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalNetwork {
+    /// Unique name (shared namespace with endpoints and objects).
+    pub name: Name,
+    /// Its address space.
+    pub prefixes: Vec<IpNet>,
+    /// The firewall it sits behind.
+    pub attached_to: Name,
+    /// The platform it belongs to, if it is a cloud's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Platform>,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Whether a link or region carries traffic normally or only when the primary fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Redundancy {
+    /// Carries traffic normally.
+    Primary,
+    /// Takes over when the primary fails.
+    Secondary,
+}
+
+/// How a hybrid link protects data in transit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encryption {
+    /// IPsec over the private circuit.
+    Ipsec,
+    /// MACsec on the physical link.
+    Macsec,
+    /// Not encrypted.
+    None,
+}
+
+/// The kind of private circuit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    /// AWS DirectConnect (platform `aws-lza`).
+    DirectConnect,
+    /// Azure ExpressRoute (platform `azure-alz`).
+    ExpressRoute,
+}
+
+impl LinkKind {
+    /// The platform this kind of link belongs to.
+    pub fn platform(self) -> Platform {
+        match self {
+            Self::DirectConnect => Platform::AwsLza,
+            Self::ExpressRoute => Platform::AzureAlz,
+        }
+    }
+}
+
+/// A DirectConnect or ExpressRoute link between a platform's cloud firewall and the on-prem edge
+/// firewall. Traffic does not cross the internet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HybridLink {
+    /// Unique name.
+    pub name: Name,
+    /// DirectConnect or ExpressRoute.
+    pub kind: LinkKind,
+    /// Primary or secondary.
+    pub redundancy: Redundancy,
+    /// Encryption in transit.
+    pub encryption: Encryption,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The role of a region in a PrivateLink set-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegionRole {
+    /// Carries traffic normally.
+    Primary,
+    /// Disaster-recovery region, used when the primary fails.
+    Dr,
+}
+
+/// One region of a PrivateLink set-up, with the private IPs that replace the source on the way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateLinkRegion {
+    /// Region name, e.g. `eu-north-1`.
+    pub region: String,
+    /// Primary or DR.
+    pub role: RegionRole,
+    /// Private IPs of the VPC endpoint service (its load balancer): the source the far firewall
+    /// sees for traffic from the consumers toward the provider.
+    pub endpoint_service_ips: Vec<IpAddr>,
+    /// Private IPs of the VPC endpoint: the source the consumers see for traffic from the provider.
+    pub endpoint_ips: Vec<IpAddr>,
+}
+
+/// Cross-cloud connectivity through PrivateLink in a central connectivity account: consumer VPCs
+/// reach a provider network (e.g. the Azure platform) through a VPC endpoint and endpoint service,
+/// a security group that admits the consumers, and a firewall opening toward the provider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateLink {
+    /// Unique name.
+    pub name: Name,
+    /// The platform of the connectivity account (and of the consumers).
+    pub platform: Platform,
+    /// The central connectivity account's ID.
+    pub connectivity_account: String,
+    /// Project Set environments whose VPCs use this link.
+    pub consumers: Vec<EnvRef>,
+    /// The external network reached (by name).
+    pub provider: Name,
+    /// The security group (kind `security-group`) whose ingress admits the consumers' CIDRs.
+    pub security_group: Name,
+    /// The firewall between the connectivity account and the provider.
+    pub firewall: Name,
+    /// Regions: one primary and optionally a DR region.
+    pub regions: Vec<PrivateLinkRegion>,
+}
+
+/// The kind of a firewall object and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum FirewallObject {
+    /// A single address.
+    Host {
+        /// Unique object name.
+        name: Name,
+        /// The address.
+        address: IpAddr,
+        /// Who publishes it centrally (e.g. "OpenShift platform team"); published objects are
+        /// referenced in requests, never re-created.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published_by: Option<String>,
+        /// Free text for people.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    /// A network (IP range object): one CIDR.
+    Network {
+        /// Unique object name.
+        name: Name,
+        /// The CIDR.
+        address: IpNet,
+        /// Who publishes it centrally.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published_by: Option<String>,
+        /// Free text for people.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    /// An address range `first-last`.
+    Range {
+        /// Unique object name.
+        name: Name,
+        /// The range.
+        range: AddressRange,
+        /// Who publishes it centrally.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published_by: Option<String>,
+        /// Free text for people.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+    /// A group of other objects (nested groups allowed, cycles are an error).
+    Group {
+        /// Unique object name.
+        name: Name,
+        /// Member object names.
+        members: Vec<Name>,
+        /// Who publishes it centrally.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        published_by: Option<String>,
+        /// Free text for people.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        description: Option<String>,
+    },
+}
+
+impl FirewallObject {
+    /// The object's name.
+    pub fn name(&self) -> &Name {
+        match self {
+            Self::Host { name, .. }
+            | Self::Network { name, .. }
+            | Self::Range { name, .. }
+            | Self::Group { name, .. } => name,
+        }
+    }
+
+    /// Who publishes it, for centrally published objects.
+    pub fn published_by(&self) -> Option<&str> {
+        match self {
+            Self::Host { published_by, .. }
+            | Self::Network { published_by, .. }
+            | Self::Range { published_by, .. }
+            | Self::Group { published_by, .. } => published_by.as_deref(),
+        }
+    }
+
+    /// Free-text description.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::Host { description, .. }
+            | Self::Network { description, .. }
+            | Self::Range { description, .. }
+            | Self::Group { description, .. } => description.as_deref(),
+        }
+    }
+
+    /// Document spelling of the kind: `host`, `network`, `range`, `group`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Host { .. } => "host",
+            Self::Network { .. } => "network",
+            Self::Range { .. } => "range",
+            Self::Group { .. } => "group",
+        }
+    }
+
+    /// The prefixes this object itself holds (for a group: none; see its members).
+    pub fn own_prefixes(&self) -> Vec<IpNet> {
+        match self {
+            Self::Host { address, .. } => vec![IpNet::from(*address)],
+            Self::Network { address, .. } => vec![*address],
+            Self::Range { range, .. } => range.to_prefixes(),
+            Self::Group { .. } => Vec::new(),
+        }
+    }
+}
+
+/// A service defined once and referred to by name, e.g. `oracle` = `tcp/1521`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamedService {
+    /// Unique name.
+    pub name: Name,
+    /// What it carries.
+    pub services: Vec<Service>,
+    /// Free text for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Who opens connections of a flow. A firewall rule allows traffic initiated from its source;
+/// return traffic of an allowed session needs no rule, but a flow opened from the other side
+/// does, so each initiating side gets its own rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Initiator {
+    /// The cloud side opens connections (when both ends are in the cloud: the `source`).
+    #[default]
+    Cloud,
+    /// The on-prem side opens connections toward the cloud.
+    OnPrem,
+    /// Both sides open connections: two rules, one per direction.
+    Both,
+}
+
+impl Initiator {
+    /// Document spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Cloud => "cloud",
+            Self::OnPrem => "on-prem",
+            Self::Both => "both",
+        }
+    }
+}
+
+/// A connection a team needs: between `source` and `destination`, on these services, opened by
+/// the `initiator` side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// Unique name, used in requests.
+    pub name: Name,
+    /// One end, usually the Project Set environment (`abc123-prod`).
+    pub source: FlowEnd,
+    /// The other end: an endpoint, object, external network, environment or CIDR.
+    pub destination: FlowEnd,
+    /// Destination services.
+    pub services: Vec<ServiceRef>,
+    /// Who opens connections.
+    #[serde(default)]
+    pub initiator: Initiator,
+    /// Why the flow is needed; copied into requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+}

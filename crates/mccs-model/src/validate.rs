@@ -1,0 +1,743 @@
+//! Checking a topology as a whole: references, names, addresses, groups, expiry.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use ipnet::IpNet;
+
+use crate::address::{AddressRef, FlowEnd};
+use crate::date::Date;
+use crate::diag::{Diagnostic, DocPath, Problem};
+use crate::ident::{EnvRef, Name};
+use crate::service::ServiceRef;
+use crate::topology::{FirewallKind, FirewallObject, RegionRole, Topology};
+
+/// Settings for [`validate`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ValidateOptions {
+    /// Today's date, to report expired rules; `None` skips that check (the model reads no clock).
+    pub today: Option<Date>,
+    /// Names of elements the reader could not read; references to them are not reported again.
+    pub unreadable_names: std::collections::BTreeSet<String>,
+}
+
+impl ValidateOptions {
+    /// Options that check rule expiry against `today`.
+    #[must_use]
+    pub fn with_today(mut self, today: Date) -> Self {
+        self.today = Some(today);
+        self
+    }
+}
+
+/// Checks a topology and returns every problem found, errors and warnings, in document order.
+/// Never panics and never stops at the first problem.
+///
+/// ```
+/// use mccs_model::{validate, Topology, ValidateOptions};
+/// let t = mccs_model::examples::reference();
+/// assert!(validate(&t, &ValidateOptions::default()).is_empty());
+/// assert!(validate(&Topology::new(), &ValidateOptions::default()).is_empty());
+/// ```
+pub fn validate(t: &Topology, options: &ValidateOptions) -> Vec<Diagnostic> {
+    let mut v = Validator {
+        t,
+        options,
+        out: Vec::new(),
+        firewalls: HashMap::new(),
+    };
+    v.run();
+    v.out
+}
+
+struct Validator<'a> {
+    t: &'a Topology,
+    options: &'a ValidateOptions,
+    out: Vec<Diagnostic>,
+    firewalls: HashMap<&'a str, FirewallKind>,
+}
+
+/// Registers names of one kind and reports duplicates.
+struct Names<'a> {
+    what: &'static str,
+    seen: HashMap<&'a str, DocPath>,
+}
+
+impl<'a> Names<'a> {
+    fn new(what: &'static str) -> Self {
+        Self {
+            what,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, name: &'a str, path: DocPath, out: &mut Vec<Diagnostic>) {
+        if let Some(first) = self.seen.get(name) {
+            out.push(Diagnostic::error(
+                path,
+                Problem::Duplicate {
+                    what: self.what.into(),
+                    name: name.into(),
+                    first: first.clone(),
+                },
+            ));
+        } else {
+            self.seen.insert(name, path);
+        }
+    }
+}
+
+fn root() -> DocPath {
+    DocPath::root()
+}
+
+impl<'a> Validator<'a> {
+    fn err(&mut self, path: DocPath, problem: Problem) {
+        self.out.push(Diagnostic::error(path, problem));
+    }
+
+    fn unknown(&mut self, path: DocPath, what: &str, name: &str, hint: String) {
+        if self.options.unreadable_names.contains(name) {
+            return;
+        }
+        self.err(
+            path,
+            Problem::UnknownReference {
+                what: what.into(),
+                name: name.into(),
+                hint,
+            },
+        );
+    }
+
+    fn inconsistent(&mut self, path: DocPath, message: String) {
+        self.err(path, Problem::Inconsistent { message });
+    }
+
+    fn run(&mut self) {
+        self.names();
+        self.project_sets();
+        self.firewall_refs();
+        self.on_prem();
+        self.external_and_links();
+        self.objects();
+        self.services();
+        self.rules();
+        self.flows();
+        self.overlaps();
+    }
+
+    fn names(&mut self) {
+        let t = self.t;
+        let mut out = Vec::new();
+        let mut n = Names::new("channel");
+        for (i, c) in t.channels.iter().enumerate() {
+            n.add(c.name.as_str(), root().key("channels").index(i).key("name"), &mut out);
+        }
+        let mut n = Names::new("firewall");
+        for (i, f) in t.firewalls.iter().enumerate() {
+            n.add(f.name.as_str(), root().key("firewalls").index(i).key("name"), &mut out);
+            self.firewalls.insert(f.name.as_str(), f.kind);
+            let mut rn = Names::new("rule name");
+            for (j, r) in f.rules.iter().enumerate() {
+                let p = root().key("firewalls").index(i).key("rules").index(j).key("name");
+                rn.add(r.name.as_str(), p, &mut out);
+            }
+        }
+        let mut n = Names::new("Project Set");
+        for (i, p) in t.project_sets.iter().enumerate() {
+            n.add(p.license_plate.as_str(), root().key("project_sets").index(i).key("license_plate"), &mut out);
+        }
+        // Endpoints, objects and external networks share one namespace: a flow end names any of them.
+        let mut addr = Names::new("endpoint, object or external network name");
+        let mut zones = Names::new("zone");
+        for (i, z) in t.zones().iter().enumerate() {
+            let zp = root().key("on_prem").key("zones").index(i);
+            zones.add(z.name.as_str(), zp.key("name"), &mut out);
+            for (j, e) in z.endpoints.iter().enumerate() {
+                addr.add(e.name.as_str(), zp.key("endpoints").index(j).key("name"), &mut out);
+            }
+        }
+        for (i, o) in t.objects.iter().enumerate() {
+            addr.add(o.name().as_str(), root().key("objects").index(i).key("name"), &mut out);
+        }
+        for (i, x) in t.external_networks.iter().enumerate() {
+            addr.add(x.name.as_str(), root().key("external_networks").index(i).key("name"), &mut out);
+        }
+        let mut links = Names::new("link");
+        for (i, l) in t.hybrid_links.iter().enumerate() {
+            links.add(l.name.as_str(), root().key("hybrid_links").index(i).key("name"), &mut out);
+        }
+        for (i, l) in t.private_links.iter().enumerate() {
+            links.add(l.name.as_str(), root().key("private_links").index(i).key("name"), &mut out);
+        }
+        let mut n = Names::new("service");
+        for (i, s) in t.services.iter().enumerate() {
+            n.add(s.name.as_str(), root().key("services").index(i).key("name"), &mut out);
+        }
+        let mut n = Names::new("flow");
+        for (i, f) in t.flows.iter().enumerate() {
+            n.add(f.name.as_str(), root().key("flows").index(i).key("name"), &mut out);
+        }
+        self.out.extend(out);
+    }
+
+    fn project_sets(&mut self) {
+        let t = self.t;
+        let known = t
+            .ministries
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        for (i, ps) in t.project_sets.iter().enumerate() {
+            let pp = root().key("project_sets").index(i);
+            if !t.ministries.is_empty() && !t.ministries.contains(&ps.ministry) {
+                self.err(
+                    pp.key("ministry"),
+                    Problem::UnknownMinistry {
+                        ministry: ps.ministry.to_string(),
+                        known: known.clone(),
+                    },
+                );
+            }
+            if ps.environments.is_empty() {
+                self.err(
+                    pp.key("environments"),
+                    Problem::Empty {
+                        what: "`environments`".into(),
+                        hint: "list at least one environment (dev, test, prod, tools) with its VPC/VNet".into(),
+                    },
+                );
+            }
+            for (env, net) in &ps.environments {
+                let ep = pp.key("environments").key(env.as_str());
+                if net.address_space.is_empty() {
+                    self.err(
+                        ep.key("address_space"),
+                        Problem::Empty {
+                            what: "`address_space`".into(),
+                            hint: format!("give the {} its CIDR, e.g. `10.46.8.0/24`", ps.platform.network_noun()),
+                        },
+                    );
+                }
+                for (k, cidr) in net.address_space.iter().enumerate() {
+                    self.host_bits(*cidr, ep.key("address_space").index(k));
+                }
+                for (k, sg) in net.security_groups.iter().enumerate() {
+                    self.firewall_ref(sg, FirewallKind::SecurityGroup, ep.key("security_groups").index(k));
+                }
+            }
+        }
+    }
+
+    fn host_bits(&mut self, cidr: IpNet, path: DocPath) {
+        if cidr.addr() != cidr.network() {
+            self.err(
+                path,
+                Problem::HostBits {
+                    cidr: cidr.to_string(),
+                    network: cidr.trunc().to_string(),
+                },
+            );
+        }
+    }
+
+    fn firewall_ref(&mut self, name: &Name, kind: FirewallKind, path: DocPath) {
+        match self.firewalls.get(name.as_str()) {
+            None => self.unknown(
+                path,
+                "firewall",
+                name.as_str(),
+                format!(": define it under `firewalls` with `kind: {}`", kind.as_str()),
+            ),
+            Some(found) if *found != kind => self.err(
+                path,
+                Problem::WrongKind {
+                    name: name.to_string(),
+                    found: format!("{} firewall", found.as_str()),
+                    expected: format!("{} firewall", kind.as_str()),
+                },
+            ),
+            Some(_) => {}
+        }
+    }
+
+    fn any_firewall_ref(&mut self, name: &Name, path: DocPath) {
+        if !self.firewalls.contains_key(name.as_str()) {
+            self.unknown(path, "firewall", name.as_str(), ": define it under `firewalls`".into());
+        }
+    }
+
+    fn firewall_refs(&mut self) {
+        let t = self.t;
+        let channels: HashSet<&str> = t.channels.iter().map(|c| c.name.as_str()).collect();
+        let mut cloud: BTreeMap<_, usize> = BTreeMap::new();
+        for (i, f) in t.firewalls.iter().enumerate() {
+            let fp = root().key("firewalls").index(i);
+            if !channels.contains(f.channel.as_str()) {
+                self.unknown(
+                    fp.key("channel"),
+                    "channel",
+                    f.channel.as_str(),
+                    ": define it under `channels`".into(),
+                );
+            }
+            match (f.kind, f.platform) {
+                (FirewallKind::Cloud, None) => self.inconsistent(
+                    fp.key("platform"),
+                    format!("cloud firewall `{}` has no `platform`: set `aws-lza` or `azure-alz`", f.name),
+                ),
+                (FirewallKind::Cloud, Some(p)) => {
+                    if let Some(first) = cloud.insert(p, i) {
+                        self.inconsistent(
+                            fp.key("platform"),
+                            format!(
+                                "platform {p} already has cloud firewall `{}`; a platform has one central cloud firewall",
+                                t.firewalls.get(first).map_or("", |f| f.name.as_str())
+                            ),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn on_prem(&mut self) {
+        let t = self.t;
+        let Some(op) = &t.on_prem else { return };
+        let op_path = root().key("on_prem");
+        self.firewall_ref(&op.edge_firewall, FirewallKind::Edge, op_path.key("edge_firewall"));
+        for (i, z) in op.zones.iter().enumerate() {
+            let zp = op_path.key("zones").index(i);
+            match &z.firewall {
+                None => self.err(zp.clone(), Problem::ZoneWithoutFirewall { zone: z.name.to_string() }),
+                Some(fw) => self.firewall_ref(fw, FirewallKind::Zone, zp.key("firewall")),
+            }
+            if z.networks.is_empty() {
+                self.err(
+                    zp.key("networks"),
+                    Problem::Empty {
+                        what: "`networks`".into(),
+                        hint: "list the zone's CIDRs".into(),
+                    },
+                );
+            }
+            for (k, n) in z.networks.iter().enumerate() {
+                self.host_bits(*n, zp.key("networks").index(k));
+            }
+            for (j, e) in z.endpoints.iter().enumerate() {
+                if !z.networks.iter().any(|n| n.contains(&e.address)) {
+                    self.err(
+                        zp.key("endpoints").index(j).key("address"),
+                        Problem::EndpointOutsideZone {
+                            endpoint: e.name.to_string(),
+                            address: e.address.to_string(),
+                            zone: z.name.to_string(),
+                            networks: join(&z.networks),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn external_and_links(&mut self) {
+        let t = self.t;
+        for (i, x) in t.external_networks.iter().enumerate() {
+            let xp = root().key("external_networks").index(i);
+            self.any_firewall_ref(&x.attached_to, xp.key("attached_to"));
+            if x.prefixes.is_empty() {
+                self.err(
+                    xp.key("prefixes"),
+                    Problem::Empty {
+                        what: "`prefixes`".into(),
+                        hint: "list the network's CIDRs".into(),
+                    },
+                );
+            }
+            for (k, n) in x.prefixes.iter().enumerate() {
+                self.host_bits(*n, xp.key("prefixes").index(k));
+            }
+        }
+        for (i, l) in t.hybrid_links.iter().enumerate() {
+            let lp = root().key("hybrid_links").index(i);
+            let platform = l.kind.platform();
+            if t.cloud_firewall(platform).is_none() {
+                self.inconsistent(
+                    lp.key("kind"),
+                    format!(
+                        "{} link `{}` needs a cloud firewall on {platform}: add a firewall with `kind: cloud` and `platform: {platform}`",
+                        platform.hybrid_link_noun(),
+                        l.name
+                    ),
+                );
+            }
+            if t.on_prem.is_none() {
+                self.inconsistent(
+                    lp.clone(),
+                    format!("hybrid link `{}` needs an `on_prem` section with its edge firewall (the 3PG)", l.name),
+                );
+            }
+        }
+        for (i, pl) in t.private_links.iter().enumerate() {
+            let pp = root().key("private_links").index(i);
+            for (k, c) in pl.consumers.iter().enumerate() {
+                self.env_ref(c, pp.key("consumers").index(k));
+                if let Some((ps, _)) = t.environment(c) {
+                    if ps.platform != pl.platform {
+                        self.inconsistent(
+                            pp.key("consumers").index(k),
+                            format!(
+                                "`{c}` is on {}, but PrivateLink `{}` is in a {} connectivity account; consumers must be on the same platform",
+                                ps.platform, pl.name, pl.platform
+                            ),
+                        );
+                    }
+                }
+            }
+            if pl.consumers.is_empty() {
+                self.err(
+                    pp.key("consumers"),
+                    Problem::Empty {
+                        what: "`consumers`".into(),
+                        hint: "list the Project Set environments (e.g. `abc123-prod`) that use this PrivateLink".into(),
+                    },
+                );
+            }
+            if t.external_network(pl.provider.as_str()).is_none() {
+                self.unknown(
+                    pp.key("provider"),
+                    "external network",
+                    pl.provider.as_str(),
+                    ": define it under `external_networks`".into(),
+                );
+            }
+            self.firewall_ref(&pl.security_group, FirewallKind::SecurityGroup, pp.key("security_group"));
+            self.any_firewall_ref(&pl.firewall, pp.key("firewall"));
+            let primaries = pl.regions.iter().filter(|r| r.role == RegionRole::Primary).count();
+            if primaries != 1 {
+                self.inconsistent(
+                    pp.key("regions"),
+                    format!(
+                        "PrivateLink `{}` has {primaries} primary regions: give it exactly one `role: primary` (and optionally `role: dr`)",
+                        pl.name
+                    ),
+                );
+            }
+            for (k, r) in pl.regions.iter().enumerate() {
+                let rp = pp.key("regions").index(k);
+                if r.endpoint_service_ips.is_empty() || r.endpoint_ips.is_empty() {
+                    self.err(
+                        rp,
+                        Problem::Empty {
+                            what: "`endpoint_service_ips` or `endpoint_ips`".into(),
+                            hint: "list the private IPs of the VPC endpoint service and of the VPC endpoint in this region: firewalls see them as the source".into(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    fn env_ref(&mut self, r: &EnvRef, path: DocPath) {
+        let t = self.t;
+        match t.project_set(&r.license_plate) {
+            None => self.unknown(
+                path,
+                "Project Set",
+                r.license_plate.as_str(),
+                ": define it under `project_sets`".into(),
+            ),
+            Some(ps) if !ps.environments.contains_key(&r.environment) => self.unknown(
+                path,
+                "environment",
+                &r.to_string(),
+                format!(
+                    ": Project Set `{}` has {}",
+                    r.license_plate,
+                    ps.environments.keys().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    fn objects(&mut self) {
+        let t = self.t;
+        let by_name: HashMap<&str, &FirewallObject> =
+            t.objects.iter().map(|o| (o.name().as_str(), o)).collect();
+        for (i, o) in t.objects.iter().enumerate() {
+            let op = root().key("objects").index(i);
+            match o {
+                FirewallObject::Network { address, .. } => self.host_bits(*address, op.key("address")),
+                FirewallObject::Group { members, .. } => {
+                    if members.is_empty() {
+                        self.err(
+                            op.key("members"),
+                            Problem::Empty {
+                                what: "`members`".into(),
+                                hint: "list the group's member objects".into(),
+                            },
+                        );
+                    }
+                    for (k, m) in members.iter().enumerate() {
+                        if !by_name.contains_key(m.as_str()) {
+                            self.unknown(
+                                op.key("members").index(k),
+                                "object",
+                                m.as_str(),
+                                ": define it under `objects`".into(),
+                            );
+                        }
+                    }
+                }
+                FirewallObject::Host { .. } | FirewallObject::Range { .. } => {}
+            }
+        }
+        // Cycles: depth-first search with colours; each cycle reported once, at the group that closes it.
+        let index: HashMap<&str, usize> =
+            t.objects.iter().enumerate().map(|(i, o)| (o.name().as_str(), i)).collect();
+        let mut colour = vec![0u8; t.objects.len()];
+        for start in 0..t.objects.len() {
+            if colour.get(start) != Some(&0) {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            if let Some(c) = colour.get_mut(start) {
+                *c = 1;
+            }
+            while let Some((node, next)) = stack.last().copied() {
+                let members: &[Name] = match t.objects.get(node) {
+                    Some(FirewallObject::Group { members, .. }) => members,
+                    _ => &[],
+                };
+                if let Some(m) = members.get(next) {
+                    if let Some(top) = stack.last_mut() {
+                        top.1 += 1;
+                    }
+                    let Some(&child) = index.get(m.as_str()) else { continue };
+                    match colour.get(child) {
+                        Some(0) => {
+                            if let Some(c) = colour.get_mut(child) {
+                                *c = 1;
+                            }
+                            stack.push((child, 0));
+                        }
+                        Some(1) => {
+                            let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                            let mut names: Vec<&str> = stack
+                                .get(from..)
+                                .unwrap_or_default()
+                                .iter()
+                                .filter_map(|(n, _)| t.objects.get(*n).map(|o| o.name().as_str()))
+                                .collect();
+                            names.push(m.as_str());
+                            self.err(
+                                root().key("objects").index(node).key("members").index(next),
+                                Problem::GroupCycle { cycle: names.join(" -> ") },
+                            );
+                        }
+                        _ => {}
+                    }
+                } else {
+                    if let Some(c) = colour.get_mut(node) {
+                        *c = 2;
+                    }
+                    stack.pop();
+                }
+            }
+        }
+    }
+
+    fn services(&mut self) {
+        for (i, s) in self.t.services.iter().enumerate() {
+            if s.services.is_empty() {
+                self.err(
+                    root().key("services").index(i).key("services"),
+                    Problem::Empty {
+                        what: "`services`".into(),
+                        hint: "list what the service carries, e.g. `tcp/1521`".into(),
+                    },
+                );
+            }
+        }
+    }
+
+    fn address_ref(&mut self, a: &AddressRef, path: DocPath) {
+        match a {
+            AddressRef::Object(n) if self.t.object(n.as_str()).is_none() => {
+                self.unknown(path, "object", n.as_str(), ": define it under `objects` or write the CIDR".into());
+            }
+            AddressRef::Prefix(p) => self.host_bits(*p, path),
+            _ => {}
+        }
+    }
+
+    fn service_ref(&mut self, s: &ServiceRef, path: DocPath) {
+        if let ServiceRef::Named(n) = s {
+            if self.t.service(n.as_str()).is_none() {
+                self.unknown(
+                    path,
+                    "service",
+                    n.as_str(),
+                    ": define it under `services` or write it out, e.g. `tcp/1521`".into(),
+                );
+            }
+        }
+    }
+
+    fn rules(&mut self) {
+        let t = self.t;
+        for (i, f) in t.firewalls.iter().enumerate() {
+            for (j, r) in f.rules.iter().enumerate() {
+                let rp = root().key("firewalls").index(i).key("rules").index(j);
+                for (field, list) in [("sources", &r.sources), ("destinations", &r.destinations)] {
+                    if list.is_empty() {
+                        self.err(
+                            rp.key(field),
+                            Problem::Empty {
+                                what: format!("`{field}`"),
+                                hint: "write `any` to match every address".into(),
+                            },
+                        );
+                    }
+                    for (k, a) in list.iter().enumerate() {
+                        self.address_ref(a, rp.key(field).index(k));
+                    }
+                }
+                if r.services.is_empty() {
+                    self.err(
+                        rp.key("services"),
+                        Problem::Empty {
+                            what: "`services`".into(),
+                            hint: "write `any` to match every service".into(),
+                        },
+                    );
+                }
+                for (k, s) in r.services.iter().enumerate() {
+                    self.service_ref(s, rp.key("services").index(k));
+                }
+                if let (Some(today), Some(expires)) = (self.options.today, r.expires) {
+                    if expires < today {
+                        self.out.push(Diagnostic::warning(
+                            rp.key("expires"),
+                            Problem::ExpiredRule {
+                                rule: r.name.to_string(),
+                                expires: expires.to_string(),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+
+    fn flow_end(&mut self, end: &FlowEnd, path: DocPath) {
+        let t = self.t;
+        match end {
+            FlowEnd::Environment(r) => self.env_ref(r, path),
+            FlowEnd::Prefix(p) => self.host_bits(*p, path),
+            FlowEnd::Named(n) => {
+                let s = n.as_str();
+                if t.endpoint(s).is_none() && t.object(s).is_none() && t.external_network(s).is_none() {
+                    self.unknown(
+                        path,
+                        "flow end",
+                        s,
+                        ": name a Project Set environment (`abc123-prod`), an endpoint, an object or an external network, or write a CIDR".into(),
+                    );
+                }
+            }
+        }
+    }
+
+    fn flows(&mut self) {
+        for (i, f) in self.t.flows.iter().enumerate() {
+            let fp = root().key("flows").index(i);
+            self.flow_end(&f.source, fp.key("source"));
+            self.flow_end(&f.destination, fp.key("destination"));
+            if f.services.is_empty() {
+                self.err(
+                    fp.key("services"),
+                    Problem::Empty {
+                        what: "`services`".into(),
+                        hint: "list the destination services, e.g. `tcp/1521`".into(),
+                    },
+                );
+            }
+            for (k, s) in f.services.iter().enumerate() {
+                self.service_ref(s, fp.key("services").index(k));
+            }
+        }
+    }
+
+    /// Address spaces of distinct networks must not overlap (the platforms forbid it).
+    fn overlaps(&mut self) {
+        let t = self.t;
+        // (prefix, path of the prefix, path of its network)
+        let mut all: Vec<(IpNet, DocPath, DocPath)> = Vec::new();
+        for (i, ps) in t.project_sets.iter().enumerate() {
+            for (env, net) in &ps.environments {
+                let np = root().key("project_sets").index(i).key("environments").key(env.as_str());
+                for (k, c) in net.address_space.iter().enumerate() {
+                    all.push((c.trunc(), np.key("address_space").index(k), np.clone()));
+                }
+            }
+        }
+        for (i, z) in t.zones().iter().enumerate() {
+            let zp = root().key("on_prem").key("zones").index(i);
+            for (k, c) in z.networks.iter().enumerate() {
+                all.push((c.trunc(), zp.key("networks").index(k), zp.clone()));
+            }
+        }
+        for (i, x) in t.external_networks.iter().enumerate() {
+            let xp = root().key("external_networks").index(i);
+            for (k, c) in x.prefixes.iter().enumerate() {
+                all.push((c.trunc(), xp.key("prefixes").index(k), xp.clone()));
+            }
+        }
+        // Sort by first address; any entry that starts at or before the widest end seen so far overlaps it.
+        all.sort_by(|a, b| (a.0.network(), a.0.prefix_len(), &a.1).cmp(&(b.0.network(), b.0.prefix_len(), &b.1)));
+        let mut widest: Option<usize> = None;
+        let mut found = Vec::new();
+        for (idx, (net, _, _)) in all.iter().enumerate() {
+            if let Some(w) = widest.and_then(|w| all.get(w).map(|e| (w, e))) {
+                let (w, (wnet, _, _)) = w;
+                if wnet.contains(&net.network()) {
+                    found.push((idx, w));
+                    if net.broadcast() > wnet.broadcast() {
+                        widest = Some(idx);
+                    }
+                    continue;
+                }
+            }
+            widest = Some(idx);
+        }
+        let mut reports: Vec<(DocPath, Problem)> = found
+            .into_iter()
+            .filter_map(|(a, b)| {
+                let (an, ap, _) = all.get(a)?;
+                let (bn, _, bnet) = all.get(b)?;
+                // Report on the later one in document order.
+                Some((
+                    ap.clone(),
+                    Problem::Overlap {
+                        cidr: an.to_string(),
+                        other: bnet.clone(),
+                        other_cidr: bn.to_string(),
+                    },
+                ))
+            })
+            .collect();
+        reports.sort_by(|a, b| a.0.cmp(&b.0));
+        for (p, problem) in reports {
+            self.err(p, problem);
+        }
+    }
+}
+
+fn join(nets: &[IpNet]) -> String {
+    nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
