@@ -21,7 +21,11 @@ fn main() -> std::process::ExitCode {
                 }
             }
         }
-        None => ("(reference)".to_owned(), examples::REFERENCE_YAML.to_owned(), Format::Yaml),
+        None => (
+            "(reference)".to_owned(),
+            examples::REFERENCE_YAML.to_owned(),
+            Format::Yaml,
+        ),
     };
     let checked = check(&text, format, &ValidateOptions::default());
     for d in &checked.diagnostics {

@@ -66,12 +66,12 @@ impl AddressRange {
     /// The smallest list of prefixes that covers exactly this range.
     pub fn to_prefixes(self) -> Vec<IpNet> {
         match (self.first, self.last) {
-            (IpAddr::V4(a), IpAddr::V4(b)) => ipnet::Ipv4Subnets::new(a, b, 0)
-                .map(IpNet::V4)
-                .collect(),
-            (IpAddr::V6(a), IpAddr::V6(b)) => ipnet::Ipv6Subnets::new(a, b, 0)
-                .map(IpNet::V6)
-                .collect(),
+            (IpAddr::V4(a), IpAddr::V4(b)) => {
+                ipnet::Ipv4Subnets::new(a, b, 0).map(IpNet::V4).collect()
+            }
+            (IpAddr::V6(a), IpAddr::V6(b)) => {
+                ipnet::Ipv6Subnets::new(a, b, 0).map(IpNet::V6).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -207,7 +207,15 @@ mod tests {
     fn range_to_prefixes_is_exact() {
         let r: AddressRange = "10.0.0.10-10.0.0.20".parse().unwrap();
         let p: Vec<String> = r.to_prefixes().iter().map(ToString::to_string).collect();
-        assert_eq!(p, ["10.0.0.10/31", "10.0.0.12/30", "10.0.0.16/30", "10.0.0.20/32"]);
+        assert_eq!(
+            p,
+            [
+                "10.0.0.10/31",
+                "10.0.0.12/30",
+                "10.0.0.16/30",
+                "10.0.0.20/32"
+            ]
+        );
         assert!("10.0.0.9-10.0.0.1".parse::<AddressRange>().is_err());
         assert!("10.0.0.1-::1".parse::<AddressRange>().is_err());
     }

@@ -35,7 +35,8 @@ pub struct Date {
 impl Date {
     /// The date, or `None` when the day does not exist (year 1 to 9999).
     pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -43,7 +44,11 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Self { year, month, day })
+        ((1..=9999).contains(&year) && (1..=days).contains(&day)).then_some(Self {
+            year,
+            month,
+            day,
+        })
     }
 
     /// The day `days` after 1970-01-01 (e.g. from the system clock); clamped to year 1..=9999.
@@ -76,14 +81,18 @@ impl FromStr for Date {
         }
         let num = |r: std::ops::Range<usize>| -> Option<u16> {
             let t = s.get(r)?;
-            t.bytes().all(|c| c.is_ascii_digit()).then(|| t.parse().ok())?
+            t.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| t.parse().ok())?
         };
         let (y, m, d) = (num(0..4), num(5..7), num(8..10));
         match (y, m, d) {
-            (Some(y), Some(m), Some(d)) => {
-                Self::new(y, u8::try_from(m).map_err(|_| err())?, u8::try_from(d).map_err(|_| err())?)
-                    .ok_or_else(err)
-            }
+            (Some(y), Some(m), Some(d)) => Self::new(
+                y,
+                u8::try_from(m).map_err(|_| err())?,
+                u8::try_from(d).map_err(|_| err())?,
+            )
+            .ok_or_else(err),
             _ => Err(err()),
         }
     }
@@ -107,14 +116,28 @@ mod tests {
 
     #[test]
     fn epoch_conversion() {
-        assert_eq!(Date::from_days_since_epoch(20_415).to_string(), "2025-11-23");
+        assert_eq!(
+            Date::from_days_since_epoch(20_415).to_string(),
+            "2025-11-23"
+        );
         assert_eq!(Date::from_days_since_epoch(-1).to_string(), "1969-12-31");
-        assert_eq!(Date::from_days_since_epoch(i64::MAX).to_string(), "9999-12-31");
+        assert_eq!(
+            Date::from_days_since_epoch(i64::MAX).to_string(),
+            "9999-12-31"
+        );
     }
 
     #[test]
     fn rejects_malformed() {
-        for bad in ["2024-13-01", "2024-00-10", "24-01-01", "2024-1-01", "2024-01-32", "+024-01-01", "２０２４-01-01"] {
+        for bad in [
+            "2024-13-01",
+            "2024-00-10",
+            "24-01-01",
+            "2024-1-01",
+            "2024-01-32",
+            "+024-01-01",
+            "２０２４-01-01",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
     }

@@ -89,7 +89,9 @@ impl schemars::JsonSchema for DocPath {
 }
 
 /// A 1-based line and column in the source text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 pub struct Location {
     /// Line, from 1.
     pub line: usize,
@@ -104,7 +106,9 @@ impl fmt::Display for Location {
 }
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// The document is wrong; nothing built on it can be trusted.
@@ -132,7 +136,9 @@ pub enum Problem {
         message: String,
     },
     /// The document's `version` is not one this crate reads.
-    #[error("format version {found} is not supported: this tool reads version {supported}; set `version: {supported}`")]
+    #[error(
+        "format version {found} is not supported: this tool reads version {supported}; set `version: {supported}`"
+    )]
     UnsupportedVersion {
         /// The version written.
         found: u64,
@@ -160,7 +166,7 @@ pub enum Problem {
         hint: String,
     },
     /// A reference to something of the wrong kind.
-    #[error("`{name}` is a {found}, but a {expected} is needed here")]
+    #[error("`{name}` is {} {found}, but {} {expected} is needed here", article(.found), article(.expected))]
     WrongKind {
         /// The name used.
         name: String,
@@ -178,7 +184,9 @@ pub enum Problem {
         network: String,
     },
     /// Two networks whose address spaces overlap.
-    #[error("address space {cidr} overlaps {other_cidr} of `{other}`; give each network its own range")]
+    #[error(
+        "address space {cidr} overlaps {other_cidr} of `{other}`; give each network its own range"
+    )]
     Overlap {
         /// This network's CIDR.
         cidr: String,
@@ -188,7 +196,9 @@ pub enum Problem {
         other_cidr: String,
     },
     /// A Project Set of a ministry the `ministries` list does not name.
-    #[error("ministry `{ministry}` is not in `ministries` ({known}); add it there or fix the spelling")]
+    #[error(
+        "ministry `{ministry}` is not in `ministries` ({known}); add it there or fix the spelling"
+    )]
     UnknownMinistry {
         /// As written.
         ministry: String,
@@ -202,7 +212,9 @@ pub enum Problem {
         zone: String,
     },
     /// An endpoint whose address is in none of its zone's networks.
-    #[error("endpoint `{endpoint}` ({address}) is outside zone `{zone}` ({networks}); fix the address or move it to its zone")]
+    #[error(
+        "endpoint `{endpoint}` ({address}) is outside zone `{zone}` ({networks}); fix the address or move it to its zone"
+    )]
     EndpointOutsideZone {
         /// The endpoint.
         endpoint: String,
@@ -241,6 +253,15 @@ pub enum Problem {
         /// What is wrong and how to fix it.
         message: String,
     },
+}
+
+/// `a` or `an`, for the word that follows.
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// One finding: a [`Problem`] at a place in the document.
@@ -310,7 +331,10 @@ mod tests {
             .key("prod")
             .key("address_space")
             .index(0);
-        assert_eq!(p.to_string(), "project_sets[2].environments.prod.address_space[0]");
+        assert_eq!(
+            p.to_string(),
+            "project_sets[2].environments.prod.address_space[0]"
+        );
         assert_eq!(DocPath::root().to_string(), "(document)");
     }
 }

@@ -13,7 +13,10 @@ pub const REFERENCE_YAML: &str = include_str!("../examples/reference.yaml");
 pub const CROSS_CLOUD_YAML: &str = include_str!("../examples/cross-cloud.yaml");
 
 /// The names and texts of the embedded examples.
-pub const ALL: [(&str, &str); 2] = [("reference", REFERENCE_YAML), ("cross-cloud", CROSS_CLOUD_YAML)];
+pub const ALL: [(&str, &str); 2] = [
+    ("reference", REFERENCE_YAML),
+    ("cross-cloud", CROSS_CLOUD_YAML),
+];
 
 fn parse(text: &str) -> Topology {
     check(text, Format::Yaml, &ValidateOptions::default()).topology

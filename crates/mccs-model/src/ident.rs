@@ -28,7 +28,9 @@ pub enum IdentError {
     )]
     Environment(String),
     /// A platform token that is neither AWS LZA nor Azure ALZ.
-    #[error("`{0}` is not a platform: use `aws-lza` (AWS Landing Zone Accelerator) or `azure-alz` (Azure Landing Zone)")]
+    #[error(
+        "`{0}` is not a platform: use `aws-lza` (AWS Landing Zone Accelerator) or `azure-alz` (Azure Landing Zone)"
+    )]
     Platform(String),
     /// A name with characters a firewall would not accept.
     #[error(
@@ -36,7 +38,9 @@ pub enum IdentError {
     )]
     Name(String),
     /// A Project Set environment reference that is not `<plate>-<env>`.
-    #[error("`{0}` is not a Project Set environment: write `<license plate>-<environment>`, e.g. `abc123-prod`")]
+    #[error(
+        "`{0}` is not a Project Set environment: write `<license plate>-<environment>`, e.g. `abc123-prod`"
+    )]
     EnvRef(String),
 }
 
@@ -65,7 +69,8 @@ impl FromStr for Ministry {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let ok = (2..=10).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_uppercase())
-            && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            && s.bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -436,7 +441,11 @@ mod tests {
         assert!("abc123".parse::<EnvRef>().is_err());
         assert!("abc123-".parse::<EnvRef>().is_err());
         assert_eq!(
-            "abc123-my-env".parse::<EnvRef>().unwrap().environment.as_str(),
+            "abc123-my-env"
+                .parse::<EnvRef>()
+                .unwrap()
+                .environment
+                .as_str(),
             "my-env"
         );
     }

@@ -47,6 +47,7 @@ mod service;
 mod text;
 mod topology;
 mod validate;
+mod yaml_out;
 
 pub use address::{AddressError, AddressRange, AddressRef, FlowEnd, parse_prefix};
 pub use date::{Date, DateError};
@@ -57,12 +58,12 @@ pub use ident::{
 pub use load::{Format, Loaded, SourceMap, load};
 pub use service::{PortRange, Protocol, Service, ServiceError, ServiceRef};
 pub use topology::{
-    Action, Channel, Encryption, Endpoint, ExternalNetwork, FORMAT_VERSION, Firewall,
-    FirewallKind, FirewallObject, Flow, HybridLink, Initiator, LinkKind, NamedService, OnPrem,
-    PrivateLink, PrivateLinkRegion, ProjectSet, Redundancy, RegionRole, Rule, Topology,
-    VirtualNetwork, Zone,
+    Action, Channel, Encryption, Endpoint, ExternalNetwork, FORMAT_VERSION, Firewall, FirewallKind,
+    FirewallObject, Flow, HybridLink, Initiator, LinkKind, NamedService, OnPrem, PrivateLink,
+    PrivateLinkRegion, ProjectSet, Redundancy, RegionRole, Rule, Topology, VirtualNetwork, Zone,
 };
 pub use validate::{ValidateOptions, validate};
+pub use yaml_out::{YamlError, to_yaml};
 
 /// A document read and validated: the topology and every finding, located in the text.
 #[derive(Debug, Clone)]
@@ -85,7 +86,8 @@ impl Checked {
 pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
     let loaded = load(text, format);
     let mut opts = options.clone();
-    opts.unreadable_names.extend(loaded.unreadable_names.iter().cloned());
+    opts.unreadable_names
+        .extend(loaded.unreadable_names.iter().cloned());
     let mut diagnostics = loaded.diagnostics;
     let mut more = validate(&loaded.topology, &opts);
     loaded.source_map.locate_all(&mut more);

@@ -12,7 +12,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
 use crate::diag::{Diagnostic, DocPath, Location, Problem};
-use crate::topology::{FORMAT_VERSION, Firewall, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone};
+use crate::topology::{
+    FORMAT_VERSION, Firewall, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone,
+};
 
 /// The text format of a topology document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -99,7 +101,7 @@ const MAX_ALIAS_NODES: usize = 1_000_000;
 pub fn load(text: &str, format: Format) -> Loaded {
     let mut source_map = SourceMap::default();
     let value = match format {
-        Format::Yaml => yaml_to_value(text, &mut source_map),
+        Format::Yaml => yaml_to_value(text, &mut source_map).map_err(|d| *d),
         Format::Json => match serde_json::from_str::<Value>(text) {
             Ok(v) => {
                 // JSON is YAML 1.2 flow syntax: read it again for locations; if that reader
@@ -115,7 +117,12 @@ pub fn load(text: &str, format: Format) -> Loaded {
                     line: e.line().max(1),
                     column: e.column().max(1),
                 }),
-                ..Diagnostic::error(DocPath::root(), Problem::Syntax { message: e.to_string() })
+                ..Diagnostic::error(
+                    DocPath::root(),
+                    Problem::Syntax {
+                        message: e.to_string(),
+                    },
+                )
             }),
         },
         Format::Toml => toml::from_str::<Value>(text).map_err(|e| {
@@ -173,8 +180,8 @@ struct YamlBuilder<'a> {
     map: &'a mut SourceMap,
 }
 
-fn yaml_error(message: impl Into<String>, at: Option<Location>) -> Diagnostic {
-    Diagnostic {
+fn yaml_error(message: impl Into<String>, at: Option<Location>) -> Box<Diagnostic> {
+    Box::new(Diagnostic {
         location: at,
         ..Diagnostic::error(
             DocPath::root(),
@@ -182,10 +189,10 @@ fn yaml_error(message: impl Into<String>, at: Option<Location>) -> Diagnostic {
                 message: message.into(),
             },
         )
-    }
+    })
 }
 
-fn yaml_to_value(text: &str, map: &mut SourceMap) -> Result<Value, Diagnostic> {
+pub(crate) fn yaml_to_value(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> {
     let mut b = YamlBuilder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
@@ -220,7 +227,7 @@ fn yaml_to_value(text: &str, map: &mut SourceMap) -> Result<Value, Diagnostic> {
 }
 
 impl<'a> YamlBuilder<'a> {
-    fn next(&mut self) -> Result<(Event<'a>, Span), Diagnostic> {
+    fn next(&mut self) -> Result<(Event<'a>, Span), Box<Diagnostic>> {
         match self.parser.next_event() {
             Some(Ok(e)) => Ok(e),
             Some(Err(e)) => Err(yaml_error(
@@ -234,12 +241,24 @@ impl<'a> YamlBuilder<'a> {
         }
     }
 
-    fn node(&mut self, ev: Event<'a>, span: Span, path: &DocPath, depth: usize) -> Result<Value, Diagnostic> {
+    fn node(
+        &mut self,
+        ev: Event<'a>,
+        span: Span,
+        path: &DocPath,
+        depth: usize,
+    ) -> Result<Value, Box<Diagnostic>> {
         let at = Some(location_of(span));
         if depth > MAX_DEPTH {
-            return Err(yaml_error(format!("nested deeper than {MAX_DEPTH} levels"), at));
+            return Err(yaml_error(
+                format!("nested deeper than {MAX_DEPTH} levels"),
+                at,
+            ));
         }
-        self.map.spans.entry(path.clone()).or_insert(location_of(span));
+        self.map
+            .spans
+            .entry(path.clone())
+            .or_insert(location_of(span));
         let (value, anchor) = match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
@@ -344,15 +363,16 @@ fn resolve_plain(s: &str) -> Value {
         return Value::String(s.to_owned());
     }
     let looks_float = !digits.is_empty()
-        && digits.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'.')
+        && digits
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_digit() || b == b'.')
         && digits
             .bytes()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && digits.bytes().any(|b| b.is_ascii_digit());
-    if looks_float {
-        if let Some(n) = s.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Value::Number(n);
-        }
+    if looks_float && let Some(n) = s.parse::<f64>().ok().and_then(Number::from_f64) {
+        return Value::Number(n);
     }
     Value::String(s.to_owned())
 }
@@ -437,7 +457,10 @@ impl Reader {
                 .collect(),
             Value::Null => Vec::new(),
             other => {
-                self.shape(path.clone(), format!("expected a list, found {}", kind_of(&other)));
+                self.shape(
+                    path.clone(),
+                    format!("expected a list, found {}", kind_of(&other)),
+                );
                 Vec::new()
             }
         }
@@ -449,12 +472,18 @@ impl Reader {
         let Value::Object(mut obj) = value else {
             self.shape(
                 root,
-                format!("expected a mapping with `version` and the topology's sections, found {}", kind_of(&value)),
+                format!(
+                    "expected a mapping with `version` and the topology's sections, found {}",
+                    kind_of(&value)
+                ),
             );
             return t;
         };
         match obj.remove("version") {
-            None => self.shape(root.key("version"), format!("missing `version`: add `version: {FORMAT_VERSION}`")),
+            None => self.shape(
+                root.key("version"),
+                format!("missing `version`: add `version: {FORMAT_VERSION}`"),
+            ),
             Some(Value::Number(n)) if n.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
             Some(Value::Number(n)) if n.as_u64().is_some() => {
                 self.diagnostics.push(Diagnostic::error(
@@ -467,7 +496,10 @@ impl Reader {
             }
             Some(other) => self.shape(
                 root.key("version"),
-                format!("`version` must be the number {FORMAT_VERSION}, found {}", kind_of(&other)),
+                format!(
+                    "`version` must be the number {FORMAT_VERSION}, found {}",
+                    kind_of(&other)
+                ),
             ),
         }
         for (key, value) in obj {
@@ -486,7 +518,10 @@ impl Reader {
                 "flows" => t.flows = self.list(value, &path),
                 _ => self.shape(
                     path,
-                    format!("unknown section `{key}`, expected one of: {}", TOP_LEVEL.join(", ")),
+                    format!(
+                        "unknown section `{key}`, expected one of: {}",
+                        TOP_LEVEL.join(", ")
+                    ),
                 ),
             }
         }
@@ -507,44 +542,86 @@ impl Reader {
         }
         let mut ps: ProjectSet = self.read(value, path)?;
         let envs_path = path.key("environments");
-        match envs {
+        let read_in_full = match envs {
             Value::Object(map) => {
+                let mut all = true;
                 for (env, net) in map {
                     let p = envs_path.key(env.clone());
                     let env = match env.parse() {
                         Ok(e) => e,
                         Err(e) => {
                             self.shape(p, format!("{e}"));
+                            all = false;
                             continue;
                         }
                     };
-                    if let Some(net) = self.read::<VirtualNetwork>(net, &p) {
-                        ps.environments.insert(env, net);
+                    match self.read::<VirtualNetwork>(net, &p) {
+                        Some(net) => {
+                            ps.environments.insert(env, net);
+                        }
+                        None => all = false,
                     }
                 }
+                all
             }
-            Value::Null => self.shape(
-                envs_path,
-                "missing `environments`: add the Project Set's environments (dev, test, prod, tools) with their VPC/VNet",
-            ),
-            other => self.shape(
-                envs_path,
-                format!("expected a mapping of environment to VPC/VNet, found {}", kind_of(&other)),
-            ),
+            Value::Null => {
+                self.shape(
+                    envs_path,
+                    "missing `environments`: add the Project Set's environments (dev, test, prod, tools) with their VPC/VNet",
+                );
+                false
+            }
+            other => {
+                self.shape(
+                    envs_path,
+                    format!(
+                        "expected a mapping of environment to VPC/VNet, found {}",
+                        kind_of(&other)
+                    ),
+                );
+                false
+            }
+        };
+        if !read_in_full {
+            // Its environments are not all known: validation does not report them as missing
+            // (or the Project Set as having none) on top of the problem just reported.
+            self.unreadable.insert(ps.license_plate.to_string());
         }
         Some(ps)
     }
 
     fn on_prem(&mut self, mut value: Value, path: &DocPath) -> Option<OnPrem> {
         let zones = take(&mut value, "zones");
-        let mut op: OnPrem = self.read(value, path)?;
+        let Some(mut op) = self.read::<OnPrem>(value, path) else {
+            // Nothing under it is read: its zones and endpoints are not reported again as unknown.
+            self.remember_names(&zones);
+            for z in zones.as_array().into_iter().flatten() {
+                self.remember_names(z.get("endpoints").unwrap_or(&Value::Null));
+            }
+            return None;
+        };
         op.zones = self.list_with(zones, &path.key("zones"), |r, mut z, p| {
             let endpoints = take(&mut z, "endpoints");
-            let mut zone: Zone = r.read(z, p)?;
+            let Some(mut zone) = r.read::<Zone>(z, p) else {
+                r.remember_names(&endpoints);
+                return None;
+            };
             zone.endpoints = r.list(endpoints, &p.key("endpoints"));
             Some(zone)
         });
         Some(op)
+    }
+}
+
+impl Reader {
+    /// Remembers the `name` of each element of a list that is not read, so references to them
+    /// are not reported as unknown.
+    fn remember_names(&mut self, list: &Value) {
+        for item in list.as_array().into_iter().flatten() {
+            if let Some(n) = item.get("name").and_then(Value::as_str) {
+                self.unreadable.insert(n.to_owned());
+            }
+        }
     }
 }
 
@@ -566,7 +643,6 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -580,7 +656,10 @@ mod tests {
         assert_eq!(resolve_plain("1e3"), Value::from(1000.0));
         assert_eq!(resolve_plain("~"), Value::Null);
         assert_eq!(resolve_plain("abc123"), Value::from("abc123"));
-        assert_eq!(resolve_plain("123456789012345678901234"), Value::from("123456789012345678901234"));
+        assert_eq!(
+            resolve_plain("123456789012345678901234"),
+            Value::from("123456789012345678901234")
+        );
     }
 
     #[test]
@@ -588,7 +667,9 @@ mod tests {
         let mut m = SourceMap::default();
         let v = yaml_to_value("a:\n  b: [1, 2]\n", &mut m).unwrap();
         assert_eq!(v["a"]["b"][1], Value::from(2));
-        let l = m.locate(&DocPath::root().key("a").key("b").index(1)).unwrap();
+        let l = m
+            .locate(&DocPath::root().key("a").key("b").index(1))
+            .unwrap();
         assert_eq!((l.line, l.column), (2, 10));
     }
 

@@ -19,7 +19,9 @@ pub enum ServiceError {
     )]
     Syntax(String),
     /// A port outside 1..=65535, or a range whose first port is above its last.
-    #[error("`{0}`: ports run from 1 to 65535 and a range is written `<first>-<last>` with first <= last")]
+    #[error(
+        "`{0}`: ports run from 1 to 65535 and a range is written `<first>-<last>` with first <= last"
+    )]
     Ports(String),
 }
 
@@ -228,7 +230,9 @@ impl FromStr for Service {
         if proto == "any" && ports.is_none() {
             return Ok(Self::Any);
         }
-        let proto: Protocol = proto.parse().map_err(|_| ServiceError::Syntax(s.to_owned()))?;
+        let proto: Protocol = proto
+            .parse()
+            .map_err(|_| ServiceError::Syntax(s.to_owned()))?;
         let range = match ports {
             None => PortRange::ALL,
             Some(ports) => parse_ports(ports).ok_or_else(|| {
@@ -306,18 +310,42 @@ mod tests {
             "udp/5000-5010".parse::<Service>().unwrap(),
             Service::Udp(PortRange::new(5000, 5010).unwrap())
         );
-        assert!(matches!("tcp/0".parse::<Service>(), Err(ServiceError::Ports(_))));
-        assert!(matches!("tcp/70000".parse::<Service>(), Err(ServiceError::Ports(_))));
-        assert!(matches!("tcp/9-1".parse::<Service>(), Err(ServiceError::Ports(_))));
-        assert!(matches!("sctp/1".parse::<Service>(), Err(ServiceError::Syntax(_))));
-        assert!(matches!("icmp/8".parse::<Service>(), Err(ServiceError::Syntax(_))));
-        assert!(matches!("tcp/".parse::<Service>(), Err(ServiceError::Syntax(_))));
+        assert!(matches!(
+            "tcp/0".parse::<Service>(),
+            Err(ServiceError::Ports(_))
+        ));
+        assert!(matches!(
+            "tcp/70000".parse::<Service>(),
+            Err(ServiceError::Ports(_))
+        ));
+        assert!(matches!(
+            "tcp/9-1".parse::<Service>(),
+            Err(ServiceError::Ports(_))
+        ));
+        assert!(matches!(
+            "sctp/1".parse::<Service>(),
+            Err(ServiceError::Syntax(_))
+        ));
+        assert!(matches!(
+            "icmp/8".parse::<Service>(),
+            Err(ServiceError::Syntax(_))
+        ));
+        assert!(matches!(
+            "tcp/".parse::<Service>(),
+            Err(ServiceError::Syntax(_))
+        ));
     }
 
     #[test]
     fn service_ref_prefers_literal() {
-        assert!(matches!("tcp/1".parse::<ServiceRef>().unwrap(), ServiceRef::Literal(_)));
-        assert!(matches!("oracle".parse::<ServiceRef>().unwrap(), ServiceRef::Named(_)));
+        assert!(matches!(
+            "tcp/1".parse::<ServiceRef>().unwrap(),
+            ServiceRef::Literal(_)
+        ));
+        assert!(matches!(
+            "oracle".parse::<ServiceRef>().unwrap(),
+            ServiceRef::Named(_)
+        ));
         assert!("tcp/0".parse::<ServiceRef>().is_err());
     }
 

@@ -12,7 +12,9 @@ macro_rules! text_serde {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
                 struct Visitor;
                 impl ::serde::de::Visitor<'_> for Visitor {
                     type Value = $ty;

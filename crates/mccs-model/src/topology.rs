@@ -187,7 +187,9 @@ pub struct Channel {
 }
 
 /// What an enforcement point is, which decides where it sits on a path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FirewallKind {
     /// The central cloud firewall of a platform (needs `platform`).
@@ -240,7 +242,9 @@ pub struct Firewall {
 }
 
 /// What a matching rule does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Let the flow through.
@@ -380,7 +384,9 @@ pub struct ExternalNetwork {
 }
 
 /// Whether a link or region carries traffic normally or only when the primary fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Redundancy {
     /// Carries traffic normally.
@@ -390,7 +396,9 @@ pub enum Redundancy {
 }
 
 /// How a hybrid link protects data in transit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Encryption {
     /// IPsec over the private circuit.
@@ -402,7 +410,9 @@ pub enum Encryption {
 }
 
 /// The kind of private circuit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
     /// AWS DirectConnect (platform `aws-lza`).
@@ -440,7 +450,9 @@ pub struct HybridLink {
 }
 
 /// The role of a region in a PrivateLink set-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum RegionRole {
     /// Carries traffic normally.
@@ -615,7 +627,20 @@ pub struct NamedService {
 /// Who opens connections of a flow. A firewall rule allows traffic initiated from its source;
 /// return traffic of an allowed session needs no rule, but a flow opened from the other side
 /// does, so each initiating side gets its own rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Initiator {
     /// The cloud side opens connections (when both ends are in the cloud: the `source`).

@@ -132,52 +132,97 @@ impl<'a> Validator<'a> {
         let mut out = Vec::new();
         let mut n = Names::new("channel");
         for (i, c) in t.channels.iter().enumerate() {
-            n.add(c.name.as_str(), root().key("channels").index(i).key("name"), &mut out);
+            n.add(
+                c.name.as_str(),
+                root().key("channels").index(i).key("name"),
+                &mut out,
+            );
         }
         let mut n = Names::new("firewall");
         for (i, f) in t.firewalls.iter().enumerate() {
-            n.add(f.name.as_str(), root().key("firewalls").index(i).key("name"), &mut out);
+            n.add(
+                f.name.as_str(),
+                root().key("firewalls").index(i).key("name"),
+                &mut out,
+            );
             self.firewalls.insert(f.name.as_str(), f.kind);
-            let mut rn = Names::new("rule name");
+            let mut rn = Names::new("rule");
             for (j, r) in f.rules.iter().enumerate() {
-                let p = root().key("firewalls").index(i).key("rules").index(j).key("name");
+                let p = root()
+                    .key("firewalls")
+                    .index(i)
+                    .key("rules")
+                    .index(j)
+                    .key("name");
                 rn.add(r.name.as_str(), p, &mut out);
             }
         }
         let mut n = Names::new("Project Set");
         for (i, p) in t.project_sets.iter().enumerate() {
-            n.add(p.license_plate.as_str(), root().key("project_sets").index(i).key("license_plate"), &mut out);
+            n.add(
+                p.license_plate.as_str(),
+                root().key("project_sets").index(i).key("license_plate"),
+                &mut out,
+            );
         }
         // Endpoints, objects and external networks share one namespace: a flow end names any of them.
-        let mut addr = Names::new("endpoint, object or external network name");
+        let mut addr = Names::new("endpoint, object or external network");
         let mut zones = Names::new("zone");
         for (i, z) in t.zones().iter().enumerate() {
             let zp = root().key("on_prem").key("zones").index(i);
             zones.add(z.name.as_str(), zp.key("name"), &mut out);
             for (j, e) in z.endpoints.iter().enumerate() {
-                addr.add(e.name.as_str(), zp.key("endpoints").index(j).key("name"), &mut out);
+                addr.add(
+                    e.name.as_str(),
+                    zp.key("endpoints").index(j).key("name"),
+                    &mut out,
+                );
             }
         }
         for (i, o) in t.objects.iter().enumerate() {
-            addr.add(o.name().as_str(), root().key("objects").index(i).key("name"), &mut out);
+            addr.add(
+                o.name().as_str(),
+                root().key("objects").index(i).key("name"),
+                &mut out,
+            );
         }
         for (i, x) in t.external_networks.iter().enumerate() {
-            addr.add(x.name.as_str(), root().key("external_networks").index(i).key("name"), &mut out);
+            addr.add(
+                x.name.as_str(),
+                root().key("external_networks").index(i).key("name"),
+                &mut out,
+            );
         }
         let mut links = Names::new("link");
         for (i, l) in t.hybrid_links.iter().enumerate() {
-            links.add(l.name.as_str(), root().key("hybrid_links").index(i).key("name"), &mut out);
+            links.add(
+                l.name.as_str(),
+                root().key("hybrid_links").index(i).key("name"),
+                &mut out,
+            );
         }
         for (i, l) in t.private_links.iter().enumerate() {
-            links.add(l.name.as_str(), root().key("private_links").index(i).key("name"), &mut out);
+            links.add(
+                l.name.as_str(),
+                root().key("private_links").index(i).key("name"),
+                &mut out,
+            );
         }
         let mut n = Names::new("service");
         for (i, s) in t.services.iter().enumerate() {
-            n.add(s.name.as_str(), root().key("services").index(i).key("name"), &mut out);
+            n.add(
+                s.name.as_str(),
+                root().key("services").index(i).key("name"),
+                &mut out,
+            );
         }
         let mut n = Names::new("flow");
         for (i, f) in t.flows.iter().enumerate() {
-            n.add(f.name.as_str(), root().key("flows").index(i).key("name"), &mut out);
+            n.add(
+                f.name.as_str(),
+                root().key("flows").index(i).key("name"),
+                &mut out,
+            );
         }
         self.out.extend(out);
     }
@@ -201,7 +246,12 @@ impl<'a> Validator<'a> {
                     },
                 );
             }
-            if ps.environments.is_empty() {
+            // A Project Set the reader could not read in full has had its problem reported.
+            let read_in_full = !self
+                .options
+                .unreadable_names
+                .contains(ps.license_plate.as_str());
+            if ps.environments.is_empty() && read_in_full {
                 self.err(
                     pp.key("environments"),
                     Problem::Empty {
@@ -217,7 +267,10 @@ impl<'a> Validator<'a> {
                         ep.key("address_space"),
                         Problem::Empty {
                             what: "`address_space`".into(),
-                            hint: format!("give the {} its CIDR, e.g. `10.46.8.0/24`", ps.platform.network_noun()),
+                            hint: format!(
+                                "give the {} its CIDR, e.g. `10.46.8.0/24`",
+                                ps.platform.network_noun()
+                            ),
                         },
                     );
                 }
@@ -225,7 +278,11 @@ impl<'a> Validator<'a> {
                     self.host_bits(*cidr, ep.key("address_space").index(k));
                 }
                 for (k, sg) in net.security_groups.iter().enumerate() {
-                    self.firewall_ref(sg, FirewallKind::SecurityGroup, ep.key("security_groups").index(k));
+                    self.firewall_ref(
+                        sg,
+                        FirewallKind::SecurityGroup,
+                        ep.key("security_groups").index(k),
+                    );
                 }
             }
         }
@@ -249,7 +306,10 @@ impl<'a> Validator<'a> {
                 path,
                 "firewall",
                 name.as_str(),
-                format!(": define it under `firewalls` with `kind: {}`", kind.as_str()),
+                format!(
+                    ": define it under `firewalls` with `kind: {}`",
+                    kind.as_str()
+                ),
             ),
             Some(found) if *found != kind => self.err(
                 path,
@@ -265,7 +325,12 @@ impl<'a> Validator<'a> {
 
     fn any_firewall_ref(&mut self, name: &Name, path: DocPath) {
         if !self.firewalls.contains_key(name.as_str()) {
-            self.unknown(path, "firewall", name.as_str(), ": define it under `firewalls`".into());
+            self.unknown(
+                path,
+                "firewall",
+                name.as_str(),
+                ": define it under `firewalls`".into(),
+            );
         }
     }
 
@@ -286,7 +351,10 @@ impl<'a> Validator<'a> {
             match (f.kind, f.platform) {
                 (FirewallKind::Cloud, None) => self.inconsistent(
                     fp.key("platform"),
-                    format!("cloud firewall `{}` has no `platform`: set `aws-lza` or `azure-alz`", f.name),
+                    format!(
+                        "cloud firewall `{}` has no `platform`: set `aws-lza` or `azure-alz`",
+                        f.name
+                    ),
                 ),
                 (FirewallKind::Cloud, Some(p)) => {
                     if let Some(first) = cloud.insert(p, i) {
@@ -308,11 +376,20 @@ impl<'a> Validator<'a> {
         let t = self.t;
         let Some(op) = &t.on_prem else { return };
         let op_path = root().key("on_prem");
-        self.firewall_ref(&op.edge_firewall, FirewallKind::Edge, op_path.key("edge_firewall"));
+        self.firewall_ref(
+            &op.edge_firewall,
+            FirewallKind::Edge,
+            op_path.key("edge_firewall"),
+        );
         for (i, z) in op.zones.iter().enumerate() {
             let zp = op_path.key("zones").index(i);
             match &z.firewall {
-                None => self.err(zp.clone(), Problem::ZoneWithoutFirewall { zone: z.name.to_string() }),
+                None => self.err(
+                    zp.clone(),
+                    Problem::ZoneWithoutFirewall {
+                        zone: z.name.to_string(),
+                    },
+                ),
                 Some(fw) => self.firewall_ref(fw, FirewallKind::Zone, zp.key("firewall")),
             }
             if z.networks.is_empty() {
@@ -385,16 +462,16 @@ impl<'a> Validator<'a> {
             let pp = root().key("private_links").index(i);
             for (k, c) in pl.consumers.iter().enumerate() {
                 self.env_ref(c, pp.key("consumers").index(k));
-                if let Some((ps, _)) = t.environment(c) {
-                    if ps.platform != pl.platform {
-                        self.inconsistent(
+                if let Some((ps, _)) = t.environment(c)
+                    && ps.platform != pl.platform
+                {
+                    self.inconsistent(
                             pp.key("consumers").index(k),
                             format!(
                                 "`{c}` is on {}, but PrivateLink `{}` is in a {} connectivity account; consumers must be on the same platform",
                                 ps.platform, pl.name, pl.platform
                             ),
                         );
-                    }
                 }
             }
             if pl.consumers.is_empty() {
@@ -414,9 +491,17 @@ impl<'a> Validator<'a> {
                     ": define it under `external_networks`".into(),
                 );
             }
-            self.firewall_ref(&pl.security_group, FirewallKind::SecurityGroup, pp.key("security_group"));
+            self.firewall_ref(
+                &pl.security_group,
+                FirewallKind::SecurityGroup,
+                pp.key("security_group"),
+            );
             self.any_firewall_ref(&pl.firewall, pp.key("firewall"));
-            let primaries = pl.regions.iter().filter(|r| r.role == RegionRole::Primary).count();
+            let primaries = pl
+                .regions
+                .iter()
+                .filter(|r| r.role == RegionRole::Primary)
+                .count();
             if primaries != 1 {
                 self.inconsistent(
                     pp.key("regions"),
@@ -450,16 +535,30 @@ impl<'a> Validator<'a> {
                 r.license_plate.as_str(),
                 ": define it under `project_sets`".into(),
             ),
-            Some(ps) if !ps.environments.contains_key(&r.environment) => self.unknown(
-                path,
-                "environment",
-                &r.to_string(),
-                format!(
-                    ": Project Set `{}` has {}",
-                    r.license_plate,
-                    ps.environments.keys().map(|e| e.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            ),
+            // Not reported when the Project Set's environments could not all be read.
+            Some(ps)
+                if !ps.environments.contains_key(&r.environment)
+                    && !self
+                        .options
+                        .unreadable_names
+                        .contains(r.license_plate.as_str()) =>
+            {
+                let known = if ps.environments.is_empty() {
+                    "no environments".to_owned()
+                } else {
+                    ps.environments
+                        .keys()
+                        .map(|e| e.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                self.unknown(
+                    path,
+                    "environment",
+                    &r.to_string(),
+                    format!(": Project Set `{}` has {known}", r.license_plate),
+                );
+            }
             Some(_) => {}
         }
     }
@@ -471,7 +570,9 @@ impl<'a> Validator<'a> {
         for (i, o) in t.objects.iter().enumerate() {
             let op = root().key("objects").index(i);
             match o {
-                FirewallObject::Network { address, .. } => self.host_bits(*address, op.key("address")),
+                FirewallObject::Network { address, .. } => {
+                    self.host_bits(*address, op.key("address"));
+                }
                 FirewallObject::Group { members, .. } => {
                     if members.is_empty() {
                         self.err(
@@ -497,8 +598,12 @@ impl<'a> Validator<'a> {
             }
         }
         // Cycles: depth-first search with colours; each cycle reported once, at the group that closes it.
-        let index: HashMap<&str, usize> =
-            t.objects.iter().enumerate().map(|(i, o)| (o.name().as_str(), i)).collect();
+        let index: HashMap<&str, usize> = t
+            .objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.name().as_str(), i))
+            .collect();
         let mut colour = vec![0u8; t.objects.len()];
         for start in 0..t.objects.len() {
             if colour.get(start) != Some(&0) {
@@ -517,7 +622,9 @@ impl<'a> Validator<'a> {
                     if let Some(top) = stack.last_mut() {
                         top.1 += 1;
                     }
-                    let Some(&child) = index.get(m.as_str()) else { continue };
+                    let Some(&child) = index.get(m.as_str()) else {
+                        continue;
+                    };
                     match colour.get(child) {
                         Some(0) => {
                             if let Some(c) = colour.get_mut(child) {
@@ -536,7 +643,9 @@ impl<'a> Validator<'a> {
                             names.push(m.as_str());
                             self.err(
                                 root().key("objects").index(node).key("members").index(next),
-                                Problem::GroupCycle { cycle: names.join(" -> ") },
+                                Problem::GroupCycle {
+                                    cycle: names.join(" -> "),
+                                },
                             );
                         }
                         _ => {}
@@ -568,7 +677,12 @@ impl<'a> Validator<'a> {
     fn address_ref(&mut self, a: &AddressRef, path: DocPath) {
         match a {
             AddressRef::Object(n) if self.t.object(n.as_str()).is_none() => {
-                self.unknown(path, "object", n.as_str(), ": define it under `objects` or write the CIDR".into());
+                self.unknown(
+                    path,
+                    "object",
+                    n.as_str(),
+                    ": define it under `objects` or write the CIDR".into(),
+                );
             }
             AddressRef::Prefix(p) => self.host_bits(*p, path),
             _ => {}
@@ -576,15 +690,15 @@ impl<'a> Validator<'a> {
     }
 
     fn service_ref(&mut self, s: &ServiceRef, path: DocPath) {
-        if let ServiceRef::Named(n) = s {
-            if self.t.service(n.as_str()).is_none() {
-                self.unknown(
-                    path,
-                    "service",
-                    n.as_str(),
-                    ": define it under `services` or write it out, e.g. `tcp/1521`".into(),
-                );
-            }
+        if let ServiceRef::Named(n) = s
+            && self.t.service(n.as_str()).is_none()
+        {
+            self.unknown(
+                path,
+                "service",
+                n.as_str(),
+                ": define it under `services` or write it out, e.g. `tcp/1521`".into(),
+            );
         }
     }
 
@@ -619,16 +733,16 @@ impl<'a> Validator<'a> {
                 for (k, s) in r.services.iter().enumerate() {
                     self.service_ref(s, rp.key("services").index(k));
                 }
-                if let (Some(today), Some(expires)) = (self.options.today, r.expires) {
-                    if expires < today {
-                        self.out.push(Diagnostic::warning(
-                            rp.key("expires"),
-                            Problem::ExpiredRule {
-                                rule: r.name.to_string(),
-                                expires: expires.to_string(),
-                            },
-                        ));
-                    }
+                if let (Some(today), Some(expires)) = (self.options.today, r.expires)
+                    && expires < today
+                {
+                    self.out.push(Diagnostic::warning(
+                        rp.key("expires"),
+                        Problem::ExpiredRule {
+                            rule: r.name.to_string(),
+                            expires: expires.to_string(),
+                        },
+                    ));
                 }
             }
         }
@@ -641,7 +755,10 @@ impl<'a> Validator<'a> {
             FlowEnd::Prefix(p) => self.host_bits(*p, path),
             FlowEnd::Named(n) => {
                 let s = n.as_str();
-                if t.endpoint(s).is_none() && t.object(s).is_none() && t.external_network(s).is_none() {
+                if t.endpoint(s).is_none()
+                    && t.object(s).is_none()
+                    && t.external_network(s).is_none()
+                {
                     self.unknown(
                         path,
                         "flow end",
@@ -680,7 +797,11 @@ impl<'a> Validator<'a> {
         let mut all: Vec<(IpNet, DocPath, DocPath)> = Vec::new();
         for (i, ps) in t.project_sets.iter().enumerate() {
             for (env, net) in &ps.environments {
-                let np = root().key("project_sets").index(i).key("environments").key(env.as_str());
+                let np = root()
+                    .key("project_sets")
+                    .index(i)
+                    .key("environments")
+                    .key(env.as_str());
                 for (k, c) in net.address_space.iter().enumerate() {
                     all.push((c.trunc(), np.key("address_space").index(k), np.clone()));
                 }
@@ -699,7 +820,9 @@ impl<'a> Validator<'a> {
             }
         }
         // Sort by first address; any entry that starts at or before the widest end seen so far overlaps it.
-        all.sort_by(|a, b| (a.0.network(), a.0.prefix_len(), &a.1).cmp(&(b.0.network(), b.0.prefix_len(), &b.1)));
+        all.sort_by(|a, b| {
+            (a.0.network(), a.0.prefix_len(), &a.1).cmp(&(b.0.network(), b.0.prefix_len(), &b.1))
+        });
         let mut widest: Option<usize> = None;
         let mut found = Vec::new();
         for (idx, (net, _, _)) in all.iter().enumerate() {
@@ -739,5 +862,8 @@ impl<'a> Validator<'a> {
 }
 
 fn join(nets: &[IpNet]) -> String {
-    nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    nets.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -6,7 +6,11 @@ use mccs_model::{Format, ValidateOptions, check, examples};
 fn examples_validate_clean() {
     for (name, text) in examples::ALL {
         let checked = check(text, Format::Yaml, &ValidateOptions::default());
-        let found: Vec<String> = checked.diagnostics.iter().map(ToString::to_string).collect();
+        let found: Vec<String> = checked
+            .diagnostics
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert!(found.is_empty(), "{name}: {found:#?}");
     }
 }

@@ -1,0 +1,321 @@
+//! Sets of IP addresses as sorted, merged intervals: exact union, intersection and difference,
+//! so "the part of the flow a rule leaves out" is computed, not guessed.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use ipnet::{IpNet, Ipv4Subnets, Ipv6Subnets};
+
+/// Sorted, non-overlapping, non-adjacent inclusive intervals.
+type Ranges = Vec<(u128, u128)>;
+
+/// A set of IPv4 and IPv6 addresses.
+///
+/// ```
+/// use mccs_path::AddrSet;
+/// let vnet = AddrSet::from_prefix("10.46.8.0/24".parse().unwrap());
+/// let pilot = AddrSet::from_prefix("10.46.8.0/25".parse().unwrap());
+/// assert!(vnet.covers(&pilot));
+/// assert_eq!(vnet.difference(&pilot).to_string(), "10.46.8.128/25");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AddrSet {
+    v4: Ranges,
+    v6: Ranges,
+}
+
+fn bounds(net: IpNet) -> (bool, u128, u128) {
+    match net {
+        IpNet::V4(n) => (
+            true,
+            u128::from(u32::from(n.network())),
+            u128::from(u32::from(n.broadcast())),
+        ),
+        IpNet::V6(n) => (false, u128::from(n.network()), u128::from(n.broadcast())),
+    }
+}
+
+fn normalize(mut r: Ranges) -> Ranges {
+    r.sort_unstable();
+    let mut out: Ranges = Vec::with_capacity(r.len());
+    for (a, b) in r {
+        match out.last_mut() {
+            Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+fn intersect(x: &Ranges, y: &Ranges) -> Ranges {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while let (Some(&(a1, b1)), Some(&(a2, b2))) = (x.get(i), y.get(j)) {
+        let (lo, hi) = (a1.max(a2), b1.min(b2));
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+        if b1 < b2 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
+fn difference(x: &Ranges, y: &Ranges) -> Ranges {
+    let mut out = Vec::new();
+    let mut j = 0;
+    for &(a, b) in x {
+        let mut start = a;
+        let mut done = false;
+        while let Some(&(c, d)) = y.get(j) {
+            if d < start {
+                j += 1;
+                continue;
+            }
+            if c > b {
+                break;
+            }
+            if c > start {
+                out.push((start, c - 1));
+            }
+            if d >= b {
+                done = true;
+                break;
+            }
+            start = d + 1;
+            j += 1;
+        }
+        if !done {
+            out.push((start, b));
+        }
+    }
+    out
+}
+
+fn covers(x: &Ranges, y: &Ranges) -> bool {
+    // Every interval of y lies inside one interval of x (x is merged, so one suffices).
+    let mut i = 0;
+    for &(c, d) in y {
+        while x.get(i).is_some_and(|&(_, b)| b < c) {
+            i += 1;
+        }
+        match x.get(i) {
+            Some(&(a, b)) if a <= c && d <= b => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+fn overlaps(x: &Ranges, y: &Ranges) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while let (Some(&(a1, b1)), Some(&(a2, b2))) = (x.get(i), y.get(j)) {
+        if a1.max(a2) <= b1.min(b2) {
+            return true;
+        }
+        if b1 < b2 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    false
+}
+
+impl AddrSet {
+    /// The empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every IPv4 and IPv6 address.
+    pub fn any() -> Self {
+        Self {
+            v4: vec![(0, u128::from(u32::MAX))],
+            v6: vec![(0, u128::MAX)],
+        }
+    }
+
+    /// The addresses of one prefix.
+    pub fn from_prefix(net: IpNet) -> Self {
+        Self::from_prefixes([net])
+    }
+
+    /// The union of some prefixes.
+    pub fn from_prefixes(nets: impl IntoIterator<Item = IpNet>) -> Self {
+        let (mut v4, mut v6) = (Vec::new(), Vec::new());
+        for n in nets {
+            let (is4, a, b) = bounds(n);
+            if is4 {
+                v4.push((a, b));
+            } else {
+                v6.push((a, b));
+            }
+        }
+        Self {
+            v4: normalize(v4),
+            v6: normalize(v6),
+        }
+    }
+
+    /// Whether the set has no address.
+    pub fn is_empty(&self) -> bool {
+        self.v4.is_empty() && self.v6.is_empty()
+    }
+
+    /// The addresses in either set.
+    #[must_use]
+    pub fn union(&self, other: &Self) -> Self {
+        let mut v4 = self.v4.clone();
+        v4.extend_from_slice(&other.v4);
+        let mut v6 = self.v6.clone();
+        v6.extend_from_slice(&other.v6);
+        Self {
+            v4: normalize(v4),
+            v6: normalize(v6),
+        }
+    }
+
+    /// The addresses in both sets.
+    #[must_use]
+    pub fn intersection(&self, other: &Self) -> Self {
+        Self {
+            v4: intersect(&self.v4, &other.v4),
+            v6: intersect(&self.v6, &other.v6),
+        }
+    }
+
+    /// The addresses of `self` that are not in `other`.
+    #[must_use]
+    pub fn difference(&self, other: &Self) -> Self {
+        Self {
+            v4: difference(&self.v4, &other.v4),
+            v6: difference(&self.v6, &other.v6),
+        }
+    }
+
+    /// Whether every address of `other` is in `self`.
+    pub fn covers(&self, other: &Self) -> bool {
+        covers(&self.v4, &other.v4) && covers(&self.v6, &other.v6)
+    }
+
+    /// Whether the sets share an address.
+    pub fn overlaps(&self, other: &Self) -> bool {
+        overlaps(&self.v4, &other.v4) || overlaps(&self.v6, &other.v6)
+    }
+
+    /// Whether `addr` is in the set.
+    pub fn contains_addr(&self, addr: IpAddr) -> bool {
+        self.covers(&Self::from_prefix(IpNet::from(addr)))
+    }
+
+    /// The smallest list of prefixes that is exactly this set, IPv4 first, in address order.
+    pub fn to_prefixes(&self) -> Vec<IpNet> {
+        let mut out = Vec::new();
+        for &(a, b) in &self.v4 {
+            let (a, b) = (
+                Ipv4Addr::from(u32::try_from(a).unwrap_or(u32::MAX)),
+                Ipv4Addr::from(u32::try_from(b).unwrap_or(u32::MAX)),
+            );
+            out.extend(Ipv4Subnets::new(a, b, 0).map(IpNet::V4));
+        }
+        for &(a, b) in &self.v6 {
+            out.extend(Ipv6Subnets::new(Ipv6Addr::from(a), Ipv6Addr::from(b), 0).map(IpNet::V6));
+        }
+        out
+    }
+
+    /// The number of intervals (a measure of how fragmented the set is).
+    pub fn interval_count(&self) -> usize {
+        self.v4.len() + self.v6.len()
+    }
+}
+
+impl fmt::Display for AddrSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return f.write_str("(none)");
+        }
+        if *self == Self::any() {
+            return f.write_str("any");
+        }
+        for (i, p) in self.to_prefixes().iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde::Serialize for AddrSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.to_prefixes().iter().map(ToString::to_string))
+    }
+}
+
+impl schemars::JsonSchema for AddrSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AddrSet".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Addresses as the smallest list of CIDRs, IPv4 first, in address order."
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn set(s: &[&str]) -> AddrSet {
+        AddrSet::from_prefixes(s.iter().map(|p| p.parse().unwrap()))
+    }
+
+    #[test]
+    fn merges_adjacent() {
+        assert_eq!(
+            set(&["10.0.0.0/25", "10.0.0.128/25"]).to_string(),
+            "10.0.0.0/24"
+        );
+        assert_eq!(AddrSet::any().to_string(), "any");
+        assert_eq!(AddrSet::new().to_string(), "(none)");
+    }
+
+    #[test]
+    fn difference_punches_holes() {
+        let d = set(&["10.0.0.0/24"]).difference(&set(&["10.0.0.64/26"]));
+        assert_eq!(d.to_string(), "10.0.0.0/26, 10.0.0.128/25");
+        assert!(set(&["::/0"]).covers(&set(&["2001:db8::/32"])));
+        assert!(!set(&["10.0.0.0/8"]).covers(&set(&["2001:db8::/32"])));
+    }
+
+    fn arb_set() -> impl Strategy<Value = AddrSet> {
+        prop::collection::vec((any::<u32>(), 20u8..=32), 0..6).prop_map(|v| {
+            AddrSet::from_prefixes(v.into_iter().map(|(a, l)| {
+                IpNet::V4(ipnet::Ipv4Net::new(Ipv4Addr::from(a), l).unwrap().trunc())
+            }))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn set_algebra(a in arb_set(), b in arb_set()) {
+            let i = a.intersection(&b);
+            let d = a.difference(&b);
+            prop_assert!(a.covers(&i) && b.covers(&i));
+            prop_assert!(!d.overlaps(&b));
+            prop_assert_eq!(&d.union(&i), &a);
+            prop_assert_eq!(&AddrSet::from_prefixes(a.to_prefixes()), &a);
+            prop_assert_eq!(a.overlaps(&b), !i.is_empty());
+        }
+    }
+}

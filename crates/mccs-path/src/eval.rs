@@ -1,0 +1,407 @@
+//! Rulebase evaluation: ordered rules, first match wins, over exact sets, with an index so a
+//! flow only looks at rules whose destination can match it.
+
+use mccs_model::{Action, Date, Firewall};
+use serde::Serialize;
+
+use crate::addrset::AddrSet;
+use crate::prefix::PrefixIndex;
+use crate::resolve::Resolver;
+use crate::svcset::SvcSet;
+
+/// Traffic as a product of sources, destinations and services.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FlowBox {
+    /// Source addresses.
+    pub src: AddrSet,
+    /// Destination addresses.
+    pub dst: AddrSet,
+    /// Services.
+    pub svc: SvcSet,
+}
+
+impl FlowBox {
+    fn is_empty(&self) -> bool {
+        self.src.is_empty() || self.dst.is_empty() || self.svc.is_empty()
+    }
+}
+
+/// One rule, resolved to sets.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub(crate) src: AddrSet,
+    pub(crate) dst: AddrSet,
+    pub(crate) svc: SvcSet,
+    pub(crate) action: Action,
+    pub(crate) expires: Option<Date>,
+}
+
+/// A firewall's rulebase, resolved and indexed by destination prefix.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CompiledRulebase {
+    pub(crate) rules: Vec<CompiledRule>,
+    /// Destination prefix of a rule -> rule numbers (ascending).
+    index: PrefixIndex<u32>,
+}
+
+/// How each part of a flow fared at one firewall.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Evaluation {
+    /// Parts matched by a rule, with the rule's position.
+    pub(crate) matched: Vec<(FlowBox, u32)>,
+    /// Parts no rule matched (implicit deny).
+    pub(crate) unmatched: Vec<FlowBox>,
+}
+
+impl CompiledRulebase {
+    pub(crate) fn new(fw: &Firewall, resolver: &Resolver) -> Self {
+        let mut rb = Self::default();
+        for (i, r) in fw.rules.iter().enumerate() {
+            let rule = CompiledRule {
+                src: resolver.address_refs(&r.sources),
+                dst: resolver.address_refs(&r.destinations),
+                svc: resolver.service_refs(&r.services),
+                action: r.action,
+                expires: r.expires,
+            };
+            rb.push(rule, u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        rb.finish();
+        rb
+    }
+
+    fn push(&mut self, rule: CompiledRule, n: u32) {
+        for p in rule.dst.to_prefixes() {
+            self.index.insert(p, n);
+        }
+        self.rules.push(rule);
+    }
+
+    fn finish(&mut self) {
+        self.index.finish();
+    }
+
+    /// Rule numbers whose destination overlaps `dst`, ascending.
+    pub(crate) fn candidates(&self, dst: &AddrSet) -> Vec<u32> {
+        let mut out = Vec::new();
+        for p in dst.to_prefixes() {
+            for (_, rules) in self.index.containing(p) {
+                out.extend_from_slice(rules);
+            }
+            for (_, rules) in self.index.inside(p) {
+                out.extend_from_slice(rules);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// First-match evaluation over the indexed candidates.
+    pub(crate) fn evaluate(&self, flow: &FlowBox) -> Evaluation {
+        let candidates = self.candidates(&flow.dst);
+        self.evaluate_rules(flow, candidates.into_iter())
+    }
+
+    /// First-match evaluation scanning every rule (the reference the index must agree with).
+    #[cfg(test)]
+    pub(crate) fn evaluate_scan(&self, flow: &FlowBox) -> Evaluation {
+        let n = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
+        self.evaluate_rules(flow, 0..n)
+    }
+
+    fn evaluate_rules(&self, flow: &FlowBox, order: impl Iterator<Item = u32>) -> Evaluation {
+        let mut remaining = vec![flow.clone()];
+        let mut matched = Vec::new();
+        for n in order {
+            if remaining.is_empty() {
+                break;
+            }
+            let Some(rule) = self.rules.get(n as usize) else {
+                continue;
+            };
+            let mut next = Vec::with_capacity(remaining.len());
+            for b in remaining {
+                let src_in = b.src.intersection(&rule.src);
+                let dst_in = b.dst.intersection(&rule.dst);
+                let svc_in = b.svc.intersection(&rule.svc);
+                let hit = FlowBox {
+                    src: src_in.clone(),
+                    dst: dst_in.clone(),
+                    svc: svc_in.clone(),
+                };
+                if hit.is_empty() {
+                    next.push(b);
+                    continue;
+                }
+                // What the rule does not match, as at most three disjoint boxes.
+                let rest = [
+                    FlowBox {
+                        src: b.src.difference(&rule.src),
+                        dst: b.dst.clone(),
+                        svc: b.svc.clone(),
+                    },
+                    FlowBox {
+                        src: src_in.clone(),
+                        dst: b.dst.difference(&rule.dst),
+                        svc: b.svc.clone(),
+                    },
+                    FlowBox {
+                        src: src_in,
+                        dst: dst_in,
+                        svc: b.svc.difference(&rule.svc),
+                    },
+                ];
+                next.extend(rest.into_iter().filter(|r| !r.is_empty()));
+                matched.push((hit, n));
+            }
+            remaining = next;
+        }
+        Evaluation {
+            matched,
+            unmatched: remaining,
+        }
+    }
+}
+
+/// What one firewall does with the traffic that reaches it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "verdict", rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every part of the traffic is allowed, by these rules (in rulebase order).
+    Allowed {
+        /// The allowing rules.
+        rules: Vec<String>,
+    },
+    /// Every part of the traffic is dropped by these deny rules.
+    Denied {
+        /// The denying rules.
+        rules: Vec<String>,
+    },
+    /// No rule matches: the implicit deny at the end of the rulebase.
+    NoMatchingRule,
+    /// Some of the traffic is allowed, the rest is not.
+    Partial {
+        /// Rules that allow a part.
+        allowed_by: Vec<String>,
+        /// Rules that deny a part.
+        denied_by: Vec<String>,
+        /// Sources of the part that is not allowed.
+        left_out_sources: String,
+        /// Destinations of the part that is not allowed.
+        left_out_destinations: String,
+        /// Services of the part that is not allowed.
+        left_out_services: String,
+    },
+}
+
+impl Verdict {
+    /// Whether the whole of the traffic passes.
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Self::Allowed { .. })
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Allowed { rules } => write!(f, "allowed by {}", rules.join(", ")),
+            Self::Denied { rules } => write!(f, "denied by {}", rules.join(", ")),
+            Self::NoMatchingRule => f.write_str("no matching rule (implicit deny)"),
+            Self::Partial {
+                allowed_by,
+                denied_by,
+                left_out_sources,
+                left_out_destinations,
+                left_out_services,
+            } => {
+                write!(
+                    f,
+                    "partial: allowed by {}",
+                    if allowed_by.is_empty() {
+                        "nothing".into()
+                    } else {
+                        allowed_by.join(", ")
+                    }
+                )?;
+                if !denied_by.is_empty() {
+                    write!(f, ", denied by {}", denied_by.join(", "))?;
+                }
+                write!(
+                    f,
+                    "; left out: {left_out_sources} -> {left_out_destinations} ({left_out_services})"
+                )
+            }
+        }
+    }
+}
+
+impl Evaluation {
+    /// Summarises the evaluation as a verdict, naming rules from the firewall.
+    pub(crate) fn verdict(&self, rb: &CompiledRulebase, fw: &Firewall) -> Verdict {
+        let name = |n: u32| {
+            fw.rules
+                .get(n as usize)
+                .map_or_else(String::new, |r| r.name.to_string())
+        };
+        let mut allow: Vec<u32> = Vec::new();
+        let mut deny: Vec<u32> = Vec::new();
+        let mut left: Vec<&FlowBox> = self.unmatched.iter().collect();
+        for (b, n) in &self.matched {
+            match rb.rules.get(*n as usize).map(|r| r.action) {
+                Some(Action::Allow) => allow.push(*n),
+                _ => {
+                    deny.push(*n);
+                    left.push(b);
+                }
+            }
+        }
+        for v in [&mut allow, &mut deny] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let names = |v: &[u32]| v.iter().map(|n| name(*n)).collect::<Vec<_>>();
+        if left.is_empty() {
+            return Verdict::Allowed {
+                rules: names(&allow),
+            };
+        }
+        if allow.is_empty() && self.unmatched.is_empty() {
+            return Verdict::Denied {
+                rules: names(&deny),
+            };
+        }
+        if allow.is_empty() && deny.is_empty() {
+            return Verdict::NoMatchingRule;
+        }
+        let (mut s, mut d, mut v) = (AddrSet::new(), AddrSet::new(), SvcSet::default());
+        for b in left {
+            s = s.union(&b.src);
+            d = d.union(&b.dst);
+            v = v.union(&b.svc);
+        }
+        Verdict::Partial {
+            allowed_by: names(&allow),
+            denied_by: names(&deny),
+            left_out_sources: s.to_string(),
+            left_out_destinations: d.to_string(),
+            left_out_services: v.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mccs_model::{AddressRef, Name, Rule, ServiceRef, Topology};
+    use proptest::prelude::*;
+
+    const POOL: [&str; 8] = [
+        "any",
+        "10.0.0.0/8",
+        "10.1.0.0/16",
+        "10.1.2.0/24",
+        "10.1.2.128/25",
+        "10.1.2.7",
+        "192.168.0.0/16",
+        "10.2.0.0/15",
+    ];
+    const SERVICES: [&str; 6] = ["any", "tcp", "tcp/443", "tcp/1000-2000", "udp/53", "icmp"];
+
+    fn rule(i: usize, src: usize, dst: usize, svc: usize, allow: bool) -> Rule {
+        Rule {
+            name: format!("R{i}").parse::<Name>().unwrap(),
+            sources: vec![POOL[src].parse::<AddressRef>().unwrap()],
+            destinations: vec![POOL[dst].parse::<AddressRef>().unwrap()],
+            services: vec![SERVICES[svc].parse::<ServiceRef>().unwrap()],
+            action: if allow { Action::Allow } else { Action::Deny },
+            description: None,
+            ticket: None,
+            expires: None,
+        }
+    }
+
+    fn firewall(rules: Vec<Rule>) -> Firewall {
+        Firewall {
+            name: "fw".parse().unwrap(),
+            kind: mccs_model::FirewallKind::Other,
+            platform: None,
+            owner: "o".into(),
+            channel: "c".parse().unwrap(),
+            description: None,
+            rules,
+        }
+    }
+
+    fn set(i: usize) -> AddrSet {
+        if POOL[i] == "any" {
+            AddrSet::any()
+        } else {
+            AddrSet::from_prefix(mccs_model::parse_prefix(POOL[i]).unwrap())
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// The indexed evaluation gives the same verdict as scanning every rule in order.
+        #[test]
+        fn index_agrees_with_scan(
+            rules in prop::collection::vec((0..8usize, 0..8usize, 0..6usize, any::<bool>()), 0..24),
+            src in 0..8usize, dst in 0..8usize, svc in 0..6usize,
+        ) {
+            let fw = firewall(rules.iter().enumerate().map(|(i, r)| rule(i, r.0, r.1, r.2, r.3)).collect());
+            let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+            let flow = FlowBox {
+                src: set(src),
+                dst: set(dst),
+                svc: SvcSet::from_services(&[SERVICES[svc].parse().unwrap()]),
+            };
+            let indexed = rb.evaluate(&flow);
+            let scanned = rb.evaluate_scan(&flow);
+            prop_assert_eq!(indexed.verdict(&rb, &fw), scanned.verdict(&rb, &fw));
+            prop_assert_eq!(indexed.matched, scanned.matched);
+            prop_assert_eq!(indexed.unmatched, scanned.unmatched);
+        }
+    }
+
+    #[test]
+    fn first_match_wins_and_partial_is_reported() {
+        let fw = firewall(vec![
+            rule(0, 4, 5, 2, true),
+            rule(1, 0, 0, 0, false),
+            rule(2, 0, 0, 0, true),
+        ]);
+        let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+        let flow = FlowBox {
+            src: set(3),
+            dst: set(5),
+            svc: SvcSet::from_services(&["tcp/443".parse().unwrap()]),
+        };
+        let v = rb.evaluate(&flow).verdict(&rb, &fw);
+        assert_eq!(
+            v,
+            Verdict::Partial {
+                allowed_by: vec!["R0".into()],
+                denied_by: vec!["R1".into()],
+                left_out_sources: "10.1.2.0/25".into(),
+                left_out_destinations: "10.1.2.7/32".into(),
+                left_out_services: "tcp/443".into(),
+            }
+        );
+        let all = FlowBox {
+            src: set(6),
+            ..flow
+        };
+        assert_eq!(
+            rb.evaluate(&all).verdict(&rb, &fw),
+            Verdict::Denied {
+                rules: vec!["R1".into()]
+            }
+        );
+        let empty = CompiledRulebase::new(&firewall(vec![]), &Resolver::new(&Topology::new()));
+        assert_eq!(
+            empty.evaluate(&all).verdict(&empty, &fw),
+            Verdict::NoMatchingRule
+        );
+    }
+}

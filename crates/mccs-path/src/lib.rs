@@ -1,0 +1,68 @@
+//! Path resolution and policy evaluation for hybrid and multi-cloud flows.
+//!
+//! Builds a directed graph (petgraph) of a [`mccs_model::Topology`]: Project Set networks,
+//! enforcement points (cloud firewalls, the 3PG, zone firewalls, security groups), transports
+//! (DirectConnect, ExpressRoute, PrivateLink regions), on-prem zones and endpoints and external
+//! networks. Edges carry the prefixes reachable through them; forwarding is a longest-prefix
+//! match at every node, and redundant links or a DR region give several paths, each marked
+//! primary or failover. PrivateLink hops replace the source as the far side sees it.
+//!
+//! Each firewall evaluates its ordered rulebase (first match wins) over exact address and
+//! service sets, through an index on destination prefixes; the verdict says which rule allows
+//! or denies the traffic, that none matches, or which part is left out.
+//!
+//! ```
+//! use mccs_path::{plan, apply, PlanOptions, Status};
+//!
+//! let topology = mccs_model::examples::reference();
+//! let p = plan(&topology, &topology.flows, &PlanOptions::default());
+//!
+//! // The seed's example: the CITZ forms VNet to the on-prem Oracle database.
+//! let seed = &p.flows[0];
+//! assert_eq!(seed.status(), Status::NeedsRules);
+//! // One rule on the on-prem request, named by the seed's pattern, for the 3PG and the zone firewall.
+//! let rule = p.rules.iter()
+//!     .find(|r| r.channel == "on-prem-firewall-request" && r.owner.as_deref() == Some("abc123-prod"))
+//!     .unwrap();
+//! assert_eq!(rule.name, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
+//! let on: Vec<_> = rule.targets.iter().map(|t| t.firewall.as_str()).collect();
+//! assert_eq!(on, ["3pg", "zone-b-firewall"]);
+//!
+//! // Applying the plan leaves nothing to request.
+//! let after = apply(&topology, &p);
+//! assert!(plan(&after, &after.flows, &PlanOptions::default()).rules.is_empty());
+//! ```
+//!
+//! Firewalls are stateful: a rule allows traffic initiated from its sources, and the return
+//! traffic of an allowed session needs no rule. A flow initiated from the other side is another
+//! directed flow with its own rules ([`mccs_model::Initiator`]).
+//!
+//! Architecture invariant: this crate does no I/O and renders nothing; it turns a topology and
+//! flows into traces and plans.
+
+mod addrset;
+mod eval;
+mod graph;
+mod plan;
+mod prefix;
+mod resolve;
+mod svcset;
+mod trace;
+
+pub use addrset::AddrSet;
+pub use eval::{FlowBox, Verdict};
+pub use graph::{Edge, NetworkGraph, Node, Party, Translation};
+pub use mccs_naming::Direction;
+pub use plan::{
+    DirectedPlan, FlowPlan, Placement, Plan, PlanOptions, PlannedRule, Status, Step, Target, apply,
+    plan, plan_with,
+};
+pub use svcset::SvcSet;
+pub use trace::{
+    Addresses, Diagnosis, DirectedFlow, Hop, Path, PathEnd, PathRole, Trace, TraceOptions,
+};
+
+/// Resolves a flow's services (literal or named) to a set.
+pub fn resolve_services(graph: &NetworkGraph, services: &[mccs_model::ServiceRef]) -> SvcSet {
+    graph.resolver.service_refs(services)
+}

@@ -1,0 +1,549 @@
+//! Planning: for each flow, each path and each enforcement point, the rule that already allows
+//! it or the rule to request; and applying a plan to a topology.
+
+use std::collections::BTreeMap;
+
+use mccs_model::{Action, AddressRef, EnvRef, Flow, Name, Rule, Service, ServiceRef, Topology};
+use mccs_naming::{Convention, Direction, RuleStem, next_free};
+use serde::Serialize;
+
+use crate::eval::Verdict;
+use crate::graph::NetworkGraph;
+use crate::svcset::SvcSet;
+use crate::trace::{Addresses, Diagnosis, PathRole, Trace, TraceOptions};
+
+/// Settings for [`plan`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PlanOptions {
+    /// How paths are traced.
+    pub trace: TraceOptions,
+    /// The rule-name convention.
+    pub convention: Convention,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        Self {
+            trace: TraceOptions::default(),
+            convention: Convention::mccs_rule(),
+        }
+    }
+}
+
+/// Where a planned rule goes in a rulebase.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[serde(tag = "at", rename_all = "kebab-case")]
+pub enum Placement {
+    /// After the existing rules (before the implicit deny).
+    Append,
+    /// Above this rule, which denies part of the flow today.
+    Before {
+        /// The deny rule.
+        rule: String,
+    },
+}
+
+/// One firewall a planned rule must be applied on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Target {
+    /// The firewall.
+    pub firewall: String,
+    /// Who runs it.
+    pub owner: String,
+    /// Where in its rulebase.
+    pub placement: Placement,
+    /// Whether the rule is needed on a primary path, a failover path, or both.
+    pub roles: Vec<PathRole>,
+}
+
+/// A rule to request: what it allows (as the firewalls see it, after translation), its name,
+/// the firewalls it goes on, and the flows that need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct PlannedRule {
+    /// The rule name, per the naming convention, free on every firewall of its channel.
+    pub name: String,
+    /// The request channel of its firewalls.
+    pub channel: String,
+    /// The firewalls to apply it on.
+    pub targets: Vec<Target>,
+    /// Sources.
+    pub sources: Vec<Addresses>,
+    /// Destinations.
+    pub destinations: Vec<Addresses>,
+    /// Services.
+    pub services: SvcSet,
+    /// Outbound (initiated by the Project Set) or inbound (toward it).
+    pub direction: Direction,
+    /// The Project Set environment the rule is for, if any.
+    pub owner: Option<String>,
+    /// The flows that need it.
+    pub flows: Vec<String>,
+    /// Their justifications.
+    pub justifications: Vec<String>,
+}
+
+/// What a flow needs at one enforcement point of one path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Step {
+    /// Which path of the directed flow (index into its trace's paths).
+    pub path: usize,
+    /// Primary or failover.
+    pub role: PathRole,
+    /// The firewall.
+    pub firewall: String,
+    /// Its verdict today.
+    pub verdict: Verdict,
+    /// The planned rule that fixes it, when the verdict is not `allowed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub planned_rule: Option<String>,
+}
+
+/// Where a directed flow stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Every path already allows it: nothing to request.
+    AlreadyAllowed,
+    /// Rules must be requested (see the steps).
+    NeedsRules,
+    /// Something a rule cannot fix stops it (see the diagnoses).
+    Blocked,
+}
+
+/// The plan for one direction of one flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DirectedPlan {
+    /// The trace it is based on.
+    pub trace: Trace,
+    /// Where it stands.
+    pub status: Status,
+    /// Per path and enforcement point: the verdict and the planned rule.
+    pub steps: Vec<Step>,
+}
+
+/// The plan for one flow (one or two directions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct FlowPlan {
+    /// The flow's name.
+    pub flow: String,
+    /// Its justification.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
+    /// One per initiating side.
+    pub directions: Vec<DirectedPlan>,
+    /// Problems that stop the flow before tracing (unknown ends, initiator mismatch).
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+impl FlowPlan {
+    /// The flow's overall status: blocked if any direction is, else needs rules if any does.
+    pub fn status(&self) -> Status {
+        if !self.diagnoses.is_empty() || self.directions.iter().any(|d| d.status == Status::Blocked)
+        {
+            Status::Blocked
+        } else if self
+            .directions
+            .iter()
+            .any(|d| d.status == Status::NeedsRules)
+        {
+            Status::NeedsRules
+        } else {
+            Status::AlreadyAllowed
+        }
+    }
+}
+
+/// The plan for a set of flows: per flow what stands where, and the merged rules to request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Plan {
+    /// Per flow, in input order.
+    pub flows: Vec<FlowPlan>,
+    /// Rules to request, merged where exact, in a stable order.
+    pub rules: Vec<PlannedRule>,
+}
+
+impl Plan {
+    /// Whether nothing needs to be requested and nothing is blocked.
+    pub fn is_complete(&self) -> bool {
+        self.rules.is_empty()
+            && self
+                .flows
+                .iter()
+                .all(|f| f.status() == Status::AlreadyAllowed)
+    }
+}
+
+/// (flow index, direction index, step index).
+type StepRef = (usize, usize, usize);
+
+/// A rule needed on one firewall, before merging and naming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Need {
+    firewall: usize,
+    placement: Placement,
+    direction: Direction,
+    owner: Option<EnvRef>,
+    sources: Vec<Addresses>,
+    destinations: Vec<Addresses>,
+    services: SvcSet,
+    roles: Vec<PathRole>,
+    flows: Vec<String>,
+    justifications: Vec<String>,
+    /// (flow index, direction index, step index) of the steps this need fixes.
+    steps: Vec<(usize, usize, usize)>,
+}
+
+fn add_unique<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T]) {
+    for x in from {
+        if !into.contains(x) {
+            into.push(x.clone());
+        }
+    }
+}
+
+impl Need {
+    fn absorb(&mut self, other: &Need) {
+        add_unique(&mut self.roles, &other.roles);
+        add_unique(&mut self.flows, &other.flows);
+        add_unique(&mut self.justifications, &other.justifications);
+        add_unique(&mut self.steps, &other.steps);
+        self.roles.sort_unstable();
+    }
+
+    fn same_group(&self, o: &Need) -> bool {
+        self.firewall == o.firewall
+            && self.placement == o.placement
+            && self.direction == o.direction
+            && self.owner == o.owner
+    }
+}
+
+/// Plans `flows` on `topology`: traces every direction of every flow, and for each enforcement
+/// point that does not allow the traffic, the rule to request (merged across flows on one
+/// firewall only where the result is exact, never wider).
+///
+/// ```
+/// use mccs_path::{plan, PlanOptions, Status};
+/// let t = mccs_model::examples::reference();
+/// let p = plan(&t, &t.flows, &PlanOptions::default());
+/// // The cloud firewall request and the on-prem request each carry the seed's rule name.
+/// let named: Vec<_> = p.rules.iter()
+///     .filter(|r| r.name == "MCCS_CITZ_ALZ_LIVE_abc123_prod")
+///     .map(|r| r.channel.as_str())
+///     .collect();
+/// assert_eq!(named, ["cloud-firewall-request", "on-prem-firewall-request"]);
+/// assert_eq!(p.flows[2].status(), Status::AlreadyAllowed);
+/// ```
+pub fn plan(topology: &Topology, flows: &[Flow], options: &PlanOptions) -> Plan {
+    let g = NetworkGraph::build(topology);
+    plan_with(&g, topology, flows, options)
+}
+
+/// [`plan`] on a graph built already.
+pub fn plan_with(
+    g: &NetworkGraph,
+    topology: &Topology,
+    flows: &[Flow],
+    options: &PlanOptions,
+) -> Plan {
+    let mut out = Vec::with_capacity(flows.len());
+    let mut needs: Vec<Need> = Vec::new();
+    for (fi, flow) in flows.iter().enumerate() {
+        let mut fp = FlowPlan {
+            flow: flow.name.to_string(),
+            justification: flow.justification.clone(),
+            directions: Vec::new(),
+            diagnoses: Vec::new(),
+        };
+        match g.directed_flows(topology, flow) {
+            Err(d) => fp.diagnoses = d,
+            Ok(directed) => {
+                for (di, df) in directed.iter().enumerate() {
+                    let trace = g.trace(topology, df, &options.trace);
+                    let mut steps = Vec::new();
+                    for (pi, path) in trace.paths.iter().enumerate() {
+                        for hop in &path.hops {
+                            let (Some(fw), Some(verdict)) = (hop.firewall, hop.verdict.clone())
+                            else {
+                                continue;
+                            };
+                            let si = steps.len();
+                            steps.push(Step {
+                                path: pi,
+                                role: path.role,
+                                firewall: hop.node.clone(),
+                                verdict,
+                                planned_rule: None,
+                            });
+                            let Some(missing) = &hop.missing else {
+                                continue;
+                            };
+                            if trace.is_blocked() {
+                                continue;
+                            }
+                            let need = Need {
+                                firewall: fw,
+                                placement: missing.before.as_ref().map_or(Placement::Append, |r| {
+                                    Placement::Before {
+                                        rule: r.to_string(),
+                                    }
+                                }),
+                                direction: df.direction,
+                                owner: df.owner.clone(),
+                                sources: vec![hop.source.clone()],
+                                destinations: vec![hop.destination.clone()],
+                                services: missing.services.clone(),
+                                roles: vec![path.role],
+                                flows: vec![flow.name.to_string()],
+                                justifications: flow.justification.iter().cloned().collect(),
+                                steps: vec![(fi, di, si)],
+                            };
+                            match needs.iter_mut().find(|n| {
+                                n.same_group(&need)
+                                    && n.sources == need.sources
+                                    && n.destinations == need.destinations
+                                    && n.services == need.services
+                            }) {
+                                Some(n) => n.absorb(&need),
+                                None => needs.push(need),
+                            }
+                        }
+                    }
+                    let status = if trace.is_blocked() {
+                        Status::Blocked
+                    } else if trace.is_allowed() {
+                        Status::AlreadyAllowed
+                    } else {
+                        Status::NeedsRules
+                    };
+                    fp.directions.push(DirectedPlan {
+                        trace,
+                        status,
+                        steps,
+                    });
+                }
+            }
+        }
+        out.push(fp);
+    }
+    let needs = merge(needs);
+    let rules = name_and_group(topology, needs, &mut out, &options.convention);
+    Plan { flows: out, rules }
+}
+
+/// Merges needs on one firewall where exact: equal sources and destinations (services unite),
+/// then equal sources and services (destinations unite), then equal destinations and services
+/// (sources unite). A rule is a product of its sources,
+/// destinations and services, so merging two that differ in one dimension only is exact.
+fn merge(needs: Vec<Need>) -> Vec<Need> {
+    let mut merged: Vec<Need> = Vec::new();
+    for n in needs {
+        if let Some(m) = merged.iter_mut().find(|m| {
+            m.same_group(&n) && m.sources == n.sources && m.destinations == n.destinations
+        }) {
+            m.services = m.services.union(&n.services);
+            m.absorb(&n);
+        } else {
+            merged.push(n);
+        }
+    }
+    let mut by_dst: Vec<Need> = Vec::new();
+    for n in merged {
+        if let Some(m) = by_dst
+            .iter_mut()
+            .find(|m| m.same_group(&n) && m.sources == n.sources && m.services == n.services)
+        {
+            add_unique(&mut m.destinations, &n.destinations);
+            m.destinations.sort();
+            m.absorb(&n);
+        } else {
+            by_dst.push(n);
+        }
+    }
+    let mut out: Vec<Need> = Vec::new();
+    for n in by_dst {
+        if let Some(m) = out.iter_mut().find(|m| {
+            m.same_group(&n) && m.destinations == n.destinations && m.services == n.services
+        }) {
+            add_unique(&mut m.sources, &n.sources);
+            m.sources.sort();
+            m.absorb(&n);
+        } else {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// Groups needs that are the same rule on firewalls of one channel into one planned rule, and
+/// names it: the next name free on every firewall of that channel.
+fn name_and_group(
+    t: &Topology,
+    needs: Vec<Need>,
+    flows: &mut [FlowPlan],
+    convention: &Convention,
+) -> Vec<PlannedRule> {
+    // channel -> names in use on its firewalls (and planned so far)
+    let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for f in &t.firewalls {
+        used.entry(f.channel.to_string())
+            .or_default()
+            .extend(f.rules.iter().map(|r| r.name.to_string()));
+    }
+    let mut rules: Vec<(PlannedRule, Vec<StepRef>)> = Vec::new();
+    for n in needs {
+        let Some(fw) = t.firewalls.get(n.firewall) else {
+            continue;
+        };
+        let channel = fw.channel.to_string();
+        let target = Target {
+            firewall: fw.name.to_string(),
+            owner: fw.owner.clone(),
+            placement: n.placement.clone(),
+            roles: n.roles.clone(),
+        };
+        let owner = n.owner.as_ref().map(ToString::to_string);
+        if let Some((r, steps)) = rules.iter_mut().find(|(r, _)| {
+            r.channel == channel
+                && r.direction == n.direction
+                && r.owner == owner
+                && r.sources == n.sources
+                && r.destinations == n.destinations
+                && r.services == n.services
+        }) {
+            if !r.targets.iter().any(|x| x.firewall == target.firewall) {
+                r.targets.push(target);
+            }
+            add_unique(&mut r.flows, &n.flows);
+            add_unique(&mut r.justifications, &n.justifications);
+            add_unique(steps, &n.steps);
+            continue;
+        }
+        let in_use = used.entry(channel.clone()).or_default();
+        let name = rule_name(t, &n, convention, in_use);
+        in_use.push(name.clone());
+        rules.push((
+            PlannedRule {
+                name,
+                channel,
+                targets: vec![target],
+                sources: n.sources,
+                destinations: n.destinations,
+                services: n.services,
+                direction: n.direction,
+                owner,
+                flows: n.flows,
+                justifications: n.justifications,
+            },
+            n.steps,
+        ));
+    }
+    for (r, steps) in &rules {
+        for (fi, di, si) in steps {
+            if let Some(step) = flows
+                .get_mut(*fi)
+                .and_then(|f| f.directions.get_mut(*di))
+                .and_then(|d| d.steps.get_mut(*si))
+            {
+                step.planned_rule = Some(r.name.clone());
+            }
+        }
+    }
+    rules.into_iter().map(|(r, _)| r).collect()
+}
+
+fn rule_name(t: &Topology, n: &Need, convention: &Convention, used: &[String]) -> String {
+    let stem = n.owner.as_ref().and_then(|o| {
+        let (ps, _) = t.environment(o)?;
+        Some(RuleStem {
+            ministry: ps.ministry.clone(),
+            platform: ps.platform,
+            license_plate: ps.license_plate,
+            environment: o.environment.clone(),
+            direction: n.direction,
+        })
+    });
+    if let Some(name) = stem.and_then(|s| next_free(convention, &s, used.iter()).ok()) {
+        return name;
+    }
+    // No Project Set end (e.g. on-prem to the other cloud): name after the flow, numbered.
+    let base = format!(
+        "MCCS_FLOW_{}",
+        n.flows.first().map_or("rule", String::as_str)
+    );
+    let mut candidate = base.clone();
+    let mut i = 2;
+    while used.contains(&candidate) {
+        candidate = format!("{base}_{i:02}");
+        i += 1;
+    }
+    candidate
+}
+
+fn address_refs(addresses: &[Addresses]) -> Vec<AddressRef> {
+    let mut out = Vec::new();
+    for a in addresses {
+        out.extend(a.set.to_prefixes().into_iter().map(AddressRef::Prefix));
+    }
+    out
+}
+
+/// Applies a plan to a copy of the topology: each planned rule is added to each of its target
+/// firewalls at its placement, with the addresses written out. Planning the same flows on the
+/// result asks for nothing.
+///
+/// ```
+/// use mccs_path::{apply, plan, PlanOptions};
+/// let t = mccs_model::examples::reference();
+/// let first = plan(&t, &t.flows, &PlanOptions::default());
+/// let after = apply(&t, &first);
+/// assert!(plan(&after, &after.flows, &PlanOptions::default()).rules.is_empty());
+/// ```
+pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
+    let mut t = topology.clone();
+    for r in &plan.rules {
+        let Ok(name) = r.name.parse::<Name>() else {
+            continue;
+        };
+        let services: Vec<ServiceRef> = r
+            .services
+            .to_services()
+            .into_iter()
+            .map(ServiceRef::Literal)
+            .collect();
+        let rule = Rule {
+            name,
+            sources: address_refs(&r.sources),
+            destinations: address_refs(&r.destinations),
+            services: if services.is_empty() {
+                vec![ServiceRef::Literal(Service::Any)]
+            } else {
+                services
+            },
+            action: Action::Allow,
+            description: (!r.justifications.is_empty()).then(|| r.justifications.join("; ")),
+            ticket: None,
+            expires: None,
+        };
+        for target in &r.targets {
+            let Some(fw) = t
+                .firewalls
+                .iter_mut()
+                .find(|f| f.name.as_str() == target.firewall)
+            else {
+                continue;
+            };
+            let at = match &target.placement {
+                Placement::Append => fw.rules.len(),
+                Placement::Before { rule } => fw
+                    .rules
+                    .iter()
+                    .position(|x| x.name.as_str() == rule)
+                    .unwrap_or(fw.rules.len()),
+            };
+            fw.rules.insert(at, rule.clone());
+        }
+    }
+    t
+}

@@ -1,0 +1,140 @@
+//! A prefix index: exact-prefix hash lookups per present prefix length, as a router's FIB does,
+//! plus a sorted list for "what lies inside this prefix" queries.
+
+use std::collections::HashMap;
+
+use ipnet::IpNet;
+
+/// Values keyed by prefix, queried by longest match, by every match, or by containment.
+#[derive(Debug, Clone)]
+pub(crate) struct PrefixIndex<T> {
+    map: HashMap<IpNet, Vec<T>>,
+    sorted: Vec<IpNet>,
+    lengths_v4: Vec<u8>,
+    lengths_v6: Vec<u8>,
+}
+
+impl<T> Default for PrefixIndex<T> {
+    fn default() -> Self {
+        Self {
+            map: HashMap::new(),
+            sorted: Vec::new(),
+            lengths_v4: Vec::new(),
+            lengths_v6: Vec::new(),
+        }
+    }
+}
+
+pub(crate) fn supernet(p: IpNet, len: u8) -> IpNet {
+    match p {
+        IpNet::V4(n) => ipnet::Ipv4Net::new(n.network(), len).map_or(p, |s| IpNet::V4(s.trunc())),
+        IpNet::V6(n) => ipnet::Ipv6Net::new(n.network(), len).map_or(p, |s| IpNet::V6(s.trunc())),
+    }
+}
+
+impl<T> PrefixIndex<T> {
+    /// Adds `value` under `prefix`. Call [`PrefixIndex::finish`] before querying.
+    pub(crate) fn insert(&mut self, prefix: IpNet, value: T) {
+        let prefix = prefix.trunc();
+        let entry = self.map.entry(prefix).or_default();
+        if entry.is_empty() {
+            self.sorted.push(prefix);
+        }
+        entry.push(value);
+    }
+
+    pub(crate) fn finish(&mut self) {
+        self.sorted
+            .sort_unstable_by_key(|p| (p.network(), p.prefix_len()));
+        let mut v4 = [false; 33];
+        let mut v6 = [false; 129];
+        for p in &self.sorted {
+            let slot = match p {
+                IpNet::V4(_) => v4.get_mut(usize::from(p.prefix_len())),
+                IpNet::V6(_) => v6.get_mut(usize::from(p.prefix_len())),
+            };
+            if let Some(s) = slot {
+                *s = true;
+            }
+        }
+        self.lengths_v4 = (0u8..=32)
+            .filter(|l| v4.get(usize::from(*l)) == Some(&true))
+            .collect();
+        self.lengths_v6 = (0u8..=128)
+            .filter(|l| v6.get(usize::from(*l)) == Some(&true))
+            .collect();
+    }
+
+    fn lengths(&self, p: IpNet) -> &[u8] {
+        match p {
+            IpNet::V4(_) => &self.lengths_v4,
+            IpNet::V6(_) => &self.lengths_v6,
+        }
+    }
+
+    /// Every stored prefix that contains `p` (shortest first), with its values.
+    pub(crate) fn containing(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &[T])> + '_ {
+        self.lengths(p)
+            .iter()
+            .take_while(move |l| **l <= p.prefix_len())
+            .filter_map(move |&l| {
+                let s = supernet(p, l);
+                self.map.get(&s).map(|v| (s, v.as_slice()))
+            })
+    }
+
+    /// The longest stored prefix that contains `p`.
+    pub(crate) fn longest(&self, p: IpNet) -> Option<(IpNet, &[T])> {
+        self.lengths(p)
+            .iter()
+            .rev()
+            .filter(|l| **l <= p.prefix_len())
+            .find_map(|&l| {
+                let s = supernet(p, l);
+                self.map.get(&s).map(|v| (s, v.as_slice()))
+            })
+    }
+
+    /// Every stored prefix strictly inside `p`.
+    pub(crate) fn inside(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &[T])> + '_ {
+        let start = self.sorted.partition_point(|q| q.network() < p.network());
+        self.sorted
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(move |q| p.contains(&q.network()))
+            .filter(move |q| {
+                q.prefix_len() > p.prefix_len() && q.network().is_ipv4() == p.network().is_ipv4()
+            })
+            .filter_map(|q| self.map.get(q).map(|v| (*q, v.as_slice())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> IpNet {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn longest_match_and_inside() {
+        let mut ix = PrefixIndex::default();
+        ix.insert(p("0.0.0.0/0"), 0);
+        ix.insert(p("10.0.0.0/8"), 1);
+        ix.insert(p("10.1.0.0/16"), 2);
+        ix.insert(p("10.1.2.0/24"), 3);
+        ix.finish();
+        assert_eq!(ix.longest(p("10.1.2.3/32")).unwrap().1, &[3]);
+        assert_eq!(ix.longest(p("10.9.0.0/16")).unwrap().1, &[1]);
+        assert_eq!(ix.longest(p("192.168.0.0/16")).unwrap().1, &[0]);
+        assert_eq!(ix.containing(p("10.1.2.0/24")).count(), 4);
+        let inside: Vec<_> = ix
+            .inside(p("10.0.0.0/8"))
+            .map(|(q, _)| q.to_string())
+            .collect();
+        assert_eq!(inside, ["10.1.0.0/16", "10.1.2.0/24"]);
+        assert!(ix.longest(p("::1/128")).is_none());
+    }
+}

@@ -1,0 +1,784 @@
+//! Tracing a directed flow through the graph: every path, each hop's addresses after
+//! translation, and each firewall's verdict.
+
+use std::fmt;
+
+use ipnet::IpNet;
+use mccs_model::{Action, Date, EnvRef, FlowEnd, Initiator, Name, Topology};
+use mccs_naming::Direction;
+use petgraph::graph::NodeIndex;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::addrset::AddrSet;
+use crate::eval::{Evaluation, FlowBox, Verdict};
+use crate::graph::{NetworkGraph, Node, Party};
+use crate::svcset::SvcSet;
+
+/// Addresses as seen at one point, and who they stand for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+pub struct Addresses {
+    /// Who the addresses are.
+    pub party: Party,
+    /// The addresses.
+    pub set: AddrSet,
+}
+
+impl fmt::Display for Addresses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.party {
+            Party::Prefix => write!(f, "{}", self.set),
+            _ => write!(f, "{} ({})", self.set, self.party),
+        }
+    }
+}
+
+/// Settings for tracing.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TraceOptions {
+    /// Today, to report expired rules on the path; `None` skips that check.
+    pub today: Option<Date>,
+    /// The most paths reported for one flow.
+    pub max_paths: usize,
+    /// The most hops on one path.
+    pub max_hops: usize,
+}
+
+impl Default for TraceOptions {
+    fn default() -> Self {
+        Self {
+            today: None,
+            max_paths: 64,
+            max_hops: 64,
+        }
+    }
+}
+
+impl TraceOptions {
+    /// Options that report rules expired before `today`.
+    #[must_use]
+    pub fn with_today(mut self, today: Date) -> Self {
+        self.today = Some(today);
+        self
+    }
+}
+
+/// Something that stops a flow or needs attention, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, schemars::JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Diagnosis {
+    /// A node has no route toward the destination.
+    #[error(
+        "no route to {destination} at {at}: nothing past this point announces it; check the address or add the network or link that reaches it"
+    )]
+    NoRoute {
+        /// Where the path stops.
+        at: String,
+        /// The destination.
+        destination: String,
+    },
+    /// The path comes back to a node it has passed.
+    #[error("routing loop: {path}; the routes of these nodes point at each other")]
+    Loop {
+        /// The loop.
+        path: String,
+    },
+    /// A flow end that no network of the topology holds.
+    #[error(
+        "{end} `{name}` ({addresses}) is in no network of the topology: add the network that holds it, or fix the address"
+    )]
+    NotOwned {
+        /// `source` or `destination`.
+        end: String,
+        /// As written.
+        name: String,
+        /// Its addresses.
+        addresses: String,
+    },
+    /// A flow end whose addresses lie in several networks.
+    #[error(
+        "{end} `{name}` spans several networks ({owners}): split the flow so each end is in one network"
+    )]
+    Ambiguous {
+        /// `source` or `destination`.
+        end: String,
+        /// As written.
+        name: String,
+        /// The networks.
+        owners: String,
+    },
+    /// A flow end that names nothing in the topology.
+    #[error(
+        "{end} `{name}` is not in the topology: name an environment, endpoint, object or external network, or write a CIDR"
+    )]
+    UnknownEnd {
+        /// `source` or `destination`.
+        end: String,
+        /// As written.
+        name: String,
+    },
+    /// The initiator does not fit the ends.
+    #[error("flow `{flow}`: {why}")]
+    Initiator {
+        /// The flow.
+        flow: String,
+        /// What does not fit.
+        why: String,
+    },
+    /// A rule on the path has expired.
+    #[error(
+        "rule `{rule}` on {firewall} expired on {expires}: the flow relies on it; renew it or request a new rule"
+    )]
+    ExpiredRule {
+        /// The firewall.
+        firewall: String,
+        /// The rule.
+        rule: String,
+        /// Its expiry date.
+        expires: String,
+    },
+    /// More paths than reported.
+    #[error("more than {limit} paths: only the first {limit} are reported")]
+    TooManyPaths {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+/// Whether a path carries traffic normally or only after a failure.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathRole {
+    /// Every link on it is primary.
+    Primary,
+    /// It uses a secondary link or the DR region.
+    Failover,
+}
+
+impl PathRole {
+    /// `primary` or `failover`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Primary => "primary",
+            Self::Failover => "failover",
+        }
+    }
+}
+
+/// One node of a path, with the traffic as seen there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Hop {
+    /// The node's name.
+    pub node: String,
+    /// What it is (`VNet`, `cloud firewall`, `ExpressRoute (primary)`, ...).
+    pub kind: String,
+    /// The source as seen here.
+    pub source: Addresses,
+    /// The destination as seen here.
+    pub destination: Addresses,
+    /// For an enforcement point: what it does with the traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+    /// For an enforcement point: its position in `Topology::firewalls`.
+    #[serde(skip)]
+    pub(crate) firewall: Option<usize>,
+    /// For an enforcement point: services the traffic needs that it does not allow.
+    #[serde(skip)]
+    pub(crate) missing: Option<Missing>,
+}
+
+/// What a firewall does not allow of the traffic at a hop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Missing {
+    pub(crate) services: SvcSet,
+    /// The first deny rule that matched part of the traffic, if any.
+    pub(crate) before: Option<Name>,
+}
+
+impl Hop {
+    /// The firewall's position in `Topology::firewalls`, for enforcement points.
+    pub fn firewall_index(&self) -> Option<usize> {
+        self.firewall
+    }
+}
+
+/// How a path ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(tag = "end", rename_all = "kebab-case")]
+pub enum PathEnd {
+    /// The traffic reaches the destination's network.
+    Delivered,
+    /// No route onward (see the trace's diagnoses).
+    NoRoute,
+    /// The path loops (see the trace's diagnoses).
+    Loop,
+    /// The path is longer than the hop limit.
+    HopLimit,
+}
+
+/// One path of a flow, hop by hop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Path {
+    /// Primary or failover.
+    pub role: PathRole,
+    /// The hops, source first.
+    pub hops: Vec<Hop>,
+    /// How it ends.
+    pub end: PathEnd,
+}
+
+impl Path {
+    /// Whether the path delivers and every firewall on it allows the whole traffic.
+    pub fn is_allowed(&self) -> bool {
+        self.end == PathEnd::Delivered
+            && self
+                .hops
+                .iter()
+                .all(|h| h.verdict.as_ref().is_none_or(Verdict::is_allowed))
+    }
+}
+
+/// A flow in one direction, resolved to addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct DirectedFlow {
+    /// The flow's name.
+    pub name: String,
+    /// Who opens connections (the source).
+    pub source: Addresses,
+    /// Who they are opened to.
+    pub destination: Addresses,
+    /// Destination services.
+    pub services: SvcSet,
+    /// From the point of view of the Project Set environment the rule is for.
+    pub direction: Direction,
+    /// The Project Set environment rules are named for, if either end is one.
+    pub owner: Option<EnvRef>,
+    #[serde(skip)]
+    pub(crate) start: Option<NodeIndex>,
+}
+
+/// Every path of a directed flow, and what stands in its way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Trace {
+    /// The flow traced.
+    pub flow: DirectedFlow,
+    /// Every path, primary first.
+    pub paths: Vec<Path>,
+    /// Problems found on the way.
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+impl Trace {
+    /// Whether the flow survives failover: at least one path, and every path delivers with
+    /// every firewall allowing it.
+    pub fn is_allowed(&self) -> bool {
+        !self.paths.is_empty() && self.paths.iter().all(Path::is_allowed)
+    }
+
+    /// Whether something a firewall rule cannot fix stops the flow (no route, loop, unknown end).
+    pub fn is_blocked(&self) -> bool {
+        self.paths.is_empty() || self.paths.iter().any(|p| p.end != PathEnd::Delivered)
+    }
+}
+
+/// A flow end resolved against the graph.
+#[derive(Debug, Clone)]
+struct End {
+    addresses: Addresses,
+    node: Option<NodeIndex>,
+    env: Option<EnvRef>,
+}
+
+impl NetworkGraph {
+    fn resolve_end(&self, t: &Topology, end: &FlowEnd, which: &str) -> Result<End, Diagnosis> {
+        let name = end.to_string();
+        let (set, party, node) = match end {
+            FlowEnd::Environment(r) => {
+                let (_, net) = t.environment(r).ok_or_else(|| Diagnosis::UnknownEnd {
+                    end: which.into(),
+                    name: name.clone(),
+                })?;
+                (
+                    AddrSet::from_prefixes(net.address_space.iter().map(|p| p.trunc())),
+                    Party::Environment { env: r.to_string() },
+                    self.env_nodes.get(r).copied(),
+                )
+            }
+            FlowEnd::Prefix(p) => (AddrSet::from_prefix(p.trunc()), Party::Prefix, None),
+            FlowEnd::Named(n) => {
+                let s = n.as_str();
+                if let Some((_, e)) = t.endpoint(s) {
+                    (
+                        AddrSet::from_prefix(IpNet::from(e.address)),
+                        Party::Endpoint { name: s.into() },
+                        self.by_name.get(s).copied(),
+                    )
+                } else if let Some(x) = t.external_network(s) {
+                    (
+                        AddrSet::from_prefixes(x.prefixes.iter().map(|p| p.trunc())),
+                        Party::External { name: s.into() },
+                        self.by_name.get(s).copied(),
+                    )
+                } else if let Some(o) = t.object(s) {
+                    (
+                        self.resolver.object(s).cloned().unwrap_or_default(),
+                        Party::Object {
+                            name: s.into(),
+                            published_by: o.published_by().map(str::to_owned),
+                        },
+                        None,
+                    )
+                } else {
+                    return Err(Diagnosis::UnknownEnd {
+                        end: which.into(),
+                        name,
+                    });
+                }
+            }
+        };
+        let node = match node {
+            Some(n) => n,
+            None => self.owner_of(&set, which, &name)?,
+        };
+        let env = match self.node(node) {
+            Some(Node::Network { env, .. }) => Some(env.clone()),
+            _ => None,
+        };
+        Ok(End {
+            addresses: Addresses { party, set },
+            node: Some(node),
+            env,
+        })
+    }
+
+    /// The one node holding every address of `set` (longest match per prefix).
+    fn owner_of(&self, set: &AddrSet, which: &str, name: &str) -> Result<NodeIndex, Diagnosis> {
+        let mut owners: Vec<NodeIndex> = Vec::new();
+        for p in set.to_prefixes() {
+            match self.owners.longest(p).and_then(|(_, v)| v.first().copied()) {
+                Some(n) => {
+                    if !owners.contains(&n) {
+                        owners.push(n);
+                    }
+                }
+                None => {
+                    // Not inside one network: if networks lie inside it, it spans them.
+                    let inside: Vec<String> = self
+                        .owners
+                        .inside(p)
+                        .flat_map(|(_, v)| {
+                            v.iter()
+                                .filter_map(|n| self.node(*n).map(ToString::to_string))
+                        })
+                        .collect();
+                    if !inside.is_empty() {
+                        return Err(Diagnosis::Ambiguous {
+                            end: which.into(),
+                            name: name.into(),
+                            owners: inside.join(", "),
+                        });
+                    }
+                    return Err(Diagnosis::NotOwned {
+                        end: which.into(),
+                        name: name.into(),
+                        addresses: set.to_string(),
+                    });
+                }
+            }
+        }
+        match owners.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Diagnosis::NotOwned {
+                end: which.into(),
+                name: name.into(),
+                addresses: set.to_string(),
+            }),
+            many => Err(Diagnosis::Ambiguous {
+                end: which.into(),
+                name: name.into(),
+                owners: many
+                    .iter()
+                    .filter_map(|n| self.node(*n).map(ToString::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+
+    /// The directed flows of a flow: one per initiating side.
+    ///
+    /// # Errors
+    ///
+    /// A [`Diagnosis`] for each end that cannot be resolved, or an initiator that fits neither end.
+    pub fn directed_flows(
+        &self,
+        t: &Topology,
+        flow: &mccs_model::Flow,
+    ) -> Result<Vec<DirectedFlow>, Vec<Diagnosis>> {
+        let services = crate::resolve_services(self, &flow.services);
+        self.directed(
+            t,
+            flow.name.as_str(),
+            &flow.source,
+            &flow.destination,
+            &services,
+            flow.initiator,
+        )
+    }
+
+    /// Directed flows between two ends (as `mccs trace` takes them).
+    ///
+    /// # Errors
+    ///
+    /// A [`Diagnosis`] for each end that cannot be resolved, or an initiator that fits neither end.
+    pub fn directed(
+        &self,
+        t: &Topology,
+        name: &str,
+        source: &FlowEnd,
+        destination: &FlowEnd,
+        services: &SvcSet,
+        initiator: Initiator,
+    ) -> Result<Vec<DirectedFlow>, Vec<Diagnosis>> {
+        let s = self.resolve_end(t, source, "source");
+        let d = self.resolve_end(t, destination, "destination");
+        let (s, d) = match (s, d) {
+            (Ok(s), Ok(d)) => (s, d),
+            (s, d) => return Err(s.err().into_iter().chain(d.err()).collect()),
+        };
+        let side = |e: &End, cloud: bool| {
+            e.node.and_then(|n| self.node(n)).is_some_and(|n| {
+                if cloud {
+                    n.is_cloud_side()
+                } else {
+                    n.is_on_prem()
+                }
+            })
+        };
+        let forward = (&s, &d);
+        let backward = (&d, &s);
+        let pairs: Vec<(&End, &End)> = match initiator {
+            Initiator::Cloud if side(&s, true) => vec![forward],
+            Initiator::Cloud if side(&d, true) => vec![backward],
+            Initiator::OnPrem if side(&s, false) => vec![forward],
+            Initiator::OnPrem if side(&d, false) => vec![backward],
+            Initiator::Both => vec![forward, backward],
+            Initiator::Cloud | Initiator::OnPrem => {
+                return Err(vec![Diagnosis::Initiator {
+                    flow: name.into(),
+                    why: format!(
+                        "`initiator: {}` but neither end is {}; use `initiator: {}` or `both`",
+                        initiator.as_str(),
+                        if initiator == Initiator::Cloud {
+                            "in the cloud"
+                        } else {
+                            "on-prem"
+                        },
+                        if initiator == Initiator::Cloud {
+                            "on-prem"
+                        } else {
+                            "cloud"
+                        },
+                    ),
+                }]);
+            }
+        };
+        let owner = s.env.clone().or_else(|| d.env.clone());
+        Ok(pairs
+            .into_iter()
+            .map(|(from, to)| DirectedFlow {
+                name: name.into(),
+                source: from.addresses.clone(),
+                destination: to.addresses.clone(),
+                services: services.clone(),
+                direction: if from.env.is_some() && from.env == owner {
+                    Direction::Outbound
+                } else {
+                    Direction::Inbound
+                },
+                owner: owner.clone(),
+                start: from.node,
+            })
+            .collect())
+    }
+
+    /// Every path of a directed flow, with each hop's addresses and each firewall's verdict.
+    ///
+    /// ```
+    /// use mccs_model::{examples, Initiator};
+    /// use mccs_path::{NetworkGraph, SvcSet, TraceOptions};
+    /// let t = examples::reference();
+    /// let g = NetworkGraph::build(&t);
+    /// let flows = g.directed(&t, "demo", &"def456-prod".parse()?, &"hlth-claims-api".parse()?,
+    ///     &SvcSet::from_services(&["tcp/443".parse()?]), Initiator::Cloud).unwrap();
+    /// let trace = g.trace(&t, &flows[0], &TraceOptions::default());
+    /// assert_eq!(trace.paths.len(), 2); // DirectConnect primary and secondary
+    /// assert!(trace.is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trace(&self, t: &Topology, flow: &DirectedFlow, options: &TraceOptions) -> Trace {
+        let mut w = Walk {
+            g: self,
+            t,
+            options,
+            svc: &flow.services,
+            dst_party: &flow.destination.party,
+            paths: Vec::new(),
+            diagnoses: Vec::new(),
+        };
+        if let Some(start) = flow.start {
+            for dst in flow.destination.set.to_prefixes() {
+                let mut hops = Vec::new();
+                let mut visited = Vec::new();
+                w.enter(start, &flow.source, dst, false, &mut hops, &mut visited);
+            }
+        }
+        // Primary paths first; otherwise the order the walk found them (deterministic).
+        w.paths.sort_by_key(|p| p.role);
+        let mut diagnoses = w.diagnoses;
+        let mut seen = Vec::new();
+        diagnoses.retain(|d| {
+            let keep = !seen.contains(d);
+            seen.push(d.clone());
+            keep
+        });
+        Trace {
+            flow: flow.clone(),
+            paths: w.paths,
+            diagnoses,
+        }
+    }
+}
+
+struct Walk<'a> {
+    g: &'a NetworkGraph,
+    t: &'a Topology,
+    options: &'a TraceOptions,
+    svc: &'a SvcSet,
+    dst_party: &'a Party,
+    paths: Vec<Path>,
+    diagnoses: Vec<Diagnosis>,
+}
+
+impl Walk<'_> {
+    fn finish(&mut self, hops: &[Hop], failover: bool, end: PathEnd) {
+        if self.paths.len() >= self.options.max_paths {
+            let d = Diagnosis::TooManyPaths {
+                limit: self.options.max_paths,
+            };
+            if !self.diagnoses.contains(&d) {
+                self.diagnoses.push(d);
+            }
+            return;
+        }
+        self.paths.push(Path {
+            role: if failover {
+                PathRole::Failover
+            } else {
+                PathRole::Primary
+            },
+            hops: hops.to_vec(),
+            end,
+        });
+    }
+
+    fn enter(
+        &mut self,
+        node: NodeIndex,
+        src: &Addresses,
+        dst: IpNet,
+        failover: bool,
+        hops: &mut Vec<Hop>,
+        visited: &mut Vec<NodeIndex>,
+    ) {
+        let Some(n) = self.g.node(node) else { return };
+        let destination = Addresses {
+            party: self.dst_party.clone(),
+            set: AddrSet::from_prefix(dst),
+        };
+        let mut hop = Hop {
+            node: n.to_string(),
+            kind: n.kind_label(),
+            source: src.clone(),
+            destination,
+            verdict: None,
+            firewall: None,
+            missing: None,
+        };
+        if let Node::Firewall { index, .. } = n
+            && let (Some(rb), Some(fw)) =
+                (self.g.rulebases.get(*index), self.t.firewalls.get(*index))
+        {
+            let flow = FlowBox {
+                src: src.set.clone(),
+                dst: hop.destination.set.clone(),
+                svc: self.svc.clone(),
+            };
+            let ev = rb.evaluate(&flow);
+            hop.verdict = Some(ev.verdict(rb, fw));
+            hop.firewall = Some(*index);
+            hop.missing = missing(&ev, rb, fw);
+            self.expired(&ev, rb, fw);
+        }
+        hops.push(hop);
+        visited.push(node);
+        self.forward(node, src, dst, failover, hops, visited);
+        visited.pop();
+        hops.pop();
+    }
+
+    fn expired(
+        &mut self,
+        ev: &Evaluation,
+        rb: &crate::eval::CompiledRulebase,
+        fw: &mccs_model::Firewall,
+    ) {
+        let Some(today) = self.options.today else {
+            return;
+        };
+        for (_, n) in &ev.matched {
+            let Some(rule) = rb.rules.get(*n as usize) else {
+                continue;
+            };
+            if rule.action == Action::Allow && rule.expires.is_some_and(|e| e < today) {
+                let d = Diagnosis::ExpiredRule {
+                    firewall: fw.name.to_string(),
+                    rule: fw
+                        .rules
+                        .get(*n as usize)
+                        .map_or_else(String::new, |r| r.name.to_string()),
+                    expires: rule.expires.map_or_else(String::new, |e| e.to_string()),
+                };
+                if !self.diagnoses.contains(&d) {
+                    self.diagnoses.push(d);
+                }
+            }
+        }
+    }
+
+    fn forward(
+        &mut self,
+        node: NodeIndex,
+        src: &Addresses,
+        dst: IpNet,
+        failover: bool,
+        hops: &mut Vec<Hop>,
+        visited: &mut Vec<NodeIndex>,
+    ) {
+        if hops.len() >= self.options.max_hops {
+            self.finish(hops, failover, PathEnd::HopLimit);
+            return;
+        }
+        let owned = self.g.owned.get(node.index()).and_then(|o| {
+            o.iter()
+                .filter(|p| p.contains(&dst))
+                .map(IpNet::prefix_len)
+                .max()
+        });
+        let Some(table) = self.g.routes.get(node.index()) else {
+            return;
+        };
+        let route = table.longest(dst);
+        let best = route.map(|(p, _)| p.prefix_len());
+        if owned.is_some() && owned >= best {
+            self.finish(hops, failover, PathEnd::Delivered);
+            return;
+        }
+        // A more specific route inside the destination: split it and follow each part.
+        let floor = owned.max(best).unwrap_or(0);
+        let inner: Vec<IpNet> = table
+            .inside(dst)
+            .map(|(p, _)| p)
+            .filter(|p| p.prefix_len() > floor)
+            .collect();
+        if !inner.is_empty() {
+            let whole = AddrSet::from_prefix(dst);
+            let inner_set = AddrSet::from_prefixes(inner.iter().copied());
+            let mut parts = whole.intersection(&inner_set).to_prefixes();
+            parts.extend(whole.difference(&inner_set).to_prefixes());
+            for part in parts {
+                self.forward(node, src, part, failover, hops, visited);
+            }
+            return;
+        }
+        let Some((_, edges)) = route else {
+            self.diagnoses.push(Diagnosis::NoRoute {
+                at: hops.last().map_or_else(String::new, |h| h.node.clone()),
+                destination: dst.to_string(),
+            });
+            self.finish(hops, failover, PathEnd::NoRoute);
+            return;
+        };
+        let mut edges = edges.to_vec();
+        edges.sort_unstable();
+        for e in edges {
+            let Some(edge) = self.g.graph.edge_weight(e) else {
+                continue;
+            };
+            let Some((_, next)) = self.g.graph.edge_endpoints(e) else {
+                continue;
+            };
+            if visited.contains(&next) {
+                let mut names: Vec<String> = hops.iter().map(|h| h.node.clone()).collect();
+                if let Some(n) = self.g.node(next) {
+                    names.push(n.to_string());
+                }
+                self.diagnoses.push(Diagnosis::Loop {
+                    path: names.join(" -> "),
+                });
+                self.finish(hops, failover, PathEnd::Loop);
+                continue;
+            }
+            let next_src = match &edge.translate {
+                Some(tr) => Addresses {
+                    party: tr.party.clone(),
+                    set: tr.source.clone(),
+                },
+                None => src.clone(),
+            };
+            self.enter(
+                next,
+                &next_src,
+                dst,
+                failover || edge.failover,
+                hops,
+                visited,
+            );
+        }
+    }
+}
+
+fn missing(
+    ev: &Evaluation,
+    rb: &crate::eval::CompiledRulebase,
+    fw: &mccs_model::Firewall,
+) -> Option<Missing> {
+    let mut services = SvcSet::default();
+    let mut first_deny: Option<u32> = None;
+    for b in &ev.unmatched {
+        services = services.union(&b.svc);
+    }
+    for (b, n) in &ev.matched {
+        if rb.rules.get(*n as usize).map(|r| r.action) == Some(Action::Deny) {
+            services = services.union(&b.svc);
+            first_deny = Some(first_deny.map_or(*n, |f| f.min(*n)));
+        }
+    }
+    if services.is_empty() {
+        return None;
+    }
+    // Protocols other than TCP, UDP and ICMP can only be written as `any` in a rule.
+    if services.has_other_protocols() {
+        services = SvcSet::any();
+    }
+    Some(Missing {
+        services,
+        before: first_deny
+            .and_then(|n| fw.rules.get(n as usize))
+            .map(|r| r.name.clone()),
+    })
+}
