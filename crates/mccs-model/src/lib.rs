@@ -84,12 +84,20 @@ impl Checked {
 /// Reads and validates a document in one step: [`load`], then [`validate`], with every finding
 /// given its line and column.
 pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
-    let loaded = load(text, format);
+    let mut loaded = load(text, format);
     let mut opts = options.clone();
     opts.unreadable_names
         .extend(loaded.unreadable_names.iter().cloned());
-    let mut diagnostics = loaded.diagnostics;
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     let mut more = validate(&loaded.topology, &opts);
+    for d in &mut more {
+        d.path = loaded.document_path(&d.path);
+        if let Problem::Duplicate { first, .. } | Problem::Overlap { other: first, .. } =
+            &mut d.problem
+        {
+            *first = loaded.document_path(first);
+        }
+    }
     loaded.source_map.locate_all(&mut more);
     diagnostics.extend(more);
     Checked {

@@ -82,6 +82,35 @@ pub struct Loaded {
     /// Names of elements that could not be read, so validation does not also report every
     /// reference to them as unknown.
     pub unreadable_names: BTreeSet<String>,
+    /// For each list from which elements were left out (by its document path): the document
+    /// index of each element kept, so findings about the model point at the right element.
+    kept: HashMap<DocPath, Vec<usize>>,
+}
+
+impl Loaded {
+    /// The document path of a path into [`Loaded::topology`]: the same, except that list
+    /// indices skip the elements that could not be read.
+    pub fn document_path(&self, model_path: &DocPath) -> DocPath {
+        if self.kept.is_empty() {
+            return model_path.clone();
+        }
+        let mut doc = DocPath::root();
+        for seg in model_path.segments() {
+            doc = match seg {
+                crate::diag::Segment::Key(k) => doc.key(k.clone()),
+                crate::diag::Segment::Index(i) => {
+                    let i = self
+                        .kept
+                        .get(&doc)
+                        .and_then(|m| m.get(*i))
+                        .copied()
+                        .unwrap_or(*i);
+                    doc.index(i)
+                }
+            };
+        }
+        doc
+    }
 }
 
 /// The most nested collections accepted; deeper input is reported, not recursed into.
@@ -153,6 +182,7 @@ pub fn load(text: &str, format: Format) -> Loaded {
         diagnostics,
         source_map,
         unreadable_names: reader.unreadable,
+        kept: reader.kept,
     }
 }
 
@@ -193,6 +223,21 @@ fn yaml_error(message: impl Into<String>, at: Option<Location>) -> Box<Diagnosti
 }
 
 pub(crate) fn yaml_to_value(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> {
+    read_yaml(text, map).map_err(|mut d| {
+        // At the end of a text without a final line break the parser reports the line after
+        // the last one: point at the end of the last line instead.
+        if let Some(l) = &mut d.location {
+            let last = text.split('\n').count();
+            if l.line > last {
+                l.line = last;
+                l.column = text.rsplit('\n').next().map_or(0, |s| s.chars().count()) + 1;
+            }
+        }
+        d
+    })
+}
+
+fn read_yaml(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> {
     let mut b = YamlBuilder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
@@ -384,6 +429,7 @@ fn resolve_plain(s: &str) -> Value {
 struct Reader {
     diagnostics: Vec<Diagnostic>,
     unreadable: BTreeSet<String>,
+    kept: HashMap<DocPath, Vec<usize>>,
 }
 
 const TOP_LEVEL: &[&str] = &[
@@ -450,11 +496,21 @@ impl Reader {
         mut each: impl FnMut(&mut Self, Value, &DocPath) -> Option<T>,
     ) -> Vec<T> {
         match value {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, v)| each(self, v, &path.index(i)))
-                .collect(),
+            Value::Array(items) => {
+                let total = items.len();
+                let mut kept = Vec::with_capacity(total);
+                let mut out = Vec::with_capacity(total);
+                for (i, v) in items.into_iter().enumerate() {
+                    if let Some(t) = each(self, v, &path.index(i)) {
+                        kept.push(i);
+                        out.push(t);
+                    }
+                }
+                if kept.len() < total {
+                    self.kept.insert(path.clone(), kept);
+                }
+                out
+            }
             Value::Null => Vec::new(),
             other => {
                 self.shape(

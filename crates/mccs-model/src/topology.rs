@@ -13,6 +13,34 @@ use crate::date::Date;
 use crate::ident::{EnvRef, Environment, LicensePlate, Ministry, Name, Platform};
 use crate::service::{Service, ServiceRef};
 
+/// The schema of the [`IpNet`] fields. `ipnet`'s own schema is `oneOf` an IPv4 and an IPv6
+/// network, but its IPv6 pattern also matches IPv4 networks, so a validator would reject every
+/// IPv4 CIDR (it matches both). Here the IPv6 pattern needs a `:`, as every IPv6 address has.
+enum IpNetSchema {}
+
+impl JsonSchema for IpNetSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IpNet".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let v4 = generator.subschema_for::<ipnet::Ipv4Net>();
+        schemars::json_schema!({
+            "title": "IP network",
+            "description": "An IPv4 or IPv6 network in CIDR notation, e.g. `10.46.8.0/24` or `fd00::/32`.",
+            "oneOf": [
+                v4,
+                {
+                    "title": "IPv6 network",
+                    "type": "string",
+                    "maxLength": 43,
+                    "pattern": "^[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*/(?:[0-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$"
+                }
+            ]
+        })
+    }
+}
+
 /// The document format version this crate reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -315,6 +343,7 @@ pub struct VirtualNetwork {
     /// Cloud region, e.g. `ca-central-1` or `canadacentral`.
     pub region: String,
     /// The routable address spaces (CIDRs); at least one.
+    #[schemars(with = "Vec<IpNetSchema>")]
     pub address_space: Vec<IpNet>,
     /// Security groups / NSGs (firewalls of kind `security-group`) that traffic into this network passes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -342,6 +371,7 @@ pub struct Zone {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firewall: Option<Name>,
     /// The zone's networks.
+    #[schemars(with = "Vec<IpNetSchema>")]
     pub networks: Vec<IpNet>,
     /// Systems in the zone that flows reach.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -372,6 +402,7 @@ pub struct ExternalNetwork {
     /// Unique name (shared namespace with endpoints and objects).
     pub name: Name,
     /// Its address space.
+    #[schemars(with = "Vec<IpNetSchema>")]
     pub prefixes: Vec<IpNet>,
     /// The firewall it sits behind.
     pub attached_to: Name,
@@ -523,6 +554,7 @@ pub enum FirewallObject {
         /// Unique object name.
         name: Name,
         /// The CIDR.
+        #[schemars(with = "IpNetSchema")]
         address: IpNet,
         /// Who publishes it centrally.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
 //! Planning: for each flow, each path and each enforcement point, the rule that already allows
 //! it or the rule to request; and applying a plan to a topology.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use mccs_model::{Action, AddressRef, EnvRef, Flow, Name, Rule, Service, ServiceRef, Topology};
 use mccs_naming::{Convention, Direction, RuleStem, next_free};
@@ -202,20 +202,45 @@ fn add_unique<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T]) {
     }
 }
 
+/// The dimension left out of a merge key (the one merged rules may differ in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    None,
+    Services,
+    Destinations,
+    Sources,
+}
+
+/// What two needs must share to be merged (or to be the same need).
+type NeedKey = (
+    usize,
+    Placement,
+    Direction,
+    Option<EnvRef>,
+    Option<Vec<Addresses>>,
+    Option<Vec<Addresses>>,
+    Option<SvcSet>,
+);
+
 impl Need {
+    fn key(&self, free: Dim) -> NeedKey {
+        (
+            self.firewall,
+            self.placement.clone(),
+            self.direction,
+            self.owner.clone(),
+            (free != Dim::Sources).then(|| self.sources.clone()),
+            (free != Dim::Destinations).then(|| self.destinations.clone()),
+            (free != Dim::Services).then(|| self.services.clone()),
+        )
+    }
+
     fn absorb(&mut self, other: &Need) {
         add_unique(&mut self.roles, &other.roles);
         add_unique(&mut self.flows, &other.flows);
         add_unique(&mut self.justifications, &other.justifications);
         add_unique(&mut self.steps, &other.steps);
         self.roles.sort_unstable();
-    }
-
-    fn same_group(&self, o: &Need) -> bool {
-        self.firewall == o.firewall
-            && self.placement == o.placement
-            && self.direction == o.direction
-            && self.owner == o.owner
     }
 }
 
@@ -249,6 +274,7 @@ pub fn plan_with(
 ) -> Plan {
     let mut out = Vec::with_capacity(flows.len());
     let mut needs: Vec<Need> = Vec::new();
+    let mut need_index: HashMap<NeedKey, usize> = HashMap::new();
     for (fi, flow) in flows.iter().enumerate() {
         let mut fp = FlowPlan {
             flow: flow.name.to_string(),
@@ -299,14 +325,13 @@ pub fn plan_with(
                                 justifications: flow.justification.iter().cloned().collect(),
                                 steps: vec![(fi, di, si)],
                             };
-                            match needs.iter_mut().find(|n| {
-                                n.same_group(&need)
-                                    && n.sources == need.sources
-                                    && n.destinations == need.destinations
-                                    && n.services == need.services
-                            }) {
+                            let key = need.key(Dim::None);
+                            match need_index.get(&key).and_then(|i| needs.get_mut(*i)) {
                                 Some(n) => n.absorb(&need),
-                                None => needs.push(need),
+                                None => {
+                                    need_index.insert(key, needs.len());
+                                    needs.push(need);
+                                }
                             }
                         }
                     }
@@ -337,43 +362,37 @@ pub fn plan_with(
 /// (sources unite). A rule is a product of its sources,
 /// destinations and services, so merging two that differ in one dimension only is exact.
 fn merge(needs: Vec<Need>) -> Vec<Need> {
-    let mut merged: Vec<Need> = Vec::new();
-    for n in needs {
-        if let Some(m) = merged.iter_mut().find(|m| {
-            m.same_group(&n) && m.sources == n.sources && m.destinations == n.destinations
-        }) {
-            m.services = m.services.union(&n.services);
-            m.absorb(&n);
-        } else {
-            merged.push(n);
+    let mut current = needs;
+    for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
+        let mut out: Vec<Need> = Vec::with_capacity(current.len());
+        let mut index: HashMap<NeedKey, usize> = HashMap::new();
+        for n in current {
+            let key = n.key(free);
+            match index.get(&key).and_then(|i| out.get_mut(*i)) {
+                Some(m) => {
+                    match free {
+                        Dim::Services => m.services = m.services.union(&n.services),
+                        Dim::Destinations => {
+                            add_unique(&mut m.destinations, &n.destinations);
+                            m.destinations.sort();
+                        }
+                        Dim::Sources => {
+                            add_unique(&mut m.sources, &n.sources);
+                            m.sources.sort();
+                        }
+                        Dim::None => {}
+                    }
+                    m.absorb(&n);
+                }
+                None => {
+                    index.insert(key, out.len());
+                    out.push(n);
+                }
+            }
         }
+        current = out;
     }
-    let mut by_dst: Vec<Need> = Vec::new();
-    for n in merged {
-        if let Some(m) = by_dst
-            .iter_mut()
-            .find(|m| m.same_group(&n) && m.sources == n.sources && m.services == n.services)
-        {
-            add_unique(&mut m.destinations, &n.destinations);
-            m.destinations.sort();
-            m.absorb(&n);
-        } else {
-            by_dst.push(n);
-        }
-    }
-    let mut out: Vec<Need> = Vec::new();
-    for n in by_dst {
-        if let Some(m) = out.iter_mut().find(|m| {
-            m.same_group(&n) && m.destinations == n.destinations && m.services == n.services
-        }) {
-            add_unique(&mut m.sources, &n.sources);
-            m.sources.sort();
-            m.absorb(&n);
-        } else {
-            out.push(n);
-        }
-    }
-    out
+    current
 }
 
 /// Groups needs that are the same rule on firewalls of one channel into one planned rule, and
@@ -385,13 +404,23 @@ fn name_and_group(
     convention: &Convention,
 ) -> Vec<PlannedRule> {
     // channel -> names in use on its firewalls (and planned so far)
-    let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut used: BTreeMap<String, UsedNames> = BTreeMap::new();
     for f in &t.firewalls {
-        used.entry(f.channel.to_string())
-            .or_default()
-            .extend(f.rules.iter().map(|r| r.name.to_string()));
+        let u = used.entry(f.channel.to_string()).or_default();
+        for r in &f.rules {
+            u.add(r.name.as_str(), convention);
+        }
     }
     let mut rules: Vec<(PlannedRule, Vec<StepRef>)> = Vec::new();
+    type RuleKey = (
+        String,
+        Direction,
+        Option<String>,
+        Vec<Addresses>,
+        Vec<Addresses>,
+        SvcSet,
+    );
+    let mut rule_index: HashMap<RuleKey, usize> = HashMap::new();
     for n in needs {
         let Some(fw) = t.firewalls.get(n.firewall) else {
             continue;
@@ -404,14 +433,15 @@ fn name_and_group(
             roles: n.roles.clone(),
         };
         let owner = n.owner.as_ref().map(ToString::to_string);
-        if let Some((r, steps)) = rules.iter_mut().find(|(r, _)| {
-            r.channel == channel
-                && r.direction == n.direction
-                && r.owner == owner
-                && r.sources == n.sources
-                && r.destinations == n.destinations
-                && r.services == n.services
-        }) {
+        let key = (
+            channel.clone(),
+            n.direction,
+            owner.clone(),
+            n.sources.clone(),
+            n.destinations.clone(),
+            n.services.clone(),
+        );
+        if let Some((r, steps)) = rule_index.get(&key).and_then(|i| rules.get_mut(*i)) {
             if !r.targets.iter().any(|x| x.firewall == target.firewall) {
                 r.targets.push(target);
             }
@@ -422,7 +452,8 @@ fn name_and_group(
         }
         let in_use = used.entry(channel.clone()).or_default();
         let name = rule_name(t, &n, convention, in_use);
-        in_use.push(name.clone());
+        in_use.add(&name, convention);
+        rule_index.insert(key, rules.len());
         rules.push((
             PlannedRule {
                 name,
@@ -453,7 +484,32 @@ fn name_and_group(
     rules.into_iter().map(|(r, _)| r).collect()
 }
 
-fn rule_name(t: &Topology, n: &Need, convention: &Convention, used: &[String]) -> String {
+/// The names in use in one channel: all of them (case-folded, for collisions) and, per rule
+/// stem, the ones that follow the convention, so finding the next free name reads only the
+/// names of that stem rather than the whole rulebase.
+#[derive(Debug, Default)]
+struct UsedNames {
+    folded: std::collections::HashSet<String>,
+    by_stem: std::collections::HashMap<RuleStem, Vec<String>>,
+}
+
+impl UsedNames {
+    fn add(&mut self, name: &str, convention: &Convention) {
+        self.folded.insert(name.to_ascii_lowercase());
+        if let Ok(id) = convention.parse_rule(name) {
+            self.by_stem
+                .entry(id.stem())
+                .or_default()
+                .push(name.to_owned());
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.folded.contains(&name.to_ascii_lowercase())
+    }
+}
+
+fn rule_name(t: &Topology, n: &Need, convention: &Convention, used: &UsedNames) -> String {
     let stem = n.owner.as_ref().and_then(|o| {
         let (ps, _) = t.environment(o)?;
         Some(RuleStem {
@@ -464,8 +520,15 @@ fn rule_name(t: &Topology, n: &Need, convention: &Convention, used: &[String]) -
             direction: n.direction,
         })
     });
-    if let Some(name) = stem.and_then(|s| next_free(convention, &s, used.iter()).ok()) {
-        return name;
+    if let Some(stem) = stem {
+        let mut same_stem: Vec<String> = used.by_stem.get(&stem).cloned().unwrap_or_default();
+        // A name that does not follow the convention may still collide (ignoring case).
+        while let Ok(name) = next_free(convention, &stem, same_stem.iter()) {
+            if !used.contains(&name) {
+                return name;
+            }
+            same_stem.push(name);
+        }
     }
     // No Project Set end (e.g. on-prem to the other cloud): name after the flow, numbered.
     let base = format!(

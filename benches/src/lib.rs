@@ -1,0 +1,217 @@
+//! Synthetic estates for the benchmarks: the shape of the reference topology, at the size of a
+//! large organisation.
+
+use std::collections::BTreeMap;
+
+use mccs_model::{
+    Action, AddressRef, Channel, Encryption, Endpoint, Environment, Firewall, FirewallKind, Flow,
+    HybridLink, Initiator, LinkKind, OnPrem, Platform, ProjectSet, Redundancy, Rule, Service,
+    ServiceRef, Topology, VirtualNetwork, Zone,
+};
+
+/// How big an estate to build.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    /// Project Sets (each with dev, test, prod and tools).
+    pub project_sets: usize,
+    /// On-prem zones, each behind its own firewall.
+    pub zones: usize,
+    /// On-prem endpoints, spread over the zones.
+    pub endpoints: usize,
+    /// Rules, spread over the cloud firewalls, the 3PG and the zone firewalls.
+    pub rules: usize,
+    /// Flows (Project Set environment to endpoint).
+    pub flows: usize,
+}
+
+impl Size {
+    /// The estate of the performance targets: 5,000 Project Sets x 4 environments, 200 zones,
+    /// 2,000 endpoints, 100,000 rules, 10,000 flows.
+    pub const LARGE: Size = Size {
+        project_sets: 5_000,
+        zones: 200,
+        endpoints: 2_000,
+        rules: 100_000,
+        flows: 10_000,
+    };
+}
+
+/// A small deterministic pseudo-random sequence (SplitMix64), so every run builds the same estate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+    }
+}
+
+const ENVS: [Environment; 4] = [Environment::Dev, Environment::Test, Environment::Prod, Environment::Tools];
+
+fn name<T: std::str::FromStr>(s: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    match s.parse() {
+        Ok(v) => v,
+        Err(e) => unreachable!("generated name `{s}` is invalid: {e:?}"),
+    }
+}
+
+fn env_cidr(n: usize) -> ipnet::IpNet {
+    name(&format!("10.{}.{}.0/24", n / 256, n % 256))
+}
+
+fn zone_cidr(z: usize) -> ipnet::IpNet {
+    name(&format!("172.{}.{}.0/24", 16 + z / 256, z % 256))
+}
+
+fn endpoint_addr(size: Size, e: usize) -> std::net::IpAddr {
+    let z = e % size.zones.max(1);
+    name(&format!("172.{}.{}.{}", 16 + z / 256, z % 256, 10 + e / size.zones.max(1)))
+}
+
+fn firewall(n: &str, kind: FirewallKind, platform: Option<Platform>, channel: &str) -> Firewall {
+    Firewall {
+        name: name(n),
+        kind,
+        platform,
+        owner: "Network team".into(),
+        channel: name(channel),
+        description: None,
+        rules: Vec::new(),
+    }
+}
+
+/// Builds an estate of `size`. Environment `n` owns `10.(n/256).(n%256).0/24`; zone `z` owns
+/// `172.(16+z/256).(z%256).0/24`; rules allow random environment-to-endpoint pairs on random
+/// ports; flows are other random pairs, so some are allowed and most need rules.
+pub fn estate(size: Size) -> Topology {
+    let mut rng = Rng(0x5EED);
+    let mut t = Topology::new();
+    for c in ["cloud", "onprem"] {
+        t.channels.push(Channel {
+            name: name(c),
+            title: c.into(),
+            form: None,
+            url: None,
+            filed_by: "Project team".into(),
+            handled_by: "Network team".into(),
+        });
+    }
+    t.firewalls.push(firewall("aws-fw", FirewallKind::Cloud, Some(Platform::AwsLza), "cloud"));
+    t.firewalls.push(firewall("azure-fw", FirewallKind::Cloud, Some(Platform::AzureAlz), "cloud"));
+    t.firewalls.push(firewall("3pg", FirewallKind::Edge, None, "onprem"));
+    for i in 0..size.project_sets {
+        let mut environments = BTreeMap::new();
+        for (e, env) in ENVS.iter().enumerate() {
+            environments.insert(
+                env.clone(),
+                VirtualNetwork {
+                    account: format!("{:012}", i * 4 + e),
+                    region: "ca-central-1".into(),
+                    address_space: vec![env_cidr(i * 4 + e)],
+                    security_groups: Vec::new(),
+                },
+            );
+        }
+        t.project_sets.push(ProjectSet {
+            license_plate: name(&format!("p{i:05}")),
+            ministry: name("CITZ"),
+            platform: if i % 2 == 0 { Platform::AwsLza } else { Platform::AzureAlz },
+            name: None,
+            environments,
+        });
+    }
+    let mut zones: Vec<Zone> = (0..size.zones)
+        .map(|z| {
+            t.firewalls.push(firewall(&format!("zone{z}-fw"), FirewallKind::Zone, None, "onprem"));
+            Zone {
+                name: name(&format!("zone{z}")),
+                firewall: Some(name(&format!("zone{z}-fw"))),
+                networks: vec![zone_cidr(z)],
+                endpoints: Vec::new(),
+                description: None,
+            }
+        })
+        .collect();
+    for e in 0..size.endpoints {
+        if let Some(z) = zones.get_mut(e % size.zones.max(1)) {
+            z.endpoints.push(Endpoint {
+                name: name(&format!("host{e}")),
+                address: endpoint_addr(size, e),
+                description: None,
+            });
+        }
+    }
+    t.on_prem = Some(OnPrem {
+        edge_firewall: name("3pg"),
+        zones,
+    });
+    for (i, (kind, redundancy)) in [
+        (LinkKind::DirectConnect, Redundancy::Primary),
+        (LinkKind::DirectConnect, Redundancy::Secondary),
+        (LinkKind::ExpressRoute, Redundancy::Primary),
+        (LinkKind::ExpressRoute, Redundancy::Secondary),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        t.hybrid_links.push(HybridLink {
+            name: name(&format!("link{i}")),
+            kind,
+            redundancy,
+            encryption: Encryption::Ipsec,
+            description: None,
+        });
+    }
+    let envs = size.project_sets * 4;
+    for r in 0..size.rules {
+        let env = rng.below(envs);
+        let ep = rng.below(size.endpoints);
+        let port = 1000 + u16::try_from(rng.below(200)).unwrap_or(0);
+        let fw = match r % 3 {
+            0 => (env / 4) % 2,
+            1 => 2,
+            _ => 3 + ep % size.zones.max(1),
+        };
+        let rule = Rule {
+            name: name(&format!("R{r}")),
+            sources: vec![AddressRef::Prefix(env_cidr(env))],
+            destinations: vec![AddressRef::Prefix(endpoint_addr(size, ep).into())],
+            services: vec![ServiceRef::Literal(Service::Tcp(
+                mccs_model::PortRange::single(port).unwrap_or(mccs_model::PortRange::ALL),
+            ))],
+            action: Action::Allow,
+            description: None,
+            ticket: None,
+            expires: None,
+        };
+        if let Some(f) = t.firewalls.get_mut(fw) {
+            f.rules.push(rule);
+        }
+    }
+    for f in 0..size.flows {
+        let env = rng.below(envs);
+        let ep = rng.below(size.endpoints);
+        let port = 1000 + u16::try_from(rng.below(200)).unwrap_or(0);
+        t.flows.push(Flow {
+            name: name(&format!("flow{f}")),
+            source: name(&format!("p{:05}-{}", env / 4, ENVS[env % 4].as_str())),
+            destination: name(&format!("host{ep}")),
+            services: vec![ServiceRef::Literal(Service::Tcp(
+                mccs_model::PortRange::single(port).unwrap_or(mccs_model::PortRange::ALL),
+            ))],
+            initiator: Initiator::Cloud,
+            justification: None,
+        });
+    }
+    t
+}

@@ -1,0 +1,426 @@
+//! The command line: every command, argument and option, as clap derive types.
+//!
+//! To add a command: add a variant to [`Command`] with its arguments struct here, a module under
+//! `src/commands/`, and one line in `commands::dispatch`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use mccs_model::{Date, Ministry};
+
+/// The exit codes and what each means, for `--help`, the man page and docs/cli.md.
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (
+        0,
+        "success: nothing wrong was found (warnings alone do not fail a command)",
+    ),
+    (
+        1,
+        "findings: the topology has errors, rule names break the naming convention, or an import left networks out",
+    ),
+    (
+        2,
+        "usage error, or an input that cannot be used: missing, a directory, over 64 MiB, not UTF-8, empty or unparseable; for commands other than validate, also a topology with errors",
+    ),
+    (101, "internal error: a bug, please report it"),
+];
+
+/// Example invocations, for `--help` and the man page.
+pub const EXAMPLES: &[(&str, &str)] = &[
+    ("mccs validate topology.yaml", "check a topology document"),
+    (
+        "mccs example > topology.yaml",
+        "start a topology from the reference example",
+    ),
+    (
+        "mccs names check --mccs-only",
+        "check the MCCS rule names of the reference topology",
+    ),
+    (
+        "mccs import aws-vpcs vpcs.json --region ca-central-1 > aws.yaml",
+        "Project Sets from `aws ec2 describe-vpcs`",
+    ),
+];
+
+const LONG_ABOUT: &str = "\
+Model hybrid and multi-cloud connectivity and produce firewall change requests.
+
+mccs reads a topology document (YAML, JSON or TOML) describing Project Sets with their AWS VPCs \
+and Azure VNets, the cloud firewalls, DirectConnect / ExpressRoute, the on-prem edge (3PG) and \
+zone firewalls, and cross-cloud PrivateLink. Without --topology it works on the built-in \
+reference topology (see `mccs example`).";
+
+/// The text after the options in `--help`: examples and exit codes, wrapped to 96 columns.
+fn after_long_help() -> String {
+    let mut s = String::from("Examples:\n");
+    for (cmd, what) in EXAMPLES {
+        s.push_str(&format!("  {cmd}\n      {what}\n"));
+    }
+    s.push_str("\nExit codes:\n");
+    for (code, what) in EXIT_CODES {
+        let mut line = format!("  {code:<4} ");
+        let mut width = line.len();
+        for word in what.split(' ') {
+            if width + word.len() > 96 {
+                line.push_str("\n       ");
+                width = 7;
+            }
+            line.push_str(word);
+            line.push(' ');
+            width += word.len() + 1;
+        }
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+/// The `mccs` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "mccs",
+    version,
+    about = "Model hybrid and multi-cloud connectivity and produce firewall change requests",
+    long_about = LONG_ABOUT,
+    after_long_help = after_long_help(),
+    propagate_version = true,
+    arg_required_else_help = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The topology document (format by extension: .yaml/.yml, .json, .toml; otherwise YAML;
+    /// `-` reads standard input). Without it, the built-in reference topology
+    #[arg(short = 't', long, global = true, value_name = "FILE")]
+    pub topology: Option<PathBuf>,
+
+    /// When to use colour and graphical diagnostics: `auto` uses them when standard output is a
+    /// terminal
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// When to use colour and graphical diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal (colour unless `NO_COLOR` is set).
+    Auto,
+    /// Always, even into a pipe or file.
+    Always,
+    /// Never: plain `file:line:col: error: path: message` lines.
+    Never,
+}
+
+/// How a command writes its findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OutputFormat {
+    /// Text for people (and `grep`).
+    #[default]
+    Text,
+    /// JSON for programs.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a topology document and report every problem at once
+    #[command(long_about = "\
+Check a topology document and report every problem at once.
+
+Every finding has a path into the document (such as \
+`project_sets[0].environments.prod.address_space[0]`) and, for YAML and JSON, a line and column. \
+On a terminal the findings are shown with the source around them; otherwise (or with \
+`--color never`) as `file:line:col: error: path: message` lines. Exits 1 when there are errors; \
+warnings (such as an expired rule) alone exit 0.")]
+    Validate(ValidateArgs),
+
+    /// Follow a flow hop by hop: every path, the addresses each hop sees, each firewall's verdict
+    #[command(long_about = "\
+Follow a flow hop by hop: every path it takes (primary and failover), the source and destination \
+as each hop sees them (after PrivateLink translation), and each firewall's verdict: allowed by a \
+rule, denied by a rule, no matching rule (implicit deny), or partial with the part left out.
+
+FROM and TO take a Project Set environment (`abc123-prod`), an endpoint, object or external \
+network name, or an address or CIDR. A flow is allowed only when every path allows it. With \
+`--check`, exits 1 when it is not.")]
+    Trace(TraceArgs),
+
+    /// Print an embedded example topology (a starting point for your own)
+    Example(ExampleArgs),
+
+    /// Print the JSON Schema of a document (for editors and other tools)
+    Schema(SchemaArgs),
+
+    /// Firewall rule naming conventions
+    #[command(subcommand)]
+    Names(NamesCommand),
+
+    /// Turn cloud provider inventory into topology entries
+    #[command(subcommand)]
+    Import(ImportCommand),
+
+    /// Print a shell completion script
+    #[command(long_about = "\
+Print a shell completion script.
+
+For example: `mccs completions bash > ~/.local/share/bash-completion/completions/mccs`, \
+`mccs completions zsh > ~/.zfunc/_mccs`, or \
+`mccs completions fish > ~/.config/fish/completions/mccs.fish`.")]
+    Completions(CompletionsArgs),
+}
+
+/// Arguments of `mccs validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The topology document (the same as --topology)
+    #[arg(value_name = "TOPOLOGY")]
+    pub file: Option<PathBuf>,
+
+    /// The day rule expiry is checked against (default: today, from the system clock, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+
+    /// Output format: `json` prints an array of the findings
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `mccs trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Where connections come from: `abc123-prod`, an endpoint or object name, or an address
+    #[arg(long, value_name = "X")]
+    pub from: mccs_model::FlowEnd,
+
+    /// Where they go: `abc123-prod`, an endpoint or object name, or an address
+    #[arg(long, value_name = "Y")]
+    pub to: mccs_model::FlowEnd,
+
+    /// Protocol: tcp, udp, icmp or any
+    #[arg(long, default_value = "tcp")]
+    pub proto: String,
+
+    /// Destination port or range (`1521`, `5000-5010`); all ports when left out
+    #[arg(long)]
+    pub port: Option<String>,
+
+    /// Who opens connections: the cloud side, the on-prem side, or both (two directions)
+    #[arg(long, value_enum, default_value_t = InitiatorArg::Cloud)]
+    pub initiator: InitiatorArg,
+
+    /// The day rule expiry is checked against (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+
+    /// Exit 1 when the flow is not allowed on every path
+    #[arg(long)]
+    pub check: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+/// Who opens connections, on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitiatorArg {
+    /// The cloud side (or the source, when both ends are in the cloud).
+    Cloud,
+    /// The on-prem side.
+    OnPrem,
+    /// Both sides: two directions, each with its own rules.
+    Both,
+}
+
+/// Arguments of `mccs example`.
+#[derive(Debug, Args)]
+pub struct ExampleArgs {
+    /// Which example
+    #[arg(value_enum, default_value_t = ExampleName::Reference)]
+    pub name: ExampleName,
+}
+
+/// The embedded examples.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExampleName {
+    /// Both platforms, cloud firewalls, DirectConnect / ExpressRoute, 3PG, zones, Project Sets.
+    Reference,
+    /// AWS to Azure through PrivateLink in a central connectivity account, with a DR region.
+    CrossCloud,
+}
+
+/// Arguments of `mccs schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which document
+    #[arg(value_enum)]
+    pub document: SchemaDocument,
+}
+
+/// Documents with a JSON Schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[non_exhaustive]
+pub enum SchemaDocument {
+    /// The topology document.
+    Topology,
+}
+
+/// `mccs names` commands.
+#[derive(Debug, Subcommand)]
+pub enum NamesCommand {
+    /// Check every firewall rule name of the topology against the naming convention
+    #[command(long_about = "\
+Check every firewall rule name of the topology against the naming convention.
+
+MCCS rule names follow `MCCS_<ministry>_<LZA|ALZ>_LIVE_<license plate>_<env>`, e.g. \
+`MCCS_CITZ_ALZ_LIVE_abc123_prod`. One finding per line: firewall, rule index, rule name and \
+what is wrong. Exits 1 when there are findings.")]
+    Check(NamesCheckArgs),
+}
+
+/// Arguments of `mccs names check`.
+#[derive(Debug, Args)]
+pub struct NamesCheckArgs {
+    /// Check only rules whose name starts with `MCCS` (in any case), leaving platform rules
+    /// such as `DENY_TELNET` alone
+    #[arg(long)]
+    pub mccs_only: bool,
+
+    /// Output format: `json` prints an array of the findings
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+}
+
+/// `mccs import` commands.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Project Sets from the JSON of `aws ec2 describe-vpcs`
+    #[command(long_about = "\
+Project Sets from the JSON of `aws ec2 describe-vpcs`.
+
+Prints a topology document (`version: 1` and `project_sets:`) on standard output. Each VPC \
+becomes the environment of a Project Set: the license plate, environment and ministry come from \
+tags (see --plate-tag, --env-tag, --ministry-tag, --ministry), or the license plate and \
+environment from a Name tag `<plate>-<env>[-anything]` such as `abc123-prod` or \
+`abc123-prod-vpc` (env: dev, test, prod or tools). The account is the VPC's OwnerId, the address \
+space its associated IPv4 CIDR blocks, without non-routable secondary ranges (see \
+--non-routable). describe-vpcs does not say the region: give it with --region.
+
+VPCs that cannot be mapped are listed, with the reason, in a comment at the end of the output \
+and on standard error, and the command exits 1. So do address spaces that overlap.")]
+    AwsVpcs(AwsVpcsArgs),
+
+    /// Project Sets from the JSON of `az network vnet list`
+    #[command(long_about = "\
+Project Sets from the JSON of `az network vnet list`.
+
+Prints a topology document (`version: 1` and `project_sets:`) on standard output. Each VNet \
+becomes the environment of a Project Set: the license plate, environment and ministry come from \
+tags (see --plate-tag, --env-tag, --ministry-tag, --ministry), or the license plate and \
+environment from the VNet name `<plate>-<env>[-anything]` such as `abc123-prod` or \
+`abc123-prod-vwan-spoke` (env: dev, test, prod or tools). The subscription comes from the VNet's \
+resource ID, the region from its location, the address space from its address prefixes.
+
+VNets that cannot be mapped are listed, with the reason, in a comment at the end of the output \
+and on standard error, and the command exits 1. So do address spaces that overlap.")]
+    AzureVnets(AzureVnetsArgs),
+}
+
+/// How provider tags map to Project Sets.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Tag holding the Project Set license plate
+    #[arg(long, value_name = "KEY", default_value = "LicensePlate")]
+    pub plate_tag: String,
+
+    /// Tag holding the environment (dev, test, prod, tools, ...)
+    #[arg(long, value_name = "KEY", default_value = "Environment")]
+    pub env_tag: String,
+
+    /// Tag holding the ministry short name
+    #[arg(long, value_name = "KEY", default_value = "Ministry")]
+    pub ministry_tag: String,
+
+    /// Ministry for networks without a ministry tag
+    #[arg(long, value_name = "SHORT_NAME")]
+    pub ministry: Option<Ministry>,
+}
+
+/// Arguments of `mccs import aws-vpcs`.
+#[derive(Debug, Args)]
+pub struct AwsVpcsArgs {
+    /// The saved output of `aws ec2 describe-vpcs --output json` (`-` for standard input)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The region the VPCs are in (describe-vpcs does not say), e.g. ca-central-1
+    #[arg(long)]
+    pub region: String,
+
+    /// CIDR of non-routable secondary ranges, left out of the address space (repeatable)
+    #[arg(long, value_name = "CIDR", default_value = "10.10.0.0/16", value_parser = parse_cidr)]
+    pub non_routable: Vec<String>,
+
+    /// Tag mapping.
+    #[command(flatten)]
+    pub tags: TagArgs,
+}
+
+/// Arguments of `mccs import azure-vnets`.
+#[derive(Debug, Args)]
+pub struct AzureVnetsArgs {
+    /// The saved output of `az network vnet list --output json` (`-` for standard input)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Tag mapping.
+    #[command(flatten)]
+    pub tags: TagArgs,
+}
+
+/// Arguments of `mccs completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+fn parse_cidr(s: &str) -> Result<String, String> {
+    match mccs_model::parse_prefix(s) {
+        Some(p) if p.addr() == p.network() => Ok(p.to_string()),
+        Some(p) => Err(format!("`{s}` has host bits set: write `{}`", p.trunc())),
+        None => Err(format!("`{s}` is not a CIDR such as 10.10.0.0/16")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn exit_codes_are_in_the_long_help() {
+        let help = after_long_help();
+        for (code, _) in EXIT_CODES {
+            assert!(help.contains(&format!("  {code:<4} ")), "{help}");
+        }
+        assert!(help.lines().all(|l| l.len() <= 96), "{help}");
+    }
+}

@@ -1,0 +1,89 @@
+//! One module per command, and the dispatch from the parsed command line to them.
+//!
+//! A command is a function `run(ctx, args) -> Result<Exit>`: it writes its result to `ctx.out`,
+//! notes to `ctx.err`, and returns [`Exit::Findings`] when its input has problems. Anything that
+//! stops it (an unusable file, a closed pipe) is an `Err` that `crate::run` reports as one line.
+
+use std::io::Write;
+
+use mccs_model::{Checked, Date, ValidateOptions};
+
+use crate::cli::{ColorChoice, Command, GlobalArgs, ImportCommand, NamesCommand};
+use crate::input::Source;
+use crate::{Error, Exit, Result, render};
+
+mod completions;
+mod example;
+mod import;
+mod names;
+mod schema;
+mod trace;
+mod validate;
+
+/// What every command gets: where to write, and the global options.
+pub(crate) struct Ctx<'a> {
+    /// Standard output.
+    pub(crate) out: &'a mut dyn Write,
+    /// Standard error.
+    pub(crate) err: &'a mut dyn Write,
+    /// `--topology`, `--color`.
+    pub(crate) global: &'a GlobalArgs,
+    /// Whether standard output is a terminal.
+    pub(crate) out_is_terminal: bool,
+}
+
+impl Ctx<'_> {
+    /// Whether diagnostics are drawn graphically (with the source) rather than as plain lines.
+    pub(crate) fn graphical(&self) -> bool {
+        match self.global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => self.out_is_terminal,
+        }
+    }
+
+    /// Reads and validates the `--topology` (or the built-in reference) for a command that
+    /// needs a usable topology. When it has errors they are written to standard error and the
+    /// command stops with exit code 2: `mccs validate` is the command that reports them.
+    pub(crate) fn usable_topology(&mut self) -> Result<(Source, Checked)> {
+        let source = Source::topology(self.global.topology.as_deref())?;
+        let checked = source.check(&ValidateOptions::default());
+        if checked.has_errors() {
+            render::plain(self.err, &source.name, &checked.diagnostics)?;
+            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+            return Err(Error::BadInput {
+                name: source.name,
+                message: format!(
+                    "the topology has {}; fix {} first (`mccs validate` shows {})",
+                    render::count(errors, "error"),
+                    if errors == 1 { "it" } else { "them" },
+                    if errors == 1 { "it" } else { "them" },
+                ),
+            });
+        }
+        Ok((source, checked))
+    }
+}
+
+/// Runs one command.
+pub(crate) fn dispatch(command: &Command, ctx: &mut Ctx<'_>) -> Result<Exit> {
+    match command {
+        Command::Validate(args) => validate::run(ctx, args),
+        Command::Trace(args) => trace::run(ctx, args),
+        Command::Example(args) => example::run(ctx, args),
+        Command::Schema(args) => schema::run(ctx, args),
+        Command::Names(NamesCommand::Check(args)) => names::check(ctx, args),
+        Command::Import(ImportCommand::AwsVpcs(args)) => import::aws_vpcs(ctx, args),
+        Command::Import(ImportCommand::AzureVnets(args)) => import::azure_vnets(ctx, args),
+        Command::Completions(args) => completions::run(ctx, args),
+    }
+}
+
+/// Today's date from the system clock, in UTC.
+pub(crate) fn today() -> Date {
+    let days = match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs() / 86_400).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs() / 86_400 + 1).unwrap_or(i64::MAX),
+    };
+    Date::from_days_since_epoch(days)
+}

@@ -1,0 +1,23 @@
+//! The `mccs` binary: parses the command line and hands it to [`mccs_cli::run`].
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    mccs_cli::install_panic_hook();
+    // Usage errors exit 2 with clap's message; `--help` and `--version` exit 0.
+    let cli = mccs_cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let exit = mccs_cli::run(
+        &cli,
+        mccs_cli::Io {
+            out_is_terminal: stdout.is_terminal(),
+            out: &mut stdout.lock(),
+            err: &mut stderr.lock(),
+        },
+    );
+    ExitCode::from(exit.code())
+}

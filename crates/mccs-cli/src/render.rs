@@ -1,0 +1,263 @@
+//! Showing findings: plain lines, graphical reports with the source (miette), or JSON.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use mccs_model::{Diagnostic, Severity};
+use miette::{LabeledSpan, MietteHandlerOpts, NamedSource, ReportHandler, SourceSpan};
+use serde::Serialize;
+
+use crate::input::Source;
+
+/// `1 error`, `2 errors`.
+pub(crate) fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// One line per finding: `file:line:col: error: path: message` (without `line:col` when the
+/// format gives no location), like compilers and linters, so editors can jump to it.
+pub(crate) fn plain(out: &mut dyn Write, file: &str, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    for d in diagnostics {
+        let sev = severity_word(d.severity);
+        match d.location {
+            Some(l) => writeln!(
+                out,
+                "{file}:{}:{}: {sev}: {}: {}",
+                l.line, l.column, d.path, d.problem
+            )?,
+            None => writeln!(out, "{file}: {sev}: {}: {}", d.path, d.problem)?,
+        }
+    }
+    Ok(())
+}
+
+/// One finding as JSON: the file, then the model's `Diagnostic` fields, then the message as
+/// the text output shows it.
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    diagnostic: &'a Diagnostic,
+    message: String,
+}
+
+/// A JSON array of the findings, pretty-printed, with a final newline.
+pub(crate) fn json(out: &mut dyn Write, file: &str, diagnostics: &[Diagnostic]) -> io::Result<()> {
+    let findings: Vec<JsonFinding<'_>> = diagnostics
+        .iter()
+        .map(|d| JsonFinding {
+            file,
+            diagnostic: d,
+            message: d.problem.to_string(),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &findings)?;
+    writeln!(out)
+}
+
+/// Each finding as a miette report: the message, the source lines around it, and a label under
+/// the offending text naming its document path.
+pub(crate) fn graphical(
+    out: &mut dyn Write,
+    source: &Source,
+    diagnostics: &[Diagnostic],
+    color: Option<bool>,
+) -> io::Result<()> {
+    let mut opts = MietteHandlerOpts::new()
+        .force_graphical(true)
+        .terminal_links(false)
+        .context_lines(2);
+    if let Some(c) = color {
+        opts = opts.color(c);
+    }
+    let handler = opts.build();
+    let named = NamedSource::new(source.name.clone(), source.text.clone());
+    for d in diagnostics {
+        let report = Report::new(d, &named, &source.text);
+        writeln!(
+            out,
+            "{}",
+            Rendered {
+                handler: &handler,
+                report: &report
+            }
+        )?;
+    }
+    Ok(())
+}
+
+struct Rendered<'a> {
+    handler: &'a dyn ReportHandler,
+    report: &'a Report<'a>,
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.handler.debug(self.report, f)
+    }
+}
+
+/// A model diagnostic seen through miette's eyes.
+#[derive(Debug)]
+struct Report<'a> {
+    diagnostic: &'a Diagnostic,
+    source: &'a NamedSource<String>,
+    span: Option<SourceSpan>,
+    code: Option<String>,
+}
+
+impl<'a> Report<'a> {
+    fn new(diagnostic: &'a Diagnostic, source: &'a NamedSource<String>, text: &str) -> Self {
+        let span = diagnostic
+            .location
+            .and_then(|l| span_at(text, l.line, l.column));
+        let code = serde_json::to_value(&diagnostic.problem)
+            .ok()
+            .and_then(|v| {
+                v.get("kind")
+                    .and_then(|k| k.as_str())
+                    .map(|k| format!("mccs::{k}"))
+            });
+        Self {
+            diagnostic,
+            source,
+            span,
+            code,
+        }
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.span.is_some() {
+            write!(f, "{}", self.diagnostic.problem)
+        } else {
+            write!(f, "{}: {}", self.diagnostic.path, self.diagnostic.problem)
+        }
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.span.map(|_| self.source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = LabeledSpan::new_with_span(Some(self.diagnostic.path.to_string()), span);
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// The byte span of the token at a 1-based line and column (column counted in characters):
+/// up to the next blank or flow punctuation, without a trailing `:` (a mapping key).
+fn span_at(text: &str, line: usize, column: usize) -> Option<SourceSpan> {
+    let mut offset = 0;
+    let mut the_line = None;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            the_line = Some(l);
+            break;
+        }
+        offset += l.len();
+    }
+    let the_line = the_line?;
+    let start = the_line
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(the_line.trim_end().len(), |(b, _)| b);
+    let rest = the_line.get(start..).unwrap_or_default();
+    let quoted = rest.starts_with(['"', '\'']);
+    let len = if quoted {
+        // A quoted scalar: up to and including its closing quote.
+        let q = rest.chars().next().unwrap_or('"');
+        rest.get(1..)
+            .and_then(|r| r.find(q))
+            .map_or(rest.trim_end().len(), |end| end + 2)
+    } else {
+        let end = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .unwrap_or(rest.len());
+        rest.get(..end)
+            .map_or(end, |t| t.trim_end_matches(':').len())
+    };
+    Some(SourceSpan::new((offset + start).into(), len.max(1)))
+}
+
+/// The closing line of text output: `file: 2 errors, 1 warning`, or what was read when valid.
+pub(crate) fn summary(
+    file: &str,
+    diagnostics: &[Diagnostic],
+    topology: &mccs_model::Topology,
+) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    if errors > 0 {
+        let mut s = format!("{file}: {}", count(errors, "error"));
+        if warnings > 0 {
+            s.push_str(&format!(", {}", count(warnings, "warning")));
+        }
+        return s;
+    }
+    let envs = topology.environments().count();
+    let mut s = format!(
+        "{file}: valid: {}, {}, {}, {}",
+        count(topology.project_sets.len(), "Project Set"),
+        count(envs, "environment"),
+        count(topology.firewalls.len(), "firewall"),
+        count(topology.flows.len(), "flow"),
+    );
+    if warnings > 0 {
+        s.push_str(&format!("; {}", count(warnings, "warning")));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_cover_the_token() {
+        let text = "a: 1\nlist: [10.0.0.1/24, x]\nkey: \"quoted value\"\n";
+        let s = span_at(text, 2, 8).unwrap();
+        assert_eq!(&text[s.offset()..s.offset() + s.len()], "10.0.0.1/24");
+        let s = span_at(text, 2, 1).unwrap();
+        assert_eq!(&text[s.offset()..s.offset() + s.len()], "list");
+        let s = span_at(text, 3, 6).unwrap();
+        assert_eq!(&text[s.offset()..s.offset() + s.len()], "\"quoted value\"");
+        assert!(span_at(text, 9, 1).is_none());
+    }
+
+    #[test]
+    fn counts() {
+        assert_eq!(count(1, "error"), "1 error");
+        assert_eq!(count(0, "error"), "0 errors");
+    }
+}

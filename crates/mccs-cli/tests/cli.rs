@@ -1,0 +1,756 @@
+//! End-to-end tests: the built `mccs` binary, its output and its exit codes.
+
+// Helpers outside `#[test]` functions fail the test on unexpected I/O errors, as tests do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use mccs_model::{Format, ValidateOptions, check, examples};
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// The binary, run from the crate directory with a fixed environment.
+fn mccs() -> Command {
+    let mut cmd = Command::cargo_bin("mccs").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE")
+        .env_remove("RUST_BACKTRACE")
+        .env("COLUMNS", "100");
+    cmd
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+}
+
+/// A topology with several independent errors, each in an element that is still read (so every
+/// finding's path is into the document as written) plus one warning.
+const BROKEN: &str = "\
+version: 1
+ministries: [CITZ]
+channels:
+  - name: cfr
+    title: Cloud firewall change request
+    filed_by: Project team
+    handled_by: Public Cloud Team
+firewalls:
+  - name: aws-fw
+    kind: cloud
+    platform: aws-lza
+    owner: Public Cloud Team
+    channel: no-such-channel
+    rules:
+      - name: MCCS_CITZ_LZA_LIVE_abc123_prod
+        sources: [10.0.0.0/24]
+        destinations: [any]
+        services: [tcp/443]
+        action: allow
+        expires: 2020-01-01
+project_sets:
+  - license_plate: def456
+    ministry: HLTH
+    platform: aws-lza
+    environments:
+      prod:
+        account: \"1111\"
+        region: ca-central-1
+        address_space: [10.0.0.1/24]
+      dev:
+        account: \"1112\"
+        region: ca-central-1
+        address_space: [10.0.0.0/23]
+";
+
+fn broken_file() -> tempfile::NamedTempFile {
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(f.path(), BROKEN).unwrap();
+    f
+}
+
+// ---------------------------------------------------------------------------------------------
+// validate
+
+#[test]
+fn validate_reference_by_default() {
+    mccs()
+        .arg("validate")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with(
+            "<reference>: valid: 3 Project Sets",
+        ))
+        .stderr("");
+}
+
+#[test]
+fn validate_both_examples_from_files() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in examples::ALL {
+        let path = dir.path().join(format!("{name}.yaml"));
+        std::fs::write(&path, text).unwrap();
+        mccs()
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .code(0)
+            .stderr("");
+        mccs()
+            .arg("--topology")
+            .arg(&path)
+            .arg("validate")
+            .assert()
+            .code(0);
+        mccs().args(["validate", "-t"]).arg(&path).assert().code(0);
+    }
+}
+
+#[test]
+fn validate_reports_every_error_with_its_path() {
+    let f = broken_file();
+    let expected = check(
+        BROKEN,
+        Format::Yaml,
+        &ValidateOptions::default().with_today("2025-01-01".parse().unwrap()),
+    );
+    assert!(
+        expected.diagnostics.len() >= 4,
+        "{:#?}",
+        expected.diagnostics
+    );
+    let out = mccs()
+        .arg("validate")
+        .arg(f.path())
+        .args(["--today", "2025-01-01", "--color", "never"])
+        .assert()
+        .code(1)
+        .stderr("")
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    for d in &expected.diagnostics {
+        assert!(
+            out.contains(&format!(": {}: ", d.path)),
+            "missing {}:\n{out}",
+            d.path
+        );
+    }
+    let name = f.path().display().to_string();
+    // Plain lines: file:line:col: severity: path: message.
+    assert!(
+        out.contains(&format!(
+            "{name}:13:5: error: firewalls[0].channel: unknown channel `no-such-channel`"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: firewalls[0].rules[0].expires: rule"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(&format!("{name}: 4 errors, 1 warning\n")),
+        "{out}"
+    );
+}
+
+#[test]
+fn validate_json_lists_every_finding() {
+    let f = broken_file();
+    let out = stdout_of(mccs().arg("validate").arg(f.path()).args([
+        "--today",
+        "2025-01-01",
+        "--format",
+        "json",
+    ]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let findings = v.as_array().unwrap();
+    let expected = check(
+        BROKEN,
+        Format::Yaml,
+        &ValidateOptions::default().with_today("2025-01-01".parse().unwrap()),
+    );
+    assert_eq!(findings.len(), expected.diagnostics.len());
+    let name = f.path().display().to_string();
+    for (j, d) in findings.iter().zip(&expected.diagnostics) {
+        assert_eq!(j["file"], name.as_str());
+        assert_eq!(j["path"], d.path.to_string().as_str());
+        assert_eq!(j["message"], d.problem.to_string().as_str());
+        assert!(j["severity"] == "error" || j["severity"] == "warning");
+        assert!(j["problem"]["kind"].is_string());
+        assert!(j["location"]["line"].is_u64());
+    }
+    mccs()
+        .arg("validate")
+        .arg(f.path())
+        .args(["--today", "2025-01-01", "--format", "json"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn validate_json_of_a_clean_topology_is_an_empty_array() {
+    mccs()
+        .args(["validate", "--format", "json", "--today", "2025-01-01"])
+        .assert()
+        .code(0)
+        .stdout("[]\n");
+}
+
+#[test]
+fn validate_graphical_report_shows_the_source() {
+    let f = broken_file();
+    let out = stdout_of(mccs().arg("validate").arg(f.path()).args([
+        "--today",
+        "2025-01-01",
+        "--color",
+        "always",
+    ]));
+    assert!(out.contains("channel: no-such-channel"), "{out}");
+    assert!(out.contains("firewalls[0].channel"), "{out}");
+    assert!(out.contains("mccs::unknown-reference"), "{out}");
+    assert!(out.contains("\u{1b}["), "colour escapes expected: {out}");
+}
+
+#[test]
+fn warnings_alone_do_not_fail() {
+    // The reference topology has a rule that expires on 2030-03-31.
+    mccs()
+        .args(["validate", "--today", "2031-01-01", "--color", "never"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "warning: firewalls[1].rules[0].expires",
+        ))
+        .stdout(predicate::str::contains("; 1 warning"));
+}
+
+#[test]
+fn validate_reads_json_toml_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("t.json");
+    std::fs::write(&json, "{\"version\": 1,\n \"project_sets\": 3}\n").unwrap();
+    mccs()
+        .arg("validate")
+        .arg(&json)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "t.json:2:2: error: project_sets: ",
+        ));
+    let toml = dir.path().join("t.toml");
+    std::fs::write(&toml, "version = 1\nflows = [\n").unwrap();
+    mccs()
+        .arg("validate")
+        .arg(&toml)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("error: (document): syntax error"));
+    mccs()
+        .args(["validate", "-t", "-"])
+        .write_stdin(examples::CROSS_CLOUD_YAML)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("<stdin>: valid: 1 Project Set"));
+}
+
+#[test]
+fn validate_json_is_deterministic() {
+    let f = broken_file();
+    let run = || {
+        mccs()
+            .arg("validate")
+            .arg(f.path())
+            .args(["--today", "2025-01-01", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run();
+    assert!(!first.is_empty());
+    assert_eq!(first, run());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unusable input: one line on stderr, exit 2, never a panic.
+
+fn assert_one_line_exit_2(cmd: &mut Command, file: &str, what: &str) {
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with(&format!("mccs: {file}: ")), "{stderr}");
+    assert!(stderr.contains(what), "{stderr}");
+    assert!(stderr.contains("; "), "advice expected: {stderr}");
+    let lower = stderr.to_lowercase();
+    assert!(
+        !lower.contains("panicked") && !lower.contains("backtrace"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn missing_file() {
+    assert_one_line_exit_2(
+        mccs().args(["validate", "no/such/topology.yaml"]),
+        "no/such/topology.yaml",
+        "no such file",
+    );
+}
+
+#[test]
+fn directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = dir.path().display().to_string();
+    assert_one_line_exit_2(
+        mccs().arg("validate").arg(dir.path()),
+        &name,
+        "is a directory",
+    );
+}
+
+#[test]
+fn empty_and_blank_files() {
+    for (content, what) in [("", "is empty"), ("  \n\t\n  ", "holds only whitespace")] {
+        let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+        std::fs::write(f.path(), content).unwrap();
+        let name = f.path().display().to_string();
+        assert_one_line_exit_2(mccs().arg("validate").arg(f.path()), &name, what);
+    }
+}
+
+#[test]
+fn non_utf8_file() {
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(f.path(), b"version: 1\nname: caf\xe9\n").unwrap();
+    let name = f.path().display().to_string();
+    assert_one_line_exit_2(
+        mccs().arg("validate").arg(f.path()),
+        &name,
+        "is not UTF-8 text (invalid byte at line 2, column 10)",
+    );
+}
+
+#[test]
+fn huge_file() {
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    // Sparse: no disk space used, and the size check refuses it before reading.
+    f.as_file().set_len(mccs_cli::MAX_INPUT_BYTES + 1).unwrap();
+    let name = f.path().display().to_string();
+    assert_one_line_exit_2(
+        mccs().arg("validate").arg(f.path()),
+        &name,
+        "over the 64 MiB input limit",
+    );
+}
+
+#[test]
+fn unusable_input_for_other_commands_too() {
+    assert_one_line_exit_2(
+        mccs().args(["names", "check", "-t", "nope.yaml"]),
+        "nope.yaml",
+        "no such file",
+    );
+    assert_one_line_exit_2(
+        mccs().args([
+            "import",
+            "aws-vpcs",
+            "nope.json",
+            "--region",
+            "ca-central-1",
+        ]),
+        "nope.json",
+        "no such file",
+    );
+    let f = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    let name = f.path().display().to_string();
+    assert_one_line_exit_2(
+        mccs().args(["import", "azure-vnets"]).arg(f.path()),
+        &name,
+        "is empty",
+    );
+    std::fs::write(f.path(), "{\"Vpcs\": [").unwrap();
+    assert_one_line_exit_2(
+        mccs()
+            .args(["import", "aws-vpcs", "--region", "ca-central-1"])
+            .arg(f.path()),
+        &name,
+        "is not JSON",
+    );
+    std::fs::write(f.path(), "{\"value\": []}").unwrap();
+    assert_one_line_exit_2(
+        mccs().args(["import", "azure-vnets"]).arg(f.path()),
+        &name,
+        "is not the output of `az network vnet list`",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Usage errors and help
+
+#[test]
+fn usage_errors_exit_2() {
+    mccs().assert().code(2);
+    mccs().arg("no-such-command").assert().code(2);
+    mccs()
+        .args(["validate", "--today", "2025-13-01"])
+        .assert()
+        .code(2);
+    mccs().args(["schema"]).assert().code(2);
+    mccs()
+        .args(["import", "aws-vpcs", "x.json"])
+        .assert()
+        .code(2); // --region is required
+    mccs()
+        .args([
+            "import",
+            "aws-vpcs",
+            "x.json",
+            "--region",
+            "r",
+            "--non-routable",
+            "10.10.0.1/16",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("host bits"));
+    mccs()
+        .args(["validate", "a.yaml", "--topology", "b.yaml"])
+        .assert()
+        .code(2)
+        .stderr("mccs: give the topology either as an argument or with --topology, not both\n");
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    mccs()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("Exit codes:"))
+        .stdout(predicate::str::contains("  101  internal error"));
+    mccs()
+        .arg("--version")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("mccs "));
+}
+
+// ---------------------------------------------------------------------------------------------
+// example, schema, completions
+
+#[test]
+fn example_prints_the_embedded_text() {
+    mccs()
+        .arg("example")
+        .assert()
+        .code(0)
+        .stdout(examples::REFERENCE_YAML);
+    mccs()
+        .args(["example", "reference"])
+        .assert()
+        .code(0)
+        .stdout(examples::REFERENCE_YAML);
+    mccs()
+        .args(["example", "cross-cloud"])
+        .assert()
+        .code(0)
+        .stdout(examples::CROSS_CLOUD_YAML);
+}
+
+#[test]
+fn schema_is_json() {
+    let out = stdout_of(mccs().args(["schema", "topology"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["title"], "Topology");
+    assert!(v["properties"]["project_sets"].is_object());
+}
+
+#[test]
+fn completions() {
+    let out = stdout_of(mccs().args(["completions", "bash"]));
+    assert!(out.contains("mccs"), "{out}");
+    assert!(out.contains("validate"));
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        mccs()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .stdout(predicate::str::is_empty().not());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// names check
+
+#[test]
+fn names_check_reports_each_finding_on_a_line() {
+    let out = mccs()
+        .args(["names", "check"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.contains(
+            "firewall azure-cloud-firewall rule 0 `MCCS_CITZ_ALZ_LIVE_abc123_prod_PILOT`: part 7"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("firewall 3pg rule 0 `DENY_TELNET`: "), "{out}");
+    assert!(
+        out.ends_with("<reference>: 2 naming findings in 5 rules on 6 firewalls\n"),
+        "{out}"
+    );
+
+    let out = stdout_of(mccs().args(["names", "check", "--mccs-only", "--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let findings = v.as_array().unwrap();
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["firewall"], "azure-cloud-firewall");
+    assert_eq!(findings[0]["rule"], 0);
+    assert_eq!(findings[0]["path"], "firewalls[1].rules[0].name");
+    assert_eq!(findings[0]["finding"]["finding"], "invalid");
+}
+
+#[test]
+fn names_check_clean_rulebase_exits_0() {
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    let text = examples::REFERENCE_YAML
+        .replace(
+            "MCCS_CITZ_ALZ_LIVE_abc123_prod_PILOT",
+            "MCCS_CITZ_ALZ_LIVE_abc123_prod",
+        )
+        .replace("DENY_TELNET", "MCCS_HLTH_LZA_LIVE_def456_prod_IN");
+    std::fs::write(f.path(), text).unwrap();
+    mccs()
+        .args(["names", "check", "-t"])
+        .arg(f.path())
+        .assert()
+        .code(0)
+        .stdout(predicate::str::ends_with(
+            ": 0 naming findings in 5 rules on 6 firewalls\n",
+        ));
+}
+
+#[test]
+fn names_check_needs_a_valid_topology() {
+    let f = broken_file();
+    let out = mccs()
+        .args(["names", "check", "-t"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("error: firewalls[0].channel"), "{stderr}");
+    assert!(
+        stderr.ends_with("errors; fix them first (`mccs validate` shows them)\n"),
+        "{stderr}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// import
+
+/// The document must read back without a single finding.
+fn assert_loads_clean(yaml: &str) {
+    let checked = check(yaml, Format::Yaml, &ValidateOptions::default());
+    let found: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(found.is_empty(), "{found:#?}\n{yaml}");
+    assert!(!checked.topology.project_sets.is_empty());
+}
+
+#[test]
+fn import_aws_vpcs() {
+    let out = mccs()
+        .args([
+            "import",
+            "aws-vpcs",
+            "tests/data/aws-describe-vpcs.json",
+            "--region",
+            "ca-central-1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "some VPCs cannot be mapped");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_loads_clean(&stdout);
+    insta::assert_snapshot!("import_aws_vpcs", stdout);
+    insta::assert_snapshot!("import_aws_vpcs_stderr", stderr);
+    // Every VPC is either in the output or named as left out.
+    for id in [
+        "vpc-0e9801d129EXAMPLE",
+        "vpc-06e4ab6c6cEXAMPLE",
+        "vpc-0a60eb65b4EXAMPLE",
+        "vpc-0f1a2b3c4dEXAMPLE",
+        "vpc-0b1c2d3e4fEXAMPLE",
+        "vpc-0c2d3e4f5aEXAMPLE",
+    ] {
+        assert!(stdout.contains(id), "{id}");
+    }
+    assert_eq!(stderr.lines().count(), 4, "{stderr}");
+}
+
+#[test]
+fn import_aws_vpcs_with_fallback_ministry() {
+    let out = mccs()
+        .args([
+            "import",
+            "aws-vpcs",
+            "tests/data/aws-describe-vpcs.json",
+            "--region",
+            "ca-central-1",
+            "--ministry",
+            "EMLI",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_loads_clean(&stdout);
+    assert!(
+        stdout.contains("  - license_plate: ghi789\n    ministry: EMLI\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn import_azure_vnets() {
+    let out = mccs()
+        .args([
+            "import",
+            "azure-vnets",
+            "tests/data/az-network-vnet-list.json",
+            "--ministry",
+            "PSSG",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "some VNets cannot be mapped");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_loads_clean(&stdout);
+    insta::assert_snapshot!("import_azure_vnets", stdout);
+    insta::assert_snapshot!("import_azure_vnets_stderr", stderr);
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+}
+
+#[test]
+fn import_with_every_network_mapped_exits_0() {
+    let f = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    std::fs::write(
+        f.path(),
+        r#"[{"name": "abc123-test-vnet", "location": "canadacentral",
+            "id": "/subscriptions/sub-1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/abc123-test-vnet",
+            "addressSpace": {"addressPrefixes": ["10.46.7.0/24"]},
+            "tags": {"ministry": "citz"}}]"#,
+    )
+    .unwrap();
+    let out = mccs()
+        .args(["import", "azure-vnets"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stderr.is_empty());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_loads_clean(&stdout);
+    assert!(!stdout.contains("Not imported"));
+}
+
+#[test]
+fn import_reports_overlapping_networks() {
+    let f = tempfile::Builder::new().suffix(".json").tempfile().unwrap();
+    std::fs::write(
+        f.path(),
+        r#"{"Vpcs": [
+            {"VpcId": "vpc-1", "OwnerId": "111111111111", "CidrBlock": "10.0.0.0/23",
+             "Tags": [{"Key": "Name", "Value": "abc123-dev"}]},
+            {"VpcId": "vpc-2", "OwnerId": "111111111112", "CidrBlock": "10.0.1.0/24",
+             "Tags": [{"Key": "Name", "Value": "abc123-prod"}]}]}"#,
+    )
+    .unwrap();
+    let out = mccs()
+        .args([
+            "import",
+            "aws-vpcs",
+            "--region",
+            "ca-central-1",
+            "--ministry",
+            "CITZ",
+        ])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("overlaps"), "{stderr}");
+}
+
+#[test]
+fn import_is_deterministic() {
+    let run = || {
+        mccs()
+            .args([
+                "import",
+                "aws-vpcs",
+                "tests/data/aws-describe-vpcs.json",
+                "--region",
+                "ca-central-1",
+            ])
+            .output()
+            .unwrap()
+    };
+    let (a, b) = (run(), run());
+    assert!(!a.stdout.is_empty());
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stderr, b.stderr);
+    let run = || {
+        mccs()
+            .args([
+                "import",
+                "azure-vnets",
+                "tests/data/az-network-vnet-list.json",
+            ])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run(), run());
+}
+
+#[test]
+fn import_reads_stdin() {
+    let json = std::fs::read_to_string(data("az-network-vnet-list.json")).unwrap();
+    mccs()
+        .args(["import", "azure-vnets", "-", "--ministry", "PSSG"])
+        .write_stdin(json)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("from <stdin>."));
+}
