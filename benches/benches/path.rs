@@ -22,8 +22,12 @@ fn directed(g: &NetworkGraph, t: &mccs_model::Topology, n: usize) -> Vec<Directe
 fn large(c: &mut Criterion) {
     let t = estate(Size::LARGE);
     let mut group = c.benchmark_group("large-estate");
-    group.sample_size(10).measurement_time(Duration::from_secs(10));
-    group.bench_function("graph-build", |b| b.iter(|| NetworkGraph::build(black_box(&t))));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(10));
+    group.bench_function("graph-build", |b| {
+        b.iter(|| NetworkGraph::build(black_box(&t)))
+    });
 
     let g = NetworkGraph::build(&t);
     let flows = directed(&g, &t, 1_000);
@@ -45,9 +49,15 @@ fn large(c: &mut Criterion) {
 
 fn rule_scaling(c: &mut Criterion) {
     let mut group = c.benchmark_group("trace-vs-rules");
-    group.sample_size(20).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(5));
     for rules in [1_000, 10_000, 100_000] {
-        let t = estate(Size { rules, flows: 1_000, ..Size::LARGE });
+        let t = estate(Size {
+            rules,
+            flows: 1_000,
+            ..Size::LARGE
+        });
         let g = NetworkGraph::build(&t);
         let flows = directed(&g, &t, 1_000);
         let opts = TraceOptions::default();

@@ -53,7 +53,12 @@ impl Rng {
     }
 }
 
-const ENVS: [Environment; 4] = [Environment::Dev, Environment::Test, Environment::Prod, Environment::Tools];
+const ENVS: [Environment; 4] = [
+    Environment::Dev,
+    Environment::Test,
+    Environment::Prod,
+    Environment::Tools,
+];
 
 fn name<T: std::str::FromStr>(s: &str) -> T
 where
@@ -75,7 +80,12 @@ fn zone_cidr(z: usize) -> ipnet::IpNet {
 
 fn endpoint_addr(size: Size, e: usize) -> std::net::IpAddr {
     let z = e % size.zones.max(1);
-    name(&format!("172.{}.{}.{}", 16 + z / 256, z % 256, 10 + e / size.zones.max(1)))
+    name(&format!(
+        "172.{}.{}.{}",
+        16 + z / 256,
+        z % 256,
+        10 + e / size.zones.max(1)
+    ))
 }
 
 fn firewall(n: &str, kind: FirewallKind, platform: Option<Platform>, channel: &str) -> Firewall {
@@ -106,9 +116,20 @@ pub fn estate(size: Size) -> Topology {
             handled_by: "Network team".into(),
         });
     }
-    t.firewalls.push(firewall("aws-fw", FirewallKind::Cloud, Some(Platform::AwsLza), "cloud"));
-    t.firewalls.push(firewall("azure-fw", FirewallKind::Cloud, Some(Platform::AzureAlz), "cloud"));
-    t.firewalls.push(firewall("3pg", FirewallKind::Edge, None, "onprem"));
+    t.firewalls.push(firewall(
+        "aws-fw",
+        FirewallKind::Cloud,
+        Some(Platform::AwsLza),
+        "cloud",
+    ));
+    t.firewalls.push(firewall(
+        "azure-fw",
+        FirewallKind::Cloud,
+        Some(Platform::AzureAlz),
+        "cloud",
+    ));
+    t.firewalls
+        .push(firewall("3pg", FirewallKind::Edge, None, "onprem"));
     for i in 0..size.project_sets {
         let mut environments = BTreeMap::new();
         for (e, env) in ENVS.iter().enumerate() {
@@ -125,14 +146,23 @@ pub fn estate(size: Size) -> Topology {
         t.project_sets.push(ProjectSet {
             license_plate: name(&format!("p{i:05}")),
             ministry: name("CITZ"),
-            platform: if i % 2 == 0 { Platform::AwsLza } else { Platform::AzureAlz },
+            platform: if i % 2 == 0 {
+                Platform::AwsLza
+            } else {
+                Platform::AzureAlz
+            },
             name: None,
             environments,
         });
     }
     let mut zones: Vec<Zone> = (0..size.zones)
         .map(|z| {
-            t.firewalls.push(firewall(&format!("zone{z}-fw"), FirewallKind::Zone, None, "onprem"));
+            t.firewalls.push(firewall(
+                &format!("zone{z}-fw"),
+                FirewallKind::Zone,
+                None,
+                "onprem",
+            ));
             Zone {
                 name: name(&format!("zone{z}")),
                 firewall: Some(name(&format!("zone{z}-fw"))),
