@@ -26,7 +26,7 @@ fn large(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(10));
     group.bench_function("graph-build", |b| {
-        b.iter(|| NetworkGraph::build(black_box(&t)))
+        b.iter(|| NetworkGraph::build(black_box(&t)));
     });
 
     let g = NetworkGraph::build(&t);
