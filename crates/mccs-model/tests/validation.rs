@@ -1195,7 +1195,7 @@ fn every_problem_is_reported_at_once() {
             "          address: 142.34.10.25\n",
             "          address: 142.34.99.25\n",
         ), // outside its zone
-        ("version: 1\n", "version: 1\nflows_: []\n"),           // unknown section
+        ("version: 1\n", "version: 3\n"),                       // unsupported version
     ]);
     let found = diagnostics(&text, Format::Yaml);
     let mut summary: Vec<(String, &str)> = found
@@ -1206,6 +1206,7 @@ fn every_problem_is_reported_at_once() {
                 Problem::UnknownReference { .. } => "unknown",
                 Problem::HostBits { .. } => "host-bits",
                 Problem::EndpointOutsideZone { .. } => "outside-zone",
+                Problem::UnsupportedVersion { .. } => "version",
                 _ => "other",
             };
             (d.path.to_string(), kind)
@@ -1219,13 +1220,13 @@ fn every_problem_is_reported_at_once() {
                 "firewalls[0].rules[0].destinations[0]".to_owned(),
                 "unknown"
             ),
-            ("flows_".to_owned(), "shape"),
             (
                 "on_prem.zones[0].endpoints[0].address".to_owned(),
                 "outside-zone"
             ),
             ("on_prem.zones[0].networks[0]".to_owned(), "host-bits"),
             ("project_sets[0].ministry".to_owned(), "shape"),
+            ("version".to_owned(), "version"),
         ],
         "{found:#?}"
     );
