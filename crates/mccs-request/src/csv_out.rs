@@ -1,0 +1,178 @@
+//! CSV tables: `summary.csv`, and per request its Object Table and Traffic Table.
+//!
+//! Every cell goes through [`escape::csv`] (no cell can start a spreadsheet formula); the csv
+//! writer quotes separators, quotes and line breaks. Lists in one cell are joined with `; `.
+
+use crate::build::roles_text;
+use crate::error::RenderError;
+use crate::escape;
+use crate::model::{Placement, RequestSet};
+use crate::render::{OutputFile, file_stem};
+
+fn table(file: &str, header: &[&str], rows: &[Vec<String>]) -> Result<OutputFile, RenderError> {
+    let err = |source| RenderError::Csv {
+        file: file.to_owned(),
+        source,
+    };
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    w.write_record(header.iter().map(|h| escape::csv(h).into_owned()))
+        .map_err(err)?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| escape::csv(c).into_owned()))
+            .map_err(err)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| err(csv::Error::from(e.into_error())))?;
+    Ok(OutputFile {
+        path: file.to_owned(),
+        contents: String::from_utf8_lossy(&bytes).into_owned(),
+    })
+}
+
+fn join(items: &[String]) -> String {
+    items.join("; ")
+}
+
+pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
+    let mut files = Vec::new();
+    let mut summary = Vec::new();
+    for f in &set.summary.flows {
+        let justification = f.justification.clone().unwrap_or_default();
+        if f.directions.is_empty() {
+            summary.push(vec![
+                f.flow.clone(),
+                String::new(),
+                f.status.label().to_owned(),
+                String::new(),
+                String::new(),
+                String::new(),
+                join(
+                    &f.problems
+                        .iter()
+                        .map(|p| format!("blocked: {}", p.message))
+                        .collect::<Vec<_>>(),
+                ),
+                justification,
+            ]);
+            continue;
+        }
+        for d in &f.directions {
+            let mut details = d.details.clone();
+            if d.status != f.status {
+                details.insert(0, format!("flow: {}", f.status.label()));
+            }
+            summary.push(vec![
+                f.flow.clone(),
+                d.direction.to_string(),
+                d.status.label().to_owned(),
+                d.source.clone(),
+                d.destination.clone(),
+                join(&d.services),
+                join(&details),
+                justification.clone(),
+            ]);
+        }
+    }
+    files.push(table(
+        "summary.csv",
+        &[
+            "Flow",
+            "Direction",
+            "Status",
+            "Source",
+            "Destination",
+            "Services",
+            "Details",
+            "Justification",
+        ],
+        &summary,
+    )?);
+    let mut taken = Vec::new();
+    for r in &set.requests {
+        let stem = file_stem(&r.id, &mut taken);
+        let objects: Vec<Vec<String>> = r
+            .objects
+            .iter()
+            .map(|o| {
+                vec![
+                    o.name.clone(),
+                    o.type_name.clone(),
+                    join(&o.addresses),
+                    match o.status {
+                        crate::ObjectStatus::Create => "create",
+                        crate::ObjectStatus::Existing => "existing",
+                        crate::ObjectStatus::Published => "published",
+                    }
+                    .to_owned(),
+                    o.published_by.clone().unwrap_or_default(),
+                    o.stands_for.clone(),
+                    join(&o.used_by),
+                ]
+            })
+            .collect();
+        files.push(table(
+            &format!("{stem}.objects.csv"),
+            &[
+                "Object name",
+                "Type",
+                "Addresses",
+                "Status",
+                "Published by",
+                "Stands for",
+                "Used by",
+            ],
+            &objects,
+        )?);
+        let traffic: Vec<Vec<String>> = r
+            .traffic
+            .iter()
+            .map(|t| {
+                let apply_on: Vec<String> = t
+                    .apply_on
+                    .iter()
+                    .map(|a| {
+                        let at = match &a.placement {
+                            Placement::Append => "append".to_owned(),
+                            Placement::Above { rule } => format!("above rule {rule}"),
+                        };
+                        format!("{} ({at}, {})", a.firewall, roles_text(&a.roles))
+                    })
+                    .collect();
+                vec![
+                    t.rule.clone(),
+                    join(&t.sources),
+                    join(&t.destinations),
+                    join(&t.services),
+                    "allow".to_owned(),
+                    join(&apply_on),
+                    t.direction.to_string(),
+                    roles_text(&t.roles).to_owned(),
+                    join(&t.source_addresses),
+                    join(&t.destination_addresses),
+                    join(&t.flows),
+                    join(&t.justifications),
+                ]
+            })
+            .collect();
+        files.push(table(
+            &format!("{stem}.traffic.csv"),
+            &[
+                "Rule name",
+                "Source",
+                "Destination",
+                "Service",
+                "Action",
+                "Apply on",
+                "Direction",
+                "Paths",
+                "Source addresses",
+                "Destination addresses",
+                "Flows",
+                "Justification",
+            ],
+            &traffic,
+        )?);
+    }
+    Ok(files)
+}

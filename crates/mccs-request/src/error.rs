@@ -1,0 +1,77 @@
+//! Errors of rendering and of loading templates. Each message says what went wrong and how to
+//! fix it.
+
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Why a request set could not be rendered, or templates could not be loaded.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum RenderError {
+    /// A template has a syntax error.
+    #[error(
+        "the {template} does not compile{}: {message}; fix the template syntax (minijinja, see docs/requests.md) or drop the custom template to use the default",
+        at_line(*line)
+    )]
+    TemplateSyntax {
+        /// Which template: e.g. "Markdown template `team/requests.md.jinja`".
+        template: String,
+        /// The 1-based line of the error, when known.
+        line: Option<usize>,
+        /// The engine's message.
+        message: String,
+    },
+    /// A template compiled but failed while rendering, e.g. it prints a variable the context
+    /// does not have.
+    #[error(
+        "the {template} failed to render{}: {message}; check the variable names against the template context in docs/requests.md",
+        at_line(*line)
+    )]
+    TemplateRender {
+        /// Which template.
+        template: String,
+        /// The 1-based line of the error, when known.
+        line: Option<usize>,
+        /// The engine's message.
+        message: String,
+    },
+    /// A template directory or file could not be read.
+    #[error("cannot read {}: {source}; check the path and its permissions", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template directory holds none of the template files.
+    #[error(
+        "{} holds no template: add `{markdown}` and/or `{html}` (a missing one falls back to the default)",
+        dir.display()
+    )]
+    NoTemplates {
+        /// The directory.
+        dir: PathBuf,
+        /// The Markdown template's file name.
+        markdown: &'static str,
+        /// The HTML template's file name.
+        html: &'static str,
+    },
+    /// Writing a CSV table failed.
+    #[error("cannot write the CSV table `{file}`: {source}")]
+    Csv {
+        /// The file being written.
+        file: String,
+        /// The underlying error.
+        #[source]
+        source: csv::Error,
+    },
+    /// Serializing the JSON contract failed.
+    #[error("cannot serialize the request set as JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+fn at_line(line: Option<usize>) -> String {
+    line.map_or_else(String::new, |l| format!(" at line {l}"))
+}

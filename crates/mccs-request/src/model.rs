@@ -1,0 +1,417 @@
+//! The request set: the typed, serializable contract every output format is rendered from.
+//!
+//! Everything here is plain data (`Serialize`, `Deserialize`, `JsonSchema`): the JSON output is
+//! this structure verbatim, and custom templates see it as their context. Lists keep a stable
+//! order (the plan's and the topology's), never a hash order, so output is deterministic.
+
+use mccs_naming::Direction;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The version of the JSON contract. It changes only when a field is removed or changes
+/// meaning; new fields may be added within a version.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Everything to file for a plan: one request per request channel, a summary of every flow, and
+/// the notes that apply to the whole set.
+///
+/// Build it with [`RequestSet::from_plan`]; render it with [`crate::render`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RequestSet {
+    /// The version of this contract ([`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// One request per channel that has rules to request, in the topology's channel order.
+    pub requests: Vec<Request>,
+    /// Where every flow stands: already allowed, needs rules, or blocked.
+    pub summary: Summary,
+    /// Notes that concern the whole set, such as who files which request.
+    pub notes: Vec<Note>,
+}
+
+impl RequestSet {
+    /// The request of a channel, by the channel's name (its [`Request::id`]).
+    pub fn request(&self, id: &str) -> Option<&Request> {
+        self.requests.iter().find(|r| r.id == id)
+    }
+
+    /// The summary of one flow, by name.
+    pub fn flow(&self, name: &str) -> Option<&FlowSummary> {
+        self.summary.flows.iter().find(|f| f.flow == name)
+    }
+
+    /// The JSON Schema of the contract, as committed at `crates/mccs-request/schema/requests.schema.json`.
+    pub fn json_schema() -> schemars::Schema {
+        schemars::schema_for!(RequestSet)
+    }
+}
+
+/// One change request to file through one channel, such as the cloud firewall change request
+/// or the on-premises (iStore / STMS) firewall request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Request {
+    /// The channel's name in the topology, e.g. `on-prem-firewall-request`. Unique in the set;
+    /// used in file names.
+    pub id: String,
+    /// The request's title, e.g. "On-premises firewall request".
+    pub title: String,
+    /// The form to fill in, e.g. "STMS Firewall Change Request (iStore)".
+    pub form: Option<String>,
+    /// Where to file it.
+    pub url: Option<String>,
+    /// Who files it (e.g. "Project team").
+    pub filed_by: String,
+    /// Who reviews and implements it (e.g. "Public Cloud Team").
+    pub handled_by: String,
+    /// The firewalls the request changes, in order of first use in the traffic table.
+    pub firewalls: Vec<FirewallInfo>,
+    /// The Object Table: every object the traffic table refers to, and whether to create it.
+    pub objects: Vec<ObjectRow>,
+    /// The Traffic Table: one row per rule to request.
+    pub traffic: Vec<TrafficRow>,
+    /// The flows the request serves.
+    pub flows: Vec<String>,
+    /// Notes for the reviewer of this request.
+    pub notes: Vec<Note>,
+}
+
+/// A firewall a request changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FirewallInfo {
+    /// Its name in the topology.
+    pub name: String,
+    /// What it is: `cloud firewall`, `edge firewall (3PG)`, `zone firewall`, `security group`
+    /// or `firewall`.
+    pub kind: String,
+    /// Who runs it.
+    pub owner: String,
+    /// Free text from the topology.
+    pub description: Option<String>,
+}
+
+/// What kind of firewall object a row is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjectType {
+    /// A Network IP Range Object: one or more CIDRs, such as a VPC/VNet address space.
+    Network,
+    /// A Host Object: a single address.
+    Host,
+    /// An Address Range Object: `first-last` ranges, such as PrivateLink private IPs.
+    Range,
+    /// A group of other objects (only ever referenced, never created here).
+    Group,
+}
+
+impl ObjectType {
+    /// The wording request forms use: "Network IP Range Object", "Host Object",
+    /// "Address Range Object" or "Group Object".
+    pub fn form_name(self) -> &'static str {
+        match self {
+            Self::Network => "Network IP Range Object",
+            Self::Host => "Host Object",
+            Self::Range => "Address Range Object",
+            Self::Group => "Group Object",
+        }
+    }
+}
+
+/// Whether an object must be created or is referenced as it is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjectStatus {
+    /// Create it with the request (named per the object naming convention).
+    Create,
+    /// An object of the topology already holds exactly these addresses: reference it, do not
+    /// re-create it.
+    Existing,
+    /// A centrally published object (e.g. an OpenShift cluster endpoint object): reference it,
+    /// never re-create it.
+    Published,
+}
+
+/// One row of an Object Table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ObjectRow {
+    /// The object's name: the existing or published object's, or the name to create it under.
+    pub name: String,
+    /// What kind of object it is.
+    pub kind: ObjectType,
+    /// The form's wording for the kind ([`ObjectType::form_name`]).
+    pub type_name: String,
+    /// The addresses as the form takes them: a host address, CIDRs, or `first-last` ranges.
+    pub addresses: Vec<String>,
+    /// The same addresses as the smallest list of CIDRs.
+    pub cidrs: Vec<String>,
+    /// Create, or reference an existing or published object.
+    pub status: ObjectStatus,
+    /// Who publishes it, for published objects.
+    pub published_by: Option<String>,
+    /// What the addresses are, e.g. "VNet address space of abc123-prod (CITZ)".
+    pub stands_for: String,
+    /// The traffic rules of this request that use it.
+    pub used_by: Vec<String>,
+}
+
+/// What a rule does. Requests only ever ask to allow traffic.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleAction {
+    /// Let the traffic through.
+    Allow,
+}
+
+/// Whether a path carries traffic normally or only after a failure.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PathRole {
+    /// Every link on the path is primary.
+    Primary,
+    /// The path uses a secondary link or the DR region.
+    Failover,
+}
+
+/// Where a rule goes in a firewall's rulebase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "at", rename_all = "kebab-case")]
+pub enum Placement {
+    /// After the existing rules (before the implicit deny).
+    Append,
+    /// Above this rule, which denies part of the traffic today (first match wins).
+    Above {
+        /// The deny rule.
+        rule: String,
+    },
+}
+
+/// One firewall a traffic rule must be applied on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleTarget {
+    /// The firewall.
+    pub firewall: String,
+    /// Who runs it.
+    pub owner: String,
+    /// Where in its rulebase.
+    pub placement: Placement,
+    /// The paths that need the rule here.
+    pub roles: Vec<PathRole>,
+}
+
+/// One row of a Traffic Table: a rule to request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TrafficRow {
+    /// The rule name, e.g. `MCCS_CITZ_ALZ_LIVE_abc123_prod`.
+    pub rule: String,
+    /// Outbound (initiated by the Project Set) or inbound (initiated toward it).
+    pub direction: Direction,
+    /// The Project Set environment the rule is for (`abc123-prod`), if any.
+    pub owner: Option<String>,
+    /// Source objects (names from the Object Table).
+    pub sources: Vec<String>,
+    /// The source addresses as CIDRs, as the firewalls see them.
+    pub source_addresses: Vec<String>,
+    /// Destination objects (names from the Object Table).
+    pub destinations: Vec<String>,
+    /// The destination addresses as CIDRs.
+    pub destination_addresses: Vec<String>,
+    /// Services: `tcp/1521`, `udp/53`, `icmp`, `any`.
+    pub services: Vec<String>,
+    /// Always allow.
+    pub action: RuleAction,
+    /// The firewalls to apply it on, with placement and the paths that need it.
+    pub apply_on: Vec<RuleTarget>,
+    /// The paths that need the rule on any firewall: primary, failover or both.
+    pub roles: Vec<PathRole>,
+    /// The flows that need it.
+    pub flows: Vec<String>,
+    /// Their justifications.
+    pub justifications: Vec<String>,
+}
+
+/// Where a flow, or one direction of it, stands.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlowStatus {
+    /// Every firewall on every path allows it today: nothing to request.
+    AlreadyAllowed,
+    /// Rules must be requested (see the requests).
+    NeedsRules,
+    /// Something a firewall rule cannot fix stops it (see the problems).
+    Blocked,
+}
+
+impl FlowStatus {
+    /// `already allowed`, `needs rules` or `blocked`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::AlreadyAllowed => "already allowed",
+            Self::NeedsRules => "needs rules",
+            Self::Blocked => "blocked",
+        }
+    }
+}
+
+/// Counts over the whole set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Totals {
+    /// Flows planned.
+    pub flows: usize,
+    /// Flows already allowed.
+    pub already_allowed: usize,
+    /// Flows that need rules.
+    pub needs_rules: usize,
+    /// Flows blocked by a problem a rule cannot fix.
+    pub blocked: usize,
+    /// Flows some firewall allows only in part today.
+    pub partially_allowed: usize,
+    /// Requests to file.
+    pub requests: usize,
+    /// Traffic rows over all requests.
+    pub rules: usize,
+    /// Objects to create over all requests (counted once per request).
+    pub objects_to_create: usize,
+}
+
+/// Where every flow stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    /// Counts.
+    pub totals: Totals,
+    /// One entry per flow, in the plan's order.
+    pub flows: Vec<FlowSummary>,
+}
+
+/// Where one flow stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FlowSummary {
+    /// The flow's name.
+    pub flow: String,
+    /// Why it is needed.
+    pub justification: Option<String>,
+    /// Blocked if any direction is, else needs rules if any direction does.
+    pub status: FlowStatus,
+    /// Whether a firewall allows only part of it today.
+    pub partially_allowed: bool,
+    /// One entry per initiating side.
+    pub directions: Vec<DirectionSummary>,
+    /// Problems that stop the flow before any path is traced (unknown ends, initiator).
+    pub problems: Vec<Problem>,
+}
+
+/// Where one direction of a flow stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DirectionSummary {
+    /// Outbound (initiated by the Project Set) or inbound (toward it).
+    pub direction: Direction,
+    /// Who opens connections, with addresses, e.g. `abc123-prod (10.46.8.0/24)`.
+    pub source: String,
+    /// Who they are opened to.
+    pub destination: String,
+    /// Services.
+    pub services: Vec<String>,
+    /// Where this direction stands.
+    pub status: FlowStatus,
+    /// Firewalls that allow the whole traffic today, with the existing rules that do.
+    pub allowed: Vec<FirewallRules>,
+    /// Firewalls that allow only part of it today, and what they leave out.
+    pub partial: Vec<PartialAllowance>,
+    /// Rules requested for it, per request.
+    pub requested: Vec<RequestedRule>,
+    /// What blocks it (when blocked).
+    pub problems: Vec<Problem>,
+    /// Things to look at that do not block it (e.g. an expired rule it relies on).
+    pub warnings: Vec<Problem>,
+    /// All of the above as sentences, for tables.
+    pub details: Vec<String>,
+}
+
+/// Existing rules of one firewall that let a flow through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FirewallRules {
+    /// The firewall.
+    pub firewall: String,
+    /// Its rules that allow the traffic, in rulebase order.
+    pub rules: Vec<String>,
+    /// The paths on which it does.
+    pub roles: Vec<PathRole>,
+}
+
+/// A firewall that allows only part of a flow today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PartialAllowance {
+    /// The firewall.
+    pub firewall: String,
+    /// Rules that allow a part.
+    pub allowed_by: Vec<String>,
+    /// Rules that deny a part.
+    pub denied_by: Vec<String>,
+    /// Sources of the part left out.
+    pub left_out_sources: String,
+    /// Destinations of the part left out.
+    pub left_out_destinations: String,
+    /// Services of the part left out.
+    pub left_out_services: String,
+    /// The paths on which this is so.
+    pub roles: Vec<PathRole>,
+}
+
+/// A rule requested for a flow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RequestedRule {
+    /// The request it is in ([`Request::id`]).
+    pub request: String,
+    /// The rule name.
+    pub rule: String,
+    /// The firewalls it goes on for this flow.
+    pub firewalls: Vec<String>,
+}
+
+/// Something that stops a flow or needs attention.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Problem {
+    /// A stable identifier: `no-route`, `loop`, `not-owned`, `ambiguous`, `unknown-end`,
+    /// `initiator`, `expired-rule`, `too-many-paths`, ...
+    pub kind: String,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+/// What a note is about.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    /// Who files which request and who owns which part of the path.
+    SharedResponsibility,
+    /// A rule allows traffic initiated from its source only: the other side needs its own rule.
+    Direction,
+    /// The source the firewall sees is not the original one (PrivateLink).
+    TranslatedSource,
+    /// Rules requested on a secondary link or DR region.
+    Failover,
+    /// A rule must go above an existing deny rule.
+    Placement,
+    /// Existing or published objects are referenced, not re-created.
+    Objects,
+    /// Flows that no request can fix.
+    Blocked,
+}
+
+/// A note for the people filing or reviewing a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Note {
+    /// What it is about.
+    pub kind: NoteKind,
+    /// The note.
+    pub text: String,
+}

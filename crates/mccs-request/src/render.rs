@@ -1,0 +1,408 @@
+//! Rendering a request set: Markdown and HTML through (replaceable) minijinja templates, CSV
+//! tables through the csv crate, and the JSON contract through serde.
+
+use std::fmt;
+use std::path::Path;
+use std::str::FromStr;
+
+use minijinja::value::{Value, ViaDeserialize};
+use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
+
+use crate::build::roles_text;
+use crate::error::RenderError;
+use crate::escape;
+use crate::model::{PathRole, Placement, RequestSet};
+
+/// The output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OutputFormat {
+    /// One Markdown document (`requests.md`) to paste into tickets.
+    Markdown,
+    /// One CSV file per table per request (`<request>.objects.csv`, `<request>.traffic.csv`)
+    /// and `summary.csv`, for a spreadsheet or a form import.
+    Csv,
+    /// The whole request set (`requests.json`), the stable contract for automation.
+    Json,
+    /// One self-contained printable HTML page (`requests.html`).
+    Html,
+}
+
+impl OutputFormat {
+    /// Every format, in a fixed order.
+    pub const ALL: [OutputFormat; 4] = [Self::Markdown, Self::Csv, Self::Json, Self::Html];
+
+    /// `markdown`, `csv`, `json` or `html`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Markdown => "markdown",
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Html => "html",
+        }
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The text was not the name of an output format.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an output format: use `markdown` (or `md`), `csv`, `json` or `html`")]
+pub struct FormatParseError(pub String);
+
+impl FromStr for OutputFormat {
+    type Err = FormatParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "markdown" | "md" => Ok(Self::Markdown),
+            "csv" => Ok(Self::Csv),
+            "json" => Ok(Self::Json),
+            "html" => Ok(Self::Html),
+            other => Err(FormatParseError(other.to_owned())),
+        }
+    }
+}
+
+/// One rendered file: a relative path (no directories) and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The file name, e.g. `requests.md` or `on-prem-firewall-request.traffic.csv`.
+    pub path: String,
+    /// The contents, ending in a newline.
+    pub contents: String,
+}
+
+/// The default Markdown template (`templates/requests.md.jinja`).
+pub const DEFAULT_MARKDOWN_TEMPLATE: &str = include_str!("../templates/requests.md.jinja");
+
+/// The default HTML template (`templates/requests.html.jinja`).
+pub const DEFAULT_HTML_TEMPLATE: &str = include_str!("../templates/requests.html.jinja");
+
+/// A template's text and where it came from (for error messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Source {
+    origin: String,
+    text: String,
+}
+
+/// The Markdown and HTML layouts, as minijinja templates. [`Templates::default`] holds the
+/// shipped ones; teams replace either with their own.
+///
+/// Every `{{ value }}` is escaped for the format automatically: Markdown templates with
+/// [`escape::markdown`], HTML templates with HTML escaping. The context is the
+/// [`RequestSet`] (see `docs/requests.md` for the variables and filters).
+///
+/// ```
+/// use mccs_request::{render, OutputFormat, RequestSet, Templates};
+/// let t = mccs_model::examples::reference();
+/// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+/// let set = RequestSet::from_plan(&t, &plan);
+/// let templates = Templates::default().with_markdown(
+///     "{% for r in requests %}- {{ r.title }}: {{ r.traffic | length }} rule(s)\n{% endfor %}",
+/// );
+/// let files = render(&set, OutputFormat::Markdown, &templates)?;
+/// assert_eq!(
+///     files[0].contents,
+///     "- Cloud firewall change request: 3 rule(s)\n- On-premises firewall request: 3 rule(s)\n"
+/// );
+/// # Ok::<(), mccs_request::RenderError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    markdown: Source,
+    html: Source,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Self {
+            markdown: Source {
+                origin: "default Markdown template".to_owned(),
+                text: DEFAULT_MARKDOWN_TEMPLATE.to_owned(),
+            },
+            html: Source {
+                origin: "default HTML template".to_owned(),
+                text: DEFAULT_HTML_TEMPLATE.to_owned(),
+            },
+        }
+    }
+}
+
+const MARKDOWN_NAME: &str = "requests.md";
+const HTML_NAME: &str = "requests.html";
+const MARKDOWN_ESCAPE: &str = "markdown";
+
+impl Templates {
+    /// The file name [`Templates::from_dir`] reads the Markdown template from.
+    pub const MARKDOWN_FILE: &'static str = "requests.md.jinja";
+    /// The file name [`Templates::from_dir`] reads the HTML template from.
+    pub const HTML_FILE: &'static str = "requests.html.jinja";
+
+    /// Loads `requests.md.jinja` and `requests.html.jinja` from `dir`; a missing file keeps the
+    /// default layout for that format. The templates are compiled, so syntax errors show here.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::Io`] when a file exists but cannot be read (or `dir` cannot),
+    /// [`RenderError::NoTemplates`] when `dir` holds neither file, and
+    /// [`RenderError::TemplateSyntax`] when a template does not compile.
+    pub fn from_dir(dir: impl AsRef<Path>) -> Result<Self, RenderError> {
+        let dir = dir.as_ref();
+        if let Err(source) = std::fs::read_dir(dir) {
+            return Err(RenderError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+        let read = |file: &str| -> Result<Option<String>, RenderError> {
+            let path = dir.join(file);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => Ok(Some(text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(source) => Err(RenderError::Io { path, source }),
+            }
+        };
+        let (md, html) = (read(Self::MARKDOWN_FILE)?, read(Self::HTML_FILE)?);
+        if md.is_none() && html.is_none() {
+            return Err(RenderError::NoTemplates {
+                dir: dir.to_path_buf(),
+                markdown: Self::MARKDOWN_FILE,
+                html: Self::HTML_FILE,
+            });
+        }
+        let mut t = Self::default();
+        if let Some(text) = md {
+            t.markdown = Source {
+                origin: format!(
+                    "Markdown template `{}`",
+                    dir.join(Self::MARKDOWN_FILE).display()
+                ),
+                text,
+            };
+        }
+        if let Some(text) = html {
+            t.html = Source {
+                origin: format!("HTML template `{}`", dir.join(Self::HTML_FILE).display()),
+                text,
+            };
+        }
+        t.check()?;
+        Ok(t)
+    }
+
+    /// These templates with `source` as the Markdown layout.
+    #[must_use]
+    pub fn with_markdown(mut self, source: impl Into<String>) -> Self {
+        self.markdown = Source {
+            origin: "custom Markdown template".to_owned(),
+            text: source.into(),
+        };
+        self
+    }
+
+    /// These templates with `source` as the HTML layout.
+    #[must_use]
+    pub fn with_html(mut self, source: impl Into<String>) -> Self {
+        self.html = Source {
+            origin: "custom HTML template".to_owned(),
+            text: source.into(),
+        };
+        self
+    }
+
+    /// The Markdown template's text.
+    pub fn markdown(&self) -> &str {
+        &self.markdown.text
+    }
+
+    /// The HTML template's text.
+    pub fn html(&self) -> &str {
+        &self.html.text
+    }
+
+    /// Compiles both templates.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::TemplateSyntax`] naming the template, the line and the problem.
+    pub fn check(&self) -> Result<(), RenderError> {
+        let mut env = environment();
+        add(&mut env, MARKDOWN_NAME, &self.markdown)?;
+        add(&mut env, HTML_NAME, &self.html)
+    }
+}
+
+fn message(e: &minijinja::Error) -> String {
+    match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.kind().to_string(),
+    }
+}
+
+fn add<'s>(
+    env: &mut Environment<'s>,
+    name: &'s str,
+    source: &'s Source,
+) -> Result<(), RenderError> {
+    env.add_template(name, &source.text)
+        .map_err(|e| RenderError::TemplateSyntax {
+            template: source.origin.clone(),
+            line: e.line(),
+            message: message(&e),
+        })
+}
+
+/// Prints values: `none` as nothing, Markdown-escaped in Markdown templates, HTML-escaped in
+/// HTML templates; values marked safe as they are.
+fn formatter(
+    out: &mut Output<'_>,
+    state: &State<'_, '_>,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
+    if value.is_none() {
+        return Ok(());
+    }
+    match state.auto_escape() {
+        AutoEscape::Custom(MARKDOWN_ESCAPE) if !value.is_safe() => {
+            let text = value.to_string();
+            out.write_str(&escape::markdown(&text))
+                .map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+fn roles_filter(roles: ViaDeserialize<Vec<PathRole>>) -> String {
+    let ViaDeserialize(roles) = roles;
+    roles_text(&roles).to_owned()
+}
+
+fn placement_filter(placement: ViaDeserialize<Placement>) -> String {
+    match placement.0 {
+        Placement::Append => "append".to_owned(),
+        Placement::Above { rule } => format!("above rule {rule}"),
+    }
+}
+
+fn status_filter(status: &str) -> String {
+    status.replace('-', " ")
+}
+
+fn environment<'s>() -> Environment<'s> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
+    env.set_auto_escape_callback(|name| match name {
+        MARKDOWN_NAME => AutoEscape::Custom(MARKDOWN_ESCAPE),
+        HTML_NAME => AutoEscape::Html,
+        _ => AutoEscape::None,
+    });
+    env.set_formatter(formatter);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.set_keep_trailing_newline(true);
+    env.add_filter("roles_text", roles_filter);
+    env.add_filter("placement_text", placement_filter);
+    env.add_filter("status_label", status_filter);
+    env
+}
+
+fn render_template(
+    set: &RequestSet,
+    name: &'static str,
+    source: &Source,
+) -> Result<String, RenderError> {
+    let mut env = environment();
+    add(&mut env, name, source)?;
+    let fail = |e: minijinja::Error| RenderError::TemplateRender {
+        template: source.origin.clone(),
+        line: e.line(),
+        message: message(&e),
+    };
+    let template = env.get_template(name).map_err(fail)?;
+    let mut text = template.render(Value::from_serialize(set)).map_err(fail)?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Renders `set` as `format`: the files to write (or to print one after the other).
+///
+/// Output is deterministic: the same request set gives byte-identical files.
+///
+/// ```
+/// use mccs_request::{render, OutputFormat, RequestSet, Templates};
+/// let t = mccs_model::examples::reference();
+/// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+/// let set = RequestSet::from_plan(&t, &plan);
+/// let files = render(&set, OutputFormat::Csv, &Templates::default())?;
+/// let names: Vec<_> = files.iter().map(|f| f.path.as_str()).collect();
+/// assert_eq!(names, [
+///     "summary.csv",
+///     "cloud-firewall-request.objects.csv",
+///     "cloud-firewall-request.traffic.csv",
+///     "on-prem-firewall-request.objects.csv",
+///     "on-prem-firewall-request.traffic.csv",
+/// ]);
+/// # Ok::<(), mccs_request::RenderError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`RenderError::TemplateSyntax`] or [`RenderError::TemplateRender`] when a (custom)
+/// template is wrong, [`RenderError::Csv`] or [`RenderError::Json`] when serialization fails.
+pub fn render(
+    set: &RequestSet,
+    format: OutputFormat,
+    templates: &Templates,
+) -> Result<Vec<OutputFile>, RenderError> {
+    Ok(match format {
+        OutputFormat::Markdown => vec![OutputFile {
+            path: MARKDOWN_NAME.to_owned(),
+            contents: render_template(set, MARKDOWN_NAME, &templates.markdown)?,
+        }],
+        OutputFormat::Html => vec![OutputFile {
+            path: HTML_NAME.to_owned(),
+            contents: render_template(set, HTML_NAME, &templates.html)?,
+        }],
+        OutputFormat::Json => {
+            let mut contents = serde_json::to_string_pretty(set)?;
+            contents.push('\n');
+            vec![OutputFile {
+                path: "requests.json".to_owned(),
+                contents,
+            }]
+        }
+        OutputFormat::Csv => crate::csv_out::render(set)?,
+    })
+}
+
+/// A file-name-safe form of a request id, unique among `taken`.
+pub(crate) fn file_stem(id: &str, taken: &mut Vec<String>) -> String {
+    let mut stem: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    stem = stem.trim_start_matches('.').to_owned();
+    stem.truncate(100);
+    if stem.is_empty() || stem == "summary" {
+        stem = format!("request-{stem}").trim_end_matches('-').to_owned();
+    }
+    let mut candidate = stem.clone();
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = format!("{stem}-{n}");
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}
