@@ -156,6 +156,20 @@ network name, or an address or CIDR. A flow is allowed only when every path allo
 `--check`, exits 1 when it is not.")]
     Trace(TraceArgs),
 
+    /// Plan flows and print the firewall change requests to file
+    #[command(long_about = "\
+Plan flows and print the firewall change requests to file.
+
+Traces every direction of every flow (the flows of the topology, or of --flows FILE) on every \
+path, and writes one request per request channel (the cloud firewall change request, the \
+on-premises firewall request, ...), each with its Object Table and Traffic Table, a summary of \
+the flows already allowed (with the rules that allow them) and of those that are blocked, and \
+notes. Only what is missing is requested.
+
+Writes to standard output, or with --out DIR one file per request and table. With --check, \
+exits 1 when any flow is not already allowed on every path.")]
+    Plan(PlanArgs),
+
     /// Print an embedded example topology (a starting point for your own)
     Example(ExampleArgs),
 
@@ -243,6 +257,47 @@ pub enum InitiatorArg {
     Both,
 }
 
+/// Arguments of `mccs plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// A flows document (`version: 1` and `flows:`); default: the flows of the topology
+    #[arg(long, value_name = "FILE")]
+    pub flows: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RequestFormat::Markdown)]
+    pub format: RequestFormat,
+
+    /// Write one file per request and table into this directory instead of standard output
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// A directory with `requests.md.jinja` and/or `requests.html.jinja` replacing the layouts
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// The day rule expiry is checked against (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+
+    /// Exit 1 when any flow is not already allowed on every path
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Formats of the change requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RequestFormat {
+    /// Markdown, to paste into a ticket.
+    Markdown,
+    /// CSV, one file per table (use --out).
+    Csv,
+    /// JSON, the whole request set (see `mccs schema requests`).
+    Json,
+    /// One self-contained printable HTML page.
+    Html,
+}
+
 /// Arguments of `mccs example`.
 #[derive(Debug, Args)]
 pub struct ExampleArgs {
@@ -274,6 +329,8 @@ pub struct SchemaArgs {
 pub enum SchemaDocument {
     /// The topology document.
     Topology,
+    /// The JSON output of `mccs plan --format json`.
+    Requests,
 }
 
 /// `mccs names` commands.

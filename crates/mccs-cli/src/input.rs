@@ -40,7 +40,12 @@ impl Source {
                 format: Format::Yaml,
             });
         };
-        let text = read_text(path, Purpose::Topology)?;
+        Self::read(path, Purpose::Topology)
+    }
+
+    /// A document file (topology or flows), its format from the extension (default YAML).
+    pub(crate) fn read(path: &Path, purpose: Purpose) -> Result<Self, InputError> {
+        let text = read_text(path, purpose)?;
         let format = path
             .extension()
             .and_then(|e| e.to_str())
@@ -64,6 +69,8 @@ impl Source {
 pub(crate) enum Purpose {
     /// A topology document.
     Topology,
+    /// A flows document (`version: 1` and `flows:`).
+    Flows,
     /// The JSON printed by `aws ec2 describe-vpcs`.
     AwsVpcs,
     /// The JSON printed by `az network vnet list`.
@@ -74,6 +81,9 @@ impl Purpose {
     fn what(self) -> &'static str {
         match self {
             Self::Topology => "a topology document (.yaml, .json or .toml)",
+            Self::Flows => {
+                "a flows document (`version: 1` and a `flows:` list; .yaml, .json or .toml)"
+            }
             Self::AwsVpcs => "the JSON output of `aws ec2 describe-vpcs`",
             Self::AzureVnets => "the JSON output of `az network vnet list`",
         }
@@ -82,6 +92,7 @@ impl Purpose {
     fn how_to_make(self) -> &'static str {
         match self {
             Self::Topology => "start from `mccs example > topology.yaml`",
+            Self::Flows => "copy the `flows:` section of `mccs example` into a file of its own",
             Self::AwsVpcs => "save it with `aws ec2 describe-vpcs --output json > vpcs.json`",
             Self::AzureVnets => "save it with `az network vnet list --output json > vnets.json`",
         }

@@ -31,6 +31,22 @@ impl Default for PlanOptions {
     }
 }
 
+impl PlanOptions {
+    /// These options with `trace` for tracing.
+    #[must_use]
+    pub fn with_trace(mut self, trace: TraceOptions) -> Self {
+        self.trace = trace;
+        self
+    }
+
+    /// These options with another rule-name convention.
+    #[must_use]
+    pub fn with_convention(mut self, convention: Convention) -> Self {
+        self.convention = convention;
+        self
+    }
+}
+
 /// Where a planned rule goes in a rulebase.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(tag = "at", rename_all = "kebab-case")]
@@ -442,8 +458,16 @@ fn name_and_group(
             n.services.clone(),
         );
         if let Some((r, steps)) = rule_index.get(&key).and_then(|i| rules.get_mut(*i)) {
-            if !r.targets.iter().any(|x| x.firewall == target.firewall) {
-                r.targets.push(target);
+            match r.targets.iter_mut().find(|x| x.firewall == target.firewall) {
+                Some(x) => {
+                    add_unique(&mut x.roles, &target.roles);
+                    x.roles.sort_unstable();
+                    // Above a deny rule wins over appending: the rule must come before it.
+                    if x.placement == Placement::Append {
+                        x.placement = target.placement;
+                    }
+                }
+                None => r.targets.push(target),
             }
             add_unique(&mut r.flows, &n.flows);
             add_unique(&mut r.justifications, &n.justifications);

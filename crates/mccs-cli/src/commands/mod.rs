@@ -16,6 +16,7 @@ mod completions;
 mod example;
 mod import;
 mod names;
+mod plan;
 mod schema;
 mod trace;
 mod validate;
@@ -70,6 +71,7 @@ pub(crate) fn dispatch(command: &Command, ctx: &mut Ctx<'_>) -> Result<Exit> {
     match command {
         Command::Validate(args) => validate::run(ctx, args),
         Command::Trace(args) => trace::run(ctx, args),
+        Command::Plan(args) => plan::run(ctx, args),
         Command::Example(args) => example::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Names(NamesCommand::Check(args)) => names::check(ctx, args),

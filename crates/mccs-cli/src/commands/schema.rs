@@ -7,6 +7,7 @@ use crate::{Exit, Result};
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &SchemaArgs) -> Result<Exit> {
     let schema = match args.document {
         SchemaDocument::Topology => mccs_model::topology_schema(),
+        SchemaDocument::Requests => mccs_request::RequestSet::json_schema(),
     };
     serde_json::to_writer_pretty(&mut *ctx.out, &schema).map_err(std::io::Error::from)?;
     writeln!(ctx.out)?;

@@ -1,0 +1,145 @@
+//! `mccs plan`: the firewall change requests to file for a set of flows.
+
+use std::path::Path;
+
+use mccs_model::{Diagnostic, Flow, ValidateOptions, load, validate};
+use mccs_path::{PlanOptions, Status, TraceOptions, plan};
+use mccs_request::{OutputFile, OutputFormat, RequestSet, Templates, render};
+
+use crate::cli::{PlanArgs, RequestFormat};
+use crate::commands::{Ctx, today};
+use crate::input::{Purpose, Source};
+use crate::{Error, Exit, Result, render as diag};
+
+pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
+    let (_, checked) = ctx.usable_topology()?;
+    let mut topology = checked.topology;
+    if let Some(path) = &args.flows {
+        topology.flows = flows_from(ctx, path, &topology)?;
+    }
+    let templates = match &args.templates {
+        None => Templates::default(),
+        Some(dir) => Templates::from_dir(dir).map_err(|e| Error::BadInput {
+            name: dir.display().to_string(),
+            message: e.to_string(),
+        })?,
+    };
+    let options = PlanOptions::default()
+        .with_trace(TraceOptions::default().with_today(args.today.unwrap_or_else(today)));
+    let plan = plan(&topology, &topology.flows, &options);
+    let set = RequestSet::from_plan(&topology, &plan);
+    let format = match args.format {
+        RequestFormat::Markdown => OutputFormat::Markdown,
+        RequestFormat::Csv => OutputFormat::Csv,
+        RequestFormat::Json => OutputFormat::Json,
+        RequestFormat::Html => OutputFormat::Html,
+    };
+    let files = render(&set, format, &templates).map_err(|e| Error::BadInput {
+        name: args
+            .templates
+            .as_ref()
+            .map_or_else(|| "templates".to_owned(), |d| d.display().to_string()),
+        message: e.to_string(),
+    })?;
+    match &args.out {
+        Some(dir) => write_dir(ctx, dir, &files)?,
+        None => {
+            let many = files.len() > 1;
+            for (i, f) in files.iter().enumerate() {
+                if many {
+                    if i > 0 {
+                        writeln!(ctx.out)?;
+                    }
+                    writeln!(ctx.out, "# file: {}", f.path)?;
+                }
+                ctx.out.write_all(f.contents.as_bytes())?;
+            }
+        }
+    }
+    let all_allowed = plan
+        .flows
+        .iter()
+        .all(|f| f.status() == Status::AlreadyAllowed);
+    Ok(if args.check && !all_allowed {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}
+
+/// Reads a flows document and checks its flows against the topology. Problems are reported
+/// against the flows file, with its lines and columns.
+fn flows_from(
+    ctx: &mut Ctx<'_>,
+    path: &Path,
+    topology: &mccs_model::Topology,
+) -> Result<Vec<Flow>> {
+    let source = Source::read(path, Purpose::Flows)?;
+    let loaded = load(&source.text, source.format);
+    let mut findings: Vec<Diagnostic> = loaded.diagnostics.clone();
+    let mut combined = topology.clone();
+    combined.flows.clone_from(&loaded.topology.flows);
+    let mut more: Vec<Diagnostic> = validate(&combined, &ValidateOptions::default())
+        .into_iter()
+        .filter(|d| d.path.segments().first() == Some(&mccs_model::Segment::Key("flows".into())))
+        .collect();
+    for d in &mut more {
+        d.path = loaded.document_path(&d.path);
+    }
+    loaded.source_map.locate_all(&mut more);
+    findings.extend(more);
+    let other = loaded.topology.clone();
+    let has_other =
+        !other.firewalls.is_empty() || !other.project_sets.is_empty() || other.on_prem.is_some();
+    if findings.iter().any(Diagnostic::is_error) {
+        diag::plain(ctx.err, &source.name, &findings)?;
+        let errors = findings.iter().filter(|d| d.is_error()).count();
+        return Err(Error::BadInput {
+            name: source.name,
+            message: format!(
+                "the flows document has {}; fix {} first",
+                diag::count(errors, "error"),
+                if errors == 1 { "it" } else { "them" }
+            ),
+        });
+    }
+    if has_other {
+        writeln!(
+            ctx.err,
+            "mccs: {}: only `flows` is read from a flows document; the other sections are ignored",
+            source.name
+        )?;
+    }
+    if loaded.topology.flows.is_empty() {
+        return Err(Error::BadInput {
+            name: source.name,
+            message: "the flows document has no flows; add a `flows:` list".into(),
+        });
+    }
+    Ok(loaded.topology.flows)
+}
+
+fn write_dir(ctx: &mut Ctx<'_>, dir: &Path, files: &[OutputFile]) -> Result<()> {
+    let fail = |e: std::io::Error| Error::BadInput {
+        name: dir.display().to_string(),
+        message: format!("cannot write there: {e}; choose a directory you can write to"),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    for f in files {
+        // File names come from channel names, which cannot hold separators; refuse anything else.
+        let plain = Path::new(&f.path)
+            .file_name()
+            .is_some_and(|n| n == std::ffi::OsStr::new(&f.path));
+        if !plain {
+            return Err(Error::BadInput {
+                name: f.path.clone(),
+                message: "is not a plain file name; refusing to write outside the output directory"
+                    .into(),
+            });
+        }
+        let target = dir.join(&f.path);
+        std::fs::write(&target, &f.contents).map_err(fail)?;
+        writeln!(ctx.err, "wrote {}", target.display())?;
+    }
+    Ok(())
+}

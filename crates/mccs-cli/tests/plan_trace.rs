@@ -1,0 +1,245 @@
+//! End-to-end tests of `mccs trace`, `mccs plan` and `mccs schema requests`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail the test by panicking
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn mccs() -> Command {
+    let mut cmd = Command::cargo_bin("mccs").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("RUST_BACKTRACE")
+        .args(["--color", "never"]);
+    cmd
+}
+
+#[allow(clippy::needless_pass_by_value)] // takes the `Assert` a chain ends with
+fn stdout(assert: assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn plan_on_the_reference_topology_prints_the_seed_example() {
+    let md = stdout(
+        mccs()
+            .args(["plan", "--today", "2026-01-01"])
+            .assert()
+            .success(),
+    );
+    assert!(md.contains("## Request 2 of 2: On-premises firewall request"));
+    assert!(md.contains(
+        "| MCCS_CITZ_ALZ_abc123_prod_VNET | Network IP Range Object | 10.46.8.0/24 | **create**"
+    ));
+    assert!(md.contains("| MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp/1521 | allow | 3pg (append)<br>zone-b-firewall (append)"));
+    // Deterministic.
+    let again = stdout(
+        mccs()
+            .args(["plan", "--today", "2026-01-01"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(md, again);
+}
+
+#[test]
+fn plan_check_exits_1_when_flows_need_rules_and_json_matches_the_schema_shape() {
+    mccs().args(["plan", "--check"]).assert().code(1);
+    let json: Value = serde_json::from_str(&stdout(
+        mccs().args(["plan", "--format", "json"]).assert().success(),
+    ))
+    .unwrap();
+    assert_eq!(json["requests"].as_array().unwrap().len(), 2);
+    let schema: Value = serde_json::from_str(&stdout(
+        mccs().args(["schema", "requests"]).assert().success(),
+    ))
+    .unwrap();
+    let props = schema["properties"].as_object().unwrap();
+    for key in json.as_object().unwrap().keys() {
+        assert!(props.contains_key(key), "{key} not in the requests schema");
+    }
+}
+
+#[test]
+fn plan_with_a_flows_file_of_an_allowed_flow_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let flows = dir.path().join("flows.yaml");
+    std::fs::write(
+        &flows,
+        "version: 1\nflows:\n  - name: claims\n    source: def456-prod\n    destination: hlth-claims-api\n    services: [tcp/443]\n",
+    )
+    .unwrap();
+    let md = stdout(
+        mccs()
+            .arg("plan")
+            .arg("--flows")
+            .arg(&flows)
+            .arg("--check")
+            .assert()
+            .success(),
+    );
+    assert!(md.contains("already allowed"));
+    assert!(
+        md.contains("0 requests to file") || !md.contains("## Request 1"),
+        "{md}"
+    );
+}
+
+#[test]
+fn plan_with_a_broken_flows_file_names_the_line_and_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let flows = dir.path().join("flows.yaml");
+    std::fs::write(
+        &flows,
+        "version: 1\nflows:\n  - name: x\n    source: abc123-prod\n    destination: no-such-thing\n    services: [tcp/1]\n",
+    )
+    .unwrap();
+    mccs()
+        .arg("plan")
+        .arg("--flows")
+        .arg(&flows)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("flows.yaml:5:5")
+                .and(predicate::str::contains("flows[0].destination")),
+        )
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn plan_out_dir_writes_one_file_per_request_and_table() {
+    let dir = tempfile::tempdir().unwrap();
+    mccs()
+        .args(["plan", "--format", "csv", "--out"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 5, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("on-prem-firewall-request") && n.contains("traffic"))
+    );
+    assert!(names.iter().any(|n| n.contains("objects")));
+}
+
+#[test]
+fn trace_shows_every_path_and_check_reports_denied_flows() {
+    let out = stdout(
+        mccs()
+            .args([
+                "trace",
+                "--from",
+                "abc123-prod",
+                "--to",
+                "citz-oracle-db",
+                "--port",
+                "1521",
+                "--today",
+                "2026-01-01",
+            ])
+            .assert()
+            .success(),
+    );
+    assert!(out.contains("path 1 (primary): delivered"));
+    assert!(out.contains("path 2 (failover): delivered"));
+    assert!(out.contains("expressroute-secondary"));
+    assert!(out.contains(
+        "partial: allowed by MCCS_CITZ_ALZ_LIVE_abc123_prod_PILOT; left out: 10.46.8.128/25"
+    ));
+    mccs()
+        .args([
+            "trace",
+            "--from",
+            "abc123-prod",
+            "--to",
+            "citz-oracle-db",
+            "--port",
+            "1521",
+            "--check",
+        ])
+        .assert()
+        .code(1);
+    mccs()
+        .args([
+            "trace",
+            "--from",
+            "def456-prod",
+            "--to",
+            "hlth-claims-api",
+            "--port",
+            "443",
+            "--check",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ALLOWED on every path"));
+}
+
+#[test]
+fn trace_json_and_private_link_translation() {
+    let dir = tempfile::tempdir().unwrap();
+    let topo = dir.path().join("x.yaml");
+    std::fs::write(&topo, mccs_model::examples::CROSS_CLOUD_YAML).unwrap();
+    let json: Value = serde_json::from_str(&stdout(
+        mccs()
+            .arg("--topology")
+            .arg(&topo)
+            .args([
+                "trace",
+                "--from",
+                "api001-prod",
+                "--to",
+                "AZURE_PAYMENTS_APP",
+                "--port",
+                "443",
+                "--format",
+                "json",
+            ])
+            .assert()
+            .success(),
+    ))
+    .unwrap();
+    let hops = json[0]["paths"][0]["hops"].as_array().unwrap();
+    let fw = hops
+        .iter()
+        .find(|h| h["node"] == "cross-cloud-firewall")
+        .unwrap();
+    assert_eq!(fw["source"]["set"][0], "10.250.0.10/31");
+}
+
+#[test]
+fn trace_usage_and_unknown_ends() {
+    mccs()
+        .args([
+            "trace",
+            "--from",
+            "abc123-prod",
+            "--to",
+            "citz-oracle-db",
+            "--port",
+            "0",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--proto/--port"));
+    mccs()
+        .args([
+            "trace",
+            "--from",
+            "abc123-prod",
+            "--to",
+            "nowhere",
+            "--port",
+            "1",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("`nowhere` is not in the topology"));
+}
