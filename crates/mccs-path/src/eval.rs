@@ -4,6 +4,10 @@
 use mccs_model::{Action, Date, Firewall};
 use serde::Serialize;
 
+use std::collections::HashMap;
+
+use ipnet::IpNet;
+
 use crate::addrset::AddrSet;
 use crate::prefix::PrefixIndex;
 use crate::resolve::Resolver;
@@ -36,12 +40,18 @@ pub(crate) struct CompiledRule {
     pub(crate) expires: Option<Date>,
 }
 
-/// A firewall's rulebase, resolved and indexed by destination prefix.
+/// A firewall's rulebase, resolved and indexed by destination prefix, then by source prefix.
+///
+/// A flow meets only the rules whose destination contains (or lies inside) its destination
+/// *and* whose source contains (or lies inside) its source; on a large firewall that is a
+/// handful of rules, however many there are in all.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CompiledRulebase {
     pub(crate) rules: Vec<CompiledRule>,
-    /// Destination prefix of a rule -> rule numbers (ascending).
-    index: PrefixIndex<u32>,
+    /// Destination prefix -> bucket (one per distinct destination prefix).
+    by_dst: PrefixIndex<usize>,
+    /// Per bucket: source prefix -> rule numbers (ascending).
+    buckets: Vec<PrefixIndex<u32>>,
 }
 
 /// How each part of a flow fared at one firewall.
@@ -56,6 +66,7 @@ pub(crate) struct Evaluation {
 impl CompiledRulebase {
     pub(crate) fn new(fw: &Firewall, resolver: &Resolver) -> Self {
         let mut rb = Self::default();
+        let mut bucket_of = HashMap::new();
         for (i, r) in fw.rules.iter().enumerate() {
             let rule = CompiledRule {
                 src: resolver.address_refs(&r.sources),
@@ -64,32 +75,58 @@ impl CompiledRulebase {
                 action: r.action,
                 expires: r.expires,
             };
-            rb.push(rule, u32::try_from(i).unwrap_or(u32::MAX));
+            rb.push(rule, u32::try_from(i).unwrap_or(u32::MAX), &mut bucket_of);
         }
         rb.finish();
         rb
     }
 
-    fn push(&mut self, rule: CompiledRule, n: u32) {
-        for p in rule.dst.to_prefixes() {
-            self.index.insert(p, n);
+    fn push(&mut self, rule: CompiledRule, n: u32, bucket_of: &mut HashMap<IpNet, usize>) {
+        let sources = rule.src.to_prefixes();
+        for d in rule.dst.to_prefixes() {
+            let b = *bucket_of.entry(d).or_insert_with(|| {
+                self.buckets.push(PrefixIndex::default());
+                self.by_dst.insert(d, self.buckets.len() - 1);
+                self.buckets.len() - 1
+            });
+            if let Some(bucket) = self.buckets.get_mut(b) {
+                for s in &sources {
+                    bucket.insert(*s, n);
+                }
+            }
         }
         self.rules.push(rule);
     }
 
     fn finish(&mut self) {
-        self.index.finish();
+        self.by_dst.finish();
+        for b in &mut self.buckets {
+            b.finish();
+        }
     }
 
-    /// Rule numbers whose destination overlaps `dst`, ascending.
-    pub(crate) fn candidates(&self, dst: &AddrSet) -> Vec<u32> {
+    /// Rule numbers whose destination and source can overlap the flow's, ascending.
+    pub(crate) fn candidates(&self, flow: &FlowBox) -> Vec<u32> {
         let mut out = Vec::new();
-        for p in dst.to_prefixes() {
-            for (_, rules) in self.index.containing(p) {
-                out.extend_from_slice(rules);
-            }
-            for (_, rules) in self.index.inside(p) {
-                out.extend_from_slice(rules);
+        let sources = flow.src.to_prefixes();
+        for d in flow.dst.to_prefixes() {
+            let inner = (d.prefix_len() < d.max_prefix_len())
+                .then(|| self.by_dst.inside(d))
+                .into_iter()
+                .flatten();
+            for (_, buckets) in self.by_dst.containing(d).chain(inner) {
+                for bucket in buckets.iter().filter_map(|b| self.buckets.get(*b)) {
+                    for s in &sources {
+                        for (_, rules) in bucket.containing(*s) {
+                            out.extend_from_slice(rules);
+                        }
+                        if s.prefix_len() < s.max_prefix_len() {
+                            for (_, rules) in bucket.inside(*s) {
+                                out.extend_from_slice(rules);
+                            }
+                        }
+                    }
+                }
             }
         }
         out.sort_unstable();
@@ -99,7 +136,7 @@ impl CompiledRulebase {
 
     /// First-match evaluation over the indexed candidates.
     pub(crate) fn evaluate(&self, flow: &FlowBox) -> Evaluation {
-        let candidates = self.candidates(&flow.dst);
+        let candidates = self.candidates(flow);
         self.evaluate_rules(flow, candidates.into_iter())
     }
 
@@ -122,6 +159,17 @@ impl CompiledRulebase {
             };
             let mut next = Vec::with_capacity(remaining.len());
             for b in remaining {
+                if !(b.src.overlaps(&rule.src)
+                    && b.dst.overlaps(&rule.dst)
+                    && b.svc.overlaps(&rule.svc))
+                {
+                    next.push(b);
+                    continue;
+                }
+                if rule.src.covers(&b.src) && rule.dst.covers(&b.dst) && rule.svc.covers(&b.svc) {
+                    matched.push((b, n));
+                    continue;
+                }
                 let src_in = b.src.intersection(&rule.src);
                 let dst_in = b.dst.intersection(&rule.dst);
                 let svc_in = b.svc.intersection(&rule.svc);

@@ -225,6 +225,8 @@ pub struct NetworkGraph {
     pub(crate) rulebases: Vec<CompiledRulebase>,
     pub(crate) resolver: Resolver,
     pub(crate) by_name: HashMap<String, NodeIndex>,
+    /// Per node: its name and kind label, shared by every hop that passes it.
+    pub(crate) labels: Vec<(crate::label::Label, crate::label::Label)>,
     pub(crate) env_nodes: HashMap<EnvRef, NodeIndex>,
 }
 
@@ -526,7 +528,13 @@ impl NetworkGraph {
             .iter()
             .map(|f| CompiledRulebase::new(f, &resolver))
             .collect();
+        let labels = b
+            .graph
+            .node_weights()
+            .map(|n| (n.to_string().into(), n.kind_label().into()))
+            .collect();
         Self {
+            labels,
             graph: b.graph,
             routes,
             owners,

@@ -43,6 +43,7 @@
 mod addrset;
 mod eval;
 mod graph;
+mod label;
 mod plan;
 mod prefix;
 mod resolve;
@@ -52,6 +53,7 @@ mod trace;
 pub use addrset::AddrSet;
 pub use eval::{FlowBox, Verdict};
 pub use graph::{Edge, NetworkGraph, Node, Party, Translation};
+pub use label::Label;
 pub use mccs_naming::Direction;
 pub use plan::{
     DirectedPlan, FlowPlan, Placement, Plan, PlanOptions, PlannedRule, Status, Step, Target, apply,

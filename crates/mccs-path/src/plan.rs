@@ -314,7 +314,7 @@ pub fn plan_with(
                             steps.push(Step {
                                 path: pi,
                                 role: path.role,
-                                firewall: hop.node.clone(),
+                                firewall: hop.node.to_string(),
                                 verdict,
                                 planned_rule: None,
                             });
@@ -333,8 +333,8 @@ pub fn plan_with(
                                 }),
                                 direction: df.direction,
                                 owner: df.owner.clone(),
-                                sources: vec![hop.source.clone()],
-                                destinations: vec![hop.destination.clone()],
+                                sources: vec![(*hop.source).clone()],
+                                destinations: vec![(*hop.destination).clone()],
                                 services: missing.services.clone(),
                                 roles: vec![path.role],
                                 flows: vec![flow.name.to_string()],

@@ -2,13 +2,70 @@
 //! plus a sorted list for "what lies inside this prefix" queries.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use ipnet::IpNet;
+
+/// A small, fast, non-cryptographic hasher (the multiply-rotate scheme of rustc's FxHash) for
+/// maps keyed by prefixes: the keys come from the topology, not from an adversary over the
+/// network, and lookups are the hot path of routing and rule matching.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            if let Some(dst) = w.get_mut(..rest.len()) {
+                dst.copy_from_slice(rest);
+            }
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
 /// Values keyed by prefix, queried by longest match, by every match, or by containment.
 #[derive(Debug, Clone)]
 pub(crate) struct PrefixIndex<T> {
-    map: HashMap<IpNet, Vec<T>>,
+    map: FastMap<IpNet, Vec<T>>,
     sorted: Vec<IpNet>,
     lengths_v4: Vec<u8>,
     lengths_v6: Vec<u8>,
@@ -17,7 +74,7 @@ pub(crate) struct PrefixIndex<T> {
 impl<T> Default for PrefixIndex<T> {
     fn default() -> Self {
         Self {
-            map: HashMap::new(),
+            map: FastMap::default(),
             sorted: Vec::new(),
             lengths_v4: Vec::new(),
             lengths_v6: Vec::new(),
@@ -97,7 +154,12 @@ impl<T> PrefixIndex<T> {
 
     /// Every stored prefix strictly inside `p`.
     pub(crate) fn inside(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &[T])> + '_ {
-        let start = self.sorted.partition_point(|q| q.network() < p.network());
+        // Nothing lies strictly inside a host prefix: skip the search.
+        let start = if p.prefix_len() == p.max_prefix_len() {
+            self.sorted.len()
+        } else {
+            self.sorted.partition_point(|q| q.network() < p.network())
+        };
         self.sorted
             .get(start..)
             .unwrap_or_default()

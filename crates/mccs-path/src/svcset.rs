@@ -52,6 +52,17 @@ fn difference(x: &Ports, y: &Ports) -> Ports {
     cur
 }
 
+/// Whether every range of `y` lies inside one range of `x` (both normalized).
+fn ports_cover(x: &Ports, y: &Ports) -> bool {
+    y.iter()
+        .all(|&(c, d)| x.iter().any(|&(a, b)| a <= c && d <= b))
+}
+
+fn ports_overlap(x: &Ports, y: &Ports) -> bool {
+    x.iter()
+        .any(|&(a, b)| y.iter().any(|&(c, d)| a.max(c) <= b.min(d)))
+}
+
 /// A set of services: TCP and UDP destination ports, ICMP, and "other protocols" (which only
 /// `any` carries).
 ///
@@ -146,12 +157,18 @@ impl SvcSet {
 
     /// Whether every service of `o` is in `self`.
     pub fn covers(&self, o: &Self) -> bool {
-        o.difference(self).is_empty()
+        ports_cover(&self.tcp, &o.tcp)
+            && ports_cover(&self.udp, &o.udp)
+            && (self.icmp || !o.icmp)
+            && (self.other || !o.other)
     }
 
     /// Whether the sets share a service.
     pub fn overlaps(&self, o: &Self) -> bool {
-        !self.intersection(o).is_empty()
+        ports_overlap(&self.tcp, &o.tcp)
+            || ports_overlap(&self.udp, &o.udp)
+            || (self.icmp && o.icmp)
+            || (self.other && o.other)
     }
 
     /// The set as model services (`any` when it is every service).

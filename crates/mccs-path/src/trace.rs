@@ -2,6 +2,7 @@
 //! translation, and each firewall's verdict.
 
 use std::fmt;
+use std::sync::Arc;
 
 use ipnet::IpNet;
 use mccs_model::{Action, Date, EnvRef, FlowEnd, Initiator, Name, Topology};
@@ -13,6 +14,7 @@ use thiserror::Error;
 use crate::addrset::AddrSet;
 use crate::eval::{Evaluation, FlowBox, Verdict};
 use crate::graph::{NetworkGraph, Node, Party};
+use crate::label::Label;
 use crate::svcset::SvcSet;
 
 /// Addresses as seen at one point, and who they stand for.
@@ -173,13 +175,13 @@ impl PathRole {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Hop {
     /// The node's name.
-    pub node: String,
+    pub node: Label,
     /// What it is (`VNet`, `cloud firewall`, `ExpressRoute (primary)`, ...).
-    pub kind: String,
-    /// The source as seen here.
-    pub source: Addresses,
-    /// The destination as seen here.
-    pub destination: Addresses,
+    pub kind: Label,
+    /// The source as seen here (shared between the hops that see the same).
+    pub source: Arc<Addresses>,
+    /// The destination as seen here (shared between the hops that see the same).
+    pub destination: Arc<Addresses>,
     /// For an enforcement point: what it does with the traffic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
@@ -526,15 +528,28 @@ impl NetworkGraph {
             t,
             options,
             svc: &flow.services,
-            dst_party: &flow.destination.party,
             paths: Vec::new(),
             diagnoses: Vec::new(),
+            memo: Vec::new(),
         };
         if let Some(start) = flow.start {
+            let source = Arc::new(flow.source.clone());
             for dst in flow.destination.set.to_prefixes() {
                 let mut hops = Vec::new();
                 let mut visited = Vec::new();
-                w.enter(start, &flow.source, dst, false, &mut hops, &mut visited);
+                let destination = Arc::new(Addresses {
+                    party: flow.destination.party.clone(),
+                    set: AddrSet::from_prefix(dst),
+                });
+                w.enter(
+                    start,
+                    &source,
+                    &destination,
+                    dst,
+                    false,
+                    &mut hops,
+                    &mut visited,
+                );
             }
         }
         // Primary paths first; otherwise the order the walk found them (deterministic).
@@ -559,10 +574,19 @@ struct Walk<'a> {
     t: &'a Topology,
     options: &'a TraceOptions,
     svc: &'a SvcSet,
-    dst_party: &'a Party,
     paths: Vec<Path>,
     diagnoses: Vec<Diagnosis>,
+    memo: Vec<Evaluated>,
 }
+
+/// A firewall's verdict on the traffic it saw, kept for the other paths of the same trace.
+type Evaluated = (
+    usize,
+    Arc<Addresses>,
+    Arc<Addresses>,
+    Verdict,
+    Option<Missing>,
+);
 
 impl Walk<'_> {
     fn finish(&mut self, hops: &[Hop], failover: bool, end: PathEnd) {
@@ -586,47 +610,67 @@ impl Walk<'_> {
         });
     }
 
+    #[allow(clippy::too_many_arguments)] // the walk's state, passed down the recursion
     fn enter(
         &mut self,
         node: NodeIndex,
-        src: &Addresses,
+        src: &Arc<Addresses>,
+        destination: &Arc<Addresses>,
         dst: IpNet,
         failover: bool,
         hops: &mut Vec<Hop>,
         visited: &mut Vec<NodeIndex>,
     ) {
         let Some(n) = self.g.node(node) else { return };
-        let destination = Addresses {
-            party: self.dst_party.clone(),
-            set: AddrSet::from_prefix(dst),
+        let Some((name, kind)) = self.g.labels.get(node.index()) else {
+            return;
         };
         let mut hop = Hop {
-            node: n.to_string(),
-            kind: n.kind_label(),
-            source: src.clone(),
-            destination,
+            node: name.clone(),
+            kind: kind.clone(),
+            source: Arc::clone(src),
+            destination: Arc::clone(destination),
             verdict: None,
             firewall: None,
             missing: None,
         };
-        if let Node::Firewall { index, .. } = n
-            && let (Some(rb), Some(fw)) =
+        if let Node::Firewall { index, .. } = n {
+            // Primary and failover paths usually meet the same firewall with the same
+            // addresses: evaluate once per trace.
+            let known = self.memo.iter().find(|(i, s, d, _, _)| {
+                *i == *index && Arc::ptr_eq(s, src) && Arc::ptr_eq(d, destination)
+            });
+            if let Some((_, _, _, verdict, missing)) = known {
+                hop.verdict = Some(verdict.clone());
+                hop.missing.clone_from(missing);
+                hop.firewall = Some(*index);
+            } else if let (Some(rb), Some(fw)) =
                 (self.g.rulebases.get(*index), self.t.firewalls.get(*index))
-        {
-            let flow = FlowBox {
-                src: src.set.clone(),
-                dst: hop.destination.set.clone(),
-                svc: self.svc.clone(),
-            };
-            let ev = rb.evaluate(&flow);
-            hop.verdict = Some(ev.verdict(rb, fw));
-            hop.firewall = Some(*index);
-            hop.missing = missing(&ev, rb, fw);
-            self.expired(&ev, rb, fw);
+            {
+                let flow = FlowBox {
+                    src: src.set.clone(),
+                    dst: destination.set.clone(),
+                    svc: self.svc.clone(),
+                };
+                let ev = rb.evaluate(&flow);
+                let verdict = ev.verdict(rb, fw);
+                let missing = missing(&ev, rb, fw);
+                self.expired(&ev, rb, fw);
+                self.memo.push((
+                    *index,
+                    Arc::clone(src),
+                    Arc::clone(destination),
+                    verdict.clone(),
+                    missing.clone(),
+                ));
+                hop.verdict = Some(verdict);
+                hop.missing = missing;
+                hop.firewall = Some(*index);
+            }
         }
         hops.push(hop);
         visited.push(node);
-        self.forward(node, src, dst, failover, hops, visited);
+        self.forward(node, src, destination, dst, failover, hops, visited);
         visited.pop();
         hops.pop();
     }
@@ -660,10 +704,12 @@ impl Walk<'_> {
         }
     }
 
+    #[allow(clippy::too_many_arguments)] // the walk's state, passed down the recursion
     fn forward(
         &mut self,
         node: NodeIndex,
-        src: &Addresses,
+        src: &Arc<Addresses>,
+        destination: &Arc<Addresses>,
         dst: IpNet,
         failover: bool,
         hops: &mut Vec<Hop>,
@@ -701,13 +747,17 @@ impl Walk<'_> {
             let mut parts = whole.intersection(&inner_set).to_prefixes();
             parts.extend(whole.difference(&inner_set).to_prefixes());
             for part in parts {
-                self.forward(node, src, part, failover, hops, visited);
+                let piece = Arc::new(Addresses {
+                    party: destination.party.clone(),
+                    set: AddrSet::from_prefix(part),
+                });
+                self.forward(node, src, &piece, part, failover, hops, visited);
             }
             return;
         }
         let Some((_, edges)) = route else {
             self.diagnoses.push(Diagnosis::NoRoute {
-                at: hops.last().map_or_else(String::new, |h| h.node.clone()),
+                at: hops.last().map_or_else(String::new, |h| h.node.to_string()),
                 destination: dst.to_string(),
             });
             self.finish(hops, failover, PathEnd::NoRoute);
@@ -723,7 +773,7 @@ impl Walk<'_> {
                 continue;
             };
             if visited.contains(&next) {
-                let mut names: Vec<String> = hops.iter().map(|h| h.node.clone()).collect();
+                let mut names: Vec<String> = hops.iter().map(|h| h.node.to_string()).collect();
                 if let Some(n) = self.g.node(next) {
                     names.push(n.to_string());
                 }
@@ -734,15 +784,16 @@ impl Walk<'_> {
                 continue;
             }
             let next_src = match &edge.translate {
-                Some(tr) => Addresses {
+                Some(tr) => Arc::new(Addresses {
                     party: tr.party.clone(),
                     set: tr.source.clone(),
-                },
-                None => src.clone(),
+                }),
+                None => Arc::clone(src),
             };
             self.enter(
                 next,
                 &next_src,
+                destination,
                 dst,
                 failover || edge.failover,
                 hops,

@@ -29,7 +29,7 @@ fn nodes(t: &Trace, path: usize) -> Vec<(String, String)> {
     t.paths[path]
         .hops
         .iter()
-        .map(|h| (h.node.clone(), h.kind.clone()))
+        .map(|h| (h.node.to_string(), h.kind.to_string()))
         .collect()
 }
 

@@ -1240,7 +1240,7 @@ impl<'a> Builder<'a> {
                             .t
                             .hybrid_links
                             .iter()
-                            .find(|l| l.name.as_str() == h.node)
+                            .find(|l| h.node == l.name.as_str())
                             && !out.iter().any(|x| x.name == l.name)
                         {
                             out.push(l);

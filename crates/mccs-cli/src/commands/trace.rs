@@ -87,8 +87,8 @@ fn text(out: &mut dyn Write, tr: &Trace) -> std::io::Result<()> {
             .iter()
             .map(|h| {
                 [
-                    h.node.clone(),
-                    h.kind.clone(),
+                    h.node.to_string(),
+                    h.kind.to_string(),
                     h.source.to_string(),
                     h.destination.to_string(),
                     h.verdict
