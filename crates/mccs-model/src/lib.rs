@@ -70,7 +70,8 @@ pub use yaml_out::{YamlError, to_yaml};
 pub struct Checked {
     /// What could be read (malformed elements are left out).
     pub topology: Topology,
-    /// Every error and warning, reading problems first, then validation, in document order.
+    /// Every error and warning, in document order (by line and column where the format gives
+    /// them).
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -100,6 +101,9 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
     }
     loaded.source_map.locate_all(&mut more);
     diagnostics.extend(more);
+    // Document order: by position where the format gives one (a stable sort keeps the order
+    // of findings at the same place, and of TOML findings, which have none).
+    diagnostics.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
     Checked {
         topology: loaded.topology,
         diagnostics,

@@ -1154,10 +1154,11 @@ fn inconsistent_combinations() {
     );
     let found = diagnostics(&text, Format::Yaml);
     assert_eq!(found.len(), 2, "{found:#?}");
-    assert_eq!(found[0].path.to_string(), "hybrid_links[0].kind");
-    assert_eq!(found[1].path.to_string(), "hybrid_links[0]");
+    // Document order: the element's start comes before its `kind` field.
+    assert_eq!(found[0].path.to_string(), "hybrid_links[0]");
+    assert_eq!(found[1].path.to_string(), "hybrid_links[0].kind");
     assert_eq!(
-        found[1].problem.to_string(),
+        found[0].problem.to_string(),
         "hybrid link `er` needs an `on_prem` section with its edge firewall (the 3PG)"
     );
 

@@ -1,0 +1,109 @@
+//! `docs/guide.md` pastes real output: these tests fail when the tool and the guide disagree.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers fail the test by panicking
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn guide() -> Option<String> {
+    // Absent when the crate is built from its published package.
+    std::fs::read_to_string(repo().join("docs/guide.md")).ok()
+}
+
+fn run(args: &[&str]) -> String {
+    let out = Command::cargo_bin("mccs")
+        .unwrap()
+        .current_dir(repo().join("examples"))
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every line of `output` that is a table row or a trace line appears in the guide as is.
+fn assert_in_guide(guide: &str, output: &str, what: &str) {
+    let mut checked = 0;
+    for line in output
+        .lines()
+        .filter(|l| l.starts_with('|') || l.starts_with("  "))
+    {
+        assert!(
+            guide.contains(line),
+            "{what}: the guide lacks the line\n{line}"
+        );
+        checked += 1;
+    }
+    assert!(
+        checked > 5,
+        "{what}: too little output compared ({checked} lines)"
+    );
+}
+
+#[test]
+fn guide_seed_example_matches_the_tool() {
+    let Some(guide) = guide() else { return };
+    let plan = run(&[
+        "--topology",
+        "seed-citz.yaml",
+        "plan",
+        "--today",
+        "2026-11-23",
+    ]);
+    let on_prem = &plan[plan.find("## Request 2 of 2").unwrap()..];
+    assert_in_guide(&guide, on_prem, "seed plan");
+    assert!(
+        on_prem.contains("| MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET |")
+    );
+    assert!(on_prem.contains("| Network IP Range Object | 10.46.8.0/24 |"));
+    let trace = run(&[
+        "--topology",
+        "seed-citz.yaml",
+        "trace",
+        "--from",
+        "abc123-prod",
+        "--to",
+        "142.34.10.0/24",
+        "--port",
+        "443",
+        "--today",
+        "2026-11-23",
+    ]);
+    assert_in_guide(&guide, &trace, "seed trace");
+    // The file in the guide is the file in examples/.
+    let file = std::fs::read_to_string(repo().join("examples/seed-citz.yaml")).unwrap();
+    assert!(guide.contains(file.trim_end()));
+}
+
+#[test]
+fn guide_private_link_example_matches_the_tool() {
+    let Some(guide) = guide() else { return };
+    let trace = run(&[
+        "--topology",
+        "cross-cloud.yaml",
+        "trace",
+        "--from",
+        "api001-prod",
+        "--to",
+        "AZURE_PAYMENTS_APP",
+        "--port",
+        "443",
+        "--today",
+        "2026-11-23",
+    ]);
+    assert_in_guide(&guide, &trace, "cross-cloud trace");
+    let plan = run(&[
+        "--topology",
+        "cross-cloud.yaml",
+        "plan",
+        "--today",
+        "2026-11-23",
+    ]);
+    let first = &plan[plan.find("## Request 1 of 2").unwrap()..plan.find("### Notes").unwrap()];
+    assert_in_guide(&guide, first, "cross-cloud plan");
+}
