@@ -16,12 +16,12 @@ fn main() {
     let opts = TraceOptions::default();
     let start = std::time::Instant::now();
     let mut paths = 0;
-    for _ in 0..5 {
+    for _ in 0..20 {
         for f in &flows {
             paths += g.trace(&t, f, &opts).paths.len();
         }
     }
-    let n = flows.len() * 5;
+    let n = flows.len() * 20;
     let secs = start.elapsed().as_secs_f64();
     println!("{n} traces, {paths} paths, {:.0} traces/s", n as f64 / secs);
 }

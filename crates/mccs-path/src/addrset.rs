@@ -211,6 +211,23 @@ impl AddrSet {
         self.covers(&Self::from_prefix(IpNet::from(addr)))
     }
 
+    /// The prefixes of [`AddrSet::to_prefixes`], without collecting them.
+    pub fn prefixes(&self) -> impl Iterator<Item = IpNet> + '_ {
+        let v4 = self.v4.iter().flat_map(|&(a, b)| {
+            Ipv4Subnets::new(
+                Ipv4Addr::from(u32::try_from(a).unwrap_or(u32::MAX)),
+                Ipv4Addr::from(u32::try_from(b).unwrap_or(u32::MAX)),
+                0,
+            )
+            .map(IpNet::V4)
+        });
+        let v6 = self
+            .v6
+            .iter()
+            .flat_map(|&(a, b)| Ipv6Subnets::new(Ipv6Addr::from(a), Ipv6Addr::from(b), 0).map(IpNet::V6));
+        v4.chain(v6)
+    }
+
     /// The smallest list of prefixes that is exactly this set, IPv4 first, in address order.
     pub fn to_prefixes(&self) -> Vec<IpNet> {
         let mut out = Vec::new();

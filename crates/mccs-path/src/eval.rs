@@ -108,20 +108,19 @@ impl CompiledRulebase {
     /// Rule numbers whose destination and source can overlap the flow's, ascending.
     pub(crate) fn candidates(&self, flow: &FlowBox) -> Vec<u32> {
         let mut out = Vec::new();
-        let sources = flow.src.to_prefixes();
-        for d in flow.dst.to_prefixes() {
+        for d in flow.dst.prefixes() {
             let inner = (d.prefix_len() < d.max_prefix_len())
                 .then(|| self.by_dst.inside(d))
                 .into_iter()
                 .flatten();
             for (_, buckets) in self.by_dst.containing(d).chain(inner) {
                 for bucket in buckets.iter().filter_map(|b| self.buckets.get(*b)) {
-                    for s in &sources {
-                        for (_, rules) in bucket.containing(*s) {
+                    for s in flow.src.prefixes() {
+                        for (_, rules) in bucket.containing(s) {
                             out.extend_from_slice(rules);
                         }
                         if s.prefix_len() < s.max_prefix_len() {
-                            for (_, rules) in bucket.inside(*s) {
+                            for (_, rules) in bucket.inside(s) {
                                 out.extend_from_slice(rules);
                             }
                         }
@@ -135,8 +134,14 @@ impl CompiledRulebase {
     }
 
     /// First-match evaluation over the indexed candidates.
+    #[cfg(test)]
     pub(crate) fn evaluate(&self, flow: &FlowBox) -> Evaluation {
-        let candidates = self.candidates(flow);
+        self.evaluate_owned(flow.clone())
+    }
+
+    /// [`CompiledRulebase::evaluate`] on a flow the caller no longer needs.
+    pub(crate) fn evaluate_owned(&self, flow: FlowBox) -> Evaluation {
+        let candidates = self.candidates(&flow);
         self.evaluate_rules(flow, candidates.into_iter())
     }
 
@@ -144,11 +149,11 @@ impl CompiledRulebase {
     #[cfg(test)]
     pub(crate) fn evaluate_scan(&self, flow: &FlowBox) -> Evaluation {
         let n = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
-        self.evaluate_rules(flow, 0..n)
+        self.evaluate_rules(flow.clone(), 0..n)
     }
 
-    fn evaluate_rules(&self, flow: &FlowBox, order: impl Iterator<Item = u32>) -> Evaluation {
-        let mut remaining = vec![flow.clone()];
+    fn evaluate_rules(&self, flow: FlowBox, order: impl Iterator<Item = u32>) -> Evaluation {
+        let mut remaining = vec![flow];
         let mut matched = Vec::new();
         for n in order {
             if remaining.is_empty() {

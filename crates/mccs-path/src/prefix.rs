@@ -62,10 +62,52 @@ impl Hasher for FastHasher {
 /// A `HashMap` with [`FastHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
+/// A prefix as a hash key: its masked bits, its length and its family, hashed in two words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PKey {
+    bits: u128,
+    len: u8,
+    v4: bool,
+}
+
+impl std::hash::Hash for PKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // Truncation is the point: the two halves of the bits go in two words.
+        #[allow(clippy::cast_possible_truncation)]
+        let (lo, hi) = (self.bits as u64, (self.bits >> 64) as u64);
+        state.write_u64(lo);
+        state.write_u64(hi ^ (u64::from(self.len) << 1) ^ u64::from(self.v4));
+    }
+}
+
+/// The key of `p`'s supernet of length `len` (`len` at most `p`'s length).
+fn key(p: IpNet, len: u8) -> PKey {
+    match p {
+        IpNet::V4(n) => {
+            let a = u32::from(n.addr());
+            let mask = u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0);
+            PKey {
+                bits: u128::from(a & mask),
+                len,
+                v4: true,
+            }
+        }
+        IpNet::V6(n) => {
+            let a = u128::from(n.addr());
+            let mask = u128::MAX.checked_shl(128 - u32::from(len.min(128))).unwrap_or(0);
+            PKey {
+                bits: a & mask,
+                len,
+                v4: false,
+            }
+        }
+    }
+}
+
 /// Values keyed by prefix, queried by longest match, by every match, or by containment.
 #[derive(Debug, Clone)]
 pub(crate) struct PrefixIndex<T> {
-    map: FastMap<IpNet, Vec<T>>,
+    map: FastMap<PKey, (IpNet, Vec<T>)>,
     sorted: Vec<IpNet>,
     lengths_v4: Vec<u8>,
     lengths_v6: Vec<u8>,
@@ -82,22 +124,18 @@ impl<T> Default for PrefixIndex<T> {
     }
 }
 
-pub(crate) fn supernet(p: IpNet, len: u8) -> IpNet {
-    match p {
-        IpNet::V4(n) => ipnet::Ipv4Net::new(n.network(), len).map_or(p, |s| IpNet::V4(s.trunc())),
-        IpNet::V6(n) => ipnet::Ipv6Net::new(n.network(), len).map_or(p, |s| IpNet::V6(s.trunc())),
-    }
-}
-
 impl<T> PrefixIndex<T> {
     /// Adds `value` under `prefix`. Call [`PrefixIndex::finish`] before querying.
     pub(crate) fn insert(&mut self, prefix: IpNet, value: T) {
         let prefix = prefix.trunc();
-        let entry = self.map.entry(prefix).or_default();
-        if entry.is_empty() {
+        let entry = self
+            .map
+            .entry(key(prefix, prefix.prefix_len()))
+            .or_insert_with(|| (prefix, Vec::new()));
+        if entry.1.is_empty() {
             self.sorted.push(prefix);
         }
-        entry.push(value);
+        entry.1.push(value);
     }
 
     pub(crate) fn finish(&mut self) {
@@ -129,15 +167,21 @@ impl<T> PrefixIndex<T> {
         }
     }
 
+    /// The longest stored prefix length in `p`'s family (0 when there is none).
+    pub(crate) fn max_len(&self, p: IpNet) -> u8 {
+        self.lengths(p).last().copied().unwrap_or(0)
+    }
+
+    fn get(&self, p: IpNet, len: u8) -> Option<(IpNet, &[T])> {
+        self.map.get(&key(p, len)).map(|(q, v)| (*q, v.as_slice()))
+    }
+
     /// Every stored prefix that contains `p` (shortest first), with its values.
     pub(crate) fn containing(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &[T])> + '_ {
         self.lengths(p)
             .iter()
             .take_while(move |l| **l <= p.prefix_len())
-            .filter_map(move |&l| {
-                let s = supernet(p, l);
-                self.map.get(&s).map(|v| (s, v.as_slice()))
-            })
+            .filter_map(move |&l| self.get(p, l))
     }
 
     /// The longest stored prefix that contains `p`.
@@ -146,10 +190,7 @@ impl<T> PrefixIndex<T> {
             .iter()
             .rev()
             .filter(|l| **l <= p.prefix_len())
-            .find_map(|&l| {
-                let s = supernet(p, l);
-                self.map.get(&s).map(|v| (s, v.as_slice()))
-            })
+            .find_map(|&l| self.get(p, l))
     }
 
     /// Every stored prefix strictly inside `p`.
@@ -168,7 +209,7 @@ impl<T> PrefixIndex<T> {
             .filter(move |q| {
                 q.prefix_len() > p.prefix_len() && q.network().is_ipv4() == p.network().is_ipv4()
             })
-            .filter_map(|q| self.map.get(q).map(|v| (*q, v.as_slice())))
+            .filter_map(|q| self.get(*q, q.prefix_len()))
     }
 }
 

@@ -184,13 +184,13 @@ pub struct Hop {
     pub destination: Arc<Addresses>,
     /// For an enforcement point: what it does with the traffic.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<Verdict>,
+    pub verdict: Option<Arc<Verdict>>,
     /// For an enforcement point: its position in `Topology::firewalls`.
     #[serde(skip)]
     pub(crate) firewall: Option<usize>,
     /// For an enforcement point: services the traffic needs that it does not allow.
     #[serde(skip)]
-    pub(crate) missing: Option<Missing>,
+    pub(crate) missing: Option<Arc<Missing>>,
 }
 
 /// What a firewall does not allow of the traffic at a hop.
@@ -240,7 +240,7 @@ impl Path {
             && self
                 .hops
                 .iter()
-                .all(|h| h.verdict.as_ref().is_none_or(Verdict::is_allowed))
+                .all(|h| h.verdict.as_deref().is_none_or(Verdict::is_allowed))
     }
 }
 
@@ -584,8 +584,8 @@ type Evaluated = (
     usize,
     Arc<Addresses>,
     Arc<Addresses>,
-    Verdict,
-    Option<Missing>,
+    Arc<Verdict>,
+    Option<Arc<Missing>>,
 );
 
 impl Walk<'_> {
@@ -652,9 +652,9 @@ impl Walk<'_> {
                     dst: destination.set.clone(),
                     svc: self.svc.clone(),
                 };
-                let ev = rb.evaluate(&flow);
-                let verdict = ev.verdict(rb, fw);
-                let missing = missing(&ev, rb, fw);
+                let ev = rb.evaluate_owned(flow);
+                let verdict = Arc::new(ev.verdict(rb, fw));
+                let missing = missing(&ev, rb, fw).map(Arc::new);
                 self.expired(&ev, rb, fw);
                 self.memo.push((
                     *index,
@@ -719,15 +719,22 @@ impl Walk<'_> {
             self.finish(hops, failover, PathEnd::HopLimit);
             return;
         }
-        let owned = self.g.owned.get(node.index()).and_then(|o| {
+        let g = self.g;
+        let owned = g.owned.get(node.index()).and_then(|o| {
             o.iter()
                 .filter(|p| p.contains(&dst))
                 .map(IpNet::prefix_len)
                 .max()
         });
-        let Some(table) = self.g.routes.get(node.index()) else {
+        let Some(table) = g.routes.get(node.index()) else {
             return;
         };
+        // A node that holds the destination with a prefix at least as long as any route it has
+        // delivers it without a lookup (a VPC for its own addresses, an endpoint for itself).
+        if owned.is_some_and(|o| o >= table.max_len(dst)) {
+            self.finish(hops, failover, PathEnd::Delivered);
+            return;
+        }
         let route = table.longest(dst);
         let best = route.map(|(p, _)| p.prefix_len());
         if owned.is_some() && owned >= best {
@@ -763,9 +770,8 @@ impl Walk<'_> {
             self.finish(hops, failover, PathEnd::NoRoute);
             return;
         };
-        let mut edges = edges.to_vec();
-        edges.sort_unstable();
-        for e in edges {
+        // Edges are stored in index order, so the walk is deterministic.
+        for &e in edges {
             let Some(edge) = self.g.graph.edge_weight(e) else {
                 continue;
             };

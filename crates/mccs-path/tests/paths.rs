@@ -192,11 +192,11 @@ fn seed_001_private_link_translates_sources_both_ways_with_dr_path() {
         matches!(&fw(out, 0).source.party, Party::Translated { role, region, .. } if role == "endpoint-service" && region == "eu-north-1")
     );
     assert_eq!(fw(out, 0).destination.set.to_string(), "10.200.0.10/32");
-    assert!(fw(out, 0).verdict.unwrap().is_allowed());
+    assert!(fw(out, 0).verdict.as_deref().unwrap().is_allowed());
     // The DR region path uses other IPs, which the firewall does not allow yet.
     assert_eq!(out.paths[1].role, PathRole::Failover);
     assert_eq!(fw(out, 1).source.set.to_string(), "10.251.0.10/31");
-    assert_eq!(fw(out, 1).verdict.unwrap(), Verdict::NoMatchingRule);
+    assert_eq!(*fw(out, 1).verdict.unwrap(), Verdict::NoMatchingRule);
     // The security group in the connectivity account still sees the VPC CIDR.
     assert_eq!(out.paths[0].hops[1].source.set.to_string(), "10.60.3.0/24");
 
