@@ -221,10 +221,9 @@ impl AddrSet {
             )
             .map(IpNet::V4)
         });
-        let v6 = self
-            .v6
-            .iter()
-            .flat_map(|&(a, b)| Ipv6Subnets::new(Ipv6Addr::from(a), Ipv6Addr::from(b), 0).map(IpNet::V6));
+        let v6 = self.v6.iter().flat_map(|&(a, b)| {
+            Ipv6Subnets::new(Ipv6Addr::from(a), Ipv6Addr::from(b), 0).map(IpNet::V6)
+        });
         v4.chain(v6)
     }
 

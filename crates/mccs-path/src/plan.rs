@@ -306,7 +306,8 @@ pub fn plan_with(
                     let mut steps = Vec::new();
                     for (pi, path) in trace.paths.iter().enumerate() {
                         for hop in &path.hops {
-                            let (Some(fw), Some(verdict)) = (hop.firewall, hop.verdict.as_deref().cloned())
+                            let (Some(fw), Some(verdict)) =
+                                (hop.firewall, hop.verdict.as_deref().cloned())
                             else {
                                 continue;
                             };

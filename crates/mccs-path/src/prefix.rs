@@ -85,7 +85,9 @@ fn key(p: IpNet, len: u8) -> PKey {
     match p {
         IpNet::V4(n) => {
             let a = u32::from(n.addr());
-            let mask = u32::MAX.checked_shl(32 - u32::from(len.min(32))).unwrap_or(0);
+            let mask = u32::MAX
+                .checked_shl(32 - u32::from(len.min(32)))
+                .unwrap_or(0);
             PKey {
                 bits: u128::from(a & mask),
                 len,
@@ -94,7 +96,9 @@ fn key(p: IpNet, len: u8) -> PKey {
         }
         IpNet::V6(n) => {
             let a = u128::from(n.addr());
-            let mask = u128::MAX.checked_shl(128 - u32::from(len.min(128))).unwrap_or(0);
+            let mask = u128::MAX
+                .checked_shl(128 - u32::from(len.min(128)))
+                .unwrap_or(0);
             PKey {
                 bits: a & mask,
                 len,
