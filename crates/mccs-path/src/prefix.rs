@@ -199,8 +199,9 @@ impl<T> PrefixIndex<T> {
 
     /// Every stored prefix strictly inside `p`.
     pub(crate) fn inside(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &[T])> + '_ {
-        // Nothing lies strictly inside a host prefix: skip the search.
-        let start = if p.prefix_len() == p.max_prefix_len() {
+        // Nothing lies strictly inside a prefix at least as long as every stored one (a host
+        // prefix, say): skip the search.
+        let start = if self.max_len(p) <= p.prefix_len() {
             self.sorted.len()
         } else {
             self.sorted.partition_point(|q| q.network() < p.network())
