@@ -114,14 +114,14 @@ impl CompiledRulebase {
                 .into_iter()
                 .flatten();
             for (_, buckets) in self.by_dst.containing(d).chain(inner) {
-                for bucket in buckets.iter().filter_map(|b| self.buckets.get(*b)) {
+                for bucket in buckets.iter().filter_map(|b| self.buckets.get(b)) {
                     for s in flow.src.prefixes() {
                         for (_, rules) in bucket.containing(s) {
-                            out.extend_from_slice(rules);
+                            out.extend(rules.iter());
                         }
                         if s.prefix_len() < s.max_prefix_len() {
                             for (_, rules) in bucket.inside(s) {
-                                out.extend_from_slice(rules);
+                                out.extend(rules.iter());
                             }
                         }
                     }

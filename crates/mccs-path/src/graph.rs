@@ -211,12 +211,21 @@ pub struct Edge {
     pub translate: Option<Translation>,
 }
 
+/// An outgoing route as the forwarding step needs it, without reading the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RouteTo {
+    pub(crate) edge: EdgeIndex,
+    pub(crate) target: NodeIndex,
+    pub(crate) failover: bool,
+    pub(crate) translates: bool,
+}
+
 /// The network graph of a topology, with routing tables, owned prefixes and compiled rulebases.
 #[derive(Debug, Clone)]
 pub struct NetworkGraph {
     pub(crate) graph: DiGraph<Node, Edge>,
-    /// Per node: destination prefix -> outgoing edges.
-    pub(crate) routes: Vec<PrefixIndex<EdgeIndex>>,
+    /// Per node: destination prefix -> outgoing routes.
+    pub(crate) routes: Vec<PrefixIndex<RouteTo>>,
     /// Prefixes each node holds itself (connected), across the estate.
     pub(crate) owners: PrefixIndex<NodeIndex>,
     /// Per node: the prefixes it holds.
@@ -501,15 +510,21 @@ impl NetworkGraph {
         }
 
         // Routing tables and the owner index.
-        let mut routes: Vec<PrefixIndex<EdgeIndex>> = (0..b.graph.node_count())
+        let mut routes: Vec<PrefixIndex<RouteTo>> = (0..b.graph.node_count())
             .map(|_| PrefixIndex::default())
             .collect();
         for e in b.graph.edge_indices() {
-            if let (Some((from, _)), Some(w)) = (b.graph.edge_endpoints(e), b.graph.edge_weight(e))
+            if let (Some((from, to)), Some(w)) = (b.graph.edge_endpoints(e), b.graph.edge_weight(e))
                 && let Some(table) = routes.get_mut(from.index())
             {
+                let route = RouteTo {
+                    edge: e,
+                    target: to,
+                    failover: w.failover,
+                    translates: w.translate.is_some(),
+                };
                 for p in &w.reach {
-                    table.insert(*p, e);
+                    table.insert(*p, route);
                 }
             }
         }

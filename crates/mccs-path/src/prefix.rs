@@ -62,59 +62,131 @@ impl Hasher for FastHasher {
 /// A `HashMap` with [`FastHasher`].
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// A prefix as a hash key: its masked bits, its length and its family, hashed in two words.
+/// A prefix as a hash key: its masked bits, its length and its family, in 24 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct PKey {
-    bits: u128,
+    hi: u64,
+    lo: u64,
     len: u8,
     v4: bool,
 }
 
 impl std::hash::Hash for PKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        // Truncation is the point: the two halves of the bits go in two words.
-        #[allow(clippy::cast_possible_truncation)]
-        let (lo, hi) = (self.bits as u64, (self.bits >> 64) as u64);
-        state.write_u64(lo);
-        state.write_u64(hi ^ (u64::from(self.len) << 1) ^ u64::from(self.v4));
+        state.write_u64(self.lo);
+        state.write_u64(self.hi ^ (u64::from(self.len) << 1) ^ u64::from(self.v4));
+    }
+}
+
+impl PKey {
+    /// The prefix this key stands for.
+    fn net(self) -> IpNet {
+        let bits = (u128::from(self.hi) << 64) | u128::from(self.lo);
+        if self.v4 {
+            let a = std::net::Ipv4Addr::from(u32::try_from(bits).unwrap_or(0));
+            ipnet::Ipv4Net::new(a, self.len)
+                .map_or_else(|_| IpNet::V4(ipnet::Ipv4Net::default()), IpNet::V4)
+        } else {
+            let a = std::net::Ipv6Addr::from(bits);
+            ipnet::Ipv6Net::new(a, self.len)
+                .map_or_else(|_| IpNet::V6(ipnet::Ipv6Net::default()), IpNet::V6)
+        }
     }
 }
 
 /// The key of `p`'s supernet of length `len` (`len` at most `p`'s length).
 fn key(p: IpNet, len: u8) -> PKey {
-    match p {
+    let (bits, v4) = match p {
         IpNet::V4(n) => {
             let a = u32::from(n.addr());
             let mask = u32::MAX
                 .checked_shl(32 - u32::from(len.min(32)))
                 .unwrap_or(0);
-            PKey {
-                bits: u128::from(a & mask),
-                len,
-                v4: true,
-            }
+            (u128::from(a & mask), true)
         }
         IpNet::V6(n) => {
             let a = u128::from(n.addr());
             let mask = u128::MAX
                 .checked_shl(128 - u32::from(len.min(128)))
                 .unwrap_or(0);
-            PKey {
-                bits: a & mask,
-                len,
-                v4: false,
-            }
+            (a & mask, false)
         }
+    };
+    // Splitting the bits in two words is the point of the casts.
+    #[allow(clippy::cast_possible_truncation)]
+    PKey {
+        hi: (bits >> 64) as u64,
+        lo: bits as u64,
+        len,
+        v4,
+    }
+}
+
+/// The values stored under one prefix: the first inline (most prefixes have one), the rest
+/// beside it, so a lookup reads one table entry and usually nothing else.
+#[derive(Debug, Clone)]
+pub(crate) struct Values<T> {
+    first: T,
+    rest: Vec<T>,
+}
+
+impl<T: Copy> Values<T> {
+    /// Every value, in insertion order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        std::iter::once(self.first).chain(self.rest.iter().copied())
+    }
+
+    /// The first value inserted.
+    pub(crate) fn first(&self) -> T {
+        self.first
+    }
+}
+
+/// A set of prefix lengths (0 to 128) as a bitset kept inline: asking which lengths occur reads
+/// no other memory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct LenSet([u64; 3]);
+
+impl LenSet {
+    fn insert(&mut self, len: u8) {
+        let i = usize::from(len);
+        if let Some(w) = self.0.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    fn contains(self, len: u8) -> bool {
+        let i = usize::from(len);
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// Lengths up to `max`, shortest first.
+    fn up_to(self, max: u8) -> impl Iterator<Item = u8> {
+        (0..=max).filter(move |l| self.contains(*l))
+    }
+
+    /// Lengths up to `max`, longest first.
+    fn down_from(self, max: u8) -> impl Iterator<Item = u8> {
+        (0..=max).rev().filter(move |l| self.contains(*l))
+    }
+
+    fn max(self) -> Option<u8> {
+        self.0
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, w)| **w != 0)
+            .and_then(|(i, w)| u8::try_from(i * 64 + 63 - w.leading_zeros() as usize).ok())
     }
 }
 
 /// Values keyed by prefix, queried by longest match, by every match, or by containment.
 #[derive(Debug, Clone)]
 pub(crate) struct PrefixIndex<T> {
-    map: FastMap<PKey, (IpNet, Vec<T>)>,
+    map: FastMap<PKey, Values<T>>,
     sorted: Vec<IpNet>,
-    lengths_v4: Vec<u8>,
-    lengths_v6: Vec<u8>,
+    lengths_v4: LenSet,
+    lengths_v6: LenSet,
 }
 
 impl<T> Default for PrefixIndex<T> {
@@ -122,83 +194,75 @@ impl<T> Default for PrefixIndex<T> {
         Self {
             map: FastMap::default(),
             sorted: Vec::new(),
-            lengths_v4: Vec::new(),
-            lengths_v6: Vec::new(),
+            lengths_v4: LenSet::default(),
+            lengths_v6: LenSet::default(),
         }
     }
 }
 
-impl<T> PrefixIndex<T> {
+impl<T: Copy> PrefixIndex<T> {
     /// Adds `value` under `prefix`. Call [`PrefixIndex::finish`] before querying.
     pub(crate) fn insert(&mut self, prefix: IpNet, value: T) {
         let prefix = prefix.trunc();
-        let entry = self
-            .map
-            .entry(key(prefix, prefix.prefix_len()))
-            .or_insert_with(|| (prefix, Vec::new()));
-        if entry.1.is_empty() {
-            self.sorted.push(prefix);
+        match self.map.entry(key(prefix, prefix.prefix_len())) {
+            std::collections::hash_map::Entry::Occupied(mut e) => e.get_mut().rest.push(value),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(Values {
+                    first: value,
+                    rest: Vec::new(),
+                });
+                self.sorted.push(prefix);
+            }
         }
-        entry.1.push(value);
     }
 
     pub(crate) fn finish(&mut self) {
         self.sorted
             .sort_unstable_by_key(|p| (p.network(), p.prefix_len()));
-        let mut v4 = [false; 33];
-        let mut v6 = [false; 129];
         for p in &self.sorted {
-            let slot = match p {
-                IpNet::V4(_) => v4.get_mut(usize::from(p.prefix_len())),
-                IpNet::V6(_) => v6.get_mut(usize::from(p.prefix_len())),
-            };
-            if let Some(s) = slot {
-                *s = true;
+            match p {
+                IpNet::V4(_) => self.lengths_v4.insert(p.prefix_len()),
+                IpNet::V6(_) => self.lengths_v6.insert(p.prefix_len()),
             }
         }
-        self.lengths_v4 = (0u8..=32)
-            .filter(|l| v4.get(usize::from(*l)) == Some(&true))
-            .collect();
-        self.lengths_v6 = (0u8..=128)
-            .filter(|l| v6.get(usize::from(*l)) == Some(&true))
-            .collect();
+        for v in self.map.values_mut() {
+            v.rest.shrink_to_fit();
+        }
     }
 
-    fn lengths(&self, p: IpNet) -> &[u8] {
+    fn lengths(&self, p: IpNet) -> LenSet {
         match p {
-            IpNet::V4(_) => &self.lengths_v4,
-            IpNet::V6(_) => &self.lengths_v6,
+            IpNet::V4(_) => self.lengths_v4,
+            IpNet::V6(_) => self.lengths_v6,
         }
     }
 
     /// The longest stored prefix length in `p`'s family (0 when there is none).
     pub(crate) fn max_len(&self, p: IpNet) -> u8 {
-        self.lengths(p).last().copied().unwrap_or(0)
+        self.lengths(p).max().unwrap_or(0)
     }
 
-    fn get(&self, p: IpNet, len: u8) -> Option<(IpNet, &[T])> {
-        self.map.get(&key(p, len)).map(|(q, v)| (*q, v.as_slice()))
+    fn get(&self, p: IpNet, len: u8) -> Option<(IpNet, &Values<T>)> {
+        let k = key(p, len);
+        self.map.get(&k).map(|v| (k.net(), v))
     }
 
     /// Every stored prefix that contains `p` (shortest first), with its values.
-    pub(crate) fn containing(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &[T])> + '_ {
+    pub(crate) fn containing(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &Values<T>)> + '_ {
         self.lengths(p)
-            .iter()
-            .take_while(move |l| **l <= p.prefix_len())
-            .filter_map(move |&l| self.get(p, l))
+            .up_to(p.prefix_len())
+            .filter_map(move |l| self.get(p, l))
     }
 
     /// The longest stored prefix that contains `p`.
-    pub(crate) fn longest(&self, p: IpNet) -> Option<(IpNet, &[T])> {
+    pub(crate) fn longest(&self, p: IpNet) -> Option<(IpNet, &Values<T>)> {
         self.lengths(p)
-            .iter()
-            .rev()
-            .filter(|l| **l <= p.prefix_len())
-            .find_map(|&l| self.get(p, l))
+            .down_from(p.prefix_len())
+            .find_map(|l| self.get(p, l))
     }
 
     /// Every stored prefix strictly inside `p`.
-    pub(crate) fn inside(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &[T])> + '_ {
+    pub(crate) fn inside(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &Values<T>)> + '_ {
         // Nothing lies strictly inside a prefix at least as long as every stored one (a host
         // prefix, say): skip the search.
         let start = if self.max_len(p) <= p.prefix_len() {
@@ -227,6 +291,18 @@ mod tests {
     }
 
     #[test]
+    fn length_sets() {
+        let mut s = LenSet::default();
+        assert_eq!(s.max(), None);
+        for l in [0, 24, 32, 64, 128] {
+            s.insert(l);
+        }
+        assert_eq!(s.max(), Some(128));
+        assert_eq!(s.up_to(32).collect::<Vec<_>>(), [0, 24, 32]);
+        assert_eq!(s.down_from(100).collect::<Vec<_>>(), [64, 32, 24, 0]);
+    }
+
+    #[test]
     fn longest_match_and_inside() {
         let mut ix = PrefixIndex::default();
         ix.insert(p("0.0.0.0/0"), 0);
@@ -234,9 +310,30 @@ mod tests {
         ix.insert(p("10.1.0.0/16"), 2);
         ix.insert(p("10.1.2.0/24"), 3);
         ix.finish();
-        assert_eq!(ix.longest(p("10.1.2.3/32")).unwrap().1, &[3]);
-        assert_eq!(ix.longest(p("10.9.0.0/16")).unwrap().1, &[1]);
-        assert_eq!(ix.longest(p("192.168.0.0/16")).unwrap().1, &[0]);
+        assert_eq!(
+            ix.longest(p("10.1.2.3/32"))
+                .unwrap()
+                .1
+                .iter()
+                .collect::<Vec<_>>(),
+            [3]
+        );
+        assert_eq!(
+            ix.longest(p("10.9.0.0/16"))
+                .unwrap()
+                .1
+                .iter()
+                .collect::<Vec<_>>(),
+            [1]
+        );
+        assert_eq!(
+            ix.longest(p("192.168.0.0/16"))
+                .unwrap()
+                .1
+                .iter()
+                .collect::<Vec<_>>(),
+            [0]
+        );
         assert_eq!(ix.containing(p("10.1.2.0/24")).count(), 4);
         let inside: Vec<_> = ix
             .inside(p("10.0.0.0/8"))

@@ -361,7 +361,7 @@ impl NetworkGraph {
     fn owner_of(&self, set: &AddrSet, which: &str, name: &str) -> Result<NodeIndex, Diagnosis> {
         let mut owners: Vec<NodeIndex> = Vec::new();
         for p in set.to_prefixes() {
-            match self.owners.longest(p).and_then(|(_, v)| v.first().copied()) {
+            match self.owners.longest(p).map(|(_, v)| v.first()) {
                 Some(n) => {
                     if !owners.contains(&n) {
                         owners.push(n);
@@ -374,7 +374,7 @@ impl NetworkGraph {
                         .inside(p)
                         .flat_map(|(_, v)| {
                             v.iter()
-                                .filter_map(|n| self.node(*n).map(ToString::to_string))
+                                .filter_map(|n| self.node(n).map(ToString::to_string))
                         })
                         .collect();
                     if !inside.is_empty() {
@@ -770,14 +770,9 @@ impl Walk<'_> {
             self.finish(hops, failover, PathEnd::NoRoute);
             return;
         };
-        // Edges are stored in index order, so the walk is deterministic.
-        for &e in edges {
-            let Some(edge) = self.g.graph.edge_weight(e) else {
-                continue;
-            };
-            let Some((_, next)) = self.g.graph.edge_endpoints(e) else {
-                continue;
-            };
+        // Routes are stored in edge order, so the walk is deterministic.
+        for route in edges.iter() {
+            let next = route.target;
             if visited.contains(&next) {
                 let mut names: Vec<String> = hops.iter().map(|h| h.node.to_string()).collect();
                 if let Some(n) = self.g.node(next) {
@@ -789,7 +784,14 @@ impl Walk<'_> {
                 self.finish(hops, failover, PathEnd::Loop);
                 continue;
             }
-            let next_src = match &edge.translate {
+            let translation = if route.translates {
+                g.graph
+                    .edge_weight(route.edge)
+                    .and_then(|e| e.translate.as_ref())
+            } else {
+                None
+            };
+            let next_src = match translation {
                 Some(tr) => Arc::new(Addresses {
                     party: tr.party.clone(),
                     set: tr.source.clone(),
@@ -801,7 +803,7 @@ impl Walk<'_> {
                 &next_src,
                 destination,
                 dst,
-                failover || edge.failover,
+                failover || route.failover,
                 hops,
                 visited,
             );
