@@ -531,25 +531,23 @@ impl NetworkGraph {
             paths: Vec::new(),
             diagnoses: Vec::new(),
             memo: Vec::new(),
+            hops: Vec::new(),
+            visited: Vec::new(),
         };
         if let Some(start) = flow.start {
             let source = Arc::new(flow.source.clone());
             for dst in flow.destination.set.to_prefixes() {
-                let mut hops = Vec::new();
-                let mut visited = Vec::new();
                 let destination = Arc::new(Addresses {
                     party: flow.destination.party.clone(),
                     set: AddrSet::from_prefix(dst),
                 });
-                w.enter(
-                    start,
-                    &source,
-                    &destination,
+                let at = At {
+                    src: &source,
+                    destination: &destination,
                     dst,
-                    false,
-                    &mut hops,
-                    &mut visited,
-                );
+                    failover: false,
+                };
+                w.enter(start, at);
             }
         }
         // Primary paths first; otherwise the order the walk found them (deterministic).
@@ -577,6 +575,19 @@ struct Walk<'a> {
     paths: Vec<Path>,
     diagnoses: Vec<Diagnosis>,
     memo: Vec<Evaluated>,
+    /// The hops of the path being walked (a stack).
+    hops: Vec<Hop>,
+    /// The nodes of the path being walked, to detect loops.
+    visited: Vec<NodeIndex>,
+}
+
+/// Where the walk stands: the traffic as the next node sees it.
+#[derive(Clone, Copy)]
+struct At<'p> {
+    src: &'p Arc<Addresses>,
+    destination: &'p Arc<Addresses>,
+    dst: IpNet,
+    failover: bool,
 }
 
 /// A firewall's verdict on the traffic it saw, kept for the other paths of the same trace.
@@ -589,7 +600,7 @@ type Evaluated = (
 );
 
 impl Walk<'_> {
-    fn finish(&mut self, hops: &[Hop], failover: bool, end: PathEnd) {
+    fn finish(&mut self, failover: bool, end: PathEnd) {
         if self.paths.len() >= self.options.max_paths {
             let d = Diagnosis::TooManyPaths {
                 limit: self.options.max_paths,
@@ -605,22 +616,15 @@ impl Walk<'_> {
             } else {
                 PathRole::Primary
             },
-            hops: hops.to_vec(),
+            hops: self.hops.clone(),
             end,
         });
     }
 
-    #[allow(clippy::too_many_arguments)] // the walk's state, passed down the recursion
-    fn enter(
-        &mut self,
-        node: NodeIndex,
-        src: &Arc<Addresses>,
-        destination: &Arc<Addresses>,
-        dst: IpNet,
-        failover: bool,
-        hops: &mut Vec<Hop>,
-        visited: &mut Vec<NodeIndex>,
-    ) {
+    fn enter(&mut self, node: NodeIndex, at: At<'_>) {
+        let At {
+            src, destination, ..
+        } = at;
         let Some(n) = self.g.node(node) else { return };
         let Some((name, kind)) = self.g.labels.get(node.index()) else {
             return;
@@ -668,11 +672,11 @@ impl Walk<'_> {
                 hop.firewall = Some(*index);
             }
         }
-        hops.push(hop);
-        visited.push(node);
-        self.forward(node, src, destination, dst, failover, hops, visited);
-        visited.pop();
-        hops.pop();
+        self.hops.push(hop);
+        self.visited.push(node);
+        self.forward(node, at);
+        self.visited.pop();
+        self.hops.pop();
     }
 
     fn expired(
@@ -704,19 +708,15 @@ impl Walk<'_> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)] // the walk's state, passed down the recursion
-    fn forward(
-        &mut self,
-        node: NodeIndex,
-        src: &Arc<Addresses>,
-        destination: &Arc<Addresses>,
-        dst: IpNet,
-        failover: bool,
-        hops: &mut Vec<Hop>,
-        visited: &mut Vec<NodeIndex>,
-    ) {
-        if hops.len() >= self.options.max_hops {
-            self.finish(hops, failover, PathEnd::HopLimit);
+    fn forward(&mut self, node: NodeIndex, at: At<'_>) {
+        let At {
+            src,
+            destination,
+            dst,
+            failover,
+        } = at;
+        if self.hops.len() >= self.options.max_hops {
+            self.finish(failover, PathEnd::HopLimit);
             return;
         }
         let g = self.g;
@@ -732,13 +732,13 @@ impl Walk<'_> {
         // A node that holds the destination with a prefix at least as long as any route it has
         // delivers it without a lookup (a VPC for its own addresses, an endpoint for itself).
         if owned.is_some_and(|o| o >= table.max_len(dst)) {
-            self.finish(hops, failover, PathEnd::Delivered);
+            self.finish(failover, PathEnd::Delivered);
             return;
         }
         let route = table.longest(dst);
         let best = route.map(|(p, _)| p.prefix_len());
         if owned.is_some() && owned >= best {
-            self.finish(hops, failover, PathEnd::Delivered);
+            self.finish(failover, PathEnd::Delivered);
             return;
         }
         // A more specific route inside the destination: split it and follow each part.
@@ -758,30 +758,40 @@ impl Walk<'_> {
                     party: destination.party.clone(),
                     set: AddrSet::from_prefix(part),
                 });
-                self.forward(node, src, &piece, part, failover, hops, visited);
+                self.forward(
+                    node,
+                    At {
+                        destination: &piece,
+                        dst: part,
+                        ..at
+                    },
+                );
             }
             return;
         }
         let Some((_, edges)) = route else {
             self.diagnoses.push(Diagnosis::NoRoute {
-                at: hops.last().map_or_else(String::new, |h| h.node.to_string()),
+                at: self
+                    .hops
+                    .last()
+                    .map_or_else(String::new, |h| h.node.to_string()),
                 destination: dst.to_string(),
             });
-            self.finish(hops, failover, PathEnd::NoRoute);
+            self.finish(failover, PathEnd::NoRoute);
             return;
         };
         // Routes are stored in edge order, so the walk is deterministic.
         for route in edges.iter() {
             let next = route.target;
-            if visited.contains(&next) {
-                let mut names: Vec<String> = hops.iter().map(|h| h.node.to_string()).collect();
+            if self.visited.contains(&next) {
+                let mut names: Vec<String> = self.hops.iter().map(|h| h.node.to_string()).collect();
                 if let Some(n) = self.g.node(next) {
                     names.push(n.to_string());
                 }
                 self.diagnoses.push(Diagnosis::Loop {
                     path: names.join(" -> "),
                 });
-                self.finish(hops, failover, PathEnd::Loop);
+                self.finish(failover, PathEnd::Loop);
                 continue;
             }
             let translation = if route.translates {
@@ -800,12 +810,11 @@ impl Walk<'_> {
             };
             self.enter(
                 next,
-                &next_src,
-                destination,
-                dst,
-                failover || route.failover,
-                hops,
-                visited,
+                At {
+                    src: &next_src,
+                    failover: failover || route.failover,
+                    ..at
+                },
             );
         }
     }
