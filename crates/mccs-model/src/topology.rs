@@ -48,7 +48,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// the links that carry traffic, the firewall objects and services rules use, and the flows
 /// teams ask for.
 ///
-/// Build one by loading a document ([`crate::load`]) and check it with [`crate::validate`].
+/// Build one by loading a document (`mccs_model::load`) and check it with `mccs_model::validate`.
 /// Every list keeps the order of the document, so output built from it is deterministic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

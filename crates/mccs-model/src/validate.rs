@@ -843,7 +843,7 @@ impl<'a> Validator<'a> {
             .filter_map(|(a, b)| {
                 let (an, ap, _) = all.get(a)?;
                 let (bn, _, bnet) = all.get(b)?;
-                // Report on the later one in document order.
+                // Report on the one that starts later (at the same start, the narrower one).
                 Some((
                     ap.clone(),
                     Problem::Overlap {

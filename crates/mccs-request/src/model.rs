@@ -15,10 +15,10 @@ pub const FORMAT_VERSION: u32 = 1;
 /// Everything to file for a plan: one request per request channel, a summary of every flow, and
 /// the notes that apply to the whole set.
 ///
-/// Build it with [`RequestSet::from_plan`]; render it with [`crate::render`].
+/// Build it with `RequestSet::from_plan`; render it with `mccs_request::render`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RequestSet {
-    /// The version of this contract ([`FORMAT_VERSION`]).
+    /// The version of this contract (`FORMAT_VERSION`, 1).
     pub format_version: u32,
     /// One request per channel that has rules to request, in the topology's channel order.
     pub requests: Vec<Request>,
@@ -29,7 +29,7 @@ pub struct RequestSet {
 }
 
 impl RequestSet {
-    /// The request of a channel, by the channel's name (its [`Request::id`]).
+    /// The request of a channel, by the channel's name (its `Request::id`).
     pub fn request(&self, id: &str) -> Option<&Request> {
         self.requests.iter().find(|r| r.id == id)
     }
@@ -140,7 +140,7 @@ pub struct ObjectRow {
     pub name: String,
     /// What kind of object it is.
     pub kind: ObjectType,
-    /// The form's wording for the kind ([`ObjectType::form_name`]).
+    /// The form's wording for the kind (`ObjectType::form_name`).
     pub type_name: String,
     /// The addresses as the form takes them: a host address, CIDRs, or `first-last` ranges.
     pub addresses: Vec<String>,
@@ -367,7 +367,7 @@ pub struct PartialAllowance {
 /// A rule requested for a flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RequestedRule {
-    /// The request it is in ([`Request::id`]).
+    /// The request it is in (its `id`).
     pub request: String,
     /// The rule name.
     pub rule: String,
