@@ -147,7 +147,7 @@ fn validate_reports_every_error_with_its_path() {
     // Plain lines: file:line:col: severity: path: message.
     assert!(
         out.contains(&format!(
-            "{name}:13:5: error: firewalls[0].channel: unknown channel `no-such-channel`"
+            "{name}:13:14: error: firewalls[0].channel: unknown channel `no-such-channel`"
         )),
         "{out}"
     );
@@ -243,7 +243,7 @@ fn validate_reads_json_toml_and_stdin() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "t.json:2:2: error: project_sets: ",
+            "t.json:2:18: error: project_sets: ",
         ));
     let toml = dir.path().join("t.toml");
     std::fs::write(&toml, "version = 1\nflows = [\n").unwrap();

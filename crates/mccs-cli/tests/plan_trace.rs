@@ -101,7 +101,7 @@ fn plan_with_a_broken_flows_file_names_the_line_and_exits_2() {
         .assert()
         .code(2)
         .stderr(
-            predicate::str::contains("flows.yaml:5:5")
+            predicate::str::contains("flows.yaml:5:18")
                 .and(predicate::str::contains("flows[0].destination")),
         )
         .stderr(predicate::str::contains("panicked").not());

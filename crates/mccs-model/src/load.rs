@@ -300,10 +300,16 @@ impl<'a> YamlBuilder<'a> {
                 at,
             ));
         }
-        self.map
-            .spans
-            .entry(path.clone())
-            .or_insert(location_of(span));
+        // A finding about a scalar points at the value (`channel: nope` points at `nope`); one
+        // about a mapping or list points at its key, where the reader looks for it.
+        if matches!(ev, Event::Scalar(..)) {
+            self.map.spans.insert(path.clone(), location_of(span));
+        } else {
+            self.map
+                .spans
+                .entry(path.clone())
+                .or_insert(location_of(span));
+        }
         let (value, anchor) = match ev {
             Event::Scalar(text, style, anchor, tag) => {
                 let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");

@@ -109,6 +109,33 @@ fn at_nth(text: &str, needle: &str, nth: usize) -> Location {
     Location { line, column }
 }
 
+/// Line and column of the value of the key at the `nth` occurrence of `needle` (the text after
+/// the first `: ` from there): findings about a scalar point at the value.
+fn value_of_nth(text: &str, needle: &str, nth: usize) -> Location {
+    let (offset, _) = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("`{needle}` occurs fewer than {} times", nth + 1));
+    let colon = text[offset..]
+        .find(": ")
+        .expect("a `key: value` at the needle")
+        + 2;
+    let before = &text[..offset + colon];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    Location { line, column }
+}
+
+/// [`value_of_nth`] for the only occurrence of `needle`.
+fn value_of(text: &str, needle: &str) -> Location {
+    assert_eq!(
+        text.matches(needle).count(),
+        1,
+        "`{needle}` must occur once"
+    );
+    value_of_nth(text, needle, 0)
+}
+
 /// Line and column of the only occurrence of `needle`.
 fn at(text: &str, needle: &str) -> Location {
     assert_eq!(
@@ -242,7 +269,7 @@ fn bad_license_plate() {
     assert_finding(
         &d,
         "project_sets[0].license_plate",
-        Some(at(&text, "license_plate")),
+        Some(value_of(&text, "license_plate")),
         "`abc1234` is not a license plate: use exactly 6 lower-case letters or digits (e.g. `abc123`)",
     );
 }
@@ -255,7 +282,7 @@ fn bad_ministry_case() {
     assert_finding(
         &d,
         "project_sets[0].ministry",
-        Some(at(&text, "ministry: citz")),
+        Some(value_of(&text, "ministry: citz")),
         "`citz` is not a ministry short name: use 2 to 10 upper-case letters or digits, starting with a letter (e.g. `CITZ`)",
     );
 
@@ -276,7 +303,7 @@ fn unknown_field() {
     assert_finding(
         &d,
         "firewalls[0].colour",
-        Some(at(&text, "colour")),
+        Some(value_of(&text, "colour")),
         "unknown field `colour`, expected one of `name`, `kind`, `platform`, `owner`, `channel`, `description`, `rules`",
     );
 
@@ -302,7 +329,7 @@ fn wrong_type() {
     assert_finding(
         &d,
         "project_sets[0].environments.prod.address_space",
-        Some(at(&text, "address_space")),
+        Some(value_of(&text, "address_space")),
         "invalid type: string \"10.46.8.0/24\", expected a sequence",
     );
 
@@ -313,7 +340,7 @@ fn wrong_type() {
     assert_finding(
         &d,
         "project_sets[0].environments.prod.account",
-        Some(at(&text, "account")),
+        Some(value_of(&text, "account")),
         "invalid type: integer `111111111101`, expected a string",
     );
 
@@ -395,7 +422,10 @@ fn version_must_be_one() {
     assert_finding(
         &d,
         "version",
-        Some(Location { line: 1, column: 1 }),
+        Some(Location {
+            line: 1,
+            column: 10,
+        }),
         "format version 2 is not supported: this tool reads version 1; set `version: 1`",
     );
 
@@ -421,7 +451,7 @@ fn duplicate_firewalls() {
     assert_finding(
         &d,
         "firewalls[3].name",
-        Some(at_nth(&text, "name: zone-b-fw", 1)),
+        Some(value_of_nth(&text, "name: zone-b-fw", 1)),
         "duplicate firewall `zone-b-fw`: first defined at firewalls[2].name; give each firewall its own name",
     );
 }
@@ -436,7 +466,7 @@ fn objects_endpoints_and_external_networks_share_a_namespace() {
     assert_finding(
         &d,
         "objects[0].name",
-        Some(at(&text, "name: db\n    address")),
+        Some(value_of(&text, "name: db\n    address")),
         "duplicate endpoint, object or external network `db`: first defined at on_prem.zones[0].endpoints[0].name; \
          give each endpoint, object or external network its own name",
     );
@@ -461,7 +491,7 @@ fn duplicate_rule_names_within_one_firewall_only() {
     assert_finding(
         &d,
         "firewalls[0].rules[1].name",
-        Some(at_nth(&text, "name: R1", 1)),
+        Some(value_of_nth(&text, "name: R1", 1)),
         "duplicate rule `R1`: first defined at firewalls[0].rules[0].name; give each rule its own name",
     );
 
@@ -483,7 +513,7 @@ fn duplicate_flows_services_zones_channels_plates_and_links() {
     assert_finding(
         &d,
         "flows[1].name",
-        Some(at_nth(&text, "name: to-db", 1)),
+        Some(value_of_nth(&text, "name: to-db", 1)),
         "duplicate flow `to-db`: first defined at flows[0].name; give each flow its own name",
     );
 
@@ -540,7 +570,7 @@ fn hybrid_and_private_links_share_a_namespace() {
     assert_finding(
         &d,
         "hybrid_links[1].name",
-        Some(at_nth(&text, "name: link-1", 1)),
+        Some(value_of_nth(&text, "name: link-1", 1)),
         "duplicate link `link-1`: first defined at hybrid_links[0].name; give each link its own name",
     );
 }
@@ -593,7 +623,7 @@ fn unknown_channel() {
     assert_finding(
         &d,
         "firewalls[1].channel",
-        Some(at(&text, "channel: stms")),
+        Some(value_of(&text, "channel: stms")),
         "unknown channel `stms`: define it under `channels`",
     );
 }
@@ -605,7 +635,7 @@ fn unknown_firewalls() {
     assert_finding(
         &d,
         "on_prem.zones[0].firewall",
-        Some(at(&text, "firewall: zone-x-fw")),
+        Some(value_of(&text, "firewall: zone-x-fw")),
         "unknown firewall `zone-x-fw`: define it under `firewalls` with `kind: zone`",
     );
 
@@ -640,7 +670,7 @@ fn unknown_flow_ends() {
     assert_finding(
         &d,
         "flows[0].destination",
-        Some(at(&text, "destination: dbb")),
+        Some(value_of(&text, "destination: dbb")),
         "unknown flow end `dbb`: name a Project Set environment (`abc123-prod`), an endpoint, an object or an external network, or write a CIDR",
     );
 
@@ -649,7 +679,7 @@ fn unknown_flow_ends() {
     assert_finding(
         &d,
         "flows[0].source",
-        Some(at(&text, "source: abc123-dev")),
+        Some(value_of(&text, "source: abc123-dev")),
         "unknown environment `abc123-dev`: Project Set `abc123` has prod",
     );
 
@@ -658,7 +688,7 @@ fn unknown_flow_ends() {
     assert_finding(
         &d,
         "flows[0].source",
-        Some(at(&text, "source: zzz999-prod")),
+        Some(value_of(&text, "source: zzz999-prod")),
         "unknown Project Set `zzz999`: define it under `project_sets`",
     );
 }
@@ -778,10 +808,7 @@ fn wrong_kind_of_firewall() {
     assert_finding(
         &d,
         "on_prem.zones[0].firewall",
-        Some(at(&text, "      firewall: 3pg")).map(|l| Location {
-            column: l.column + 6,
-            ..l
-        }),
+        Some(value_of(&text, "      firewall: 3pg")),
         "`3pg` is an edge firewall, but a zone firewall is needed here",
     );
 
@@ -824,7 +851,7 @@ fn host_bits_everywhere() {
     let text = edit(&[("source: abc123-prod", "source: 10.46.8.7/24")]);
     let d = only(&text);
     assert_eq!(d.path.to_string(), "flows[0].source");
-    assert_eq!(d.location, Some(at(&text, "source: 10.46.8.7/24")));
+    assert_eq!(d.location, Some(value_of(&text, "source: 10.46.8.7/24")));
 
     let text = edit(&[(
         "    address: 142.34.10.25\nservices",
@@ -889,7 +916,7 @@ fn unknown_ministry() {
     assert_finding(
         &d,
         "project_sets[0].ministry",
-        Some(at(&text, "ministry: CITZ")),
+        Some(value_of(&text, "ministry: CITZ")),
         "ministry `CITZ` is not in `ministries` (HLTH, EMLI); add it there or fix the spelling",
     );
     // Without a `ministries` list any well-formed ministry goes.
@@ -925,7 +952,7 @@ fn endpoint_outside_its_zone() {
     assert_finding(
         &d,
         "on_prem.zones[0].endpoints[0].address",
-        Some(at(&text, "address: 142.34.11.25")),
+        Some(value_of(&text, "address: 142.34.11.25")),
         "endpoint `db` (142.34.11.25) is outside zone `zone-b` (142.34.10.0/24); fix the address or move it to its zone",
     );
 }
@@ -1005,7 +1032,7 @@ fn expired_rule_is_a_warning_only_with_today() {
     assert_finding(
         d,
         "firewalls[0].rules[0].expires",
-        Some(at(&text, "expires")),
+        Some(value_of(&text, "expires")),
         "rule `R1` expired on 2024-01-31; renew it with a new ticket or remove it",
     );
     assert!(d.to_string().starts_with("warning: "), "{d}");
@@ -1134,7 +1161,7 @@ fn inconsistent_combinations() {
     assert_finding(
         &d,
         "firewalls[3].platform",
-        Some(at(&text, "platform: azure-alz, owner")),
+        Some(value_of(&text, "platform: azure-alz, owner")),
         "platform azure-alz already has cloud firewall `azure-fw`; a platform has one central cloud firewall",
     );
 
@@ -1144,7 +1171,7 @@ fn inconsistent_combinations() {
     assert_finding(
         &d,
         "hybrid_links[0].kind",
-        Some(at(&text, "kind: direct-connect")),
+        Some(value_of(&text, "kind: direct-connect")),
         "DirectConnect link `dx` needs a cloud firewall on aws-lza: add a firewall with `kind: cloud` and `platform: aws-lza`",
     );
 
@@ -1348,7 +1375,7 @@ fn json_findings_have_paths_and_locations() {
     let text = "{\n  \"version\": 1,\n  \"project_sets\": [\n    {\n      \"license_plate\": \"abc1234\",\n      \"ministry\": \"CITZ\",\n      \"platform\": \"azure-alz\",\n      \"environments\": {}\n    }\n  ]\n}\n";
     let d = &diagnostics(text, Format::Json)[0];
     assert_eq!(d.path.to_string(), "project_sets[0].license_plate");
-    assert_eq!(d.location, Some(at(text, "\"license_plate\"")));
+    assert_eq!(d.location, Some(value_of(text, "\"license_plate\"")));
 }
 
 #[test]
