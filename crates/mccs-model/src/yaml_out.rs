@@ -20,9 +20,9 @@ const MAX_IMPLICIT_KEY: usize = 1000;
 
 /// Writes `value` as a block-style YAML 1.2 document.
 ///
-/// The value goes through [`serde_json::Value`], so mapping keys come out in that type's order:
-/// this workspace does not enable `serde_json`'s `preserve_order` feature, so keys are sorted
-/// alphabetically (struct fields included). The output is deterministic.
+/// The value goes through [`serde_json::Value`] with `serde_json`'s `preserve_order` feature, so
+/// mapping keys keep their order: struct fields in declaration order (`version` first for a
+/// topology), maps in their own order. The output is deterministic.
 ///
 /// Mappings are written `key: value` and sequences `- item`; short sequences of scalars are
 /// written on one line (`[a, b]`) and empty collections as `{}` and `[]`. Any string that a YAML
@@ -319,21 +319,22 @@ mod tests {
             "empty_map": {}
         });
         let text = to_yaml(&v).unwrap();
+        // Keys keep their order (struct fields in declaration order).
         assert_eq!(
             text,
-            "empty_list: []\n\
-             empty_map: {}\n\
+            "name: zone-b\n\
+             networks: [142.34.10.0/24, 142.34.11.0/24]\n\
              endpoints:\n  \
-               - address: 142.34.10.25\n    \
-                 name: db\n  \
-               - meta: {}\n    \
-                 name: api\n    \
-                 tags: []\n\
-             name: zone-b\n\
+               - name: db\n    \
+                 address: 142.34.10.25\n  \
+               - name: api\n    \
+                 tags: []\n    \
+                 meta: {}\n\
              nested:\n  \
                - [1, 2]\n  \
                - - - a: null\n\
-             networks: [142.34.10.0/24, 142.34.11.0/24]\n"
+             empty_list: []\n\
+             empty_map: {}\n"
         );
         assert_eq!(read_back(&text), v);
     }

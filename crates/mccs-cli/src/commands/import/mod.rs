@@ -325,8 +325,9 @@ fn map(kind: &Kind, networks: Vec<Network>, tags: &TagArgs, non_routable: &[Stri
 }
 
 /// The topology as YAML in the order people read it: `version` first, and each Project Set's
-/// identity before its environments. Every value is written by [`mccs_model::to_yaml`] (which
-/// sorts keys), so quoting is always what the reader expects; only the outline is laid out here.
+/// identity before its environments. Every value is written by [`mccs_model::to_yaml`], so
+/// quoting is always what the reader expects; only the outline (with its comments) is laid out
+/// here.
 fn document(topology: &Topology) -> std::result::Result<String, mccs_model::YamlError> {
     let scalar = |v: &dyn erased::Scalar| v.yaml().map(|s| s.trim_end().to_owned());
     let mut doc = format!("version: {}\n", scalar(&topology.version)?);
