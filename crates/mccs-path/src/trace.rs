@@ -638,45 +638,52 @@ impl Walk<'_> {
             firewall: None,
             missing: None,
         };
-        if let Node::Firewall { index, .. } = n {
-            // Primary and failover paths usually meet the same firewall with the same
-            // addresses: evaluate once per trace.
-            let known = self.memo.iter().find(|(i, s, d, _, _)| {
-                *i == *index && Arc::ptr_eq(s, src) && Arc::ptr_eq(d, destination)
-            });
-            if let Some((_, _, _, verdict, missing)) = known {
-                hop.verdict = Some(verdict.clone());
-                hop.missing.clone_from(missing);
-                hop.firewall = Some(*index);
-            } else if let (Some(rb), Some(fw)) =
-                (self.g.rulebases.get(*index), self.t.firewalls.get(*index))
-            {
-                let flow = FlowBox {
-                    src: src.set.clone(),
-                    dst: destination.set.clone(),
-                    svc: self.svc.clone(),
-                };
-                let ev = rb.evaluate_owned(flow);
-                let verdict = Arc::new(ev.verdict(rb, fw));
-                let missing = missing(&ev, rb, fw).map(Arc::new);
-                self.expired(&ev, rb, fw);
-                self.memo.push((
-                    *index,
-                    Arc::clone(src),
-                    Arc::clone(destination),
-                    verdict.clone(),
-                    missing.clone(),
-                ));
-                hop.verdict = Some(verdict);
-                hop.missing = missing;
-                hop.firewall = Some(*index);
-            }
+        if let Node::Firewall { index, .. } = n
+            && let Some((verdict, missing)) = self.judge(*index, src, destination)
+        {
+            hop.verdict = Some(verdict);
+            hop.missing = missing;
+            hop.firewall = Some(*index);
         }
         self.hops.push(hop);
         self.visited.push(node);
         self.forward(node, at);
         self.visited.pop();
         self.hops.pop();
+    }
+
+    /// The verdict of firewall `index` on the traffic as it sees it. Primary and failover paths
+    /// usually meet the same firewall with the same addresses: each is judged once per trace.
+    fn judge(
+        &mut self,
+        index: usize,
+        src: &Arc<Addresses>,
+        destination: &Arc<Addresses>,
+    ) -> Option<(Arc<Verdict>, Option<Arc<Missing>>)> {
+        let known = self.memo.iter().find(|(i, s, d, _, _)| {
+            *i == index && Arc::ptr_eq(s, src) && Arc::ptr_eq(d, destination)
+        });
+        if let Some((_, _, _, verdict, missing)) = known {
+            return Some((Arc::clone(verdict), missing.clone()));
+        }
+        let (rb, fw) = (self.g.rulebases.get(index)?, self.t.firewalls.get(index)?);
+        let flow = FlowBox {
+            src: src.set.clone(),
+            dst: destination.set.clone(),
+            svc: self.svc.clone(),
+        };
+        let ev = rb.evaluate_owned(flow);
+        let verdict = Arc::new(ev.verdict(rb, fw));
+        let missing = missing(&ev, rb, fw).map(Arc::new);
+        self.expired(&ev, rb, fw);
+        self.memo.push((
+            index,
+            Arc::clone(src),
+            Arc::clone(destination),
+            Arc::clone(&verdict),
+            missing.clone(),
+        ));
+        Some((verdict, missing))
     }
 
     fn expired(
