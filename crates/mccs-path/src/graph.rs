@@ -233,7 +233,8 @@ pub struct NetworkGraph {
     /// Compiled rulebases, by position in `Topology::firewalls`.
     pub(crate) rulebases: Vec<CompiledRulebase>,
     pub(crate) resolver: Resolver,
-    pub(crate) by_name: HashMap<String, NodeIndex>,
+    /// Endpoints and external networks by name: the names a flow end may use.
+    pub(crate) end_nodes: HashMap<String, NodeIndex>,
     /// Per node: its name and kind label, shared by every hop that passes it.
     pub(crate) labels: Vec<(crate::label::Label, crate::label::Label)>,
     pub(crate) env_nodes: HashMap<EnvRef, NodeIndex>,
@@ -285,7 +286,7 @@ impl NetworkGraph {
             graph: DiGraph::new(),
             owned: Vec::new(),
         };
-        let mut by_name: HashMap<String, NodeIndex> = HashMap::new();
+        let mut end_nodes: HashMap<String, NodeIndex> = HashMap::new();
         let mut env_nodes = HashMap::new();
         let mut fw_nodes: HashMap<&str, NodeIndex> = HashMap::new();
 
@@ -299,7 +300,6 @@ impl NetworkGraph {
                 Vec::new(),
             );
             fw_nodes.entry(f.name.as_str()).or_insert(n);
-            by_name.entry(f.name.to_string()).or_insert(n);
         }
         // Project Set networks.
         let mut platform_spaces: HashMap<Platform, Vec<IpNet>> = HashMap::new();
@@ -354,7 +354,6 @@ impl NetworkGraph {
                 },
                 z.networks.clone(),
             );
-            by_name.entry(z.name.to_string()).or_insert(zn);
             on_prem_space.extend(z.networks.iter().map(|p| p.trunc()));
             let zfw = z
                 .firewall
@@ -384,7 +383,7 @@ impl NetworkGraph {
                     },
                     vec![host],
                 );
-                by_name.entry(e.name.to_string()).or_insert(en);
+                end_nodes.entry(e.name.to_string()).or_insert(en);
                 b.edge(zn, en, vec![host], false);
                 b.edge(en, zn, default_route(), false);
             }
@@ -407,7 +406,6 @@ impl NetworkGraph {
                 },
                 Vec::new(),
             );
-            by_name.entry(l.name.to_string()).or_insert(ln);
             let cloud_space = platform_spaces.get(&platform).cloned().unwrap_or_default();
             b.edge(cloud, ln, on_prem_space.clone(), failover);
             b.edge(ln, edge, on_prem_space.clone(), false);
@@ -424,7 +422,7 @@ impl NetworkGraph {
                 },
                 x.prefixes.clone(),
             );
-            by_name.entry(x.name.to_string()).or_insert(xn);
+            end_nodes.entry(x.name.to_string()).or_insert(xn);
             external_nodes.insert(x.name.as_str(), xn);
             if let Some(&fw) = fw_nodes.get(x.attached_to.as_str()) {
                 b.edge(fw, xn, x.prefixes.clone(), false);
@@ -556,7 +554,7 @@ impl NetworkGraph {
             owned: b.owned,
             rulebases,
             resolver,
-            by_name,
+            end_nodes,
             env_nodes,
         }
     }

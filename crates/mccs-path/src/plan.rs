@@ -3,12 +3,16 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use mccs_model::{Action, AddressRef, EnvRef, Flow, Name, Rule, Service, ServiceRef, Topology};
+use mccs_model::{
+    Action, AddressRef, EnvRef, Flow, LicensePlate, Name, ProjectSet, Rule, Service, ServiceRef,
+    Topology,
+};
 use mccs_naming::{Convention, Direction, RuleStem, next_free};
 use serde::Serialize;
 
 use crate::eval::Verdict;
 use crate::graph::NetworkGraph;
+use crate::prefix::FastMap;
 use crate::svcset::SvcSet;
 use crate::trace::{Addresses, Diagnosis, PathRole, Trace, TraceOptions};
 
@@ -290,7 +294,7 @@ pub fn plan_with(
 ) -> Plan {
     let mut out = Vec::with_capacity(flows.len());
     let mut needs: Vec<Need> = Vec::new();
-    let mut need_index: HashMap<NeedKey, usize> = HashMap::new();
+    let mut need_index: FastMap<NeedKey, usize> = FastMap::default();
     for (fi, flow) in flows.iter().enumerate() {
         let mut fp = FlowPlan {
             flow: flow.name.to_string(),
@@ -382,7 +386,7 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
     let mut current = needs;
     for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
         let mut out: Vec<Need> = Vec::with_capacity(current.len());
-        let mut index: HashMap<NeedKey, usize> = HashMap::new();
+        let mut index: FastMap<NeedKey, usize> = FastMap::default();
         for n in current {
             let key = n.key(free);
             match index.get(&key).and_then(|i| out.get_mut(*i)) {
@@ -420,6 +424,11 @@ fn name_and_group(
     flows: &mut [FlowPlan],
     convention: &Convention,
 ) -> Vec<PlannedRule> {
+    let project_sets: HashMap<LicensePlate, &ProjectSet> = t
+        .project_sets
+        .iter()
+        .map(|p| (p.license_plate, p))
+        .collect();
     // channel -> names in use on its firewalls (and planned so far)
     let mut used: BTreeMap<String, UsedNames> = BTreeMap::new();
     for f in &t.firewalls {
@@ -437,7 +446,7 @@ fn name_and_group(
         Vec<Addresses>,
         SvcSet,
     );
-    let mut rule_index: HashMap<RuleKey, usize> = HashMap::new();
+    let mut rule_index: FastMap<RuleKey, usize> = FastMap::default();
     for n in needs {
         let Some(fw) = t.firewalls.get(n.firewall) else {
             continue;
@@ -476,7 +485,7 @@ fn name_and_group(
             continue;
         }
         let in_use = used.entry(channel.clone()).or_default();
-        let name = rule_name(t, &n, convention, in_use);
+        let name = rule_name(&project_sets, &n, convention, in_use);
         in_use.add(&name, convention);
         rule_index.insert(key, rules.len());
         rules.push((
@@ -534,9 +543,14 @@ impl UsedNames {
     }
 }
 
-fn rule_name(t: &Topology, n: &Need, convention: &Convention, used: &UsedNames) -> String {
+fn rule_name(
+    project_sets: &HashMap<LicensePlate, &ProjectSet>,
+    n: &Need,
+    convention: &Convention,
+    used: &UsedNames,
+) -> String {
     let stem = n.owner.as_ref().and_then(|o| {
-        let (ps, _) = t.environment(o)?;
+        let ps = project_sets.get(&o.license_plate)?;
         Some(RuleStem {
             ministry: ps.ministry.clone(),
             platform: ps.platform,

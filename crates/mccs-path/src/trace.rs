@@ -298,47 +298,42 @@ struct End {
 impl NetworkGraph {
     fn resolve_end(&self, t: &Topology, end: &FlowEnd, which: &str) -> Result<End, Diagnosis> {
         let name = end.to_string();
+        let unknown = || Diagnosis::UnknownEnd {
+            end: which.into(),
+            name: name.clone(),
+        };
+        // Environments, endpoints and external networks are looked up in the graph's maps (a
+        // large estate has thousands); their addresses are what their node holds.
+        let owned = |n: NodeIndex| {
+            AddrSet::from_prefixes(self.owned.get(n.index()).into_iter().flatten().copied())
+        };
         let (set, party, node) = match end {
             FlowEnd::Environment(r) => {
-                let (_, net) = t.environment(r).ok_or_else(|| Diagnosis::UnknownEnd {
-                    end: which.into(),
-                    name: name.clone(),
-                })?;
-                (
-                    AddrSet::from_prefixes(net.address_space.iter().map(|p| p.trunc())),
-                    Party::Environment { env: r.to_string() },
-                    self.env_nodes.get(r).copied(),
-                )
+                let n = *self.env_nodes.get(r).ok_or_else(unknown)?;
+                (owned(n), Party::Environment { env: r.to_string() }, Some(n))
             }
             FlowEnd::Prefix(p) => (AddrSet::from_prefix(p.trunc()), Party::Prefix, None),
             FlowEnd::Named(n) => {
                 let s = n.as_str();
-                if let Some((_, e)) = t.endpoint(s) {
-                    (
-                        AddrSet::from_prefix(IpNet::from(e.address)),
-                        Party::Endpoint { name: s.into() },
-                        self.by_name.get(s).copied(),
-                    )
-                } else if let Some(x) = t.external_network(s) {
-                    (
-                        AddrSet::from_prefixes(x.prefixes.iter().map(|p| p.trunc())),
-                        Party::External { name: s.into() },
-                        self.by_name.get(s).copied(),
-                    )
-                } else if let Some(o) = t.object(s) {
-                    (
-                        self.resolver.object(s).cloned().unwrap_or_default(),
-                        Party::Object {
-                            name: s.into(),
-                            published_by: o.published_by().map(str::to_owned),
-                        },
-                        None,
-                    )
-                } else {
-                    return Err(Diagnosis::UnknownEnd {
-                        end: which.into(),
-                        name,
-                    });
+                let node = self.end_nodes.get(s).copied();
+                match node.and_then(|i| self.node(i).map(|k| (i, k))) {
+                    Some((i, Node::Endpoint { .. })) => {
+                        (owned(i), Party::Endpoint { name: s.into() }, Some(i))
+                    }
+                    Some((i, Node::External { .. })) => {
+                        (owned(i), Party::External { name: s.into() }, Some(i))
+                    }
+                    _ => {
+                        let o = t.object(s).ok_or_else(unknown)?;
+                        (
+                            self.resolver.object(s).cloned().unwrap_or_default(),
+                            Party::Object {
+                                name: s.into(),
+                                published_by: o.published_by().map(str::to_owned),
+                            },
+                            None,
+                        )
+                    }
                 }
             }
         };
