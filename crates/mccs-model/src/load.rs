@@ -44,6 +44,9 @@ impl Format {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     spans: HashMap<DocPath, Location>,
+    /// The end of the text: no location points past it (an empty value at the very end of a
+    /// document is reported at the end, not on a line that does not exist).
+    end: Option<Location>,
 }
 
 impl SourceMap {
@@ -52,7 +55,10 @@ impl SourceMap {
         let mut p = Some(path.clone());
         while let Some(cur) = p {
             if let Some(l) = self.spans.get(&cur) {
-                return Some(*l);
+                return Some(match self.end {
+                    Some(end) if (l.line, l.column) > (end.line, end.column) => end,
+                    _ => *l,
+                });
             }
             p = cur.parent();
         }
@@ -167,6 +173,7 @@ pub fn load(text: &str, format: Format) -> Loaded {
             }
         }),
     };
+    source_map.end = Some(location_of_byte(text, text.len()));
     let mut reader = Reader::default();
     let topology = match value {
         Ok(v) => reader.topology(v),
@@ -302,7 +309,8 @@ impl<'a> YamlBuilder<'a> {
         }
         // A finding about a scalar points at the value (`channel: nope` points at `nope`); one
         // about a mapping or list points at its key, where the reader looks for it.
-        if matches!(ev, Event::Scalar(..)) {
+        // An empty value (`key:` with nothing after it) has no text to point at: keep the key.
+        if matches!(ev, Event::Scalar(..)) && !span.is_empty() {
             self.map.spans.insert(path.clone(), location_of(span));
         } else {
             self.map
