@@ -199,6 +199,7 @@ pub fn estate(size: Size) -> Topology {
             kind,
             redundancy,
             encryption: Encryption::Ipsec,
+            edge_firewall: None,
             description: None,
         });
     }

@@ -151,9 +151,11 @@ Follow a flow hop by hop: every path it takes (primary and failover), the source
 as each hop sees them (after PrivateLink translation), and each firewall's verdict: allowed by a \
 rule, denied by a rule, no matching rule (implicit deny), or partial with the part left out.
 
-FROM and TO take a Project Set environment (`abc123-prod`), an endpoint, object or external \
-network name, or an address or CIDR. A flow is allowed only when every path allows it. With \
-`--check`, exits 1 when it is not.")]
+FROM and TO take a Project Set environment (`abc123-prod`), a zone, endpoint, object or \
+external network name, or an address or CIDR. FROM opens the connection; the hops are printed \
+from FROM to TO. A flow is allowed only when every path allows it. Exits 1 when the flow is \
+blocked (no route, loop, no common address family); with `--check`, also when it is not allowed \
+on every path.")]
     Trace(TraceArgs),
 
     /// Plan flows and print the firewall change requests to file
@@ -166,8 +168,9 @@ on-premises firewall request, ...), each with its Object Table and Traffic Table
 the flows already allowed (with the rules that allow them) and of those that are blocked, and \
 notes. Only what is missing is requested.
 
-Writes to standard output, or with --out DIR one file per request and table. With --check, \
-exits 1 when any flow is not already allowed on every path.")]
+Writes to standard output, or with --out DIR one file per request and table. Exits 1 when a \
+flow is blocked (something no rule can fix); with --check, also when any flow is not already \
+allowed on every path.")]
     Plan(PlanArgs),
 
     /// Print an embedded example topology (a starting point for your own)
@@ -229,15 +232,15 @@ pub struct TraceArgs {
     #[arg(long)]
     pub port: Option<String>,
 
-    /// Who opens connections: the cloud side, the on-prem side, or both (two directions)
-    #[arg(long, value_enum, default_value_t = InitiatorArg::Cloud)]
+    /// Who opens connections: the --from end (the default), or both ends (two directions). `cloud` and `on-prem` also check that --from is on that side
+    #[arg(long, value_enum, default_value_t = InitiatorArg::Source)]
     pub initiator: InitiatorArg,
 
     /// The day rule expiry is checked against (default: today, UTC)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<Date>,
 
-    /// Exit 1 when the flow is not allowed on every path
+    /// Also exit 1 when the flow is not allowed on every path (a blocked flow always exits 1)
     #[arg(long)]
     pub check: bool,
 
@@ -249,9 +252,11 @@ pub struct TraceArgs {
 /// Who opens connections, on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InitiatorArg {
-    /// The cloud side (or the source, when both ends are in the cloud).
+    /// The --from end opens connections.
+    Source,
+    /// The --from end opens connections, and it is in the cloud (checked).
     Cloud,
-    /// The on-prem side.
+    /// The --from end opens connections, and it is on-prem (checked).
     OnPrem,
     /// Both sides: two directions, each with its own rules.
     Both,
@@ -280,7 +285,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<Date>,
 
-    /// Exit 1 when any flow is not already allowed on every path
+    /// Also exit 1 when any flow is not already allowed on every path (a blocked flow always exits 1)
     #[arg(long)]
     pub check: bool,
 }

@@ -243,3 +243,81 @@ fn trace_usage_and_unknown_ends() {
         .code(1)
         .stderr(predicate::str::contains("`nowhere` is not in the topology"));
 }
+
+#[test]
+fn trace_prints_hops_from_the_end_that_opens_the_connection() {
+    // The warehouse opens the connection to the VNet: the first hop is the warehouse.
+    let out = stdout(
+        mccs()
+            .args(["trace", "--from", "data-warehouse", "--to", "abc123-prod"])
+            .args(["--port", "443", "--today", "2026-01-01"])
+            .assert()
+            .success(),
+    );
+    let first_hop = out
+        .lines()
+        .find(|l| l.starts_with("  ") && !l.trim_start().starts_with("node"))
+        .unwrap();
+    assert!(
+        first_hop.trim_start().starts_with("data-warehouse"),
+        "{out}"
+    );
+    assert!(out.starts_with(
+        "flow 142.34.20.15/32 (data-warehouse) -> 10.46.8.0/24 (abc123-prod) on tcp/443 (inbound: opened toward abc123-prod)"
+    ));
+    // Stating the wrong side is refused, not swapped.
+    mccs()
+        .args(["trace", "--from", "abc123-prod", "--to", "data-warehouse"])
+        .args(["--initiator", "on-prem"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("swap `source` and `destination`"));
+}
+
+#[test]
+fn trace_of_a_blocked_flow_exits_1_without_check() {
+    // No ExpressRoute: the cloud firewall has no route to the on-prem zone.
+    let no_link = "\
+version: 1
+channels:
+  - {name: req, title: Request, filed_by: team, handled_by: network}
+firewalls:
+  - {name: azure-fw, kind: cloud, platform: azure-alz, owner: cloud, channel: req}
+  - {name: 3pg, kind: edge, owner: net, channel: req}
+  - {name: zone-fw, kind: zone, owner: net, channel: req}
+project_sets:
+  - license_plate: abc123
+    ministry: CITZ
+    platform: azure-alz
+    environments:
+      prod: {account: sub, region: canadacentral, address_space: [10.46.8.0/24]}
+on_prem:
+  edge_firewall: 3pg
+  zones:
+    - {name: zone-b, firewall: zone-fw, networks: [142.34.10.0/24]}
+";
+    let out = stdout(
+        mccs()
+            .args(["--topology", "-", "trace", "--from", "abc123-prod"])
+            .args(["--to", "142.34.10.25"])
+            .write_stdin(no_link)
+            .assert()
+            .code(1),
+    );
+    assert!(
+        out.contains("no route to 142.34.10.25/32 at azure-fw"),
+        "{out}"
+    );
+    assert!(out.contains("=> BLOCKED"), "{out}");
+    // A flow that only needs rules exits 0 without --check, 1 with it.
+    mccs()
+        .args(["trace", "--from", "abc123-prod", "--to", "citz-oracle-db"])
+        .args(["--port", "1521", "--today", "2026-01-01"])
+        .assert()
+        .success();
+    mccs()
+        .args(["trace", "--from", "abc123-prod", "--to", "citz-oracle-db"])
+        .args(["--port", "1521", "--today", "2026-01-01", "--check"])
+        .assert()
+        .code(1);
+}

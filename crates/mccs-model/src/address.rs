@@ -26,6 +26,28 @@ pub enum AddressError {
     Range(String),
 }
 
+/// The network an IPv4-mapped IPv6 network (`::ffff:a.b.c.d`, inside `::ffff:0:0/96`) denotes:
+/// its IPv4 network. Every other network is returned as it is. Overlap checks and rule matching
+/// use this, so `::ffff:10.0.0.1` and `10.0.0.1` are the same address.
+///
+/// ```
+/// use mccs_model::canonical_net;
+/// let mapped: ipnet::IpNet = "::ffff:10.46.8.0/120".parse().unwrap();
+/// assert_eq!(canonical_net(mapped).to_string(), "10.46.8.0/24");
+/// let plain: ipnet::IpNet = "fd00::/64".parse().unwrap();
+/// assert_eq!(canonical_net(plain), plain);
+/// ```
+pub fn canonical_net(net: IpNet) -> IpNet {
+    if let IpNet::V6(n) = net
+        && n.prefix_len() >= 96
+        && let Some(v4) = n.network().to_ipv4_mapped()
+        && let Ok(v4net) = ipnet::Ipv4Net::new(v4, n.prefix_len() - 96)
+    {
+        return IpNet::V4(v4net);
+    }
+    net
+}
+
 /// Parses `10.0.0.0/24`, or a bare address as a host prefix (`/32`, `/128`).
 pub fn parse_prefix(s: &str) -> Option<IpNet> {
     s.parse::<IpNet>()

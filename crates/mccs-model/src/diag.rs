@@ -247,6 +247,21 @@ pub enum Problem {
         /// How to fix it.
         hint: String,
     },
+    /// A flow whose `initiator` says the source is on one side while the source is on the other.
+    /// The source always opens the connection; mccs never swaps the ends.
+    #[error(
+        "`initiator: {initiator}` says the source opens the connection from {stated}, but the source `{end}` is {actual}: swap `source` and `destination`, or use `initiator: both` if both ends open connections"
+    )]
+    InitiatorMismatch {
+        /// The initiator as written (`cloud` or `on-prem`).
+        initiator: String,
+        /// The flow's source as written.
+        end: String,
+        /// Where the initiator says it is (`the cloud`, `on-prem`).
+        stated: String,
+        /// Where it is (`in the cloud`, `on-prem`).
+        actual: String,
+    },
     /// A combination of values that cannot be right.
     #[error("{message}")]
     Inconsistent {

@@ -146,6 +146,11 @@ impl Topology {
         self.on_prem.as_ref().map_or(&[], |o| o.zones.as_slice())
     }
 
+    /// The on-prem zone called `name`.
+    pub fn zone(&self, name: &str) -> Option<&Zone> {
+        self.zones().iter().find(|z| z.name.as_str() == name)
+    }
+
     /// The on-prem endpoint called `name`, with its zone.
     pub fn endpoint(&self, name: &str) -> Option<(&Zone, &Endpoint)> {
         self.zones().iter().find_map(|z| {
@@ -475,6 +480,11 @@ pub struct HybridLink {
     pub redundancy: Redundancy,
     /// Encryption in transit.
     pub encryption: Encryption,
+    /// The on-prem edge firewall (a 3PG cluster, kind `edge`) the link lands on; when left out,
+    /// `on_prem.edge_firewall`. With two clusters (one per data centre), each link names its
+    /// own, and every zone is reachable through either.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edge_firewall: Option<Name>,
     /// Free text for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -657,8 +667,13 @@ pub struct NamedService {
 }
 
 /// Who opens connections of a flow. A firewall rule allows traffic initiated from its source;
-/// return traffic of an allowed session needs no rule, but a flow opened from the other side
-/// does, so each initiating side gets its own rule.
+/// return traffic of an allowed session needs no rule on a stateful firewall, but a flow opened
+/// from the other side does, so each initiating side gets its own rule.
+///
+/// The flow's `source` is who opens the connection: mccs never swaps the ends. `cloud` and
+/// `on-prem` only *state* which side the source is on, as a check a reviewer can read; when the
+/// source is not on that side, validation reports it (swap `source` and `destination`, or use
+/// `both`) and the path engine refuses to trace the flow.
 #[derive(
     Debug,
     Clone,
@@ -675,12 +690,16 @@ pub struct NamedService {
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Initiator {
-    /// The cloud side opens connections (when both ends are in the cloud: the `source`).
+    /// The source opens connections to the destination (the default).
     #[default]
+    Source,
+    /// The source opens connections, and it is in the cloud (a Project Set environment or an
+    /// external network); anything else is an error.
     Cloud,
-    /// The on-prem side opens connections toward the cloud.
+    /// The source opens connections, and it is on-prem (a zone, an endpoint, or addresses in a
+    /// zone); anything else is an error.
     OnPrem,
-    /// Both sides open connections: two rules, one per direction.
+    /// Both ends open connections: two directed flows, two rules, one per direction.
     Both,
 }
 
@@ -688,10 +707,16 @@ impl Initiator {
     /// Document spelling.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::Source => "source",
             Self::Cloud => "cloud",
             Self::OnPrem => "on-prem",
             Self::Both => "both",
         }
+    }
+
+    /// Whether the default (`source`), which documents may leave out.
+    pub fn is_source(&self) -> bool {
+        *self == Self::Source
     }
 }
 
@@ -708,8 +733,8 @@ pub struct Flow {
     pub destination: FlowEnd,
     /// Destination services.
     pub services: Vec<ServiceRef>,
-    /// Who opens connections.
-    #[serde(default)]
+    /// Who opens connections: the source (the default), or both ends.
+    #[serde(default, skip_serializing_if = "Initiator::is_source")]
     pub initiator: Initiator,
     /// Why the flow is needed; copied into requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]

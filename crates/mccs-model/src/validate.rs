@@ -4,12 +4,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use ipnet::IpNet;
 
-use crate::address::{AddressRef, FlowEnd};
+use crate::address::{AddressRef, FlowEnd, canonical_net};
 use crate::date::Date;
 use crate::diag::{Diagnostic, DocPath, Problem};
 use crate::ident::{EnvRef, Name};
 use crate::service::ServiceRef;
-use crate::topology::{FirewallKind, FirewallObject, RegionRole, Topology};
+use crate::topology::{FirewallKind, FirewallObject, Initiator, RegionRole, Topology};
 
 /// Settings for [`validate`].
 #[derive(Debug, Clone, Default)]
@@ -165,12 +165,12 @@ impl<'a> Validator<'a> {
                 &mut out,
             );
         }
-        // Endpoints, objects and external networks share one namespace: a flow end names any of them.
-        let mut addr = Names::new("endpoint, object or external network");
-        let mut zones = Names::new("zone");
+        // Zones, endpoints, objects and external networks share one namespace: a flow end names
+        // any of them.
+        let mut addr = Names::new("zone, endpoint, object or external network");
         for (i, z) in t.zones().iter().enumerate() {
             let zp = root().key("on_prem").key("zones").index(i);
-            zones.add(z.name.as_str(), zp.key("name"), &mut out);
+            addr.add(z.name.as_str(), zp.key("name"), &mut out);
             for (j, e) in z.endpoints.iter().enumerate() {
                 addr.add(
                     e.name.as_str(),
@@ -405,7 +405,12 @@ impl<'a> Validator<'a> {
                 self.host_bits(*n, zp.key("networks").index(k));
             }
             for (j, e) in z.endpoints.iter().enumerate() {
-                if !z.networks.iter().any(|n| n.contains(&e.address)) {
+                let address = canonical_net(IpNet::from(e.address));
+                if !z
+                    .networks
+                    .iter()
+                    .any(|n| canonical_net(*n).contains(&address))
+                {
                     self.err(
                         zp.key("endpoints").index(j).key("address"),
                         Problem::EndpointOutsideZone {
@@ -450,6 +455,9 @@ impl<'a> Validator<'a> {
                         l.name
                     ),
                 );
+            }
+            if let Some(edge) = &l.edge_firewall {
+                self.firewall_ref(edge, FirewallKind::Edge, lp.key("edge_firewall"));
             }
             if t.on_prem.is_none() {
                 self.inconsistent(
@@ -758,12 +766,13 @@ impl<'a> Validator<'a> {
                 if t.endpoint(s).is_none()
                     && t.object(s).is_none()
                     && t.external_network(s).is_none()
+                    && t.zone(s).is_none()
                 {
                     self.unknown(
                         path,
                         "flow end",
                         s,
-                        ": name a Project Set environment (`abc123-prod`), an endpoint, an object or an external network, or write a CIDR".into(),
+                        ": name a Project Set environment (`abc123-prod`), a zone, an endpoint, an object or an external network, or write a CIDR".into(),
                     );
                 }
             }
@@ -787,6 +796,32 @@ impl<'a> Validator<'a> {
             for (k, s) in f.services.iter().enumerate() {
                 self.service_ref(s, fp.key("services").index(k));
             }
+            self.initiator(f, fp.key("initiator"));
+        }
+    }
+
+    /// `initiator: cloud` / `on-prem` state which side the source is on; a source on the other
+    /// side is an error (the ends are never swapped). Ends whose side the document alone does
+    /// not tell (an object group, addresses in no network) are left to the path engine.
+    fn initiator(&mut self, f: &crate::Flow, path: DocPath) {
+        let stated = match f.initiator {
+            Initiator::Cloud => Side::Cloud,
+            Initiator::OnPrem => Side::OnPrem,
+            Initiator::Source | Initiator::Both => return,
+        };
+        let Some(actual) = side_of(self.t, &f.source) else {
+            return;
+        };
+        if actual != stated {
+            self.err(
+                path,
+                Problem::InitiatorMismatch {
+                    initiator: f.initiator.as_str().into(),
+                    end: f.source.to_string(),
+                    stated: stated.noun().into(),
+                    actual: actual.where_().into(),
+                },
+            );
         }
     }
 
@@ -803,20 +838,32 @@ impl<'a> Validator<'a> {
                     .key("environments")
                     .key(env.as_str());
                 for (k, c) in net.address_space.iter().enumerate() {
-                    all.push((c.trunc(), np.key("address_space").index(k), np.clone()));
+                    all.push((
+                        canonical_net(c.trunc()),
+                        np.key("address_space").index(k),
+                        np.clone(),
+                    ));
                 }
             }
         }
         for (i, z) in t.zones().iter().enumerate() {
             let zp = root().key("on_prem").key("zones").index(i);
             for (k, c) in z.networks.iter().enumerate() {
-                all.push((c.trunc(), zp.key("networks").index(k), zp.clone()));
+                all.push((
+                    canonical_net(c.trunc()),
+                    zp.key("networks").index(k),
+                    zp.clone(),
+                ));
             }
         }
         for (i, x) in t.external_networks.iter().enumerate() {
             let xp = root().key("external_networks").index(i);
             for (k, c) in x.prefixes.iter().enumerate() {
-                all.push((c.trunc(), xp.key("prefixes").index(k), xp.clone()));
+                all.push((
+                    canonical_net(c.trunc()),
+                    xp.key("prefixes").index(k),
+                    xp.clone(),
+                ));
             }
         }
         // Sort by first address; any entry that starts at or before the widest end seen so far overlaps it.
@@ -866,4 +913,73 @@ fn join(nets: &[IpNet]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Which side of the hybrid connection a flow end is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Cloud,
+    OnPrem,
+}
+
+impl Side {
+    fn noun(self) -> &'static str {
+        match self {
+            Self::Cloud => "the cloud",
+            Self::OnPrem => "on-prem",
+        }
+    }
+
+    fn where_(self) -> &'static str {
+        match self {
+            Self::Cloud => "in the cloud",
+            Self::OnPrem => "on-prem",
+        }
+    }
+}
+
+/// The side of a flow end, when the document tells it: environments and external networks are
+/// in the cloud, zones and endpoints on-prem; addresses (a CIDR, a host, network or range
+/// object) are on the side of the network that holds their first address.
+fn side_of(t: &Topology, end: &FlowEnd) -> Option<Side> {
+    let by_address = |a: std::net::IpAddr| {
+        if t.zones()
+            .iter()
+            .any(|z| z.networks.iter().any(|n| n.contains(&a)))
+        {
+            Some(Side::OnPrem)
+        } else if t
+            .environments()
+            .any(|(_, _, net)| net.address_space.iter().any(|n| n.contains(&a)))
+            || t.external_networks
+                .iter()
+                .any(|x| x.prefixes.iter().any(|n| n.contains(&a)))
+        {
+            Some(Side::Cloud)
+        } else {
+            None
+        }
+    };
+    match end {
+        FlowEnd::Environment(_) => Some(Side::Cloud),
+        FlowEnd::Prefix(p) => by_address(p.network()),
+        FlowEnd::Named(n) => {
+            let s = n.as_str();
+            if t.endpoint(s).is_some() || t.zone(s).is_some() {
+                Some(Side::OnPrem)
+            } else if t.external_network(s).is_some() {
+                Some(Side::Cloud)
+            } else {
+                match t.object(s)? {
+                    FirewallObject::Host { address, .. } => by_address(*address),
+                    FirewallObject::Network { address, .. } => by_address(address.network()),
+                    FirewallObject::Range { range, .. } => range
+                        .to_prefixes()
+                        .first()
+                        .and_then(|p| by_address(p.network())),
+                    FirewallObject::Group { .. } => None,
+                }
+            }
+        }
+    }
 }

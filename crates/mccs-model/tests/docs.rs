@@ -144,6 +144,12 @@ fn every_problem_kind_is_documented() {
             what: s(),
             hint: s(),
         },
+        Problem::InitiatorMismatch {
+            initiator: s(),
+            end: s(),
+            stated: s(),
+            actual: s(),
+        },
         Problem::Inconsistent { message: s() },
     ];
     for problem in all {

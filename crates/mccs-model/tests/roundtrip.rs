@@ -480,6 +480,7 @@ fn build(p: Pools) -> Topology {
                     mccs_model::Encryption::Macsec,
                     mccs_model::Encryption::None,
                 ]),
+                edge_firewall: None,
                 description: b.maybe_text(),
             }
         });
@@ -570,7 +571,9 @@ fn build(p: Pools) -> Topology {
                     ServiceRef::Literal(b.service())
                 }
             }),
-            initiator: b.pick(&[Initiator::Cloud, Initiator::OnPrem, Initiator::Both]),
+            // `cloud` / `on-prem` must match the source's side (validation checks it), which
+            // random ends do not; `source` and `both` are valid whatever the ends.
+            initiator: b.pick(&[Initiator::Source, Initiator::Both]),
             justification: b.maybe_text(),
         }
     });
@@ -822,8 +825,7 @@ fn generator_covers_every_variant() {
         "link ExpressRoute",
         "private link regions 1",
         "private link regions 2",
-        "initiator cloud",
-        "initiator on-prem",
+        "initiator source",
         "initiator both",
         "end environment",
         "end prefix",

@@ -457,7 +457,7 @@ fn duplicate_firewalls() {
 }
 
 #[test]
-fn objects_endpoints_and_external_networks_share_a_namespace() {
+fn zones_objects_endpoints_and_external_networks_share_a_namespace() {
     let text = edit(&[
         ("    name: DB_HOST\n", "    name: db\n"),
         ("destinations: [DB_HOST]", "destinations: [db]"),
@@ -467,8 +467,8 @@ fn objects_endpoints_and_external_networks_share_a_namespace() {
         &d,
         "objects[0].name",
         Some(value_of(&text, "name: db\n    address")),
-        "duplicate endpoint, object or external network `db`: first defined at on_prem.zones[0].endpoints[0].name; \
-         give each endpoint, object or external network its own name",
+        "duplicate zone, endpoint, object or external network `db`: first defined at on_prem.zones[0].endpoints[0].name; \
+         give each zone, endpoint, object or external network its own name",
     );
 
     let text = edit(&[(
@@ -557,7 +557,7 @@ fn duplicate_flows_services_zones_channels_plates_and_links() {
     let d = only(&text);
     assert_eq!(d.path.to_string(), "on_prem.zones[1].name");
     assert!(
-        matches!(&d.problem, Problem::Duplicate { what, .. } if what == "zone"),
+        matches!(&d.problem, Problem::Duplicate { what, .. } if what == "zone, endpoint, object or external network"),
         "{d}"
     );
 }
@@ -671,7 +671,7 @@ fn unknown_flow_ends() {
         &d,
         "flows[0].destination",
         Some(value_of(&text, "destination: dbb")),
-        "unknown flow end `dbb`: name a Project Set environment (`abc123-prod`), an endpoint, an object or an external network, or write a CIDR",
+        "unknown flow end `dbb`: name a Project Set environment (`abc123-prod`), a zone, an endpoint, an object or an external network, or write a CIDR",
     );
 
     let text = edit(&[("source: abc123-prod", "source: abc123-dev")]);
@@ -1390,4 +1390,76 @@ fn toml_findings_have_paths() {
     assert!(matches!(found[0].problem, Problem::HostBits { .. }));
     // TOML findings other than syntax errors carry no line and column.
     assert_eq!(found[0].location, None);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who opens the connection
+
+#[test]
+fn an_initiator_that_contradicts_the_source_is_an_error_at_the_initiator() {
+    // The source is the VNet (in the cloud), but the flow says on-prem opens the connection.
+    let text = BASE.replace(
+        "    destination: db\n    services: [oracle]\n",
+        "    destination: db\n    services: [oracle]\n    initiator: on-prem\n",
+    );
+    let d = only(&text);
+    assert_finding(
+        &d,
+        "flows[0].initiator",
+        Some(value_of(&text, "initiator: on-prem")),
+        "`initiator: on-prem` says the source opens the connection from on-prem, but the source \
+         `abc123-prod` is in the cloud: swap `source` and `destination`, or use `initiator: both` \
+         if both ends open connections",
+    );
+    assert!(matches!(d.problem, Problem::InitiatorMismatch { .. }));
+}
+
+#[test]
+fn an_initiator_that_matches_the_source_is_accepted_for_every_kind_of_end() {
+    for (source, initiator) in [
+        ("abc123-prod", "cloud"),
+        ("db", "on-prem"),
+        ("zone-b", "on-prem"),
+        ("DB_HOST", "on-prem"),
+        ("142.34.10.0/24", "on-prem"),
+        ("10.46.8.0/24", "cloud"),
+        ("abc123-prod", "both"),
+        ("db", "source"),
+    ] {
+        let text = BASE.replace(
+            "    source: abc123-prod\n    destination: db\n",
+            &format!("    source: {source}\n    destination: db\n    initiator: {initiator}\n"),
+        );
+        let found = diagnostics(&text, Format::Yaml);
+        assert!(found.is_empty(), "{source} / {initiator}: {found:?}");
+    }
+    // A zone end on the wrong side is an error too.
+    let text = BASE.replace(
+        "    source: abc123-prod\n    destination: db\n",
+        "    source: zone-b\n    destination: abc123-prod\n    initiator: cloud\n",
+    );
+    let d = only(&text);
+    assert_eq!(d.path.to_string(), "flows[0].initiator");
+}
+
+#[test]
+fn a_hybrid_link_names_an_edge_firewall() {
+    let link = "hybrid_links:\n  - name: er\n    kind: express-route\n    redundancy: primary\n    encryption: ipsec\n    edge_firewall: ";
+    let ok = edit(&[("objects:\n", &format!("{link}3pg\nobjects:\n"))]);
+    assert!(diagnostics(&ok, Format::Yaml).is_empty());
+    let wrong = edit(&[("objects:\n", &format!("{link}zone-b-fw\nobjects:\n"))]);
+    let d = only(&wrong);
+    assert_eq!(d.path.to_string(), "hybrid_links[0].edge_firewall");
+    assert!(matches!(d.problem, Problem::WrongKind { .. }), "{d}");
+}
+
+#[test]
+fn ipv4_mapped_addresses_overlap_their_ipv4_networks() {
+    // The zone's network written as IPv4-mapped IPv6 overlaps the same network in IPv4.
+    let text = edit(&[(
+        "        address_space: [10.46.8.0/24]\n",
+        "        address_space: [10.46.8.0/24, \"::ffff:142.34.10.0/120\"]\n",
+    )]);
+    let d = only(&text);
+    assert!(matches!(d.problem, Problem::Overlap { .. }), "{d}");
 }

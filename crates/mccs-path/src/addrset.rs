@@ -24,8 +24,10 @@ pub struct AddrSet {
     v6: Ranges,
 }
 
+/// The interval of a network; an IPv4-mapped IPv6 network counts as the IPv4 network it
+/// denotes ([`mccs_model::canonical_net`]).
 fn bounds(net: IpNet) -> (bool, u128, u128) {
-    match net {
+    match mccs_model::canonical_net(net) {
         IpNet::V4(n) => (
             true,
             u128::from(u32::from(n.network())),
@@ -241,6 +243,34 @@ impl AddrSet {
             out.extend(Ipv6Subnets::new(Ipv6Addr::from(a), Ipv6Addr::from(b), 0).map(IpNet::V6));
         }
         out
+    }
+
+    /// Whether the set holds an IPv4 address.
+    pub fn has_v4(&self) -> bool {
+        !self.v4.is_empty()
+    }
+
+    /// Whether the set holds an IPv6 address (IPv4-mapped addresses count as IPv4).
+    pub fn has_v6(&self) -> bool {
+        !self.v6.is_empty()
+    }
+
+    /// The IPv4 addresses of the set.
+    #[must_use]
+    pub fn v4_only(&self) -> Self {
+        Self {
+            v4: self.v4.clone(),
+            v6: Vec::new(),
+        }
+    }
+
+    /// The IPv6 addresses of the set.
+    #[must_use]
+    pub fn v6_only(&self) -> Self {
+        Self {
+            v4: Vec::new(),
+            v6: self.v6.clone(),
+        }
     }
 
     /// The number of intervals (a measure of how fragmented the set is).

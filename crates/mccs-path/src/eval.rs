@@ -226,14 +226,20 @@ pub enum Verdict {
         /// The allowing rules.
         rules: Vec<String>,
     },
-    /// Every part of the traffic is dropped by these deny rules.
+    /// Nothing of the traffic is allowed, and at least one deny rule matches part of it: these
+    /// deny rules drop what they match, the implicit deny the rest (when `implicit_deny_too`).
+    /// A rule requested for this firewall goes above the first of them.
     Denied {
         /// The denying rules.
         rules: Vec<String>,
+        /// Whether part of the traffic matches no rule and falls to the implicit deny.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        implicit_deny_too: bool,
     },
-    /// No rule matches: the implicit deny at the end of the rulebase.
+    /// No rule matches any of the traffic: the implicit deny at the end of the rulebase.
     NoMatchingRule,
-    /// Some of the traffic is allowed, the rest is not.
+    /// Part of the traffic is allowed by a rule today, the rest is not (denied by a rule or by
+    /// the implicit deny). Never used when nothing is allowed.
     Partial {
         /// Rules that allow a part.
         allowed_by: Vec<String>,
@@ -259,7 +265,16 @@ impl std::fmt::Display for Verdict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Allowed { rules } => write!(f, "allowed by {}", rules.join(", ")),
-            Self::Denied { rules } => write!(f, "denied by {}", rules.join(", ")),
+            Self::Denied {
+                rules,
+                implicit_deny_too,
+            } => {
+                write!(f, "denied by {}", rules.join(", "))?;
+                if *implicit_deny_too {
+                    f.write_str(" (the rest: no matching rule)")?;
+                }
+                Ok(())
+            }
             Self::NoMatchingRule => f.write_str("no matching rule (implicit deny)"),
             Self::Partial {
                 allowed_by,
@@ -319,13 +334,16 @@ impl Evaluation {
                 rules: names(&allow),
             };
         }
-        if allow.is_empty() && self.unmatched.is_empty() {
+        // Nothing allowed: deny rules (and the implicit deny for the rest) allow nothing, which
+        // is `denied`, never `partial`.
+        if allow.is_empty() {
+            if deny.is_empty() {
+                return Verdict::NoMatchingRule;
+            }
             return Verdict::Denied {
                 rules: names(&deny),
+                implicit_deny_too: !self.unmatched.is_empty(),
             };
-        }
-        if allow.is_empty() && deny.is_empty() {
-            return Verdict::NoMatchingRule;
         }
         let (mut s, mut d, mut v) = (AddrSet::new(), AddrSet::new(), SvcSet::default());
         for b in left {
@@ -418,6 +436,27 @@ mod tests {
     }
 
     #[test]
+    fn a_deny_rule_and_the_implicit_deny_allow_nothing_so_the_verdict_is_denied() {
+        // R0 denies half of the sources; nothing matches the other half.
+        let fw = firewall(vec![rule(0, 4, 0, 0, false)]);
+        let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+        let flow = FlowBox {
+            src: set(3),
+            dst: set(5),
+            svc: SvcSet::from_services(&["tcp/443".parse().unwrap()]),
+        };
+        let v = rb.evaluate(&flow).verdict(&rb, &fw);
+        assert_eq!(
+            v,
+            Verdict::Denied {
+                rules: vec!["R0".into()],
+                implicit_deny_too: true,
+            }
+        );
+        assert_eq!(v.to_string(), "denied by R0 (the rest: no matching rule)");
+    }
+
+    #[test]
     fn first_match_wins_and_partial_is_reported() {
         let fw = firewall(vec![
             rule(0, 4, 5, 2, true),
@@ -448,7 +487,8 @@ mod tests {
         assert_eq!(
             rb.evaluate(&all).verdict(&rb, &fw),
             Verdict::Denied {
-                rules: vec!["R1".into()]
+                rules: vec!["R1".into()],
+                implicit_deny_too: false,
             }
         );
         let empty = CompiledRulebase::new(&firewall(vec![]), &Resolver::new(&Topology::new()));

@@ -44,6 +44,11 @@ pub enum Party {
         /// Its name.
         name: String,
     },
+    /// An on-prem zone's networks.
+    Zone {
+        /// Its name.
+        name: String,
+    },
     /// Addresses that replaced the source on the way (PrivateLink).
     Translated {
         /// The PrivateLink.
@@ -61,7 +66,9 @@ impl fmt::Display for Party {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Environment { env } => write!(f, "{env}"),
-            Self::Endpoint { name } | Self::External { name } => write!(f, "{name}"),
+            Self::Endpoint { name } | Self::External { name } | Self::Zone { name } => {
+                write!(f, "{name}")
+            }
             Self::Object { name, .. } => write!(f, "{name}"),
             Self::Translated {
                 private_link,
@@ -233,7 +240,7 @@ pub struct NetworkGraph {
     /// Compiled rulebases, by position in `Topology::firewalls`.
     pub(crate) rulebases: Vec<CompiledRulebase>,
     pub(crate) resolver: Resolver,
-    /// Endpoints and external networks by name: the names a flow end may use.
+    /// Zones, endpoints and external networks by name: the names a flow end may use.
     pub(crate) end_nodes: HashMap<String, NodeIndex>,
     /// Per node: its name and kind label, shared by every hop that passes it.
     pub(crate) labels: Vec<(crate::label::Label, crate::label::Label)>,
@@ -247,8 +254,12 @@ struct Builder {
 
 impl Builder {
     fn node(&mut self, n: Node, owned: Vec<IpNet>) -> NodeIndex {
-        self.owned
-            .push(owned.into_iter().map(|p| p.trunc()).collect());
+        self.owned.push(
+            owned
+                .into_iter()
+                .map(|p| mccs_model::canonical_net(p.trunc()))
+                .collect(),
+        );
         self.graph.add_node(n)
     }
 
@@ -341,12 +352,27 @@ impl NetworkGraph {
                 b.edge(fw_node, entry, net.address_space.clone(), false);
             }
         }
-        // On-prem: edge firewall, zone firewalls, zones, endpoints.
+        // On-prem: edge firewalls (one per 3PG cluster), zone firewalls, zones, endpoints. Every
+        // zone is reachable through each edge firewall: the edge of `on_prem` and those the
+        // hybrid links land on, in document order.
         let mut on_prem_space: Vec<IpNet> = Vec::new();
-        let edge_fw = t
+        let default_edge = t
             .on_prem
             .as_ref()
             .and_then(|o| fw_nodes.get(o.edge_firewall.as_str()).copied());
+        let mut edges: Vec<NodeIndex> = default_edge.into_iter().collect();
+        if t.on_prem.is_some() {
+            for l in &t.hybrid_links {
+                if let Some(e) = l
+                    .edge_firewall
+                    .as_ref()
+                    .and_then(|e| fw_nodes.get(e.as_str()).copied())
+                    && !edges.contains(&e)
+                {
+                    edges.push(e);
+                }
+            }
+        }
         for z in t.zones() {
             let zn = b.node(
                 Node::Zone {
@@ -354,6 +380,7 @@ impl NetworkGraph {
                 },
                 z.networks.clone(),
             );
+            end_nodes.entry(z.name.to_string()).or_insert(zn);
             on_prem_space.extend(z.networks.iter().map(|p| p.trunc()));
             let zfw = z
                 .firewall
@@ -363,13 +390,13 @@ impl NetworkGraph {
                 Some(zfw) => {
                     b.edge(zfw, zn, z.networks.clone(), false);
                     b.edge(zn, zfw, default_route(), false);
-                    if let Some(edge) = edge_fw {
+                    for &edge in &edges {
                         b.edge(edge, zfw, z.networks.clone(), false);
                         b.edge(zfw, edge, default_route(), false);
                     }
                 }
                 None => {
-                    if let Some(edge) = edge_fw {
+                    for &edge in &edges {
                         b.edge(edge, zn, z.networks.clone(), false);
                         b.edge(zn, edge, default_route(), false);
                     }
@@ -394,7 +421,11 @@ impl NetworkGraph {
             let cloud = t
                 .cloud_firewall(platform)
                 .and_then(|f| fw_nodes.get(f.name.as_str()).copied());
-            let (Some(cloud), Some(edge)) = (cloud, edge_fw) else {
+            let edge = match &l.edge_firewall {
+                Some(e) if t.on_prem.is_some() => fw_nodes.get(e.as_str()).copied(),
+                _ => default_edge,
+            };
+            let (Some(cloud), Some(edge)) = (cloud, edge) else {
                 continue;
             };
             let failover = l.redundancy == Redundancy::Secondary;
@@ -522,7 +553,7 @@ impl NetworkGraph {
                     translates: w.translate.is_some(),
                 };
                 for p in &w.reach {
-                    table.insert(*p, route);
+                    table.insert(mccs_model::canonical_net(p.trunc()), route);
                 }
             }
         }

@@ -141,6 +141,23 @@ pub enum Diagnosis {
         /// Its expiry date.
         expires: String,
     },
+    /// The ends have no address family in common (an IPv6-only network and an IPv4-only host):
+    /// no firewall rule can connect them.
+    #[error(
+        "flow `{flow}`: no common address family: the source {source_families} ({source_addresses}) and the destination {destination_families} ({destination_addresses}); a NAT64 or a dual-stack address is needed, not a firewall rule"
+    )]
+    NoCommonFamily {
+        /// The flow.
+        flow: String,
+        /// `is IPv4 only` / `is IPv6 only`.
+        source_families: String,
+        /// The source's addresses.
+        source_addresses: String,
+        /// `is IPv4 only` / `is IPv6 only`.
+        destination_families: String,
+        /// The destination's addresses.
+        destination_addresses: String,
+    },
     /// More paths than reported.
     #[error("more than {limit} paths: only the first {limit} are reported")]
     TooManyPaths {
@@ -295,6 +312,40 @@ struct End {
     env: Option<EnvRef>,
 }
 
+/// Keeps the address families both ends have: a dual-stack end facing an IPv4-only end is
+/// narrowed to IPv4 (and likewise for IPv6). Ends with no family in common cannot be connected
+/// by a rule.
+fn narrow_families(flow: &str, s: &mut End, d: &mut End) -> Result<(), Vec<Diagnosis>> {
+    let (ss, ds) = (&s.addresses.set, &d.addresses.set);
+    let v4 = ss.has_v4() && ds.has_v4();
+    let v6 = ss.has_v6() && ds.has_v6();
+    let families = |a: &AddrSet| match (a.has_v4(), a.has_v6()) {
+        (true, false) => "is IPv4 only",
+        (false, true) => "is IPv6 only",
+        _ => "has no address",
+    };
+    match (v4, v6) {
+        (true, true) => Ok(()),
+        (true, false) => {
+            s.addresses.set = ss.v4_only();
+            d.addresses.set = ds.v4_only();
+            Ok(())
+        }
+        (false, true) => {
+            s.addresses.set = ss.v6_only();
+            d.addresses.set = ds.v6_only();
+            Ok(())
+        }
+        (false, false) => Err(vec![Diagnosis::NoCommonFamily {
+            flow: flow.into(),
+            source_families: families(ss).into(),
+            source_addresses: ss.to_string(),
+            destination_families: families(ds).into(),
+            destination_addresses: ds.to_string(),
+        }]),
+    }
+}
+
 impl NetworkGraph {
     fn resolve_end(&self, t: &Topology, end: &FlowEnd, which: &str) -> Result<End, Diagnosis> {
         let name = end.to_string();
@@ -322,6 +373,9 @@ impl NetworkGraph {
                     }
                     Some((i, Node::External { .. })) => {
                         (owned(i), Party::External { name: s.into() }, Some(i))
+                    }
+                    Some((i, Node::Zone { .. })) => {
+                        (owned(i), Party::Zone { name: s.into() }, Some(i))
                     }
                     _ => {
                         let o = t.object(s).ok_or_else(unknown)?;
@@ -443,10 +497,11 @@ impl NetworkGraph {
     ) -> Result<Vec<DirectedFlow>, Vec<Diagnosis>> {
         let s = self.resolve_end(t, source, "source");
         let d = self.resolve_end(t, destination, "destination");
-        let (s, d) = match (s, d) {
+        let (mut s, mut d) = match (s, d) {
             (Ok(s), Ok(d)) => (s, d),
             (s, d) => return Err(s.err().into_iter().chain(d.err()).collect()),
         };
+        narrow_families(name, &mut s, &mut d)?;
         let side = |e: &End, cloud: bool| {
             e.node.and_then(|n| self.node(n)).is_some_and(|n| {
                 if cloud {
@@ -456,32 +511,26 @@ impl NetworkGraph {
                 }
             })
         };
+        // The source opens the connection; `cloud` / `on-prem` only state where it is. The ends
+        // are never swapped: a source on the other side is reported, not guessed at.
         let forward = (&s, &d);
         let backward = (&d, &s);
         let pairs: Vec<(&End, &End)> = match initiator {
-            Initiator::Cloud if side(&s, true) => vec![forward],
-            Initiator::Cloud if side(&d, true) => vec![backward],
-            Initiator::OnPrem if side(&s, false) => vec![forward],
-            Initiator::OnPrem if side(&d, false) => vec![backward],
+            Initiator::Source => vec![forward],
             Initiator::Both => vec![forward, backward],
             Initiator::Cloud | Initiator::OnPrem => {
-                return Err(vec![Diagnosis::Initiator {
-                    flow: name.into(),
-                    why: format!(
-                        "`initiator: {}` but neither end is {}; use `initiator: {}` or `both`",
-                        initiator.as_str(),
-                        if initiator == Initiator::Cloud {
-                            "in the cloud"
-                        } else {
-                            "on-prem"
-                        },
-                        if initiator == Initiator::Cloud {
-                            "on-prem"
-                        } else {
-                            "cloud"
-                        },
-                    ),
-                }]);
+                let cloud = initiator == Initiator::Cloud;
+                if !side(&s, cloud) {
+                    return Err(vec![Diagnosis::Initiator {
+                        flow: name.into(),
+                        why: format!(
+                            "`initiator: {}` says the source opens the connection from {}, but the source `{source}` is not there; the source always opens the connection: swap `source` and `destination`, or use `initiator: both`",
+                            initiator.as_str(),
+                            if cloud { "the cloud" } else { "on-prem" },
+                        ),
+                    }]);
+                }
+                vec![forward]
             }
         };
         let owner = s.env.clone().or_else(|| d.env.clone());

@@ -123,7 +123,8 @@ fn already_allowed_flow_survives_failover() {
     assert_eq!(
         verdict(tr, 0, "3pg"),
         &Verdict::Denied {
-            rules: vec!["DENY_TELNET".into()]
+            rules: vec!["DENY_TELNET".into()],
+            implicit_deny_too: false,
         }
     );
 }
@@ -133,8 +134,8 @@ fn on_prem_initiated_flow_is_its_own_direction_with_its_own_rules() {
     let t = examples::reference();
     let traces = trace(
         &t,
-        "abc123-prod",
         "data-warehouse",
+        "abc123-prod",
         "tcp/443",
         Initiator::OnPrem,
     );

@@ -169,6 +169,7 @@ fn build(spec: &Spec) -> Topology {
                 kind,
                 redundancy: red,
                 encryption: Encryption::Ipsec,
+                edge_firewall: None,
                 description: None,
             });
         }
@@ -218,7 +219,7 @@ fn build(spec: &Spec) -> Topology {
             source: ends[s % ends.len()].parse().unwrap(),
             destination: ends[d % ends.len()].parse().unwrap(),
             services: svcs.iter().map(|i| SERVICES[*i].parse().unwrap()).collect(),
-            initiator: [Initiator::Cloud, Initiator::OnPrem, Initiator::Both][usize::from(*init)],
+            initiator: [Initiator::Source, Initiator::Both, Initiator::Source][usize::from(*init)],
             justification: Some(format!("needed by flow {n}")),
         });
     }

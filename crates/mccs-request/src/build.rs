@@ -404,6 +404,13 @@ impl<'a> Builder<'a> {
                     .map_or_else(String::new, |d| format!(": {d}"));
                 format!("external network {name}{desc}")
             }
+            Party::Zone { name } => {
+                let desc = t
+                    .zone(name)
+                    .and_then(|z| z.description.as_deref())
+                    .map_or_else(String::new, |d| format!(": {d}"));
+                format!("on-prem zone {name}{desc}")
+            }
             Party::Translated {
                 private_link,
                 region,
@@ -493,7 +500,7 @@ impl<'a> Builder<'a> {
                     Some(format!("PL_{r}_{}", name_label(region))),
                 ))
             }
-            Party::External { name } | Party::Endpoint { name } => {
+            Party::External { name } | Party::Endpoint { name } | Party::Zone { name } => {
                 if is_single_address(set) {
                     Some((ObjectKind::Host, ObjectType::Host, Some(name_label(name))))
                 } else {

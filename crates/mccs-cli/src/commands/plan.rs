@@ -60,7 +60,9 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
         .flows
         .iter()
         .all(|f| f.status() == Status::AlreadyAllowed);
-    Ok(if args.check && !all_allowed {
+    // A blocked flow is a finding whatever the flags: no rule in the requests can fix it.
+    let blocked = plan.flows.iter().any(|f| f.status() == Status::Blocked);
+    Ok(if blocked || (args.check && !all_allowed) {
         Exit::Findings
     } else {
         Exit::Success

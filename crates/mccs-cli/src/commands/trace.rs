@@ -15,6 +15,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
     let t = &checked.topology;
     let graph = NetworkGraph::build(t);
     let initiator = match args.initiator {
+        InitiatorArg::Source => Initiator::Source,
         InitiatorArg::Cloud => Initiator::Cloud,
         InitiatorArg::OnPrem => Initiator::OnPrem,
         InitiatorArg::Both => Initiator::Both,
@@ -43,8 +44,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
             }
         }
     }
+    // A blocked flow (no route, loop, no common address family) is a finding whatever the
+    // flags: no rule can fix it. `--check` also fails a flow that needs rules.
+    let blocked = traces.iter().any(Trace::is_blocked);
     let allowed = traces.iter().all(Trace::is_allowed);
-    Ok(if args.check && !allowed {
+    Ok(if blocked || (args.check && !allowed) {
         Exit::Findings
     } else {
         Exit::Success
@@ -62,17 +66,16 @@ fn service(args: &TraceArgs) -> Result<Service> {
 
 fn text(out: &mut dyn Write, tr: &Trace) -> std::io::Result<()> {
     let f = &tr.flow;
+    // The source opens the connection; say which way that is for the Project Set, if any.
+    let who = match (&f.owner, f.direction) {
+        (None, _) => "no Project Set at either end".to_owned(),
+        (Some(o), mccs_path::Direction::Outbound) => format!("outbound: opened by {o}"),
+        (Some(o), mccs_path::Direction::Inbound) => format!("inbound: opened toward {o}"),
+    };
     writeln!(
         out,
-        "flow {} -> {} on {} ({}, {} the Project Set)",
-        f.source,
-        f.destination,
-        f.services,
-        f.direction,
-        match f.direction {
-            mccs_path::Direction::Outbound => "initiated by",
-            mccs_path::Direction::Inbound => "initiated toward",
-        }
+        "flow {} -> {} on {} ({who})",
+        f.source, f.destination, f.services,
     )?;
     for (i, path) in tr.paths.iter().enumerate() {
         let end = match path.end {
@@ -130,12 +133,22 @@ fn text(out: &mut dyn Write, tr: &Trace) -> std::io::Result<()> {
     for d in &tr.diagnoses {
         writeln!(out, "\n! {d}")?;
     }
+    // Name failover only when a failover path exists: one path is not "primary and failover".
+    let failover = tr
+        .paths
+        .iter()
+        .any(|p| p.role == mccs_path::PathRole::Failover);
+    let paths = match (tr.paths.len(), failover) {
+        (1, _) => "on its only path (no failover path)".to_owned(),
+        (_, true) => "on every path (primary and failover)".to_owned(),
+        (n, false) => format!("on every path ({n} primary paths, no failover path)"),
+    };
     let verdict = if tr.is_blocked() {
-        "BLOCKED: something a rule cannot fix stops it (see above)"
+        "BLOCKED: something a rule cannot fix stops it (see above)".to_owned()
     } else if tr.is_allowed() {
-        "ALLOWED on every path (primary and failover): nothing to request"
+        format!("ALLOWED {paths}: nothing to request")
     } else {
-        "NOT ALLOWED on every path: run `mccs plan` for the requests to file"
+        format!("NOT ALLOWED {paths}: run `mccs plan` for the requests to file")
     };
     writeln!(out, "\n=> {verdict}\n")
 }
