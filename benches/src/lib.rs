@@ -97,6 +97,8 @@ fn firewall(n: &str, kind: FirewallKind, platform: Option<Platform>, channel: &s
         channel: name(channel),
         description: None,
         rules: Vec::new(),
+        outbound_rules: Vec::new(),
+        ephemeral_ports: None,
     }
 }
 
@@ -140,6 +142,9 @@ pub fn estate(size: Size) -> Topology {
                     region: "ca-central-1".into(),
                     address_space: vec![env_cidr(i * 4 + e)],
                     security_groups: Vec::new(),
+                    subnets: Vec::new(),
+                    secondary_ranges: Vec::new(),
+                    nat_addresses: Vec::new(),
                 },
             );
         }
@@ -224,6 +229,7 @@ pub fn estate(size: Size) -> Topology {
             description: None,
             ticket: None,
             expires: None,
+            priority: None,
         };
         if let Some(f) = t.firewalls.get_mut(fw) {
             f.rules.push(rule);

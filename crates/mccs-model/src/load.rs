@@ -600,8 +600,10 @@ impl Reader {
 
     fn firewall(&mut self, mut value: Value, path: &DocPath) -> Option<Firewall> {
         let rules = take(&mut value, "rules");
+        let outbound = take(&mut value, "outbound_rules");
         let mut fw: Firewall = self.read(value, path)?;
         fw.rules = self.list(rules, &path.key("rules"));
+        fw.outbound_rules = self.list(outbound, &path.key("outbound_rules"));
         Some(fw)
     }
 

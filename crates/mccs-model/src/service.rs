@@ -252,6 +252,35 @@ impl FromStr for Service {
     }
 }
 
+impl PortRange {
+    /// The ephemeral (client) ports return traffic of a session goes to when no other range is
+    /// configured: 1024-65535, what AWS recommends a network ACL allows for return traffic.
+    pub const EPHEMERAL: PortRange = PortRange {
+        first: 1024,
+        last: u16::MAX,
+    };
+}
+
+impl FromStr for PortRange {
+    type Err = ServiceError;
+    /// `1521` or `1024-65535`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_ports(s).ok_or_else(|| {
+            if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                ServiceError::Syntax(s.to_owned())
+            } else {
+                ServiceError::Ports(s.to_owned())
+            }
+        })
+    }
+}
+
+text_serde!(PortRange, "PortRange", {
+    "type": "string",
+    "pattern": "^[0-9]{1,5}(-[0-9]{1,5})?$",
+    "description": "A port or an inclusive port range, e.g. `1521` or `1024-65535`."
+});
+
 fn parse_ports(text: &str) -> Option<PortRange> {
     match text.split_once('-') {
         Some((a, b)) => PortRange::new(a.parse().ok()?, b.parse().ok()?),

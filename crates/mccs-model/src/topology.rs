@@ -231,8 +231,12 @@ pub enum FirewallKind {
     Edge,
     /// An on-prem zone firewall.
     Zone,
-    /// An AWS security group or Azure NSG (in front of a VPC/VNet or in a connectivity account).
+    /// An AWS security group or Azure NSG (in front of a VPC/VNet or in a connectivity account):
+    /// stateful, with an ingress list (`rules`) and an egress list (`outbound_rules`).
     SecurityGroup,
+    /// An AWS network ACL attached to subnets: stateless, with numbered inbound (`rules`) and
+    /// outbound (`outbound_rules`) lists, so a flow needs a rule for its return traffic too.
+    NetworkAcl,
     /// Any other firewall, such as the opening between a connectivity account and the other cloud.
     Other,
 }
@@ -245,7 +249,58 @@ impl FirewallKind {
             Self::Edge => "edge",
             Self::Zone => "zone",
             Self::SecurityGroup => "security-group",
+            Self::NetworkAcl => "network-acl",
             Self::Other => "other",
+        }
+    }
+
+    /// Whether the firewall has two lists, inbound (`rules`) and outbound (`outbound_rules`):
+    /// security groups / NSGs and network ACLs.
+    pub fn has_two_lists(self) -> bool {
+        matches!(self, Self::SecurityGroup | Self::NetworkAcl)
+    }
+
+    /// Whether the firewall is stateless: return traffic needs its own rule (network ACLs).
+    pub fn is_stateless(self) -> bool {
+        self == Self::NetworkAcl
+    }
+}
+
+/// One of the two rule lists of a security group / NSG or network ACL.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleList {
+    /// Ingress: traffic entering the network or subnet (`Firewall::rules`).
+    Inbound,
+    /// Egress: traffic leaving it (`Firewall::outbound_rules`).
+    Outbound,
+}
+
+impl RuleList {
+    /// `inbound` or `outbound`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+        }
+    }
+
+    /// The other list.
+    #[must_use]
+    pub fn other(self) -> Self {
+        match self {
+            Self::Inbound => Self::Outbound,
+            Self::Outbound => Self::Inbound,
+        }
+    }
+
+    /// The document field holding the list: `rules` or `outbound_rules`.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::Inbound => "rules",
+            Self::Outbound => "outbound_rules",
         }
     }
 }
@@ -269,9 +324,42 @@ pub struct Firewall {
     /// Free text for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// The ordered rulebase; first match wins, no match denies.
+    /// The ordered rulebase; first match wins, no match denies. For a security group / NSG or
+    /// network ACL: the inbound (ingress) list.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
+    /// For a security group / NSG or network ACL: the outbound (egress) list. An AWS security
+    /// group without one allows all egress (`default-egress-allow-all`); Azure NSGs end with
+    /// their default rules (docs/topology-format.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outbound_rules: Vec<Rule>,
+    /// For a network ACL: the ephemeral ports return traffic goes to (default 1024-65535).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ephemeral_ports: Option<crate::service::PortRange>,
+}
+
+impl Firewall {
+    /// One of its rule lists: `rules` (inbound) or `outbound_rules`.
+    pub fn list(&self, list: RuleList) -> &[Rule] {
+        match list {
+            RuleList::Inbound => &self.rules,
+            RuleList::Outbound => &self.outbound_rules,
+        }
+    }
+
+    /// One of its rule lists, to change.
+    pub fn list_mut(&mut self, list: RuleList) -> &mut Vec<Rule> {
+        match list {
+            RuleList::Inbound => &mut self.rules,
+            RuleList::Outbound => &mut self.outbound_rules,
+        }
+    }
+
+    /// The ephemeral ports of return traffic (`ephemeral_ports`, default 1024-65535).
+    pub fn ephemeral(&self) -> crate::service::PortRange {
+        self.ephemeral_ports
+            .unwrap_or(crate::service::PortRange::EPHEMERAL)
+    }
 }
 
 /// What a matching rule does.
@@ -320,6 +408,10 @@ pub struct Rule {
     /// The last day the rule is meant to be in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<Date>,
+    /// The rule number, for network ACLs (required there): rules are evaluated lowest number
+    /// first, whatever their order in the document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u32>,
 }
 
 /// A Project Set: a team's cloud environments on one platform, owned by a ministry.
@@ -350,9 +442,54 @@ pub struct VirtualNetwork {
     /// The routable address spaces (CIDRs); at least one.
     #[schemars(with = "Vec<IpNetSchema>")]
     pub address_space: Vec<IpNet>,
-    /// Security groups / NSGs (firewalls of kind `security-group`) that traffic into this network passes.
+    /// Security groups / NSGs (firewalls of kind `security-group`): traffic into this network
+    /// passes their inbound lists, traffic leaving it their outbound lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub security_groups: Vec<Name>,
+    /// Subnets, for the network ACLs attached to them. Addresses in no listed subnet, and
+    /// subnets without `network_acl`, have the default network ACL (allows everything).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<Subnet>,
+    /// Secondary, non-routable ranges (e.g. the LZA's 10.10.0.0/16). They may repeat across
+    /// Project Sets; nothing outside the VPC can reach them, and their traffic leaves through
+    /// the private NAT (`nat_addresses`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<IpNetSchema>")]
+    pub secondary_ranges: Vec<IpNet>,
+    /// The private NAT's addresses, inside `address_space`: the source every firewall outside
+    /// the VPC sees for traffic from a secondary range.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nat_addresses: Vec<IpAddr>,
+}
+
+impl VirtualNetwork {
+    /// A network with these address spaces and nothing else.
+    pub fn new(account: String, region: String, address_space: Vec<IpNet>) -> Self {
+        Self {
+            account,
+            region,
+            address_space,
+            security_groups: Vec::new(),
+            subnets: Vec::new(),
+            secondary_ranges: Vec::new(),
+            nat_addresses: Vec::new(),
+        }
+    }
+}
+
+/// A subnet of a VPC, with the network ACL attached to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Subnet {
+    /// Its name, unique in the VPC (e.g. `data-a`).
+    pub name: Name,
+    /// Its CIDR, inside the VPC's address space or a secondary range.
+    #[schemars(with = "IpNetSchema")]
+    pub cidr: IpNet,
+    /// The network ACL (a firewall of kind `network-acl`) attached; none means the default
+    /// network ACL, which allows everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_acl: Option<Name>,
 }
 
 /// The on-premises side.

@@ -9,7 +9,10 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, DocPath, Problem};
 use crate::ident::{EnvRef, Name};
 use crate::service::ServiceRef;
-use crate::topology::{FirewallKind, FirewallObject, Initiator, RegionRole, Topology};
+use crate::topology::{
+    Firewall, FirewallKind, FirewallObject, Initiator, RegionRole, RuleList, Topology,
+    VirtualNetwork,
+};
 
 /// Settings for [`validate`].
 #[derive(Debug, Clone, Default)]
@@ -147,14 +150,16 @@ impl<'a> Validator<'a> {
             );
             self.firewalls.insert(f.name.as_str(), f.kind);
             let mut rn = Names::new("rule");
-            for (j, r) in f.rules.iter().enumerate() {
-                let p = root()
-                    .key("firewalls")
-                    .index(i)
-                    .key("rules")
-                    .index(j)
-                    .key("name");
-                rn.add(r.name.as_str(), p, &mut out);
+            for list in [RuleList::Inbound, RuleList::Outbound] {
+                for (j, r) in f.list(list).iter().enumerate() {
+                    let p = root()
+                        .key("firewalls")
+                        .index(i)
+                        .key(list.field())
+                        .index(j)
+                        .key("name");
+                    rn.add(r.name.as_str(), p, &mut out);
+                }
             }
         }
         let mut n = Names::new("Project Set");
@@ -284,7 +289,94 @@ impl<'a> Validator<'a> {
                         ep.key("security_groups").index(k),
                     );
                 }
+                self.subnets(net, &ep);
+                self.secondary_ranges(net, &ep);
             }
+        }
+    }
+
+    /// Subnets lie inside the network, do not overlap each other, and name network ACLs.
+    fn subnets(&mut self, net: &VirtualNetwork, ep: &DocPath) {
+        let mut names = Names::new("subnet");
+        let mut out = Vec::new();
+        let inside = |c: &IpNet| {
+            net.address_space
+                .iter()
+                .chain(&net.secondary_ranges)
+                .any(|s| s.contains(c))
+        };
+        for (k, sn) in net.subnets.iter().enumerate() {
+            let sp = ep.key("subnets").index(k);
+            names.add(sn.name.as_str(), sp.key("name"), &mut out);
+            self.host_bits(sn.cidr, sp.key("cidr"));
+            if !inside(&sn.cidr) {
+                self.inconsistent(
+                    sp.key("cidr"),
+                    format!(
+                        "subnet `{}` ({}) is outside the network's address space ({}): give it a CIDR inside `address_space` or `secondary_ranges`",
+                        sn.name,
+                        sn.cidr,
+                        join(&net.address_space)
+                    ),
+                );
+            }
+            let earlier = net.subnets.iter().take(k);
+            if let Some(other) = earlier.into_iter().find(|o| {
+                o.cidr.contains(&sn.cidr.network()) || sn.cidr.contains(&o.cidr.network())
+            }) {
+                self.inconsistent(
+                    sp.key("cidr"),
+                    format!(
+                        "subnet `{}` ({}) overlaps subnet `{}` ({}): subnets of one network never share addresses",
+                        sn.name, sn.cidr, other.name, other.cidr
+                    ),
+                );
+            }
+            if let Some(acl) = &sn.network_acl {
+                self.firewall_ref(acl, FirewallKind::NetworkAcl, sp.key("network_acl"));
+            }
+        }
+        self.out.extend(out);
+    }
+
+    /// Secondary ranges are non-routable: they may repeat across Project Sets but not overlap
+    /// the network's own routable space; the private NAT's addresses are routable.
+    fn secondary_ranges(&mut self, net: &VirtualNetwork, ep: &DocPath) {
+        for (k, r) in net.secondary_ranges.iter().enumerate() {
+            let rp = ep.key("secondary_ranges").index(k);
+            self.host_bits(*r, rp.clone());
+            if let Some(own) = net
+                .address_space
+                .iter()
+                .find(|a| a.contains(&r.network()) || r.contains(&a.network()))
+            {
+                self.inconsistent(
+                    rp,
+                    format!(
+                        "secondary range {r} overlaps the network's own address space {own}: a secondary range is non-routable and must lie outside it"
+                    ),
+                );
+            }
+        }
+        for (k, a) in net.nat_addresses.iter().enumerate() {
+            if !net.address_space.iter().any(|s| s.contains(a)) {
+                self.inconsistent(
+                    ep.key("nat_addresses").index(k),
+                    format!(
+                        "NAT address {a} is outside the network's address space ({}): the private NAT translates to routable addresses of the network",
+                        join(&net.address_space)
+                    ),
+                );
+            }
+        }
+        if !net.secondary_ranges.is_empty() && net.nat_addresses.is_empty() {
+            self.out.push(Diagnostic::warning(
+                ep.key("nat_addresses"),
+                Problem::Empty {
+                    what: "`nat_addresses`".into(),
+                    hint: "traffic from the secondary ranges cannot leave the network without a private NAT; list its addresses".into(),
+                },
+            ));
         }
     }
 
@@ -710,11 +802,78 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// What only some kinds of firewall have: outbound lists, rule numbers, ephemeral ports.
+    fn firewall_lists(&mut self, f: &Firewall, fp: &DocPath) {
+        if !f.kind.has_two_lists() && !f.outbound_rules.is_empty() {
+            self.inconsistent(
+                fp.key("outbound_rules"),
+                format!(
+                    "a {} firewall has one rulebase: move these rules to `rules` (only security groups and network ACLs have `outbound_rules`)",
+                    f.kind.as_str()
+                ),
+            );
+        }
+        if f.kind != FirewallKind::NetworkAcl && f.ephemeral_ports.is_some() {
+            self.inconsistent(
+                fp.key("ephemeral_ports"),
+                "`ephemeral_ports` is for network ACLs (stateless): remove it, or set `kind: network-acl`".into(),
+            );
+        }
+        for list in [RuleList::Inbound, RuleList::Outbound] {
+            let mut numbers: HashMap<u32, DocPath> = HashMap::new();
+            for (j, r) in f.list(list).iter().enumerate() {
+                let rp = fp.key(list.field()).index(j);
+                match (f.kind, r.priority) {
+                    (FirewallKind::NetworkAcl, None) => self.err(
+                        rp.key("priority"),
+                        Problem::Empty {
+                            what: "`priority`".into(),
+                            hint: format!(
+                                "network ACL rules are numbered: give rule `{}` a number (lowest is evaluated first), e.g. `priority: {}`",
+                                r.name,
+                                (j + 1) * 100
+                            ),
+                        },
+                    ),
+                    (FirewallKind::NetworkAcl, Some(n)) => {
+                        if let Some(first) = numbers.get(&n) {
+                            self.err(
+                                rp.key("priority"),
+                                Problem::Duplicate {
+                                    what: format!("rule number in `{}`", list.field()),
+                                    name: n.to_string(),
+                                    first: first.clone(),
+                                },
+                            );
+                        } else {
+                            numbers.insert(n, rp.key("priority"));
+                        }
+                    }
+                    (_, Some(_)) => self.inconsistent(
+                        rp.key("priority"),
+                        format!(
+                            "rule `{}` has a rule number, but a {} firewall evaluates its rules in document order: remove `priority`",
+                            r.name,
+                            f.kind.as_str()
+                        ),
+                    ),
+                    (_, None) => {}
+                }
+            }
+        }
+    }
+
     fn rules(&mut self) {
         let t = self.t;
         for (i, f) in t.firewalls.iter().enumerate() {
-            for (j, r) in f.rules.iter().enumerate() {
-                let rp = root().key("firewalls").index(i).key("rules").index(j);
+            let fp = root().key("firewalls").index(i);
+            self.firewall_lists(f, &fp);
+            let lists = [RuleList::Inbound, RuleList::Outbound];
+            let all = lists
+                .into_iter()
+                .flat_map(|l| f.list(l).iter().enumerate().map(move |(j, r)| (l, j, r)));
+            for (list, j, r) in all {
+                let rp = fp.key(list.field()).index(j);
                 for (field, list) in [("sources", &r.sources), ("destinations", &r.destinations)] {
                     if list.is_empty() {
                         self.err(

@@ -221,6 +221,8 @@ impl Builder {
             channel: self.pick(channels),
             description: self.maybe_text(),
             rules: Vec::new(),
+            outbound_rules: Vec::new(),
+            ephemeral_ports: None,
         }
     }
 }
@@ -356,6 +358,7 @@ fn build(p: Pools) -> Topology {
                 description: b.maybe_text(),
                 ticket: b.maybe_text(),
                 expires: b.flip().then(|| b.date()),
+                priority: None,
             }
         });
         t.firewalls.push(fw);
@@ -403,6 +406,9 @@ fn build(p: Pools) -> Topology {
                 region: b.text(),
                 address_space,
                 security_groups,
+                subnets: Vec::new(),
+                secondary_ranges: Vec::new(),
+                nat_addresses: Vec::new(),
             };
             environments.insert(env, net);
         }

@@ -1,7 +1,7 @@
 //! Rulebase evaluation: ordered rules, first match wins, over exact sets, with an index so a
 //! flow only looks at rules whose destination can match it.
 
-use mccs_model::{Action, Date, Firewall};
+use mccs_model::{Action, Date, Firewall, FirewallKind, Rule, RuleList};
 use serde::Serialize;
 
 use std::collections::HashMap;
@@ -38,6 +38,26 @@ pub(crate) struct CompiledRule {
     pub(crate) svc: SvcSet,
     pub(crate) action: Action,
     pub(crate) expires: Option<Date>,
+    /// The rule's name (the document's, or a platform default's such as `DenyAllInBound`).
+    pub(crate) name: String,
+    /// A platform default rule (an Azure NSG's, an AWS security group's default egress): it is
+    /// not in the document, so a planned rule never goes above it but simply into the list.
+    pub(crate) default: bool,
+}
+
+impl CompiledRule {
+    /// A platform default rule.
+    pub(crate) fn platform_default(name: &str, src: AddrSet, dst: AddrSet, action: Action) -> Self {
+        Self {
+            src,
+            dst,
+            svc: SvcSet::any(),
+            action,
+            expires: None,
+            name: name.to_owned(),
+            default: true,
+        }
+    }
 }
 
 /// A firewall's rulebase, resolved and indexed by destination prefix, then by source prefix.
@@ -64,21 +84,46 @@ pub(crate) struct Evaluation {
 }
 
 impl CompiledRulebase {
+    /// The firewall's (inbound, or only) rulebase.
+    #[cfg(test)]
     pub(crate) fn new(fw: &Firewall, resolver: &Resolver) -> Self {
+        Self::list(fw, RuleList::Inbound, resolver, Vec::new())
+    }
+
+    /// One list of a firewall in evaluation order (a network ACL's by rule number, ties in
+    /// document order; every other firewall's in document order), then `defaults`.
+    pub(crate) fn list(
+        fw: &Firewall,
+        list: RuleList,
+        resolver: &Resolver,
+        defaults: Vec<CompiledRule>,
+    ) -> Self {
+        let mut rules: Vec<&Rule> = fw.list(list).iter().collect();
+        if fw.kind == FirewallKind::NetworkAcl {
+            // A stable sort keeps document order for equal (or missing) numbers.
+            rules.sort_by_key(|r| r.priority.unwrap_or(u32::MAX));
+        }
+        let compiled = rules.into_iter().map(|r| CompiledRule {
+            src: resolver.address_refs(&r.sources),
+            dst: resolver.address_refs(&r.destinations),
+            svc: resolver.service_refs(&r.services),
+            action: r.action,
+            expires: r.expires,
+            name: r.name.to_string(),
+            default: false,
+        });
         let mut rb = Self::default();
         let mut bucket_of = HashMap::new();
-        for (i, r) in fw.rules.iter().enumerate() {
-            let rule = CompiledRule {
-                src: resolver.address_refs(&r.sources),
-                dst: resolver.address_refs(&r.destinations),
-                svc: resolver.service_refs(&r.services),
-                action: r.action,
-                expires: r.expires,
-            };
+        for (i, rule) in compiled.chain(defaults).enumerate() {
             rb.push(rule, u32::try_from(i).unwrap_or(u32::MAX), &mut bucket_of);
         }
         rb.finish();
         rb
+    }
+
+    /// The name of rule `n` (in evaluation order).
+    pub(crate) fn name(&self, n: u32) -> &str {
+        self.rules.get(n as usize).map_or("", |r| r.name.as_str())
     }
 
     fn push(&mut self, rule: CompiledRule, n: u32, bucket_of: &mut HashMap<IpNet, usize>) {
@@ -306,12 +351,8 @@ impl std::fmt::Display for Verdict {
 
 impl Evaluation {
     /// Summarises the evaluation as a verdict, naming rules from the firewall.
-    pub(crate) fn verdict(&self, rb: &CompiledRulebase, fw: &Firewall) -> Verdict {
-        let name = |n: u32| {
-            fw.rules
-                .get(n as usize)
-                .map_or_else(String::new, |r| r.name.to_string())
-        };
+    pub(crate) fn verdict(&self, rb: &CompiledRulebase) -> Verdict {
+        let name = |n: u32| rb.name(n).to_owned();
         let mut allow: Vec<u32> = Vec::new();
         let mut deny: Vec<u32> = Vec::new();
         let mut left: Vec<&FlowBox> = self.unmatched.iter().collect();
@@ -389,6 +430,7 @@ mod tests {
             description: None,
             ticket: None,
             expires: None,
+            priority: None,
         }
     }
 
@@ -401,6 +443,8 @@ mod tests {
             channel: "c".parse().unwrap(),
             description: None,
             rules,
+            outbound_rules: Vec::new(),
+            ephemeral_ports: None,
         }
     }
 
@@ -429,7 +473,7 @@ mod tests {
             };
             let indexed = rb.evaluate(&flow);
             let scanned = rb.evaluate_scan(&flow);
-            prop_assert_eq!(indexed.verdict(&rb, &fw), scanned.verdict(&rb, &fw));
+            prop_assert_eq!(indexed.verdict(&rb), scanned.verdict(&rb));
             prop_assert_eq!(indexed.matched, scanned.matched);
             prop_assert_eq!(indexed.unmatched, scanned.unmatched);
         }
@@ -445,7 +489,7 @@ mod tests {
             dst: set(5),
             svc: SvcSet::from_services(&["tcp/443".parse().unwrap()]),
         };
-        let v = rb.evaluate(&flow).verdict(&rb, &fw);
+        let v = rb.evaluate(&flow).verdict(&rb);
         assert_eq!(
             v,
             Verdict::Denied {
@@ -469,7 +513,7 @@ mod tests {
             dst: set(5),
             svc: SvcSet::from_services(&["tcp/443".parse().unwrap()]),
         };
-        let v = rb.evaluate(&flow).verdict(&rb, &fw);
+        let v = rb.evaluate(&flow).verdict(&rb);
         assert_eq!(
             v,
             Verdict::Partial {
@@ -485,7 +529,7 @@ mod tests {
             ..flow
         };
         assert_eq!(
-            rb.evaluate(&all).verdict(&rb, &fw),
+            rb.evaluate(&all).verdict(&rb),
             Verdict::Denied {
                 rules: vec!["R1".into()],
                 implicit_deny_too: false,
@@ -493,7 +537,7 @@ mod tests {
         );
         let empty = CompiledRulebase::new(&firewall(vec![]), &Resolver::new(&Topology::new()));
         assert_eq!(
-            empty.evaluate(&all).verdict(&empty, &fw),
+            empty.evaluate(&all).verdict(&empty),
             Verdict::NoMatchingRule
         );
     }

@@ -7,13 +7,14 @@ use std::fmt;
 
 use ipnet::IpNet;
 use mccs_model::{
-    EnvRef, FirewallKind, LinkKind, Name, Platform, Redundancy, RegionRole, Topology,
+    Action, EnvRef, Firewall, FirewallKind, LinkKind, Name, Platform, Redundancy, RegionRole,
+    RuleList, Topology, VirtualNetwork,
 };
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use serde::Serialize;
 
 use crate::addrset::AddrSet;
-use crate::eval::CompiledRulebase;
+use crate::eval::{CompiledRule, CompiledRulebase};
 use crate::prefix::PrefixIndex;
 use crate::resolve::Resolver;
 
@@ -58,6 +59,12 @@ pub enum Party {
         /// `endpoint-service` or `endpoint`.
         role: String,
     },
+    /// The private NAT of a VPC: the routable addresses that replace a source in one of its
+    /// secondary, non-routable ranges.
+    Nat {
+        /// `abc123-prod`.
+        env: String,
+    },
     /// Addresses written out (a CIDR).
     Prefix,
 }
@@ -75,6 +82,7 @@ impl fmt::Display for Party {
                 region,
                 role,
             } => write!(f, "{private_link} {role} IPs ({region})"),
+            Self::Nat { env } => write!(f, "{env} private NAT"),
             Self::Prefix => f.write_str("address"),
         }
     }
@@ -99,6 +107,9 @@ pub enum Node {
         firewall: FirewallKind,
         /// Its position in `Topology::firewalls`.
         index: usize,
+        /// For a security group / NSG or network ACL: the list this node judges with
+        /// (`inbound` on the way into the network, `outbound` on the way out).
+        list: Option<RuleList>,
     },
     /// A DirectConnect or ExpressRoute link.
     HybridLink {
@@ -142,13 +153,20 @@ impl Node {
     pub fn kind_label(&self) -> String {
         match self {
             Self::Network { platform, .. } => platform.network_noun().to_owned(),
-            Self::Firewall { firewall, .. } => match firewall {
-                FirewallKind::Cloud => "cloud firewall".into(),
-                FirewallKind::Edge => "edge firewall (3PG)".into(),
-                FirewallKind::Zone => "zone firewall".into(),
-                FirewallKind::SecurityGroup => "security group".into(),
-                FirewallKind::Other => "firewall".into(),
-            },
+            Self::Firewall { firewall, list, .. } => {
+                let kind = match firewall {
+                    FirewallKind::Cloud => "cloud firewall",
+                    FirewallKind::Edge => "edge firewall (3PG)",
+                    FirewallKind::Zone => "zone firewall",
+                    FirewallKind::SecurityGroup => "security group",
+                    FirewallKind::NetworkAcl => "network ACL",
+                    FirewallKind::Other => "firewall",
+                };
+                match list {
+                    Some(l) => format!("{kind} ({})", l.as_str()),
+                    None => kind.into(),
+                }
+            }
             Self::HybridLink {
                 link, redundancy, ..
             } => format!(
@@ -204,6 +222,9 @@ pub struct Translation {
     pub source: AddrSet,
     /// Who the new source is.
     pub party: Party,
+    /// Only sources inside these addresses are translated (a private NAT translates its
+    /// secondary ranges only); `None` translates every source (PrivateLink).
+    pub only_from: Option<AddrSet>,
 }
 
 /// An edge: the prefixes reachable through it, whether it is a failover route, and any
@@ -237,8 +258,15 @@ pub struct NetworkGraph {
     pub(crate) owners: PrefixIndex<NodeIndex>,
     /// Per node: the prefixes it holds.
     pub(crate) owned: Vec<Vec<IpNet>>,
-    /// Compiled rulebases, by position in `Topology::firewalls`.
+    /// Compiled rulebases (the inbound, or only, list), by position in `Topology::firewalls`.
     pub(crate) rulebases: Vec<CompiledRulebase>,
+    /// Compiled outbound lists of security groups / NSGs and network ACLs, by position.
+    pub(crate) outbound: Vec<CompiledRulebase>,
+    /// Per node: for a network ACL, the subnets it guards there (it judges only traffic whose
+    /// network-side address lies in them).
+    pub(crate) scope: Vec<Option<AddrSet>>,
+    /// Per network with secondary (non-routable) ranges: the ranges.
+    pub(crate) secondary: Vec<(NodeIndex, AddrSet)>,
     pub(crate) resolver: Resolver,
     /// Zones, endpoints and external networks by name: the names a flow end may use.
     pub(crate) end_nodes: HashMap<String, NodeIndex>,
@@ -250,6 +278,7 @@ pub struct NetworkGraph {
 struct Builder {
     graph: DiGraph<Node, Edge>,
     owned: Vec<Vec<IpNet>>,
+    scope: Vec<Option<AddrSet>>,
 }
 
 impl Builder {
@@ -260,7 +289,31 @@ impl Builder {
                 .map(|p| mccs_model::canonical_net(p.trunc()))
                 .collect(),
         );
+        self.scope.push(None);
         self.graph.add_node(n)
+    }
+
+    /// A node judging with one list of firewall `index`, for one network's traffic.
+    fn filter(
+        &mut self,
+        f: &Firewall,
+        index: usize,
+        list: RuleList,
+        scope: Option<AddrSet>,
+    ) -> NodeIndex {
+        let n = self.node(
+            Node::Firewall {
+                name: f.name.clone(),
+                firewall: f.kind,
+                index,
+                list: Some(list),
+            },
+            Vec::new(),
+        );
+        if let Some(s) = self.scope.last_mut() {
+            *s = scope;
+        }
+        n
     }
 
     fn edge(&mut self, from: NodeIndex, to: NodeIndex, reach: Vec<IpNet>, failover: bool) {
@@ -283,6 +336,87 @@ fn default_route() -> Vec<IpNet> {
         .collect()
 }
 
+fn prefixes(list: &[&str]) -> AddrSet {
+    AddrSet::from_prefixes(list.iter().filter_map(|s| s.parse::<IpNet>().ok()))
+}
+
+/// The address Azure's load balancer health probes come from (the `AzureLoadBalancer` tag).
+const AZURE_LOAD_BALANCER: &str = "168.63.129.16/32";
+
+/// Private and shared address space, which Azure's `Internet` tag leaves out.
+const PRIVATE: [&str; 5] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "fc00::/7",
+];
+
+/// The rules a platform adds after a security group's own list (docs/topology-format.md):
+/// an AWS security group without egress rules allows all egress; an Azure NSG ends each list
+/// with its default rules. `vnet` is what Azure's `VirtualNetwork` tag stands for.
+fn platform_defaults(f: &Firewall, list: RuleList, vnet: &AddrSet) -> Vec<CompiledRule> {
+    if f.kind != FirewallKind::SecurityGroup {
+        return Vec::new();
+    }
+    let any = AddrSet::any;
+    let rule = CompiledRule::platform_default;
+    match (f.platform, list) {
+        (Some(Platform::AzureAlz), RuleList::Inbound) => vec![
+            rule(
+                "AllowVnetInBound",
+                vnet.clone(),
+                vnet.clone(),
+                Action::Allow,
+            ),
+            rule(
+                "AllowAzureLoadBalancerInBound",
+                prefixes(&[AZURE_LOAD_BALANCER]),
+                any(),
+                Action::Allow,
+            ),
+            rule("DenyAllInBound", any(), any(), Action::Deny),
+        ],
+        (Some(Platform::AzureAlz), RuleList::Outbound) => {
+            let internet = any().difference(vnet).difference(&prefixes(&PRIVATE));
+            vec![
+                rule(
+                    "AllowVnetOutBound",
+                    vnet.clone(),
+                    vnet.clone(),
+                    Action::Allow,
+                ),
+                rule("AllowInternetOutBound", any(), internet, Action::Allow),
+                rule("DenyAllOutBound", any(), any(), Action::Deny),
+            ]
+        }
+        (_, RuleList::Outbound) if f.outbound_rules.is_empty() => {
+            vec![rule(
+                "default-egress-allow-all",
+                any(),
+                any(),
+                Action::Allow,
+            )]
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The network ACLs of a network's subnets, each with the subnets it is attached to, in the
+/// order of first attachment.
+fn acls_of(net: &VirtualNetwork) -> Vec<(&Name, AddrSet)> {
+    let mut out: Vec<(&Name, AddrSet)> = Vec::new();
+    for sn in &net.subnets {
+        let Some(acl) = &sn.network_acl else { continue };
+        let cidr = AddrSet::from_prefix(sn.cidr.trunc());
+        match out.iter_mut().find(|(n, _)| *n == acl) {
+            Some((_, set)) => *set = set.union(&cidr),
+            None => out.push((acl, cidr)),
+        }
+    }
+    out
+}
+
 impl NetworkGraph {
     /// Builds the graph of a topology. Dangling references (which validation reports) are left
     /// out, so any topology builds.
@@ -296,10 +430,12 @@ impl NetworkGraph {
         let mut b = Builder {
             graph: DiGraph::new(),
             owned: Vec::new(),
+            scope: Vec::new(),
         };
         let mut end_nodes: HashMap<String, NodeIndex> = HashMap::new();
         let mut env_nodes = HashMap::new();
         let mut fw_nodes: HashMap<&str, NodeIndex> = HashMap::new();
+        let mut fw_index: HashMap<&str, usize> = HashMap::new();
 
         for (i, f) in t.firewalls.iter().enumerate() {
             let n = b.node(
@@ -307,10 +443,12 @@ impl NetworkGraph {
                     name: f.name.clone(),
                     firewall: f.kind,
                     index: i,
+                    list: f.kind.has_two_lists().then_some(RuleList::Inbound),
                 },
                 Vec::new(),
             );
             fw_nodes.entry(f.name.as_str()).or_insert(n);
+            fw_index.entry(f.name.as_str()).or_insert(i);
         }
         // Project Set networks.
         let mut platform_spaces: HashMap<Platform, Vec<IpNet>> = HashMap::new();
@@ -330,10 +468,34 @@ impl NetworkGraph {
             env_nodes.insert(r.clone(), n);
             envs.push((n, ps.platform, net));
         }
-        // The way into an environment: through its security groups (in order), then the network.
+        // The way into an environment: through its security groups' inbound lists (in order),
+        // then its subnets' network ACLs (inbound), then the network. The way out mirrors it:
+        // network ACLs (outbound), then the security groups' outbound lists, each node this
+        // network's own. A network ACL judges only the traffic of the subnets it is attached to.
         let mut entry_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+        let mut exit_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
         for (n, _, net) in &envs {
+            let acls: Vec<(usize, &Firewall, AddrSet)> = acls_of(net)
+                .into_iter()
+                .filter_map(|(name, set)| {
+                    let i = *fw_index.get(name.as_str())?;
+                    Some((i, t.firewalls.get(i)?, set))
+                })
+                .collect();
+            let sgs: Vec<(usize, &Firewall)> = net
+                .security_groups
+                .iter()
+                .filter_map(|sg| {
+                    let i = *fw_index.get(sg.as_str())?;
+                    Some((i, t.firewalls.get(i)?))
+                })
+                .collect();
             let mut next = *n;
+            for (i, f, set) in acls.iter().rev() {
+                let acl = b.filter(f, *i, RuleList::Inbound, Some(set.clone()));
+                b.edge(acl, next, net.address_space.clone(), false);
+                next = acl;
+            }
             for sg in net.security_groups.iter().rev() {
                 if let Some(&sg_node) = fw_nodes.get(sg.as_str()) {
                     b.edge(sg_node, next, net.address_space.clone(), false);
@@ -341,13 +503,59 @@ impl NetworkGraph {
                 }
             }
             entry_of.insert(*n, next);
+            let mut prev = *n;
+            for (i, f, set) in &acls {
+                let acl = b.filter(f, *i, RuleList::Outbound, Some(set.clone()));
+                b.edge(prev, acl, default_route(), false);
+                prev = acl;
+            }
+            for (i, f) in sgs.iter().rev() {
+                let sg = b.filter(f, *i, RuleList::Outbound, None);
+                b.edge(prev, sg, default_route(), false);
+                prev = sg;
+            }
+            exit_of.insert(*n, prev);
+        }
+        // A private NAT translates sources in the secondary ranges on the way out.
+        let nat = |r: &EnvRef, net: &VirtualNetwork| {
+            (!net.secondary_ranges.is_empty() && !net.nat_addresses.is_empty()).then(|| {
+                Translation {
+                    source: AddrSet::from_prefixes(
+                        net.nat_addresses.iter().map(|a| IpNet::from(*a)),
+                    ),
+                    party: Party::Nat { env: r.to_string() },
+                    only_from: Some(AddrSet::from_prefixes(
+                        net.secondary_ranges.iter().map(|p| p.trunc()),
+                    )),
+                }
+            })
+        };
+        let mut secondary = Vec::new();
+        for (r, _, net) in t.environments() {
+            if let Some(&n) = env_nodes.get(&r)
+                && !net.secondary_ranges.is_empty()
+            {
+                secondary.push((
+                    n,
+                    AddrSet::from_prefixes(net.secondary_ranges.iter().map(|p| p.trunc())),
+                ));
+            }
         }
         // Cloud firewalls: spokes send everything to the hub; the hub reaches every spoke.
-        for (n, platform, net) in &envs {
+        for ((n, platform, net), (r, _, _)) in envs.iter().zip(t.environments()) {
             if let Some(fw) = t.cloud_firewall(*platform)
                 && let Some(&fw_node) = fw_nodes.get(fw.name.as_str())
             {
-                b.edge(*n, fw_node, default_route(), false);
+                let exit = exit_of.get(n).copied().unwrap_or(*n);
+                b.graph.add_edge(
+                    exit,
+                    fw_node,
+                    Edge {
+                        reach: default_route(),
+                        failover: false,
+                        translate: nat(&r, net),
+                    },
+                );
                 let entry = entry_of.get(n).copied().unwrap_or(*n);
                 b.edge(fw_node, entry, net.address_space.clone(), false);
             }
@@ -472,17 +680,26 @@ impl NetworkGraph {
                 continue;
             };
             let provider_space: Vec<IpNet> = provider.prefixes.iter().map(|p| p.trunc()).collect();
-            let consumers: Vec<(NodeIndex, Vec<IpNet>)> = pl
+            let consumers: Vec<(NodeIndex, Vec<IpNet>, Option<Translation>)> = pl
                 .consumers
                 .iter()
                 .filter_map(|c| {
                     let n = env_nodes.get(c)?;
                     let (_, net) = t.environment(c)?;
-                    Some((*n, net.address_space.clone()))
+                    Some((*n, net.address_space.clone(), nat(c, net)))
                 })
                 .collect();
-            for (n, _) in &consumers {
-                b.edge(*n, sg, provider_space.clone(), false);
+            for (n, _, translate) in &consumers {
+                let exit = exit_of.get(n).copied().unwrap_or(*n);
+                b.graph.add_edge(
+                    exit,
+                    sg,
+                    Edge {
+                        reach: provider_space.clone(),
+                        failover: false,
+                        translate: translate.clone(),
+                    },
+                );
             }
             for r in &pl.regions {
                 let failover = r.role == RegionRole::Dr;
@@ -510,10 +727,11 @@ impl NetworkGraph {
                                 region: r.region.clone(),
                                 role: "endpoint-service".into(),
                             },
+                            only_from: None,
                         }),
                     },
                 );
-                for (n, space) in &consumers {
+                for (n, space, _) in &consumers {
                     b.edge(fw, rn, space.clone(), failover);
                     let entry = entry_of.get(n).copied().unwrap_or(*n);
                     b.graph.add_edge(
@@ -531,6 +749,7 @@ impl NetworkGraph {
                                     region: r.region.clone(),
                                     role: "endpoint".into(),
                                 },
+                                only_from: None,
                             }),
                         },
                     );
@@ -567,11 +786,38 @@ impl NetworkGraph {
             }
         }
         owners.finish();
-        let rulebases = t
-            .firewalls
-            .iter()
-            .map(|f| CompiledRulebase::new(f, &resolver))
-            .collect();
+        // A network delivers its secondary ranges itself, but they are in no routing table and
+        // not in the owner index: they repeat across Project Sets and nothing outside reaches them.
+        for (n, ranges) in &secondary {
+            if let Some(o) = b.owned.get_mut(n.index()) {
+                o.extend(ranges.to_prefixes());
+            }
+        }
+        // What Azure's `VirtualNetwork` tag stands for, seen from a VNet of the hub: every Azure
+        // Project Set network and every on-prem zone network (reached through the hub).
+        let azure_vnet = AddrSet::from_prefixes(
+            platform_spaces
+                .get(&Platform::AzureAlz)
+                .into_iter()
+                .flatten()
+                .chain(&on_prem_space)
+                .copied(),
+        );
+        let compile = |list: RuleList| {
+            t.firewalls
+                .iter()
+                .map(|f| {
+                    CompiledRulebase::list(
+                        f,
+                        list,
+                        &resolver,
+                        platform_defaults(f, list, &azure_vnet),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let rulebases = compile(RuleList::Inbound);
+        let outbound = compile(RuleList::Outbound);
         let labels = b
             .graph
             .node_weights()
@@ -584,6 +830,9 @@ impl NetworkGraph {
             owners,
             owned: b.owned,
             rulebases,
+            outbound,
+            scope: b.scope,
+            secondary,
             resolver,
             end_nodes,
             env_nodes,
@@ -607,5 +856,17 @@ impl NetworkGraph {
 
     pub(crate) fn node(&self, n: NodeIndex) -> Option<&Node> {
         self.graph.node_weight(n)
+    }
+
+    /// The compiled list of firewall `index` a node judges with.
+    pub(crate) fn rulebase(
+        &self,
+        index: usize,
+        list: Option<RuleList>,
+    ) -> Option<&CompiledRulebase> {
+        match list {
+            Some(RuleList::Outbound) => self.outbound.get(index),
+            _ => self.rulebases.get(index),
+        }
     }
 }

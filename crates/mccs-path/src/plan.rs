@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use mccs_model::{
-    Action, AddressRef, EnvRef, Flow, LicensePlate, Name, ProjectSet, Rule, Service, ServiceRef,
-    Topology,
+    Action, AddressRef, EnvRef, Firewall, FirewallKind, Flow, LicensePlate, Name, ProjectSet, Rule,
+    RuleList, Service, ServiceRef, Topology,
 };
 use mccs_naming::{Convention, Direction, RuleStem, next_free};
 use serde::Serialize;
@@ -75,6 +75,12 @@ pub struct Target {
     pub placement: Placement,
     /// Whether the rule is needed on a primary path, a failover path, or both.
     pub roles: Vec<PathRole>,
+    /// For a network ACL: the rule number to give it, free in its list: the largest multiple
+    /// of 10 below the deny rule it must precede (else the largest free number there), or the
+    /// next multiple of 10 after the last rule. `None` elsewhere, and when no number is free
+    /// below that deny rule (the list must be renumbered).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub priority: Option<u32>,
 }
 
 /// A rule to request: what it allows (as the firewalls see it, after translation), its name,
@@ -101,6 +107,13 @@ pub struct PlannedRule {
     pub flows: Vec<String>,
     /// Their justifications.
     pub justifications: Vec<String>,
+    /// For a security group / NSG or network ACL: the list the rule goes in (`inbound` is the
+    /// firewall's `rules`, `outbound` its `outbound_rules`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<RuleList>,
+    /// Whether the rule lets the return traffic of a flow back through a stateless filter
+    /// (network ACL): from the flow's destination to its source, to the ephemeral ports.
+    pub return_traffic: bool,
 }
 
 /// What a flow needs at one enforcement point of one path.
@@ -117,6 +130,15 @@ pub struct Step {
     /// The planned rule that fixes it, when the verdict is not `allowed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_rule: Option<String>,
+    /// For a security group / NSG or network ACL: the list that judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<RuleList>,
+    /// For a stateless filter (network ACL): its verdict on the return traffic.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_verdict: Option<Verdict>,
+    /// The planned rule that lets the return traffic through, when it is not allowed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_planned_rule: Option<String>,
 }
 
 /// Where a directed flow stands.
@@ -194,13 +216,15 @@ impl Plan {
     }
 }
 
-/// (flow index, direction index, step index).
-type StepRef = (usize, usize, usize);
+/// (flow index, direction index, step index, whether for the return traffic).
+type StepRef = (usize, usize, usize, bool);
 
 /// A rule needed on one firewall, before merging and naming.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Need {
     firewall: usize,
+    list: Option<RuleList>,
+    return_traffic: bool,
     placement: Placement,
     direction: Direction,
     owner: Option<EnvRef>,
@@ -210,8 +234,8 @@ struct Need {
     roles: Vec<PathRole>,
     flows: Vec<String>,
     justifications: Vec<String>,
-    /// (flow index, direction index, step index) of the steps this need fixes.
-    steps: Vec<(usize, usize, usize)>,
+    /// The steps this need fixes.
+    steps: Vec<StepRef>,
 }
 
 fn add_unique<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T]) {
@@ -233,7 +257,7 @@ enum Dim {
 
 /// What two needs must share to be merged (or to be the same need).
 type NeedKey = (
-    usize,
+    (usize, Option<RuleList>, bool),
     Placement,
     Direction,
     Option<EnvRef>,
@@ -245,7 +269,7 @@ type NeedKey = (
 impl Need {
     fn key(&self, free: Dim) -> NeedKey {
         (
-            self.firewall,
+            (self.firewall, self.list, self.return_traffic),
             self.placement.clone(),
             self.direction,
             self.owner.clone(),
@@ -322,36 +346,55 @@ pub fn plan_with(
                                 firewall: hop.node.to_string(),
                                 verdict,
                                 planned_rule: None,
+                                list: hop.list,
+                                return_verdict: hop.return_verdict.as_deref().cloned(),
+                                return_planned_rule: None,
                             });
-                            let Some(missing) = &hop.missing else {
-                                continue;
-                            };
                             if trace.is_blocked() {
                                 continue;
                             }
-                            let need = Need {
-                                firewall: fw,
-                                placement: missing.before.as_ref().map_or(Placement::Append, |r| {
-                                    Placement::Before {
-                                        rule: r.to_string(),
+                            // The forward rule, and for a stateless filter the return rule: on
+                            // the other list, ends swapped.
+                            let (src, dst) = (&*hop.source, &*hop.destination);
+                            let wanted = [
+                                (hop.missing.as_deref(), hop.list, false, src, dst),
+                                (
+                                    hop.return_missing.as_deref(),
+                                    hop.list.map(RuleList::other),
+                                    true,
+                                    dst,
+                                    src,
+                                ),
+                            ];
+                            for (missing, list, return_traffic, from, to) in wanted {
+                                let Some(missing) = missing else { continue };
+                                let need = Need {
+                                    firewall: fw,
+                                    list,
+                                    return_traffic,
+                                    placement: missing.before.as_ref().map_or(
+                                        Placement::Append,
+                                        |r| Placement::Before {
+                                            rule: r.to_string(),
+                                        },
+                                    ),
+                                    direction: df.direction,
+                                    owner: df.owner.clone(),
+                                    sources: vec![from.clone()],
+                                    destinations: vec![to.clone()],
+                                    services: missing.services.clone(),
+                                    roles: vec![path.role],
+                                    flows: vec![flow.name.to_string()],
+                                    justifications: flow.justification.iter().cloned().collect(),
+                                    steps: vec![(fi, di, si, return_traffic)],
+                                };
+                                let key = need.key(Dim::None);
+                                match need_index.get(&key).and_then(|i| needs.get_mut(*i)) {
+                                    Some(n) => n.absorb(&need),
+                                    None => {
+                                        need_index.insert(key, needs.len());
+                                        needs.push(need);
                                     }
-                                }),
-                                direction: df.direction,
-                                owner: df.owner.clone(),
-                                sources: vec![(*hop.source).clone()],
-                                destinations: vec![(*hop.destination).clone()],
-                                services: missing.services.clone(),
-                                roles: vec![path.role],
-                                flows: vec![flow.name.to_string()],
-                                justifications: flow.justification.iter().cloned().collect(),
-                                steps: vec![(fi, di, si)],
-                            };
-                            let key = need.key(Dim::None);
-                            match need_index.get(&key).and_then(|i| needs.get_mut(*i)) {
-                                Some(n) => n.absorb(&need),
-                                None => {
-                                    need_index.insert(key, needs.len());
-                                    needs.push(need);
                                 }
                             }
                         }
@@ -437,9 +480,11 @@ fn name_and_group(
             u.add(r.name.as_str(), convention);
         }
     }
+    let mut numbers = RuleNumbers::default();
     let mut rules: Vec<(PlannedRule, Vec<StepRef>)> = Vec::new();
     type RuleKey = (
         String,
+        (Option<RuleList>, bool),
         Direction,
         Option<String>,
         Vec<Addresses>,
@@ -457,10 +502,12 @@ fn name_and_group(
             owner: fw.owner.clone(),
             placement: n.placement.clone(),
             roles: n.roles.clone(),
+            priority: numbers.take(n.firewall, fw, n.list, &n.placement),
         };
         let owner = n.owner.as_ref().map(ToString::to_string);
         let key = (
             channel.clone(),
+            (n.list, n.return_traffic),
             n.direction,
             owner.clone(),
             n.sources.clone(),
@@ -475,6 +522,7 @@ fn name_and_group(
                     // Above a deny rule wins over appending: the rule must come before it.
                     if x.placement == Placement::Append {
                         x.placement = target.placement;
+                        x.priority = target.priority;
                     }
                 }
                 None => r.targets.push(target),
@@ -500,22 +548,90 @@ fn name_and_group(
                 owner,
                 flows: n.flows,
                 justifications: n.justifications,
+                list: n.list,
+                return_traffic: n.return_traffic,
             },
             n.steps,
         ));
     }
     for (r, steps) in &rules {
-        for (fi, di, si) in steps {
+        for (fi, di, si, return_traffic) in steps {
             if let Some(step) = flows
                 .get_mut(*fi)
                 .and_then(|f| f.directions.get_mut(*di))
                 .and_then(|d| d.steps.get_mut(*si))
             {
-                step.planned_rule = Some(r.name.clone());
+                let slot = if *return_traffic {
+                    &mut step.return_planned_rule
+                } else {
+                    &mut step.planned_rule
+                };
+                *slot = Some(r.name.clone());
             }
         }
     }
     rules.into_iter().map(|(r, _)| r).collect()
+}
+
+/// The rule numbers in use in network ACL lists, including the ones planned so far.
+#[derive(Debug, Default)]
+struct RuleNumbers {
+    used: HashMap<(usize, RuleList), Vec<u32>>,
+}
+
+/// The highest rule number AWS accepts.
+const MAX_RULE_NUMBER: u32 = 32766;
+
+impl RuleNumbers {
+    /// A free number for a planned rule in list `list` of network ACL `fw` (`index`), placed at
+    /// `placement`; it is then in use. `None` for other firewalls, or when no number is free.
+    fn take(
+        &mut self,
+        index: usize,
+        fw: &Firewall,
+        list: Option<RuleList>,
+        placement: &Placement,
+    ) -> Option<u32> {
+        if fw.kind != FirewallKind::NetworkAcl {
+            return None;
+        }
+        let list = list.unwrap_or(RuleList::Inbound);
+        let used = self
+            .used
+            .entry((index, list))
+            .or_insert_with(|| fw.list(list).iter().filter_map(|r| r.priority).collect());
+        let below = match placement {
+            Placement::Append => None,
+            Placement::Before { rule } => fw
+                .list(list)
+                .iter()
+                .find(|r| r.name.as_str() == rule)
+                .and_then(|r| r.priority),
+        };
+        let n = free_number(used, below)?;
+        used.push(n);
+        Some(n)
+    }
+}
+
+/// Below `below`: the largest multiple of 10 above every number in use below it, else the
+/// largest free number there. Otherwise: the next multiple of 10 after the last number.
+fn free_number(used: &[u32], below: Option<u32>) -> Option<u32> {
+    match below {
+        None => {
+            let last = used.iter().max().copied().unwrap_or(0);
+            Some((last / 10 + 1) * 10).filter(|n| *n <= MAX_RULE_NUMBER)
+        }
+        Some(p) => {
+            let prev = used.iter().filter(|u| **u < p).max().copied().unwrap_or(0);
+            let ten = p.saturating_sub(1) / 10 * 10;
+            if ten > prev {
+                Some(ten)
+            } else {
+                Some(p.saturating_sub(1)).filter(|n| *n > prev)
+            }
+        }
+    }
 }
 
 /// The names in use in one channel: all of them (case-folded, for collisions) and, per rule
@@ -627,7 +743,9 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
             description: (!r.justifications.is_empty()).then(|| r.justifications.join("; ")),
             ticket: None,
             expires: None,
+            priority: None,
         };
+        let list = r.list.unwrap_or(RuleList::Inbound);
         for target in &r.targets {
             let Some(fw) = t
                 .firewalls
@@ -636,15 +754,26 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
             else {
                 continue;
             };
-            let at = match &target.placement {
-                Placement::Append => fw.rules.len(),
-                Placement::Before { rule } => fw
-                    .rules
+            let rules = fw.list_mut(list);
+            let at = match (&target.placement, target.priority) {
+                // Numbered lists are evaluated by number; keep the document in that order.
+                (_, Some(n)) => rules
+                    .iter()
+                    .position(|x| x.priority.is_some_and(|p| p > n))
+                    .unwrap_or(rules.len()),
+                (Placement::Append, None) => rules.len(),
+                (Placement::Before { rule }, None) => rules
                     .iter()
                     .position(|x| x.name.as_str() == rule)
-                    .unwrap_or(fw.rules.len()),
+                    .unwrap_or(rules.len()),
             };
-            fw.rules.insert(at, rule.clone());
+            rules.insert(
+                at,
+                Rule {
+                    priority: target.priority,
+                    ..rule.clone()
+                },
+            );
         }
     }
     t

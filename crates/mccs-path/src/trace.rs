@@ -5,14 +5,14 @@ use std::fmt;
 use std::sync::Arc;
 
 use ipnet::IpNet;
-use mccs_model::{Action, Date, EnvRef, FlowEnd, Initiator, Name, Topology};
+use mccs_model::{Action, Date, EnvRef, FlowEnd, Initiator, Name, RuleList, Service, Topology};
 use mccs_naming::Direction;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use thiserror::Error;
 
 use crate::addrset::AddrSet;
-use crate::eval::{Evaluation, FlowBox, Verdict};
+use crate::eval::{CompiledRulebase, Evaluation, FlowBox, Verdict};
 use crate::graph::{NetworkGraph, Node, Party};
 use crate::label::Label;
 use crate::svcset::SvcSet;
@@ -158,6 +158,18 @@ pub enum Diagnosis {
         /// The destination's addresses.
         destination_addresses: String,
     },
+    /// A destination in a secondary, non-routable range of a VPC, from outside that VPC.
+    #[error(
+        "no route to {destination}: it lies in {range}, a secondary (non-routable) range of {network}, which nothing outside that VPC can reach; address the VPC's routable space (e.g. a load balancer in it) instead"
+    )]
+    NonRoutable {
+        /// The destination.
+        destination: String,
+        /// The network whose secondary range it is.
+        network: String,
+        /// The secondary range(s).
+        range: String,
+    },
     /// More paths than reported.
     #[error("more than {limit} paths: only the first {limit} are reported")]
     TooManyPaths {
@@ -199,15 +211,26 @@ pub struct Hop {
     pub source: Arc<Addresses>,
     /// The destination as seen here (shared between the hops that see the same).
     pub destination: Arc<Addresses>,
+    /// For a security group / NSG or network ACL: the list that judged (`inbound` on the way
+    /// into the network, `outbound` on the way out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<RuleList>,
     /// For an enforcement point: what it does with the traffic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Arc<Verdict>>,
+    /// For a stateless filter (network ACL): what its other list does with the return traffic
+    /// (destination back to source, to the ephemeral ports). The hop passes only when both allow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub return_verdict: Option<Arc<Verdict>>,
     /// For an enforcement point: its position in `Topology::firewalls`.
     #[serde(skip)]
     pub(crate) firewall: Option<usize>,
     /// For an enforcement point: services the traffic needs that it does not allow.
     #[serde(skip)]
     pub(crate) missing: Option<Arc<Missing>>,
+    /// For a stateless filter: return services its other list does not allow.
+    #[serde(skip)]
+    pub(crate) return_missing: Option<Arc<Missing>>,
 }
 
 /// What a firewall does not allow of the traffic at a hop.
@@ -222,6 +245,14 @@ impl Hop {
     /// The firewall's position in `Topology::firewalls`, for enforcement points.
     pub fn firewall_index(&self) -> Option<usize> {
         self.firewall
+    }
+
+    /// Whether the hop lets the traffic through: no verdict (not an enforcement point), or an
+    /// allowing verdict and, for a stateless filter, an allowing return verdict.
+    pub fn is_allowed(&self) -> bool {
+        [&self.verdict, &self.return_verdict]
+            .into_iter()
+            .all(|v| v.as_deref().is_none_or(Verdict::is_allowed))
     }
 }
 
@@ -253,11 +284,7 @@ pub struct Path {
 impl Path {
     /// Whether the path delivers and every firewall on it allows the whole traffic.
     pub fn is_allowed(&self) -> bool {
-        self.end == PathEnd::Delivered
-            && self
-                .hops
-                .iter()
-                .all(|h| h.verdict.as_deref().is_none_or(Verdict::is_allowed))
+        self.end == PathEnd::Delivered && self.hops.iter().all(Hop::is_allowed)
     }
 }
 
@@ -417,6 +444,12 @@ impl NetworkGraph {
                     }
                 }
                 None => {
+                    if let Some(n) = self.secondary_owner(p) {
+                        if !owners.contains(&n) {
+                            owners.push(n);
+                        }
+                        continue;
+                    }
                     // Not inside one network: if networks lie inside it, it spans them.
                     let inside: Vec<String> = self
                         .owners
@@ -458,6 +491,40 @@ impl NetworkGraph {
                     .join(", "),
             }),
         }
+    }
+
+    /// The one network whose secondary (non-routable) ranges hold `p`. Secondary ranges repeat
+    /// across Project Sets: when several networks have it, the address names none of them.
+    fn secondary_owner(&self, p: IpNet) -> Option<NodeIndex> {
+        let mut holders = self
+            .secondary
+            .iter()
+            .filter(|(_, set)| set.covers(&AddrSet::from_prefix(p)));
+        match (holders.next(), holders.next()) {
+            (Some((n, _)), None) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A diagnosis when the destination lies in a secondary range of a network other than
+    /// the one the flow starts in: nothing routes there.
+    fn non_routable(&self, flow: &DirectedFlow) -> Option<Diagnosis> {
+        let start = flow.start?;
+        let dst = &flow.destination.set;
+        let own = self
+            .secondary
+            .iter()
+            .find(|(n, _)| *n == start)
+            .map(|(_, set)| set);
+        if own.is_some_and(|set| set.covers(dst)) {
+            return None;
+        }
+        let (n, set) = self.secondary.iter().find(|(_, set)| set.overlaps(dst))?;
+        Some(Diagnosis::NonRoutable {
+            destination: flow.destination.to_string(),
+            network: self.node(*n).map_or_else(String::new, ToString::to_string),
+            range: set.to_string(),
+        })
     }
 
     /// The directed flows of a flow: one per initiating side.
@@ -578,7 +645,9 @@ impl NetworkGraph {
             hops: Vec::new(),
             visited: Vec::new(),
         };
-        if let Some(start) = flow.start {
+        if let Some(d) = self.non_routable(flow) {
+            w.diagnoses.push(d);
+        } else if let Some(start) = flow.start {
             let source = Arc::new(flow.source.clone());
             for dst in flow.destination.set.to_prefixes() {
                 let destination = Arc::new(Addresses {
@@ -634,14 +703,45 @@ struct At<'p> {
     failover: bool,
 }
 
-/// A firewall's verdict on the traffic it saw, kept for the other paths of the same trace.
+/// What one enforcement point did with the traffic it saw (for a network ACL: the part of it
+/// in its subnets).
+struct Judged {
+    source: Arc<Addresses>,
+    destination: Arc<Addresses>,
+    verdict: Arc<Verdict>,
+    missing: Option<Arc<Missing>>,
+    return_verdict: Option<Arc<Verdict>>,
+    return_missing: Option<Arc<Missing>>,
+}
+
+/// A node's judgement of the traffic it saw (`None`: not its traffic), kept for the other
+/// paths of the same trace.
 type Evaluated = (
-    usize,
+    NodeIndex,
     Arc<Addresses>,
     Arc<Addresses>,
-    Arc<Verdict>,
-    Option<Arc<Missing>>,
+    Option<Arc<Judged>>,
 );
+
+/// The services of return traffic: TCP and UDP back to the ephemeral ports, other protocols
+/// as they are.
+fn return_services(svc: &SvcSet, ephemeral: mccs_model::PortRange) -> SvcSet {
+    if svc.has_other_protocols() {
+        return SvcSet::any();
+    }
+    let mut back = Vec::new();
+    let all = svc.to_services();
+    if all.iter().any(|s| matches!(s, Service::Tcp(_))) {
+        back.push(Service::Tcp(ephemeral));
+    }
+    if all.iter().any(|s| matches!(s, Service::Udp(_))) {
+        back.push(Service::Udp(ephemeral));
+    }
+    if all.contains(&Service::Icmp) {
+        back.push(Service::Icmp);
+    }
+    SvcSet::from_services(&back)
+}
 
 impl Walk<'_> {
     fn finish(&mut self, failover: bool, end: PathEnd) {
@@ -678,16 +778,34 @@ impl Walk<'_> {
             kind: kind.clone(),
             source: Arc::clone(src),
             destination: Arc::clone(destination),
+            list: None,
             verdict: None,
+            return_verdict: None,
             firewall: None,
             missing: None,
+            return_missing: None,
         };
-        if let Node::Firewall { index, .. } = n
-            && let Some((verdict, missing)) = self.judge(*index, src, destination)
-        {
-            hop.verdict = Some(verdict);
-            hop.missing = missing;
-            hop.firewall = Some(*index);
+        if let Node::Firewall { index, list, .. } = n {
+            hop.list = *list;
+            match self.judge(node, *index, *list, src, destination) {
+                Some(j) => {
+                    hop.source = Arc::clone(&j.source);
+                    hop.destination = Arc::clone(&j.destination);
+                    hop.verdict = Some(Arc::clone(&j.verdict));
+                    hop.missing = j.missing.clone();
+                    hop.return_verdict = j.return_verdict.clone();
+                    hop.return_missing = j.return_missing.clone();
+                    hop.firewall = Some(*index);
+                }
+                // A network ACL whose subnets the traffic does not touch is not on its path.
+                None if self.g.scope.get(node.index()).is_some_and(Option::is_some) => {
+                    self.visited.push(node);
+                    self.forward(node, at);
+                    self.visited.pop();
+                    return;
+                }
+                None => {}
+            }
         }
         self.hops.push(hop);
         self.visited.push(node);
@@ -696,46 +814,113 @@ impl Walk<'_> {
         self.hops.pop();
     }
 
-    /// The verdict of firewall `index` on the traffic as it sees it. Primary and failover paths
-    /// usually meet the same firewall with the same addresses: each is judged once per trace.
+    /// The judgement of a node (one list of firewall `index`) on the traffic as it sees it.
+    /// Primary and failover paths usually meet the same node with the same addresses: each is
+    /// judged once per trace. A network ACL judges the part of the traffic in its subnets (the
+    /// destination on the way in, the source on the way out), both ways: the forward traffic
+    /// with this list, the return traffic with the other; `None` when none of it is its.
     fn judge(
         &mut self,
+        node: NodeIndex,
         index: usize,
+        list: Option<RuleList>,
         src: &Arc<Addresses>,
         destination: &Arc<Addresses>,
-    ) -> Option<(Arc<Verdict>, Option<Arc<Missing>>)> {
-        let known = self.memo.iter().find(|(i, s, d, _, _)| {
-            *i == index && Arc::ptr_eq(s, src) && Arc::ptr_eq(d, destination)
-        });
-        if let Some((_, _, _, verdict, missing)) = known {
-            return Some((Arc::clone(verdict), missing.clone()));
+    ) -> Option<Arc<Judged>> {
+        let known = self
+            .memo
+            .iter()
+            .find(|(n, s, d, _)| *n == node && Arc::ptr_eq(s, src) && Arc::ptr_eq(d, destination));
+        if let Some((_, _, _, judged)) = known {
+            return judged.clone();
         }
-        let (rb, fw) = (self.g.rulebases.get(index)?, self.t.firewalls.get(index)?);
+        let judged = self
+            .judge_new(node, index, list, src, destination)
+            .map(Arc::new);
+        self.memo.push((
+            node,
+            Arc::clone(src),
+            Arc::clone(destination),
+            judged.clone(),
+        ));
+        judged
+    }
+
+    fn judge_new(
+        &mut self,
+        node: NodeIndex,
+        index: usize,
+        list: Option<RuleList>,
+        src: &Arc<Addresses>,
+        destination: &Arc<Addresses>,
+    ) -> Option<Judged> {
+        let (rb, fw) = (self.g.rulebase(index, list)?, self.t.firewalls.get(index)?);
+        let (source, destination) = match self.g.scope.get(node.index()).and_then(Option::as_ref) {
+            None => (Arc::clone(src), Arc::clone(destination)),
+            Some(subnets) => {
+                let narrow = |a: &Arc<Addresses>| {
+                    let set = a.set.intersection(subnets);
+                    if set == a.set {
+                        Arc::clone(a)
+                    } else {
+                        Arc::new(Addresses {
+                            party: a.party.clone(),
+                            set,
+                        })
+                    }
+                };
+                match list {
+                    Some(RuleList::Outbound) => (narrow(src), Arc::clone(destination)),
+                    _ => (Arc::clone(src), narrow(destination)),
+                }
+            }
+        };
+        if source.set.is_empty() || destination.set.is_empty() {
+            return None;
+        }
         let flow = FlowBox {
-            src: src.set.clone(),
+            src: source.set.clone(),
             dst: destination.set.clone(),
             svc: self.svc.clone(),
         };
-        let ev = rb.evaluate_owned(flow);
-        let verdict = Arc::new(ev.verdict(rb, fw));
-        let missing = missing(&ev, rb, fw).map(Arc::new);
-        self.expired(&ev, rb, fw);
-        self.memo.push((
-            index,
-            Arc::clone(src),
-            Arc::clone(destination),
-            Arc::clone(&verdict),
-            missing.clone(),
-        ));
-        Some((verdict, missing))
+        let (verdict, missing) = self.evaluate(rb, flow, &fw.name);
+        let (mut return_verdict, mut return_missing) = (None, None);
+        if fw.kind.is_stateless()
+            && let Some(back) = self
+                .g
+                .rulebase(index, Some(list.unwrap_or(RuleList::Inbound).other()))
+        {
+            let flow = FlowBox {
+                src: destination.set.clone(),
+                dst: source.set.clone(),
+                svc: return_services(self.svc, fw.ephemeral()),
+            };
+            let (v, m) = self.evaluate(back, flow, &fw.name);
+            return_verdict = Some(v);
+            return_missing = m;
+        }
+        Some(Judged {
+            source,
+            destination,
+            verdict,
+            missing,
+            return_verdict,
+            return_missing,
+        })
     }
 
-    fn expired(
+    fn evaluate(
         &mut self,
-        ev: &Evaluation,
-        rb: &crate::eval::CompiledRulebase,
-        fw: &mccs_model::Firewall,
-    ) {
+        rb: &CompiledRulebase,
+        flow: FlowBox,
+        firewall: &Name,
+    ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
+        let ev = rb.evaluate_owned(flow);
+        self.expired(&ev, rb, firewall);
+        (Arc::new(ev.verdict(rb)), missing(&ev, rb).map(Arc::new))
+    }
+
+    fn expired(&mut self, ev: &Evaluation, rb: &CompiledRulebase, firewall: &Name) {
         let Some(today) = self.options.today else {
             return;
         };
@@ -745,11 +930,8 @@ impl Walk<'_> {
             };
             if rule.action == Action::Allow && rule.expires.is_some_and(|e| e < today) {
                 let d = Diagnosis::ExpiredRule {
-                    firewall: fw.name.to_string(),
-                    rule: fw
-                        .rules
-                        .get(*n as usize)
-                        .map_or_else(String::new, |r| r.name.to_string()),
+                    firewall: firewall.to_string(),
+                    rule: rb.name(*n).to_owned(),
                     expires: rule.expires.map_or_else(String::new, |e| e.to_string()),
                 };
                 if !self.diagnoses.contains(&d) {
@@ -853,10 +1035,7 @@ impl Walk<'_> {
                 None
             };
             let next_src = match translation {
-                Some(tr) => Arc::new(Addresses {
-                    party: tr.party.clone(),
-                    set: tr.source.clone(),
-                }),
+                Some(tr) => translate(src, tr),
                 None => Arc::clone(src),
             };
             self.enter(
@@ -871,20 +1050,44 @@ impl Walk<'_> {
     }
 }
 
-fn missing(
-    ev: &Evaluation,
-    rb: &crate::eval::CompiledRulebase,
-    fw: &mccs_model::Firewall,
-) -> Option<Missing> {
+/// The source after a translation: all of it, or (a private NAT) the part in its ranges.
+fn translate(src: &Arc<Addresses>, tr: &crate::graph::Translation) -> Arc<Addresses> {
+    let Some(from) = &tr.only_from else {
+        return Arc::new(Addresses {
+            party: tr.party.clone(),
+            set: tr.source.clone(),
+        });
+    };
+    if !from.overlaps(&src.set) {
+        return Arc::clone(src);
+    }
+    let kept = src.set.difference(from);
+    Arc::new(Addresses {
+        party: if kept.is_empty() {
+            tr.party.clone()
+        } else {
+            src.party.clone()
+        },
+        set: kept.union(&tr.source),
+    })
+}
+
+fn missing(ev: &Evaluation, rb: &CompiledRulebase) -> Option<Missing> {
     let mut services = SvcSet::default();
     let mut first_deny: Option<u32> = None;
     for b in &ev.unmatched {
         services = services.union(&b.svc);
     }
     for (b, n) in &ev.matched {
-        if rb.rules.get(*n as usize).map(|r| r.action) == Some(Action::Deny) {
+        let Some(rule) = rb.rules.get(*n as usize) else {
+            continue;
+        };
+        if rule.action == Action::Deny {
             services = services.union(&b.svc);
-            first_deny = Some(first_deny.map_or(*n, |f| f.min(*n)));
+            // A platform default rule is not in the document: nothing goes above it.
+            if !rule.default {
+                first_deny = Some(first_deny.map_or(*n, |f| f.min(*n)));
+            }
         }
     }
     if services.is_empty() {
@@ -896,8 +1099,6 @@ fn missing(
     }
     Some(Missing {
         services,
-        before: first_deny
-            .and_then(|n| fw.rules.get(n as usize))
-            .map(|r| r.name.clone()),
+        before: first_deny.and_then(|n| rb.name(n).parse::<Name>().ok()),
     })
 }

@@ -73,6 +73,8 @@ fn firewall(name: &str, kind: FirewallKind, platform: Option<Platform>, channel:
         channel: channel.parse().unwrap(),
         description: None,
         rules: Vec::new(),
+        outbound_rules: Vec::new(),
+        ephemeral_ports: None,
     }
 }
 
@@ -110,6 +112,9 @@ fn build(spec: &Spec) -> Topology {
                     region: "ca-central-1".into(),
                     address_space: vec![cidr.parse().unwrap()],
                     security_groups: Vec::new(),
+                    subnets: Vec::new(),
+                    secondary_ranges: Vec::new(),
+                    nat_addresses: Vec::new(),
                 },
             );
             ends.push(format!("{plate}-{}", ENVS[e]));
@@ -207,6 +212,7 @@ fn build(spec: &Spec) -> Topology {
                 description: None,
                 ticket: None,
                 expires: None,
+                priority: None,
             },
         ));
     }

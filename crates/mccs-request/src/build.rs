@@ -247,6 +247,7 @@ fn firewall_kind_label(kind: FirewallKind) -> &'static str {
         FirewallKind::Edge => "edge firewall (3PG)",
         FirewallKind::Zone => "zone firewall",
         FirewallKind::SecurityGroup => "security group",
+        FirewallKind::NetworkAcl => "network ACL",
         FirewallKind::Other => "firewall",
     }
 }
@@ -432,6 +433,9 @@ impl<'a> Builder<'a> {
                     });
                 format!("private IPs of the {what} of {private_link} in {region}{region_role}")
             }
+            Party::Nat { env } => format!(
+                "private NAT addresses of {env} (the source of traffic from its secondary ranges)"
+            ),
             Party::Prefix => format!("addresses {set}"),
         }
     }
@@ -499,6 +503,19 @@ impl<'a> Builder<'a> {
                     ObjectType::Range,
                     Some(format!("PL_{r}_{}", name_label(region))),
                 ))
+            }
+            Party::Nat { .. } => {
+                let form = if is_single_address(set) {
+                    ObjectType::Host
+                } else {
+                    ObjectType::Range
+                };
+                let kind = if is_single_address(set) {
+                    ObjectKind::Host
+                } else {
+                    ObjectKind::Range
+                };
+                Some((kind, form, Some("NAT".to_owned())))
             }
             Party::External { name } | Party::Endpoint { name } | Party::Zone { name } => {
                 if is_single_address(set) {

@@ -262,12 +262,7 @@ fn map(kind: &Kind, networks: Vec<Network>, tags: &TagArgs, non_routable: &[Stri
             refuse("no region".to_owned());
             continue;
         };
-        let mut vnet = VirtualNetwork {
-            account,
-            region,
-            address_space: Vec::new(),
-            security_groups: Vec::new(),
-        };
+        let mut vnet = VirtualNetwork::new(account, region, Vec::new());
         let mut left_out = net.inactive.clone();
         for p in &net.prefixes {
             match mccs_model::parse_prefix(p) {
