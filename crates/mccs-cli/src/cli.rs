@@ -273,9 +273,13 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = RequestFormat::Markdown)]
     pub format: RequestFormat,
 
-    /// Write one file per request and table into this directory instead of standard output
+    /// Write one file per request and table into this directory instead of standard output (each file atomically; never through a symbolic link)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// With --out, replace files that already exist there (never a symbolic link)
+    #[arg(long, requires = "out")]
+    pub force: bool,
 
     /// A directory with `requests.md.jinja` and/or `requests.html.jinja` replacing the layouts
     #[arg(long, value_name = "DIR")]

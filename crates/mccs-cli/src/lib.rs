@@ -57,9 +57,21 @@ pub fn run(cli: &Cli, io: Io<'_>) -> Exit {
         err,
         out_is_terminal,
     } = io;
+    // A reader that closes the pipe early (`mccs validate bad.yaml | head -1`) must not change
+    // the exit code: the rest of the output is dropped and the command finishes as it would.
+    let mut out = PipeGuard {
+        inner: out,
+        closed: false,
+    };
+    // Standard error carries only text for people: document text in messages is never written
+    // raw to the terminal.
+    let mut err = TerminalText {
+        inner: err,
+        pending: None,
+    };
     let mut ctx = commands::Ctx {
-        out,
-        err,
+        out: &mut out,
+        err: &mut err,
         global: &cli.global,
         out_is_terminal,
     };
@@ -67,15 +79,101 @@ pub fn run(cli: &Cli, io: Io<'_>) -> Exit {
         ctx.out.flush().map_err(Error::Output)?;
         Ok(exit)
     });
-    match result {
+    let exit = match result {
         Ok(exit) => exit,
-        // A closed pipe (`mccs schema topology | head`) is the reader's choice, not an error.
-        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Success,
         Err(e) => {
             // If standard error is gone too there is nobody left to tell.
             let _ = writeln!(ctx.err, "mccs: {e}");
             Exit::Trouble
         }
+    };
+    let _ = ctx.err.flush();
+    exit
+}
+
+/// Standard output that swallows a broken pipe: once the reader is gone, writes succeed without
+/// writing, so a command still returns its own exit code.
+struct PipeGuard<'a> {
+    inner: &'a mut dyn Write,
+    closed: bool,
+}
+
+impl Write for PipeGuard<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.inner.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+}
+
+/// Text for a terminal: control characters (C0 but line feed and tab, DEL, C1) in whatever is
+/// written are replaced by visible characters (see `render::terminal_safe`). Works on bytes, so
+/// a C1 character split across two writes is held until its second byte arrives.
+struct TerminalText<'a> {
+    inner: &'a mut dyn Write,
+    /// A `0xC2` lead byte at the end of the last write.
+    pending: Option<u8>,
+}
+
+impl Write for TerminalText<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut out: Vec<u8> = Vec::with_capacity(buf.len() + 8);
+        let mut bytes = self
+            .pending
+            .take()
+            .into_iter()
+            .chain(buf.iter().copied())
+            .peekable();
+        let mut picture = [0u8; 4];
+        while let Some(b) = bytes.next() {
+            match b {
+                b'\n' | b'\t' => out.push(b),
+                b'\r' if bytes.peek() == Some(&b'\n') => out.push(b),
+                0x00..=0x1f => {
+                    let c = char::from_u32(0x2400 + u32::from(b)).unwrap_or('\u{fffd}');
+                    out.extend_from_slice(c.encode_utf8(&mut picture).as_bytes());
+                }
+                0x7f => out.extend_from_slice('\u{2421}'.encode_utf8(&mut picture).as_bytes()),
+                0xc2 => match bytes.peek() {
+                    Some(0x80..=0x9f) => {
+                        bytes.next();
+                        out.extend_from_slice('\u{fffd}'.encode_utf8(&mut picture).as_bytes());
+                    }
+                    None => self.pending = Some(b),
+                    Some(_) => out.push(b),
+                },
+                _ => out.push(b),
+            }
+        }
+        self.inner.write_all(&out)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if let Some(b) = self.pending.take() {
+            self.inner.write_all(&[b])?;
+        }
+        self.inner.flush()
     }
 }
 

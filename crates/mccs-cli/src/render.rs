@@ -9,6 +9,39 @@ use serde::Serialize;
 
 use crate::input::Source;
 
+/// Text from a document made safe for a terminal: every control character (ESC, BEL, a lone CR,
+/// DEL, the C1 controls) becomes one visible character (the Unicode control pictures `␛`, `␇`,
+/// `␍`, `␡`, or `�` for C1), so a name cannot move the cursor, recolour or retitle the
+/// terminal. Line breaks and tabs stay; one character stays one character, so line:column
+/// positions are unchanged.
+pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+            || ('\u{80}'..='\u{9f}').contains(&c)
+    };
+    let lone_cr = text
+        .char_indices()
+        .any(|(i, c)| c == '\r' && !text[i + 1..].starts_with('\n'));
+    if !lone_cr && !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let shown = match c {
+            '\r' if chars.peek() == Some(&'\n') => '\r',
+            '\u{7f}' => '\u{2421}',
+            c if u32::from(c) < 0x20 && c != '\n' && c != '\t' => {
+                char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}')
+            }
+            c if ('\u{80}'..='\u{9f}').contains(&c) => '\u{fffd}',
+            c => c,
+        };
+        out.push(shown);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `1 error`, `2 errors`.
 pub(crate) fn count(n: usize, what: &str) -> String {
     if n == 1 {
@@ -30,14 +63,14 @@ fn severity_word(s: Severity) -> &'static str {
 pub(crate) fn plain(out: &mut dyn Write, file: &str, diagnostics: &[Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
         let sev = severity_word(d.severity);
-        match d.location {
-            Some(l) => writeln!(
-                out,
+        let line = match d.location {
+            Some(l) => format!(
                 "{file}:{}:{}: {sev}: {}: {}",
                 l.line, l.column, d.path, d.problem
-            )?,
-            None => writeln!(out, "{file}: {sev}: {}: {}", d.path, d.problem)?,
-        }
+            ),
+            None => format!("{file}: {sev}: {}: {}", d.path, d.problem),
+        };
+        writeln!(out, "{}", terminal_safe(&line))?;
     }
     Ok(())
 }
@@ -82,9 +115,12 @@ pub(crate) fn graphical(
         opts = opts.color(c);
     }
     let handler = opts.build();
-    let named = NamedSource::new(source.name.clone(), source.text.clone());
+    // The document is shown with its control characters made visible (one for one, so the
+    // findings' line:column positions still hold).
+    let text = terminal_safe(&source.text).into_owned();
+    let named = NamedSource::new(terminal_safe(&source.name), text.clone());
     for d in diagnostics {
-        let report = Report::new(d, &named, &source.text);
+        let report = Report::new(d, &named, &text);
         writeln!(
             out,
             "{}",
@@ -140,11 +176,12 @@ impl<'a> Report<'a> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.span.is_some() {
-            write!(f, "{}", self.diagnostic.problem)
+        let message = if self.span.is_some() {
+            self.diagnostic.problem.to_string()
         } else {
-            write!(f, "{}: {}", self.diagnostic.path, self.diagnostic.problem)
-        }
+            format!("{}: {}", self.diagnostic.path, self.diagnostic.problem)
+        };
+        f.write_str(&terminal_safe(&message))
     }
 }
 
@@ -170,7 +207,10 @@ impl miette::Diagnostic for Report<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
-        let label = LabeledSpan::new_with_span(Some(self.diagnostic.path.to_string()), span);
+        let label = LabeledSpan::new_with_span(
+            Some(terminal_safe(&self.diagnostic.path.to_string()).into_owned()),
+            span,
+        );
         Some(Box::new(std::iter::once(label)))
     }
 }
@@ -253,6 +293,21 @@ mod tests {
         let s = span_at(text, 3, 6).unwrap();
         assert_eq!(&text[s.offset()..s.offset() + s.len()], "\"quoted value\"");
         assert!(span_at(text, 9, 1).is_none());
+    }
+
+    #[test]
+    fn control_characters_become_visible_one_for_one() {
+        assert_eq!(terminal_safe("plain name"), "plain name");
+        assert_eq!(terminal_safe("a\r\nb\tc\n"), "a\r\nb\tc\n");
+        assert_eq!(
+            terminal_safe("x\u{1b}[31mred\u{7}\r\u{7f}\u{9b}"),
+            "x\u{241b}[31mred\u{2407}\u{240d}\u{2421}\u{fffd}"
+        );
+        let hostile = "n\u{1b}]0;title\u{7}";
+        assert_eq!(
+            terminal_safe(hostile).chars().count(),
+            hostile.chars().count()
+        );
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
         message: e.to_string(),
     })?;
     match &args.out {
-        Some(dir) => write_dir(ctx, dir, &files)?,
+        Some(dir) => write_dir(ctx, dir, &files, args.force)?,
         None => {
             let many = files.len() > 1;
             for (i, f) in files.iter().enumerate() {
@@ -121,27 +121,149 @@ fn flows_from(
     Ok(loaded.topology.flows)
 }
 
-fn write_dir(ctx: &mut Ctx<'_>, dir: &Path, files: &[OutputFile]) -> Result<()> {
+/// Writes each output file into `dir`: refuses names that are not plain file names, keeps names
+/// distinct on case-insensitive file systems, never writes through a symbolic link, never
+/// replaces an existing file without `force`, and writes each file atomically (a temporary file
+/// in the same directory, then a rename), so a failure never leaves a half-written request.
+/// Every target is checked before the first file is written.
+fn write_dir(ctx: &mut Ctx<'_>, dir: &Path, files: &[OutputFile], force: bool) -> Result<()> {
     let fail = |e: std::io::Error| Error::BadInput {
         name: dir.display().to_string(),
         message: format!("cannot write there: {e}; choose a directory you can write to"),
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
+    let names = distinct_names(files)?;
+    for name in &names {
+        let target = dir.join(name);
+        match std::fs::symlink_metadata(&target) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::BadInput {
+                    name: target.display().to_string(),
+                    message: "is a symbolic link; mccs never writes through one: remove it or choose another directory".into(),
+                });
+            }
+            Ok(m) if !m.is_file() => {
+                return Err(Error::BadInput {
+                    name: target.display().to_string(),
+                    message:
+                        "exists and is not a regular file; remove it or choose another directory"
+                            .into(),
+                });
+            }
+            Ok(_) if !force => {
+                return Err(Error::BadInput {
+                    name: target.display().to_string(),
+                    message:
+                        "exists already; pass --force to replace it, or choose an empty directory"
+                            .into(),
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(fail(e)),
+        }
+    }
+    for (f, name) in files.iter().zip(&names) {
+        let target = dir.join(name);
+        write_atomically(dir, name, &target, f.contents.as_bytes()).map_err(fail)?;
+        writeln!(ctx.err, "wrote {}", target.display())?;
+    }
+    Ok(())
+}
+
+/// The files' names, refusing anything but plain file names; two names that differ only in
+/// case get `-2`, `-3`, ... after their first part, so they stay two files on every file system.
+fn distinct_names(files: &[OutputFile]) -> Result<Vec<String>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(files.len());
     for f in files {
         // File names come from channel names, which cannot hold separators; refuse anything else.
         let plain = Path::new(&f.path)
             .file_name()
             .is_some_and(|n| n == std::ffi::OsStr::new(&f.path));
-        if !plain {
+        if !plain || f.path.starts_with('.') {
             return Err(Error::BadInput {
                 name: f.path.clone(),
                 message: "is not a plain file name; refusing to write outside the output directory"
                     .into(),
             });
         }
-        let target = dir.join(&f.path);
-        std::fs::write(&target, &f.contents).map_err(fail)?;
-        writeln!(ctx.err, "wrote {}", target.display())?;
+        let (stem, rest) = f.path.split_once('.').unwrap_or((f.path.as_str(), ""));
+        let mut name = f.path.clone();
+        let mut n = 2;
+        // Bounded: each try is a new name, and at most `files.len()` names are taken.
+        while !seen.insert(name.to_lowercase()) {
+            name = if rest.is_empty() {
+                format!("{stem}-{n}")
+            } else {
+                format!("{stem}-{n}.{rest}")
+            };
+            n += 1;
+        }
+        out.push(name);
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Writes `contents` to a new temporary file in `dir` (never an existing one), flushes it to
+/// disk and renames it over `target`; on failure the temporary file is removed.
+fn write_atomically(dir: &Path, name: &str, target: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: String::new(),
+        }
+    }
+
+    #[test]
+    fn names_that_differ_only_in_case_stay_two_files() {
+        let files = [
+            file("summary.csv"),
+            file("Req.objects.csv"),
+            file("req.objects.csv"),
+            file("REQ.objects.csv"),
+            file("notes"),
+            file("NOTES"),
+        ];
+        let names = distinct_names(&files).unwrap_or_default();
+        assert_eq!(
+            names,
+            [
+                "summary.csv",
+                "Req.objects.csv",
+                "req-2.objects.csv",
+                "REQ-3.objects.csv",
+                "notes",
+                "NOTES-2"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_with_separators_or_hidden_names_are_refused() {
+        for bad in ["../x.csv", "a/b.csv", ".hidden", ""] {
+            assert!(distinct_names(&[file(bad)]).is_err(), "{bad}");
+        }
+    }
 }

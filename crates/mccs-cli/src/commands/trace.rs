@@ -39,9 +39,14 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
             writeln!(ctx.out)?;
         }
         OutputFormat::Text => {
+            // Names and values from the document are shown with control characters visible.
+            let mut buf = Vec::new();
             for tr in &traces {
-                text(ctx.out, tr)?;
+                text(&mut buf, tr)?;
             }
+            let shown = String::from_utf8_lossy(&buf);
+            ctx.out
+                .write_all(crate::render::terminal_safe(&shown).as_bytes())?;
         }
     }
     // A blocked flow (no route, loop, no common address family) is a finding whatever the
