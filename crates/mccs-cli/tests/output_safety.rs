@@ -142,3 +142,41 @@ fn control_characters_from_the_document_never_reach_the_terminal_raw() {
         assert!(text.contains('\u{241b}'), "{args:?}: {text}");
     }
 }
+
+#[test]
+fn import_escapes_provider_text_in_comments() {
+    // A VpcId with a line break would end the comment and inject a `flows:` section.
+    let json = r#"{"Vpcs": [
+        {"CidrBlock": "10.40.12.0/24", "VpcId": "vpc-1\nflows:\n  - name: injected\n#",
+         "OwnerId": "111111111103",
+         "Tags": [{"Key": "LicensePlate", "Value": "def456"},
+                  {"Key": "Environment", "Value": "prod"},
+                  {"Key": "Ministry", "Value": "HLTH"}]},
+        {"CidrBlock": "10.40.13.0/24", "VpcId": "vpc-2\u001b[2J\nversion: 9", "OwnerId": "1"}
+    ]}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vpcs.json");
+    std::fs::write(&file, json).unwrap();
+    let out = mccs()
+        .args(["import", "aws-vpcs", "--region", "ca-central-1"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        yaml.contains("vpc-1\\nflows:\\n  - name: injected\\n#"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains('\u{1b}'), "{yaml}");
+    // Every line that is not YAML content is a comment, and the document reads back with no
+    // flows and its own version.
+    let back = mccs_model::load(&yaml, mccs_model::Format::Yaml);
+    assert!(
+        back.diagnostics.is_empty(),
+        "{:?}\n{yaml}",
+        back.diagnostics
+    );
+    assert!(back.topology.flows.is_empty(), "{yaml}");
+    assert_eq!(back.topology.version, 1);
+    assert!(!String::from_utf8(out.stderr).unwrap().contains('\u{1b}'));
+}

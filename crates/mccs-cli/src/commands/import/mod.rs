@@ -92,8 +92,9 @@ pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
     })?;
     let mapped = map(&AWS, networks, &args.tags, &args.non_routable);
     let heading = format!(
-        "# Project Sets imported by `mccs import aws-vpcs` from {name} (region {}).",
-        args.region
+        "# Project Sets imported by `mccs import aws-vpcs` from {} (region {}).",
+        comment_safe(&name),
+        comment_safe(&args.region)
     );
     emit(ctx, &AWS, &name, &heading, &mapped)
 }
@@ -106,7 +107,10 @@ pub(crate) fn azure_vnets(ctx: &mut Ctx<'_>, args: &AzureVnetsArgs) -> Result<Ex
         message,
     })?;
     let mapped = map(&AZURE, networks, &args.tags, &[]);
-    let heading = format!("# Project Sets imported by `mccs import azure-vnets` from {name}.");
+    let heading = format!(
+        "# Project Sets imported by `mccs import azure-vnets` from {}.",
+        comment_safe(&name)
+    );
     emit(ctx, &AZURE, &name, &heading, &mapped)
 }
 
@@ -359,6 +363,26 @@ mod erased {
     }
 }
 
+/// Provider text made safe inside a one-line YAML comment: line breaks (including NEL and the
+/// Unicode line and paragraph separators) and other control characters are written as escapes
+/// (`\n`, `\u{1b}`), so a value such as a `VpcId` with a line break cannot end the comment and
+/// inject YAML into the document.
+fn comment_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Writes the document: a comment saying where each environment came from, the YAML, and a
 /// closing comment listing the networks left out. Those also go to standard error.
 fn emit(
@@ -388,9 +412,19 @@ fn emit(
             .max()
             .unwrap_or(0);
         for p in &mapped.placed {
-            let _ = writeln!(doc, "#   {:width$}  from {}", p.env.to_string(), p.label);
+            let _ = writeln!(
+                doc,
+                "#   {:width$}  from {}",
+                p.env.to_string(),
+                comment_safe(&p.label)
+            );
             for (cidr, why) in &p.left_out {
-                let _ = writeln!(doc, "#   {:width$}    left out {cidr}: {why}", "");
+                let _ = writeln!(
+                    doc,
+                    "#   {:width$}    left out {cidr}: {}",
+                    "",
+                    comment_safe(why)
+                );
             }
         }
     }
@@ -408,7 +442,12 @@ fn emit(
              # Tag them (license plate, environment, ministry) and import again, or add them by hand:"
         );
         for u in &mapped.unplaced {
-            let _ = writeln!(doc, "#   {}: {}", u.label, u.reason);
+            let _ = writeln!(
+                doc,
+                "#   {}: {}",
+                comment_safe(&u.label),
+                comment_safe(&u.reason)
+            );
         }
     }
     ctx.out.write_all(doc.as_bytes())?;
