@@ -231,6 +231,16 @@ pub enum Problem {
         /// The cycle, `A -> B -> A`.
         cycle: String,
     },
+    /// Object groups nested deeper than [`crate::MAX_GROUP_DEPTH`].
+    #[error(
+        "object group `{group}` nests groups more than {limit} deep; flatten the nesting (list the address objects in a shallower group)"
+    )]
+    GroupTooDeep {
+        /// The group where the nesting passes the limit.
+        group: String,
+        /// The limit.
+        limit: usize,
+    },
     /// A rule past its expiry date.
     #[error("rule `{rule}` expired on {expires}; renew it with a new ticket or remove it")]
     ExpiredRule {

@@ -59,9 +59,9 @@ pub use load::{Format, Loaded, SourceMap, load};
 pub use service::{PortRange, Protocol, Service, ServiceError, ServiceRef};
 pub use topology::{
     Action, Channel, Encryption, Endpoint, ExternalNetwork, FORMAT_VERSION, Firewall, FirewallKind,
-    FirewallObject, Flow, HybridLink, Initiator, LinkKind, NamedService, OnPrem, PrivateLink,
-    PrivateLinkRegion, ProjectSet, Redundancy, RegionRole, Rule, RuleList, Subnet, Topology,
-    VirtualNetwork, Zone,
+    FirewallObject, Flow, HybridLink, Initiator, LinkKind, MAX_GROUP_DEPTH, NamedService, OnPrem,
+    PrivateLink, PrivateLinkRegion, ProjectSet, Redundancy, RegionRole, Rule, RuleList, Subnet,
+    Topology, VirtualNetwork, Zone,
 };
 pub use validate::{ValidateOptions, validate};
 pub use yaml_out::{YamlError, to_yaml};

@@ -678,6 +678,12 @@ pub struct PrivateLink {
     pub regions: Vec<PrivateLinkRegion>,
 }
 
+/// The deepest nesting of object groups mccs reads: a group of groups of ... of address
+/// objects, at most this many groups deep. Firewall platforms limit nesting too (PAN-OS to 32
+/// levels of address groups); deeper nesting is an error in validation (`group-too-deep`), and
+/// every crate expands groups to this depth and no further.
+pub const MAX_GROUP_DEPTH: usize = 32;
+
 /// The kind of a firewall object and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]

@@ -10,8 +10,8 @@ use crate::diag::{Diagnostic, DocPath, Problem};
 use crate::ident::{EnvRef, Name};
 use crate::service::ServiceRef;
 use crate::topology::{
-    Firewall, FirewallKind, FirewallObject, Initiator, RegionRole, RuleList, Topology,
-    VirtualNetwork,
+    Firewall, FirewallKind, FirewallObject, Initiator, MAX_GROUP_DEPTH, RegionRole, RuleList,
+    Topology, VirtualNetwork,
 };
 
 /// Settings for [`validate`].
@@ -705,6 +705,9 @@ impl<'a> Validator<'a> {
             .map(|(i, o)| (o.name().as_str(), i))
             .collect();
         let mut colour = vec![0u8; t.objects.len()];
+        // Nesting height of each finished object: 0 for an address object, 1 + the highest
+        // member for a group. A group is reported where its height first passes the limit.
+        let mut height = vec![0usize; t.objects.len()];
         for start in 0..t.objects.len() {
             if colour.get(start) != Some(&0) {
                 continue;
@@ -753,6 +756,31 @@ impl<'a> Validator<'a> {
                 } else {
                     if let Some(c) = colour.get_mut(node) {
                         *c = 2;
+                    }
+                    if !members.is_empty() {
+                        let h = 1 + members
+                            .iter()
+                            .filter_map(|m| index.get(m.as_str()))
+                            .filter(|&&c| colour.get(c) == Some(&2))
+                            .filter_map(|&c| height.get(c))
+                            .max()
+                            .copied()
+                            .unwrap_or(0);
+                        if let Some(slot) = height.get_mut(node) {
+                            *slot = h;
+                        }
+                        if h == MAX_GROUP_DEPTH + 1 {
+                            self.err(
+                                root().key("objects").index(node).key("members"),
+                                Problem::GroupTooDeep {
+                                    group: t
+                                        .objects
+                                        .get(node)
+                                        .map_or_else(String::new, |o| o.name().to_string()),
+                                    limit: MAX_GROUP_DEPTH,
+                                },
+                            );
+                        }
                     }
                     stack.pop();
                 }

@@ -136,6 +136,10 @@ fn every_problem_kind_is_documented() {
             networks: s(),
         },
         Problem::GroupCycle { cycle: s() },
+        Problem::GroupTooDeep {
+            group: s(),
+            limit: 32,
+        },
         Problem::ExpiredRule {
             rule: s(),
             expires: s(),

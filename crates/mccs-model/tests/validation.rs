@@ -1463,3 +1463,44 @@ fn ipv4_mapped_addresses_overlap_their_ipv4_networks() {
     let d = only(&text);
     assert!(matches!(d.problem, Problem::Overlap { .. }), "{d}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Group nesting
+
+#[test]
+fn groups_nested_deeper_than_the_limit_are_reported_once_where_they_pass_it() {
+    use mccs_model::{FirewallObject, MAX_GROUP_DEPTH, Topology, validate};
+    let group = |n: String, m: String| FirewallObject::Group {
+        name: n.parse().unwrap(),
+        members: vec![m.parse().unwrap()],
+        published_by: None,
+        description: None,
+    };
+    let mut t = Topology::new();
+    t.objects.push(FirewallObject::Host {
+        name: "H".parse().unwrap(),
+        address: "10.0.0.1".parse().unwrap(),
+        published_by: None,
+        description: None,
+    });
+    t.objects.push(group("G0".into(), "H".into()));
+    // 25,000 deep: no recursion, so no stack overflow, and one finding.
+    for i in 1..25_000 {
+        t.objects
+            .push(group(format!("G{i}"), format!("G{}", i - 1)));
+    }
+    let found = validate(&t, &ValidateOptions::default());
+    assert_eq!(found.len(), 1, "{found:?}");
+    // G0 is one group deep, so G32 is the first group nested 33 deep.
+    assert_eq!(found[0].path.to_string(), "objects[33].members");
+    assert_eq!(
+        found[0].problem,
+        Problem::GroupTooDeep {
+            group: "G32".into(),
+            limit: MAX_GROUP_DEPTH
+        }
+    );
+    // At the limit exactly, nothing is reported.
+    t.objects.truncate(1 + MAX_GROUP_DEPTH);
+    assert!(validate(&t, &ValidateOptions::default()).is_empty());
+}

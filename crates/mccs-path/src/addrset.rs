@@ -180,6 +180,19 @@ impl AddrSet {
         }
     }
 
+    /// The union of many sets in one pass (sort and merge once), rather than one union per set.
+    pub fn union_all<'a>(sets: impl IntoIterator<Item = &'a Self>) -> Self {
+        let (mut v4, mut v6) = (Vec::new(), Vec::new());
+        for s in sets {
+            v4.extend_from_slice(&s.v4);
+            v6.extend_from_slice(&s.v6);
+        }
+        Self {
+            v4: normalize(v4),
+            v6: normalize(v6),
+        }
+    }
+
     /// The addresses in both sets.
     #[must_use]
     pub fn intersection(&self, other: &Self) -> Self {

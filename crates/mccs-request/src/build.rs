@@ -97,7 +97,7 @@ struct Builder<'a> {
 }
 
 fn object_set(t: &Topology, name: &str, depth: usize) -> Option<AddrSet> {
-    if depth > 32 {
+    if depth > mccs_model::MAX_GROUP_DEPTH {
         return None;
     }
     match t.object(name)? {

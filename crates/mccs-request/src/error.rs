@@ -58,6 +58,33 @@ pub enum RenderError {
         /// The HTML template's file name.
         html: &'static str,
     },
+    /// A template path that is not a regular file (a directory, a FIFO, a device such as
+    /// `/dev/zero`), or a file larger than the limit.
+    #[error(
+        "{} {problem}; a template must be a regular file of at most {limit} bytes",
+        path.display()
+    )]
+    TemplateFile {
+        /// The path.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: String,
+        /// The size limit ([`crate::MAX_TEMPLATE_BYTES`]).
+        limit: u64,
+    },
+    /// Rendering a template ran past a limit: its fuel (steps of the template engine) or the
+    /// size of its output. A template that includes itself or recurses without end hits one.
+    #[error(
+        "the {template} hit its {what} limit ({limit}); a template that includes itself or loops without end cannot finish: fix the template, or drop it to use the default"
+    )]
+    TemplateLimit {
+        /// Which template.
+        template: String,
+        /// `fuel` or `output size`.
+        what: &'static str,
+        /// The limit that was hit.
+        limit: u64,
+    },
     /// Writing a CSV table failed.
     #[error("cannot write the CSV table `{file}`: {source}")]
     Csv {

@@ -60,6 +60,6 @@ pub use model::{
     Request, RequestSet, RequestedRule, RuleAction, RuleTarget, Summary, Totals, TrafficRow,
 };
 pub use render::{
-    DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, FormatParseError, OutputFile, OutputFormat,
-    Templates, render,
+    DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, FormatParseError, MAX_TEMPLATE_BYTES,
+    OutputFile, OutputFormat, Templates, render,
 };

@@ -157,14 +157,8 @@ impl Templates {
                 source,
             });
         }
-        let read = |file: &str| -> Result<Option<String>, RenderError> {
-            let path = dir.join(file);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => Ok(Some(text)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(source) => Err(RenderError::Io { path, source }),
-            }
-        };
+        let read =
+            |file: &str| -> Result<Option<String>, RenderError> { read_template(&dir.join(file)) };
         let (md, html) = (read(Self::MARKDOWN_FILE)?, read(Self::HTML_FILE)?);
         if md.is_none() && html.is_none() {
             return Err(RenderError::NoTemplates {
@@ -315,6 +309,8 @@ fn render_template(
     source: &Source,
 ) -> Result<String, RenderError> {
     let mut env = environment();
+    let (fuel, output) = render_budget(set);
+    env.set_fuel(Some(fuel));
     add(&mut env, name, source)?;
     let fail = |e: minijinja::Error| RenderError::TemplateRender {
         template: source.origin.clone(),
@@ -322,11 +318,128 @@ fn render_template(
         message: message(&e),
     };
     let template = env.get_template(name).map_err(fail)?;
-    let mut text = template.render(Value::from_serialize(set)).map_err(fail)?;
+    let mut out = Bounded {
+        text: Vec::new(),
+        limit: output,
+        exceeded: false,
+    };
+    let rendered = template
+        .render_captured_to(Value::from_serialize(set), &mut out)
+        .map(|_| ());
+    if out.exceeded {
+        return Err(RenderError::TemplateLimit {
+            template: source.origin.clone(),
+            what: "output size",
+            limit: output,
+        });
+    }
+    match rendered {
+        Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => {
+            return Err(RenderError::TemplateLimit {
+                template: source.origin.clone(),
+                what: "fuel",
+                limit: fuel,
+            });
+        }
+        other => {
+            other.map_err(fail)?;
+        }
+    }
+    let mut text = String::from_utf8(out.text).map_err(|_| RenderError::TemplateRender {
+        template: source.origin.clone(),
+        line: None,
+        message: "the output is not UTF-8".into(),
+    })?;
     if !text.ends_with('\n') {
         text.push('\n');
     }
     Ok(text)
+}
+
+/// The largest template file [`Templates::from_dir`] reads (1 MiB): the shipped templates are
+/// under 10 KiB.
+pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
+/// Reads one template file through the same gate as documents: a regular file (a FIFO would
+/// block, a device such as `/dev/zero` never ends), at most [`MAX_TEMPLATE_BYTES`], UTF-8.
+/// `Ok(None)` when there is no such file.
+fn read_template(path: &Path) -> Result<Option<String>, RenderError> {
+    use std::io::Read as _;
+    let file_error = |problem: String| RenderError::TemplateFile {
+        path: path.to_path_buf(),
+        problem,
+        limit: MAX_TEMPLATE_BYTES,
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(RenderError::Io {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+    };
+    if !meta.is_file() {
+        return Err(file_error("is not a regular file".into()));
+    }
+    if meta.len() > MAX_TEMPLATE_BYTES {
+        return Err(file_error(format!("is {} bytes", meta.len())));
+    }
+    let io = |source| RenderError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The file may grow between the check and the read: read no more than the limit allows.
+    let mut bytes = Vec::new();
+    file.take(MAX_TEMPLATE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_TEMPLATE_BYTES {
+        return Err(file_error("grew past the limit while being read".into()));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| file_error("is not UTF-8 text".into()))
+}
+
+/// The fuel (template engine steps) and output size a template may use to render `set`:
+/// generous for the shipped templates at any size (they use a few hundred steps per row), and
+/// growing with the request set, so only a template that loops without end runs out.
+fn render_budget(set: &RequestSet) -> (u64, u64) {
+    let rows: usize = set
+        .requests
+        .iter()
+        .map(|r| r.objects.len() + r.traffic.len() + 1)
+        .sum::<usize>()
+        + set.summary.flows.len();
+    let rows = u64::try_from(rows).unwrap_or(u64::MAX);
+    let fuel = 2_000_000u64.saturating_add(rows.saturating_mul(20_000));
+    let output = (16u64 << 20).saturating_add(rows.saturating_mul(64 << 10));
+    (fuel, output)
+}
+
+/// A writer that refuses to grow past `limit` bytes.
+struct Bounded {
+    text: Vec<u8>,
+    limit: u64,
+    exceeded: bool,
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if (self.text.len() + buf.len()) as u64 > self.limit {
+            self.exceeded = true;
+            return Err(std::io::Error::other("output size limit"));
+        }
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Renders `set` as `format`: the files to write (or to print one after the other).
