@@ -134,6 +134,16 @@ const MAX_ALIAS_NODES: usize = 1_000_000;
 /// assert_eq!(d.location.unwrap().line, 3);
 /// ```
 pub fn load(text: &str, format: Format) -> Loaded {
+    // A lone CR is a line break in YAML (and whitespace in JSON) but the readers and the
+    // line:column arithmetic count LF: read old Mac line ends as LF, byte for byte, so every
+    // location is the line an editor shows. (TOML has no lone-CR line ends.)
+    let normalized;
+    let text = if format != Format::Toml && has_lone_cr(text) {
+        normalized = lone_cr_to_lf(text);
+        normalized.as_str()
+    } else {
+        text
+    };
     let mut source_map = SourceMap::default();
     let value = match format {
         Format::Yaml => yaml_to_value(text, &mut source_map).map_err(|d| *d),
@@ -191,6 +201,27 @@ pub fn load(text: &str, format: Format) -> Loaded {
         unreadable_names: reader.unreadable,
         kept: reader.kept,
     }
+}
+
+fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
+}
+
+/// `text` with every CR that is not part of a CRLF replaced by LF (same length, same offsets).
+fn lone_cr_to_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn location_of_byte(text: &str, offset: usize) -> Location {
@@ -411,6 +442,12 @@ fn resolve_plain(s: &str) -> Value {
         _ => {}
     }
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    // Leading zeros change the meaning between readers (YAML 1.1 reads `010` as octal 8, YAML
+    // 1.2 as 10) and carry meaning in IDs (`012345678901`, an AWS account): such a scalar is
+    // text, never a number.
+    if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Value::String(s.to_owned());
+    }
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         if let Ok(i) = s.parse::<i64>() {
             return Value::Number(i.into());
@@ -732,6 +769,33 @@ mod tests {
             resolve_plain("123456789012345678901234"),
             Value::from("123456789012345678901234")
         );
+        // Leading zeros: text as written (an AWS account ID keeps its zero; `010` is neither 8
+        // nor 10).
+        assert_eq!(resolve_plain("012345678901"), Value::from("012345678901"));
+        assert_eq!(resolve_plain("010"), Value::from("010"));
+        assert_eq!(resolve_plain("-01"), Value::from("-01"));
+        assert_eq!(resolve_plain("0"), Value::from(0));
+    }
+
+    #[test]
+    fn cr_only_line_ends_give_the_line_an_editor_shows() {
+        let text = "version: 1\rchannels:\r  - name: x\r    title: t\r    filed_by: a\r    handled_by: b\r    colour: red\r";
+        let loaded = load(text, Format::Yaml);
+        let d = &loaded.diagnostics[0];
+        assert_eq!(d.path.to_string(), "channels[0].colour");
+        // The same place as with LF or CRLF line ends: the value on line 7.
+        let lf = load(&text.replace('\r', "\n"), Format::Yaml);
+        assert_eq!(d.location, lf.diagnostics[0].location);
+        assert_eq!(
+            d.location,
+            Some(Location {
+                line: 7,
+                column: 13
+            })
+        );
+        let json = "{\r\"version\": 1,\r\"colour\": 2\r}";
+        let loaded = load(json, Format::Json);
+        assert_eq!(loaded.diagnostics[0].location.map(|l| l.line), Some(3));
     }
 
     #[test]

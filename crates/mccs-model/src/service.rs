@@ -23,6 +23,11 @@ pub enum ServiceError {
         "`{0}`: ports run from 1 to 65535 and a range is written `<first>-<last>` with first <= last"
     )]
     Ports(String),
+    /// A port written other than as a plain number: a sign, a leading zero, spaces.
+    #[error(
+        "`{0}`: write each port as a plain number, without a sign, spaces or leading zeros (e.g. `tcp/443`)"
+    )]
+    Inexact(String),
 }
 
 /// An inclusive range of TCP or UDP ports; never empty and never includes port 0.
@@ -236,7 +241,16 @@ impl FromStr for Service {
         let range = match ports {
             None => PortRange::ALL,
             Some(ports) => parse_ports(ports).ok_or_else(|| {
-                if ports.is_empty() || !ports.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+                let numbers = ports.split('-');
+                if numbers.clone().any(|n| {
+                    n.starts_with(['+', ' '])
+                        || n.ends_with(' ')
+                        || (n.len() > 1 && n.starts_with('0'))
+                }) {
+                    ServiceError::Inexact(s.to_owned())
+                } else if ports.is_empty()
+                    || !ports.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                {
                     ServiceError::Syntax(s.to_owned())
                 } else {
                     ServiceError::Ports(s.to_owned())
@@ -283,9 +297,20 @@ text_serde!(PortRange, "PortRange", {
 
 fn parse_ports(text: &str) -> Option<PortRange> {
     match text.split_once('-') {
-        Some((a, b)) => PortRange::new(a.parse().ok()?, b.parse().ok()?),
-        None => PortRange::single(text.parse().ok()?),
+        Some((a, b)) => PortRange::new(port_number(a)?, port_number(b)?),
+        None => PortRange::single(port_number(text)?),
     }
+}
+
+/// A port number written exactly: ASCII digits only (no sign, no spaces), no leading zero, at
+/// most five digits. `+443` and `0443` are not read as 443: text that is not written the way
+/// mccs writes it back is an error, not a lenient guess.
+fn port_number(text: &str) -> Option<u16> {
+    let exact = !text.is_empty()
+        && text.len() <= 5
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    exact.then(|| text.parse().ok())?
 }
 
 text_serde!(Service, "Service", {
@@ -363,6 +388,31 @@ mod tests {
             "tcp/".parse::<Service>(),
             Err(ServiceError::Syntax(_))
         ));
+    }
+
+    #[test]
+    fn ports_are_read_only_as_written_exactly() {
+        for inexact in [
+            "tcp/+443",
+            "tcp/0443",
+            "udp/1000-+2000",
+            "tcp/010-20",
+            "tcp/ 443",
+        ] {
+            assert!(
+                matches!(inexact.parse::<Service>(), Err(ServiceError::Inexact(_))),
+                "{inexact}: {:?}",
+                inexact.parse::<Service>()
+            );
+        }
+        for wrong in ["tcp/1e3", "tcp/443.0", "tcp/0x1bb", "tcp/1e400"] {
+            assert!(wrong.parse::<Service>().is_err(), "{wrong}");
+        }
+        // What mccs writes back reads back.
+        for ok in ["tcp/443", "udp/1024-65535", "tcp/1"] {
+            let s: Service = ok.parse().unwrap();
+            assert_eq!(s.to_string(), ok);
+        }
     }
 
     #[test]
