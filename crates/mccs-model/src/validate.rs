@@ -282,13 +282,23 @@ impl<'a> Validator<'a> {
                 for (k, cidr) in net.address_space.iter().enumerate() {
                     self.host_bits(*cidr, ep.key("address_space").index(k));
                 }
+                // A group listed twice would be crossed twice on every path (and, with several
+                // repeated, the walk would multiply): each group once.
+                let mut groups = Names::new("security group of this network");
+                let mut repeated = Vec::new();
                 for (k, sg) in net.security_groups.iter().enumerate() {
                     self.firewall_ref(
                         sg,
                         FirewallKind::SecurityGroup,
                         ep.key("security_groups").index(k),
                     );
+                    groups.add(
+                        sg.as_str(),
+                        ep.key("security_groups").index(k),
+                        &mut repeated,
+                    );
                 }
+                self.out.extend(repeated);
                 self.subnets(net, &ep);
                 self.secondary_ranges(net, &ep);
             }

@@ -1504,3 +1504,26 @@ fn groups_nested_deeper_than_the_limit_are_reported_once_where_they_pass_it() {
     t.objects.truncate(1 + MAX_GROUP_DEPTH);
     assert!(validate(&t, &ValidateOptions::default()).is_empty());
 }
+
+#[test]
+fn a_security_group_listed_twice_on_one_network_is_an_error() {
+    let text = edit(&[
+        (
+            "        address_space: [10.46.8.0/24]\n",
+            "        address_space: [10.46.8.0/24]\n        security_groups: [sg-app, sg-app]\n",
+        ),
+        (
+            "  - name: 3pg\n",
+            "  - name: sg-app\n    kind: security-group\n    platform: azure-alz\n    owner: team\n    channel: cloud-req\n  - name: 3pg\n",
+        ),
+    ]);
+    let d = only(&text);
+    assert_eq!(
+        d.path.to_string(),
+        "project_sets[0].environments.prod.security_groups[1]"
+    );
+    assert!(
+        matches!(&d.problem, Problem::Duplicate { name, .. } if name == "sg-app"),
+        "{d}"
+    );
+}
