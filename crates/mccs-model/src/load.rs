@@ -121,8 +121,12 @@ impl Loaded {
 
 /// The most nested collections accepted; deeper input is reported, not recursed into.
 const MAX_DEPTH: usize = 64;
-/// The most nodes alias expansion may produce, against "billion laughs" documents.
-const MAX_ALIAS_NODES: usize = 1_000_000;
+/// The most that alias expansion may add to a document, in bytes (each node counts
+/// [`ALIAS_NODE_BYTES`], each string and key its length), against "billion laughs" documents:
+/// many small nodes and a few huge strings are budgeted alike.
+const MAX_ALIAS_BYTES: usize = 16 << 20;
+/// What one expanded node counts against [`MAX_ALIAS_BYTES`] besides its text.
+const ALIAS_NODE_BYTES: usize = 16;
 
 /// Reads a topology document. Never panics and never stops at the first problem.
 ///
@@ -244,7 +248,7 @@ fn location_of(span: Span) -> Location {
 struct YamlBuilder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     anchors: HashMap<usize, Value>,
-    alias_nodes: usize,
+    alias_bytes: usize,
     map: &'a mut SourceMap,
 }
 
@@ -279,7 +283,7 @@ fn read_yaml(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> 
     let mut b = YamlBuilder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
-        alias_nodes: 0,
+        alias_bytes: 0,
         map,
     };
     let mut doc: Option<Value> = None;
@@ -405,10 +409,10 @@ impl<'a> YamlBuilder<'a> {
                 let v = self.anchors.get(&id).cloned().ok_or_else(|| {
                     yaml_error("alias to an anchor that is not defined before it", at)
                 })?;
-                self.alias_nodes += count_nodes(&v);
-                if self.alias_nodes > MAX_ALIAS_NODES {
+                self.alias_bytes = self.alias_bytes.saturating_add(expanded_size(&v));
+                if self.alias_bytes > MAX_ALIAS_BYTES {
                     return Err(yaml_error(
-                        "aliases expand to more than a million nodes: write the document out",
+                        "aliases expand to more than 16 MiB: write the repeated parts out, or use fewer aliases",
                         at,
                     ));
                 }
@@ -425,12 +429,18 @@ impl<'a> YamlBuilder<'a> {
     }
 }
 
-fn count_nodes(v: &Value) -> usize {
-    match v {
-        Value::Array(a) => 1 + a.iter().map(count_nodes).sum::<usize>(),
-        Value::Object(o) => 1 + o.values().map(count_nodes).sum::<usize>(),
-        _ => 1,
-    }
+/// What a value counts against the alias budget: [`ALIAS_NODE_BYTES`] per node plus the length
+/// of every string and key. (Values are at most `MAX_DEPTH` deep, so the recursion is bounded.)
+fn expanded_size(v: &Value) -> usize {
+    ALIAS_NODE_BYTES.saturating_add(match v {
+        Value::String(s) => s.len(),
+        Value::Array(a) => a.iter().map(expanded_size).fold(0, usize::saturating_add),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, v)| k.len().saturating_add(expanded_size(v)))
+            .fold(0, usize::saturating_add),
+        _ => 0,
+    })
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
@@ -775,6 +785,33 @@ mod tests {
         assert_eq!(resolve_plain("010"), Value::from("010"));
         assert_eq!(resolve_plain("-01"), Value::from("-01"));
         assert_eq!(resolve_plain("0"), Value::from(0));
+    }
+
+    #[test]
+    fn aliases_are_budgeted_by_what_they_expand_to_not_by_nodes() {
+        // Few nodes, each a 64 KiB string, aliased 300 times: 19 MiB from a small document.
+        let big = "x".repeat(64 << 10);
+        let mut text = format!("version: 1\nbig: &b {big}\nmany:\n");
+        for _ in 0..300 {
+            text.push_str("  - *b\n");
+        }
+        let loaded = load(&text, Format::Yaml);
+        assert!(
+            loaded
+                .diagnostics
+                .iter()
+                .any(|d| d.to_string().contains("aliases expand to more than 16 MiB")),
+            "{:?}",
+            loaded.diagnostics
+        );
+        // A few ordinary aliases are fine.
+        let ok = "version: 1\nx: &s [tcp/443]\ny: *s\n";
+        assert!(
+            !load(ok, Format::Yaml)
+                .diagnostics
+                .iter()
+                .any(|d| d.to_string().contains("aliases"))
+        );
     }
 
     #[test]
