@@ -177,6 +177,7 @@ pub fn estate(size: Size) -> Topology {
             z.endpoints.push(Endpoint {
                 name: name(&format!("host{e}")),
                 address: endpoint_addr(size, e),
+                object: None,
                 description: None,
             });
         }
@@ -241,6 +242,9 @@ pub fn estate(size: Size) -> Topology {
             ))],
             initiator: Initiator::Cloud,
             justification: None,
+            requester: None,
+            expires: None,
+            change_window: None,
         });
     }
     t

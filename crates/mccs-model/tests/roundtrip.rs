@@ -434,6 +434,7 @@ fn build(p: Pools) -> Topology {
                 Endpoint {
                     name: b.name(),
                     address: b.address_in(net),
+                    object: None,
                     description: b.maybe_text(),
                 }
             });
@@ -572,6 +573,9 @@ fn build(p: Pools) -> Topology {
             }),
             initiator: b.pick(&[Initiator::Cloud, Initiator::OnPrem, Initiator::Both]),
             justification: b.maybe_text(),
+            requester: b.maybe_text(),
+            expires: b.flip().then(|| b.date()),
+            change_window: b.maybe_text(),
         }
     });
     t

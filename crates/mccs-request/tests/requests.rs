@@ -29,6 +29,9 @@ fn flow(name: &str, source: &str, destination: &str, services: &[&str]) -> Flow 
         services: services.iter().map(|s| s.parse().unwrap()).collect(),
         initiator: Initiator::Cloud,
         justification: Some(format!("{name} is needed")),
+        requester: None,
+        expires: None,
+        change_window: None,
     }
 }
 
