@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use mccs_model::{
-    Action, AddressRef, EnvRef, Flow, LicensePlate, Name, ProjectSet, Rule, Service, ServiceRef,
-    Topology,
+    Action, AddressRef, Date, EnvRef, Flow, LicensePlate, Name, ProjectSet, Rule, Service,
+    ServiceRef, Topology,
 };
 use mccs_naming::{Convention, Direction, RuleStem, next_free};
 use serde::Serialize;
@@ -151,6 +151,15 @@ pub struct FlowPlan {
     /// Its justification.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// Who asks for it (the flow's `requester`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester: Option<String>,
+    /// When its rules may be removed (the flow's `expires`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+    /// When the change may be implemented (the flow's `change_window`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_window: Option<String>,
     /// One per initiating side.
     pub directions: Vec<DirectedPlan>,
     /// Problems that stop the flow before tracing (unknown ends, initiator mismatch).
@@ -300,6 +309,9 @@ pub fn plan_with(
         let mut fp = FlowPlan {
             flow: flow.name.to_string(),
             justification: flow.justification.clone(),
+            requester: flow.requester.clone(),
+            expires: flow.expires,
+            change_window: flow.change_window.clone(),
             directions: Vec::new(),
             diagnoses: Vec::new(),
         };
