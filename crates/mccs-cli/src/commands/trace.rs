@@ -133,7 +133,15 @@ fn text(out: &mut dyn Write, tr: &Trace) -> std::io::Result<()> {
     let verdict = if tr.is_blocked() {
         "BLOCKED: something a rule cannot fix stops it (see above)"
     } else if tr.is_allowed() {
-        "ALLOWED on every path (primary and failover): nothing to request"
+        if tr
+            .paths
+            .iter()
+            .any(|p| p.role == mccs_path::PathRole::Failover)
+        {
+            "ALLOWED on every path (primary and failover): nothing to request"
+        } else {
+            "ALLOWED on its only path (no failover path): nothing to request"
+        }
     } else {
         "NOT ALLOWED on every path: run `mccs plan` for the requests to file"
     };
