@@ -224,3 +224,66 @@ fn a_merged_rule_is_named_once_per_set_of_flows_across_channels() {
         ]
     );
 }
+
+#[test]
+fn flows_merged_on_some_firewalls_only_keep_one_name_per_set_of_flows() {
+    // Two flows from one VNet to hosts in two zones, on one service. The cloud firewall and the
+    // 3PG see both and merge them into one rule (destinations unite); each zone firewall sees
+    // one. The merged rule has one name in both channels; each zone's rule is named for its
+    // own flow. (Documented in docs/requests.md, "One flow, one rule name".)
+    let t = topology(
+        "  - name: oracle
+    source: abc123-prod
+    destination: citz-oracle-db
+    services: [tcp/8443]
+  - name: reports-admin
+    source: abc123-prod
+    destination: reports
+    services: [tcp/8443]
+",
+    );
+    let p = planned(&t);
+    let mut got: Vec<(String, String, Vec<String>, Vec<String>)> = p
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.channel.clone(),
+                r.name.clone(),
+                r.flows.clone(),
+                r.targets.iter().map(|x| x.firewall.clone()).collect(),
+            )
+        })
+        .collect();
+    got.sort();
+    let s = |x: &[&str]| x.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        got,
+        [
+            (
+                "cloud".to_owned(),
+                "MCCS_CITZ_ALZ_LIVE_abc123_prod".to_owned(),
+                s(&["oracle", "reports-admin"]),
+                s(&["azure-cloud-firewall"])
+            ),
+            (
+                "on-prem".to_owned(),
+                "MCCS_CITZ_ALZ_LIVE_abc123_prod".to_owned(),
+                s(&["oracle", "reports-admin"]),
+                s(&["3pg"])
+            ),
+            (
+                "on-prem".to_owned(),
+                "MCCS_CITZ_ALZ_LIVE_abc123_prod_02".to_owned(),
+                s(&["oracle"]),
+                s(&["zone-b-firewall"])
+            ),
+            (
+                "on-prem".to_owned(),
+                "MCCS_CITZ_ALZ_LIVE_abc123_prod_03".to_owned(),
+                s(&["reports-admin"]),
+                s(&["zone-c-firewall"])
+            ),
+        ]
+    );
+}
