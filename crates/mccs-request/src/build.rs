@@ -114,6 +114,8 @@ struct Builder<'a> {
     plan: &'a Plan,
     convention: &'a Convention,
     vocabularies: &'a Vocabularies,
+    /// Each flow's position in the plan, by name (the first, if a name repeats).
+    flow_index: std::collections::HashMap<&'a str, usize>,
     /// The address set of each topology object (by position), `None` when it cannot be
     /// resolved (unknown group member, cycle).
     object_sets: Vec<Option<AddrSet>>,
@@ -350,6 +352,13 @@ impl<'a> Builder<'a> {
             plan,
             convention: &options.object_convention,
             vocabularies: &options.vocabularies,
+            flow_index: plan
+                .flows
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, f)| (f.flow.as_str(), i))
+                .collect(),
             object_sets,
             assigned: Vec::new(),
             cache: Vec::new(),
@@ -976,7 +985,8 @@ impl<'a> Builder<'a> {
     // ----- notes ---------------------------------------------------------------------------
 
     fn flow_plan(&self, name: &str) -> Option<&'a FlowPlan> {
-        self.plan.flows.iter().find(|f| f.flow == name)
+        let plan = self.plan;
+        self.flow_index.get(name).and_then(|i| plan.flows.get(*i))
     }
 
     /// Whether a firewall of `kinds` is on a path of `flow` in `direction`.
