@@ -822,6 +822,17 @@ impl<'a> Validator<'a> {
             for (k, s) in f.services.iter().enumerate() {
                 self.service_ref(s, fp.key("services").index(k));
             }
+            if let (Some(today), Some(expires)) = (self.options.today, f.expires)
+                && expires < today
+            {
+                self.out.push(Diagnostic::warning(
+                    fp.key("expires"),
+                    Problem::ExpiredFlow {
+                        flow: f.name.to_string(),
+                        expires: expires.to_string(),
+                    },
+                ));
+            }
         }
     }
 

@@ -140,6 +140,10 @@ fn every_problem_kind_is_documented() {
             rule: s(),
             expires: s(),
         },
+        Problem::ExpiredFlow {
+            flow: s(),
+            expires: s(),
+        },
         Problem::Empty {
             what: s(),
             hint: s(),

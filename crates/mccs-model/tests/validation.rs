@@ -1065,6 +1065,40 @@ fn group_cycles() {
 }
 
 #[test]
+fn expired_flow_is_a_warning_only_with_today() {
+    let text = edit(&[(
+        "    destination: db\n",
+        "    destination: db\n    expires: 2024-01-31\n",
+    )]);
+    assert_eq!(
+        diagnostics(&text, Format::Yaml),
+        [],
+        "no clock, no expiry check"
+    );
+    let checked = check(
+        &text,
+        Format::Yaml,
+        &ValidateOptions::default().with_today("2024-02-01".parse().unwrap()),
+    );
+    assert_eq!(checked.diagnostics.len(), 1, "{:#?}", checked.diagnostics);
+    let d = &checked.diagnostics[0];
+    assert_eq!(d.severity, Severity::Warning);
+    assert_finding(
+        d,
+        "flows[0].expires",
+        Some(value_of(&text, "expires: 2024-01-31")),
+        "flow `to-db` expired on 2024-01-31; extend `expires` if it is still needed, or remove the flow and its rules",
+    );
+    // The expiry date is the last day the flow is needed.
+    let checked = check(
+        &text,
+        Format::Yaml,
+        &ValidateOptions::default().with_today("2024-01-31".parse().unwrap()),
+    );
+    assert_eq!(checked.diagnostics, []);
+}
+
+#[test]
 fn expired_rule_is_a_warning_only_with_today() {
     let text = edit(&[(
         "        action: allow\n",
