@@ -182,6 +182,7 @@ pub fn estate(size: Size) -> Topology {
             z.endpoints.push(Endpoint {
                 name: name(&format!("host{e}")),
                 address: endpoint_addr(size, e),
+                object: None,
                 description: None,
             });
         }
@@ -248,6 +249,9 @@ pub fn estate(size: Size) -> Topology {
             ))],
             initiator: Initiator::Cloud,
             justification: None,
+            requester: None,
+            expires: None,
+            change_window: None,
         });
     }
     t

@@ -285,6 +285,11 @@ pub struct PlanArgs {
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
 
+    /// A JSON file of request words (table headings, object types) per platform or channel,
+    /// replacing the built-in ones
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
+
     /// The day rule expiry is checked against (default: today, UTC)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<Date>,

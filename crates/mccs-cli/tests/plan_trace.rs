@@ -321,3 +321,37 @@ on_prem:
         .assert()
         .code(1);
 }
+
+#[test]
+fn plan_with_a_vocabulary_file_speaks_the_team_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = dir.path().join("words.json");
+    std::fs::write(
+        &words,
+        r#"{"on_prem": {"name": "stms", "object_table": "Objects to add", "traffic_table": "Rules to add",
+            "network_object": "Network IP Range Object", "host_object": "Host Object",
+            "range_object": "Address Range Object", "group_object": "Group Object"}}"#,
+    )
+    .unwrap();
+    let md = stdout(
+        mccs()
+            .args(["plan", "--today", "2026-01-01", "--vocabulary"])
+            .arg(&words)
+            .assert()
+            .success(),
+    );
+    assert!(md.contains("### Objects to add\n"), "{md}");
+    assert!(md.contains("### Rules to add\n"), "{md}");
+
+    std::fs::write(&words, "{\"on_prem\": {\"name\": 1}}").unwrap();
+    mccs()
+        .args(["plan", "--vocabulary"])
+        .arg(&words)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("words.json")
+                .and(predicate::str::contains("line 1"))
+                .and(predicate::str::contains("panicked").not()),
+        );
+}

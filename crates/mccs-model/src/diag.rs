@@ -249,6 +249,16 @@ pub enum Problem {
         /// Its expiry date.
         expires: String,
     },
+    /// A flow past its expiry date: the rules it asks for may already be removed.
+    #[error(
+        "flow `{flow}` expired on {expires}; extend `expires` if it is still needed, or remove the flow and its rules"
+    )]
+    ExpiredFlow {
+        /// The flow.
+        flow: String,
+        /// Its expiry date.
+        expires: String,
+    },
     /// Something required is empty.
     #[error("{what} is empty: {hint}")]
     Empty {

@@ -531,6 +531,11 @@ pub struct Endpoint {
     pub name: Name,
     /// Its address; must lie in one of the zone's networks.
     pub address: IpAddr,
+    /// The existing firewall object the network team already has for this endpoint (e.g.
+    /// `CITZ_ORACLE_DB`). Requests reference it by this name instead of creating an object. It
+    /// must be defined under `objects` and hold exactly the endpoint's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<Name>,
     /// Free text for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -882,4 +887,15 @@ pub struct Flow {
     /// Why the flow is needed; copied into requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// Who asks for the flow and answers the reviewers' questions (a name, an e-mail address);
+    /// copied into requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester: Option<String>,
+    /// The date after which the rules may be removed (a temporary flow); copied into requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+    /// When the change may be implemented, as free text (`Sat 22:00-02:00 PT`); copied into
+    /// requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_window: Option<String>,
 }

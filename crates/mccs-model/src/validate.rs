@@ -10,8 +10,8 @@ use crate::diag::{Diagnostic, DocPath, Problem};
 use crate::ident::{EnvRef, Name};
 use crate::service::ServiceRef;
 use crate::topology::{
-    Firewall, FirewallKind, FirewallObject, Initiator, MAX_GROUP_DEPTH, RegionRole, RuleList,
-    Topology, VirtualNetwork,
+    Endpoint, Firewall, FirewallKind, FirewallObject, Initiator, MAX_GROUP_DEPTH, RegionRole,
+    RuleList, Topology, VirtualNetwork,
 };
 
 /// Settings for [`validate`].
@@ -523,7 +523,42 @@ impl<'a> Validator<'a> {
                         },
                     );
                 }
+                if let Some(name) = &e.object {
+                    self.endpoint_object(e, name, zp.key("endpoints").index(j).key("object"));
+                }
             }
+        }
+    }
+
+    /// An endpoint's `object` must exist and hold exactly the endpoint's address: requests
+    /// reference it in rules, and a wider object would allow more than the flow asks for.
+    fn endpoint_object(&mut self, e: &Endpoint, name: &Name, path: DocPath) {
+        let Some(o) = self.t.object(name.as_str()) else {
+            self.unknown(
+                path,
+                "object",
+                name.as_str(),
+                ": define it under `objects`, or drop the endpoint's `object` to have requests create one".into(),
+            );
+            return;
+        };
+        let own = IpNet::from(e.address);
+        let exact = match o {
+            FirewallObject::Group { .. } => false,
+            _ => o.own_prefixes().iter().map(|p| p.trunc()).eq([own]),
+        };
+        if !exact {
+            let holds = match o {
+                FirewallObject::Group { .. } => "is a group".to_owned(),
+                _ => format!("holds {}", join(&o.own_prefixes())),
+            };
+            self.inconsistent(
+                path,
+                format!(
+                    "endpoint `{}` ({}) names object `{name}`, which {holds}, not just the endpoint's address; name a host object of {} (a wider object would let rules allow more than the flow asks for), or drop `object`",
+                    e.name, e.address, e.address
+                ),
+            );
         }
     }
 
@@ -992,6 +1027,17 @@ impl<'a> Validator<'a> {
             }
             for (k, s) in f.services.iter().enumerate() {
                 self.service_ref(s, fp.key("services").index(k));
+            }
+            if let (Some(today), Some(expires)) = (self.options.today, f.expires)
+                && expires < today
+            {
+                self.out.push(Diagnostic::warning(
+                    fp.key("expires"),
+                    Problem::ExpiredFlow {
+                        flow: f.name.to_string(),
+                        expires: expires.to_string(),
+                    },
+                ));
             }
             self.initiator(f, fp.key("initiator"));
         }

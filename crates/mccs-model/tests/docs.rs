@@ -144,6 +144,10 @@ fn every_problem_kind_is_documented() {
             rule: s(),
             expires: s(),
         },
+        Problem::ExpiredFlow {
+            flow: s(),
+            expires: s(),
+        },
         Problem::Empty {
             what: s(),
             hint: s(),

@@ -957,6 +957,63 @@ fn endpoint_outside_its_zone() {
     );
 }
 
+#[test]
+fn endpoint_object_is_referenced_when_it_holds_exactly_the_address() {
+    let text = edit(&[(
+        "          address: 142.34.10.25
+",
+        "          address: 142.34.10.25
+          object: DB_HOST
+",
+    )]);
+    assert_eq!(diagnostics(&text, Format::Yaml), []);
+    let t = check(&text, Format::Yaml, &ValidateOptions::default()).topology;
+    let (_, e) = t.endpoint("db").unwrap();
+    assert_eq!(e.object.as_ref().map(|o| o.as_str()), Some("DB_HOST"));
+}
+
+#[test]
+fn endpoint_object_must_exist() {
+    let text = edit(&[(
+        "          address: 142.34.10.25
+",
+        "          address: 142.34.10.25
+          object: DB_HOTS
+",
+    )]);
+    let d = only(&text);
+    assert_finding(
+        &d,
+        "on_prem.zones[0].endpoints[0].object",
+        Some(value_of(&text, "object: DB_HOTS")),
+        "unknown object `DB_HOTS`: define it under `objects`, or drop the endpoint's `object` to have requests create one",
+    );
+}
+
+#[test]
+fn endpoint_object_must_hold_just_the_endpoint_address() {
+    let text = edit(&[
+        (
+            "          address: 142.34.10.25
+",
+            "          address: 142.34.10.25
+          object: ZONE_B
+",
+        ),
+        (
+            "objects:\n",
+            "objects:\n  - kind: network\n    name: ZONE_B\n    address: 142.34.10.0/24\n",
+        ),
+    ]);
+    let d = only(&text);
+    assert_finding(
+        &d,
+        "on_prem.zones[0].endpoints[0].object",
+        Some(value_of(&text, "object: ZONE_B")),
+        "endpoint `db` (142.34.10.25) names object `ZONE_B`, which holds 142.34.10.0/24, not just the endpoint's address; name a host object of 142.34.10.25 (a wider object would let rules allow more than the flow asks for), or drop `object`",
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Groups, expiry, emptiness, consistency
 
@@ -1005,6 +1062,40 @@ fn group_cycles() {
         "objects:\n  - {kind: network, name: db-net, address: 142.34.10.0/24}\n  - {kind: group, name: L, members: [db-net]}\n  - {kind: group, name: M, members: [L]}\n  - {kind: group, name: N, members: [L, M]}\n",
     );
     assert_eq!(diagnostics(&text, Format::Yaml), []);
+}
+
+#[test]
+fn expired_flow_is_a_warning_only_with_today() {
+    let text = edit(&[(
+        "    destination: db\n",
+        "    destination: db\n    expires: 2024-01-31\n",
+    )]);
+    assert_eq!(
+        diagnostics(&text, Format::Yaml),
+        [],
+        "no clock, no expiry check"
+    );
+    let checked = check(
+        &text,
+        Format::Yaml,
+        &ValidateOptions::default().with_today("2024-02-01".parse().unwrap()),
+    );
+    assert_eq!(checked.diagnostics.len(), 1, "{:#?}", checked.diagnostics);
+    let d = &checked.diagnostics[0];
+    assert_eq!(d.severity, Severity::Warning);
+    assert_finding(
+        d,
+        "flows[0].expires",
+        Some(value_of(&text, "expires: 2024-01-31")),
+        "flow `to-db` expired on 2024-01-31; extend `expires` if it is still needed, or remove the flow and its rules",
+    );
+    // The expiry date is the last day the flow is needed.
+    let checked = check(
+        &text,
+        Format::Yaml,
+        &ValidateOptions::default().with_today("2024-01-31".parse().unwrap()),
+    );
+    assert_eq!(checked.diagnostics, []);
 }
 
 #[test]

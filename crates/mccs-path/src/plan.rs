@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use mccs_model::{
-    Action, AddressRef, EnvRef, Firewall, FirewallKind, Flow, LicensePlate, Name, ProjectSet, Rule,
-    RuleList, Service, ServiceRef, Topology,
+    Action, AddressRef, Date, EnvRef, Firewall, FirewallKind, Flow, LicensePlate, Name, ProjectSet,
+    Rule, RuleList, Service, ServiceRef, Topology,
 };
 use mccs_naming::{Convention, Direction, RuleStem, next_free};
 use serde::Serialize;
@@ -87,7 +87,8 @@ pub struct Target {
 /// the firewalls it goes on, and the flows that need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PlannedRule {
-    /// The rule name, per the naming convention, free on every firewall of its channel.
+    /// The rule name, per the naming convention. The same flows in the same direction have the
+    /// same name in every channel, free on every firewall of all those channels.
     pub name: String,
     /// The request channel of its firewalls.
     pub channel: String,
@@ -172,6 +173,15 @@ pub struct FlowPlan {
     /// Its justification.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// Who asks for it (the flow's `requester`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requester: Option<String>,
+    /// When its rules may be removed (the flow's `expires`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+    /// When the change may be implemented (the flow's `change_window`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change_window: Option<String>,
     /// One per initiating side.
     pub directions: Vec<DirectedPlan>,
     /// Problems that stop the flow before tracing (unknown ends, initiator mismatch).
@@ -323,6 +333,9 @@ pub fn plan_with(
         let mut fp = FlowPlan {
             flow: flow.name.to_string(),
             justification: flow.justification.clone(),
+            requester: flow.requester.clone(),
+            expires: flow.expires,
+            change_window: flow.change_window.clone(),
             directions: Vec::new(),
             diagnoses: Vec::new(),
         };
@@ -459,8 +472,17 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
     current
 }
 
-/// Groups needs that are the same rule on firewalls of one channel into one planned rule, and
-/// names it: the next name free on every firewall of that channel.
+/// Groups needs that are the same rule on firewalls of one channel into one planned rule, then
+/// names the planned rules once for the whole plan.
+///
+/// One flow, one rule name: the planned rules of one name group (the same direction, owner and
+/// set of flows, in whatever channels they are requested) share one name, so the cloud firewall
+/// request and the on-premises request of a flow can be matched by it. A merged rule (one
+/// planned rule serving several flows) is its own group: its key is the whole set of flows it
+/// serves, in every channel where that merged rule is requested. When one channel needs several
+/// rules of the same group (different translated addresses on two of its firewalls, say), the
+/// k-th rule of the group in each channel shares a name. The name is the next one free in every
+/// channel of the group (existing rules and names planned so far), so a suffix is decided once.
 fn name_and_group(
     t: &Topology,
     needs: Vec<Need>,
@@ -481,7 +503,8 @@ fn name_and_group(
         }
     }
     let mut numbers = RuleNumbers::default();
-    let mut rules: Vec<(PlannedRule, Vec<StepRef>)> = Vec::new();
+    // Rules before naming, with their owner (for the stem) and the steps they fix.
+    let mut rules: Vec<(PlannedRule, Option<EnvRef>, Vec<StepRef>)> = Vec::new();
     type RuleKey = (
         String,
         (Option<RuleList>, bool),
@@ -514,7 +537,7 @@ fn name_and_group(
             n.destinations.clone(),
             n.services.clone(),
         );
-        if let Some((r, steps)) = rule_index.get(&key).and_then(|i| rules.get_mut(*i)) {
+        if let Some((r, _, steps)) = rule_index.get(&key).and_then(|i| rules.get_mut(*i)) {
             match r.targets.iter_mut().find(|x| x.firewall == target.firewall) {
                 Some(x) => {
                     add_unique(&mut x.roles, &target.roles);
@@ -532,13 +555,10 @@ fn name_and_group(
             add_unique(steps, &n.steps);
             continue;
         }
-        let in_use = used.entry(channel.clone()).or_default();
-        let name = rule_name(&project_sets, &n, convention, in_use);
-        in_use.add(&name, convention);
         rule_index.insert(key, rules.len());
         rules.push((
             PlannedRule {
-                name,
+                name: String::new(),
                 channel,
                 targets: vec![target],
                 sources: n.sources,
@@ -551,10 +571,68 @@ fn name_and_group(
                 list: n.list,
                 return_traffic: n.return_traffic,
             },
+            n.owner,
             n.steps,
         ));
     }
-    for (r, steps) in &rules {
+    // Name groups, in order of first appearance: (direction, owner, flows, k) -> rule indexes.
+    type GroupKey = (Direction, Option<String>, Vec<String>, usize);
+    let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
+    let mut group_index: BTreeMap<GroupKey, usize> = BTreeMap::new();
+    let mut ordinal: BTreeMap<(String, Direction, Option<String>, Vec<String>), usize> =
+        BTreeMap::new();
+    for (i, (r, _, _)) in rules.iter().enumerate() {
+        let mut flows_key = r.flows.clone();
+        flows_key.sort();
+        let k = ordinal
+            .entry((
+                r.channel.clone(),
+                r.direction,
+                r.owner.clone(),
+                flows_key.clone(),
+            ))
+            .or_insert(0);
+        let key = (r.direction, r.owner.clone(), flows_key, *k);
+        *k += 1;
+        match group_index.get(&key).and_then(|g| groups.get_mut(*g)) {
+            Some((_, members)) => members.push(i),
+            None => {
+                group_index.insert(key.clone(), groups.len());
+                groups.push((key, vec![i]));
+            }
+        }
+    }
+    for (_, members) in &groups {
+        let Some((first, owner, _)) = members.first().and_then(|i| rules.get(*i)) else {
+            continue;
+        };
+        let mut channels: Vec<String> = Vec::new();
+        for i in members {
+            if let Some((r, _, _)) = rules.get(*i)
+                && !channels.contains(&r.channel)
+            {
+                channels.push(r.channel.clone());
+            }
+        }
+        let in_use: Vec<&UsedNames> = channels.iter().filter_map(|c| used.get(c)).collect();
+        let name = rule_name(
+            &project_sets,
+            owner.as_ref(),
+            first.direction,
+            &first.flows,
+            convention,
+            &in_use,
+        );
+        for c in &channels {
+            used.entry(c.clone()).or_default().add(&name, convention);
+        }
+        for i in members {
+            if let Some((r, _, _)) = rules.get_mut(*i) {
+                r.name.clone_from(&name);
+            }
+        }
+    }
+    for (r, _, steps) in &rules {
         for (fi, di, si, return_traffic) in steps {
             if let Some(step) = flows
                 .get_mut(*fi)
@@ -570,7 +648,7 @@ fn name_and_group(
             }
         }
     }
-    rules.into_iter().map(|(r, _)| r).collect()
+    rules.into_iter().map(|(r, _, _)| r).collect()
 }
 
 /// The rule numbers in use in network ACL lists, including the ones planned so far.
@@ -659,40 +737,46 @@ impl UsedNames {
     }
 }
 
+/// The next rule name free in every one of `used` (the channels of one name group).
 fn rule_name(
     project_sets: &HashMap<LicensePlate, &ProjectSet>,
-    n: &Need,
+    owner: Option<&EnvRef>,
+    direction: Direction,
+    flows: &[String],
     convention: &Convention,
-    used: &UsedNames,
+    used: &[&UsedNames],
 ) -> String {
-    let stem = n.owner.as_ref().and_then(|o| {
+    let taken = |name: &str| used.iter().any(|u| u.contains(name));
+    let stem = owner.and_then(|o| {
         let ps = project_sets.get(&o.license_plate)?;
         Some(RuleStem {
             ministry: ps.ministry.clone(),
             platform: ps.platform,
             license_plate: ps.license_plate,
             environment: o.environment.clone(),
-            direction: n.direction,
+            direction,
         })
     });
     if let Some(stem) = stem {
-        let mut same_stem: Vec<String> = used.by_stem.get(&stem).cloned().unwrap_or_default();
+        let mut same_stem: Vec<String> = Vec::new();
+        for u in used {
+            if let Some(names) = u.by_stem.get(&stem) {
+                same_stem.extend(names.iter().cloned());
+            }
+        }
         // A name that does not follow the convention may still collide (ignoring case).
         while let Ok(name) = next_free(convention, &stem, same_stem.iter()) {
-            if !used.contains(&name) {
+            if !taken(&name) {
                 return name;
             }
             same_stem.push(name);
         }
     }
     // No Project Set end (e.g. on-prem to the other cloud): name after the flow, numbered.
-    let base = format!(
-        "MCCS_FLOW_{}",
-        n.flows.first().map_or("rule", String::as_str)
-    );
+    let base = format!("MCCS_FLOW_{}", flows.first().map_or("rule", String::as_str));
     let mut candidate = base.clone();
     let mut i = 2;
-    while used.contains(&candidate) {
+    while taken(&candidate) {
         candidate = format!("{base}_{i:02}");
         i += 1;
     }

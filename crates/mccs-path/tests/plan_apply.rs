@@ -148,6 +148,7 @@ fn build(spec: &Spec) -> Topology {
                     Endpoint {
                         name: format!("host{z}{e}").parse().unwrap(),
                         address: format!("172.16.{z}.{}", 10 + e).parse().unwrap(),
+                        object: None,
                         description: None,
                     }
                 })
@@ -227,6 +228,9 @@ fn build(spec: &Spec) -> Topology {
             services: svcs.iter().map(|i| SERVICES[*i].parse().unwrap()).collect(),
             initiator: [Initiator::Source, Initiator::Both, Initiator::Source][usize::from(*init)],
             justification: Some(format!("needed by flow {n}")),
+            requester: None,
+            expires: None,
+            change_window: None,
         });
     }
     t

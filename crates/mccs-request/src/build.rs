@@ -9,10 +9,12 @@ use mccs_naming::{Convention, Direction, FormatError, ObjectIdentity, ObjectKind
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, Plan, PlannedRule, SvcSet, Verdict};
 
 use crate::model::{
-    DirectionSummary, FORMAT_VERSION, FirewallInfo, FirewallRules, FlowStatus, FlowSummary, Note,
-    NoteKind, ObjectRow, ObjectStatus, ObjectType, PartialAllowance, PathRole, Placement, Problem,
-    Request, RequestSet, RequestedRule, RuleAction, RuleTarget, Summary, Totals, TrafficRow,
+    CloudEnd, DirectionSummary, FORMAT_VERSION, FirewallInfo, FirewallRules, FlowDetails,
+    FlowStatus, FlowSummary, Note, NoteKind, ObjectRow, ObjectStatus, ObjectType, PartialAllowance,
+    PathRole, Placement, Problem, Request, RequestSet, RequestedRule, RuleAction, RuleTarget,
+    Summary, Totals, TrafficRow,
 };
+use crate::vocabulary::Vocabularies;
 
 /// Settings for [`RequestSet::from_plan_with`].
 #[derive(Debug, Clone)]
@@ -20,12 +22,16 @@ use crate::model::{
 pub struct BuildOptions {
     /// How objects to create are named; [`Convention::mccs_object`] by default.
     pub object_convention: Convention,
+    /// The words each request uses for its tables and object types; the built-in platform
+    /// vocabularies by default.
+    pub vocabularies: Vocabularies,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
         Self {
             object_convention: Convention::mccs_object(),
+            vocabularies: Vocabularies::default(),
         }
     }
 }
@@ -36,6 +42,26 @@ impl BuildOptions {
     #[must_use]
     pub fn with_object_convention(mut self, convention: Convention) -> Self {
         self.object_convention = convention;
+        self
+    }
+
+    /// Options whose requests speak these words (e.g. a team's own, read with
+    /// [`Vocabularies::from_json`]).
+    ///
+    /// ```
+    /// use mccs_request::{BuildOptions, RequestSet, Vocabularies};
+    /// let mut words = Vocabularies::default();
+    /// words.on_prem.object_table = "Objects to add".to_owned();
+    /// let t = mccs_model::examples::reference();
+    /// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    /// let set = RequestSet::from_plan_with(&t, &plan, &BuildOptions::default().with_vocabularies(words));
+    /// let on_prem = set.request("on-prem-firewall-request").unwrap();
+    /// assert_eq!(on_prem.vocabulary.object_table, "Objects to add");
+    /// assert_eq!(set.request("cloud-firewall-request").unwrap().objects[0].type_name, "IP Group");
+    /// ```
+    #[must_use]
+    pub fn with_vocabularies(mut self, vocabularies: Vocabularies) -> Self {
+        self.vocabularies = vocabularies;
         self
     }
 }
@@ -61,7 +87,7 @@ impl RequestSet {
 
     /// [`RequestSet::from_plan`] with explicit options.
     pub fn from_plan_with(topology: &Topology, plan: &Plan, options: &BuildOptions) -> Self {
-        Builder::new(topology, plan, &options.object_convention).build()
+        Builder::new(topology, plan, options).build()
     }
 }
 
@@ -81,13 +107,15 @@ struct Resolved {
 struct Key {
     party: Party,
     set: AddrSet,
-    owner: Option<String>,
 }
 
 struct Builder<'a> {
     t: &'a Topology,
     plan: &'a Plan,
     convention: &'a Convention,
+    vocabularies: &'a Vocabularies,
+    /// Each flow's position in the plan, by name (the first, if a name repeats).
+    flow_index: std::collections::HashMap<&'a str, usize>,
     /// The address set of each topology object (by position), `None` when it cannot be
     /// resolved (unknown group member, cycle).
     object_sets: Vec<Option<AddrSet>>,
@@ -283,6 +311,25 @@ fn list(items: &[String]) -> String {
     }
 }
 
+/// What a traffic row carries from its flows besides the justifications.
+#[derive(Debug, Default)]
+struct RuleMeta {
+    requesters: Vec<String>,
+    expires: Option<mccs_model::Date>,
+    change_windows: Vec<String>,
+    cloud_ends: Vec<CloudEnd>,
+    failover_path: bool,
+}
+
+/// Whether a direction of `fp` has a failover path.
+fn has_failover_path(fp: &FlowPlan, direction: Direction) -> bool {
+    fp.directions
+        .iter()
+        .filter(|d| d.trace.flow.direction == direction)
+        .flat_map(|d| &d.trace.paths)
+        .any(|p| p.role == mccs_path::PathRole::Failover)
+}
+
 fn diagnosis_problem(d: &mccs_path::Diagnosis) -> Problem {
     let kind = serde_json::to_value(d)
         .ok()
@@ -295,7 +342,7 @@ fn diagnosis_problem(d: &mccs_path::Diagnosis) -> Problem {
 }
 
 impl<'a> Builder<'a> {
-    fn new(t: &'a Topology, plan: &'a Plan, convention: &'a Convention) -> Self {
+    fn new(t: &'a Topology, plan: &'a Plan, options: &'a BuildOptions) -> Self {
         let object_sets = t
             .objects
             .iter()
@@ -304,7 +351,15 @@ impl<'a> Builder<'a> {
         Self {
             t,
             plan,
-            convention,
+            convention: &options.object_convention,
+            vocabularies: &options.vocabularies,
+            flow_index: plan
+                .flows
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, f)| (f.flow.as_str(), i))
+                .collect(),
             object_sets,
             assigned: Vec::new(),
             cache: Vec::new(),
@@ -325,14 +380,23 @@ impl<'a> Builder<'a> {
 
     // ----- objects -------------------------------------------------------------------------
 
-    /// The topology object that holds exactly `set`: the party's own object first, then a
-    /// published one, then a plain object before a group, then document order.
+    /// The topology object that holds exactly `set`: the party's own object first (a flow end
+    /// that names an object, or the `object` an endpoint names), then a published one, then a
+    /// plain object before a group, then document order.
     fn existing(&self, party: &Party, set: &AddrSet) -> Option<&'a FirewallObject> {
         if set.is_empty() {
             return None;
         }
         let t = self.t;
-        if let Party::Object { name, .. } = party {
+        let own_name = match party {
+            Party::Object { name, .. } => Some(name.as_str()),
+            Party::Endpoint { name } => t
+                .endpoint(name)
+                .and_then(|(_, e)| e.object.as_ref())
+                .map(|o| o.as_str()),
+            _ => None,
+        };
+        if let Some(name) = own_name {
             let own = t.objects.iter().position(|o| o.name().as_str() == name);
             if let Some(i) = own
                 && self.object_sets.get(i).and_then(Option::as_ref) == Some(set)
@@ -440,27 +504,44 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The objects `party`'s addresses `set` map to, for a rule of `owner`.
-    fn resolve(&mut self, party: &Party, set: &AddrSet, owner: Option<&str>) -> Vec<Resolved> {
+    /// The Project Set environment whose address space holds all of `set`, if any.
+    fn owning_env(&self, set: &AddrSet) -> Option<EnvRef> {
+        if set.is_empty() {
+            return None;
+        }
+        self.t.project_sets.iter().find_map(|ps| {
+            ps.environments.iter().find_map(|(env, vn)| {
+                AddrSet::from_prefixes(vn.address_space.iter().map(|p| p.trunc()))
+                    .covers(set)
+                    .then(|| EnvRef {
+                        license_plate: ps.license_plate,
+                        environment: env.clone(),
+                    })
+            })
+        })
+    }
+
+    /// The objects `party`'s addresses `set` map to.
+    ///
+    /// Names depend on who owns the addresses, never on which rule asks for them: a VPC/VNet
+    /// (or a part of one) is named after its own Project Set environment; endpoints, external
+    /// networks and PrivateLink addresses, which no Project Set owns, get owner-independent
+    /// names (`MCCS_HOST_<label>`, `MCCS_NET_<label>`), so every request that reaches them
+    /// uses one object.
+    fn resolve(&mut self, party: &Party, set: &AddrSet) -> Vec<Resolved> {
         let key = Key {
             party: party.clone(),
             set: set.clone(),
-            owner: owner.map(str::to_owned),
         };
         if let Some((_, r)) = self.cache.iter().find(|(k, _)| *k == key) {
             return r.clone();
         }
-        let resolved = self.resolve_uncached(party, set, owner);
+        let resolved = self.resolve_uncached(party, set);
         self.cache.push((key, resolved.clone()));
         resolved
     }
 
-    fn resolve_uncached(
-        &mut self,
-        party: &Party,
-        set: &AddrSet,
-        owner: Option<&str>,
-    ) -> Vec<Resolved> {
+    fn resolve_uncached(&mut self, party: &Party, set: &AddrSet) -> Vec<Resolved> {
         let stands_for = self.stands_for(party, set);
         if let Some(o) = self.existing(party, set) {
             let kind = object_type(o);
@@ -478,7 +559,10 @@ impl<'a> Builder<'a> {
                 stands_for,
             }];
         }
-        let owner_ref = owner.and_then(|o| o.parse::<EnvRef>().ok());
+        let party_env = match party {
+            Party::Environment { env } => env.parse::<EnvRef>().ok(),
+            _ => None,
+        };
         let full_env = match party {
             Party::Environment { env } => env
                 .parse::<EnvRef>()
@@ -530,9 +614,8 @@ impl<'a> Builder<'a> {
             }
             Party::Environment { .. } | Party::Object { .. } | Party::Prefix => None,
         };
-        let owner_ref = owner_ref.as_ref();
         if let Some((kind, form, label)) = one {
-            let name = self.create_name(owner_ref, kind, label.as_deref(), set);
+            let name = self.create_name(party_env.as_ref(), kind, label.as_deref(), set);
             return vec![Resolved {
                 name,
                 kind: form,
@@ -569,7 +652,8 @@ impl<'a> Builder<'a> {
                 } else {
                     (ObjectKind::Range, ObjectType::Network)
                 };
-                let name = self.create_name(owner_ref, kind, Some(&prefix_label(p)), &part);
+                let owner = party_env.clone().or_else(|| self.owning_env(&part));
+                let name = self.create_name(owner.as_ref(), kind, Some(&prefix_label(p)), &part);
                 Resolved {
                     name,
                     kind: form,
@@ -712,6 +796,15 @@ impl<'a> Builder<'a> {
     fn request(&mut self, id: &str, rules: &[&PlannedRule]) -> Request {
         let t = self.t;
         let channel = t.channel(id);
+        let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = rules
+            .iter()
+            .flat_map(|r| &r.targets)
+            .map(|tg| {
+                t.firewall(&tg.firewall)
+                    .map_or((FirewallKind::Other, None), |f| (f.kind, f.platform))
+            })
+            .collect();
+        let vocabulary = self.vocabularies.for_request(id, &kinds).clone();
         let mut objects: Vec<ObjectRow> = Vec::new();
         let mut traffic = Vec::new();
         let mut firewalls: Vec<FirewallInfo> = Vec::new();
@@ -720,14 +813,14 @@ impl<'a> Builder<'a> {
             let mut names = |me: &mut Self, list: &[Addresses]| -> Vec<String> {
                 let mut out = Vec::new();
                 for (party, set) in by_party(list) {
-                    for o in me.resolve(&party, &set, r.owner.as_deref()) {
+                    for o in me.resolve(&party, &set) {
                         push_unique(&mut out, &o.name);
                         match objects.iter_mut().find(|x| x.name == o.name) {
                             Some(row) => push_unique(&mut row.used_by, &r.name),
                             None => objects.push(ObjectRow {
                                 name: o.name,
                                 kind: o.kind,
-                                type_name: o.kind.form_name().to_owned(),
+                                type_name: vocabulary.object_word(o.kind).to_owned(),
                                 addresses: o.addresses,
                                 cidrs: o.cidrs,
                                 status: o.status,
@@ -780,6 +873,7 @@ impl<'a> Builder<'a> {
             for f in &r.flows {
                 push_unique(&mut flows, f);
             }
+            let meta = self.rule_meta(r);
             traffic.push(TrafficRow {
                 rule: r.name.clone(),
                 direction: r.direction,
@@ -794,7 +888,30 @@ impl<'a> Builder<'a> {
                 roles,
                 flows: r.flows.clone(),
                 justifications: r.justifications.clone(),
+                requesters: meta.requesters,
+                expires: meta.expires,
+                change_windows: meta.change_windows,
+                cloud_ends: meta.cloud_ends,
+                failover_path: meta.failover_path,
             });
+        }
+        // An object's type word is the one of the firewalls that hold it: in a request to both
+        // cloud firewalls, the Azure VNet's object is an IP Group and the AWS VPC's a prefix list.
+        for o in &mut objects {
+            let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = traffic
+                .iter()
+                .filter(|row| o.used_by.contains(&row.rule))
+                .flat_map(|row| &row.apply_on)
+                .map(|a| {
+                    t.firewall(&a.firewall)
+                        .map_or((FirewallKind::Other, None), |f| (f.kind, f.platform))
+                })
+                .collect();
+            o.type_name = self
+                .vocabularies
+                .for_request(id, &kinds)
+                .object_word(o.kind)
+                .to_owned();
         }
         let mut request = Request {
             id: id.to_owned(),
@@ -809,9 +926,22 @@ impl<'a> Builder<'a> {
                 || "(not set in the topology)".to_owned(),
                 |c| c.handled_by.clone(),
             ),
+            vocabulary,
             firewalls,
             objects,
             traffic,
+            flow_details: flows
+                .iter()
+                .filter_map(|f| self.flow_plan(f))
+                .map(|fp| FlowDetails {
+                    flow: fp.flow.clone(),
+                    requester: fp.requester.clone(),
+                    cloud_ends: self.cloud_ends(fp),
+                    expires: fp.expires,
+                    change_window: fp.change_window.clone(),
+                    justification: fp.justification.clone(),
+                })
+                .collect(),
             flows,
             notes: Vec::new(),
         };
@@ -819,10 +949,68 @@ impl<'a> Builder<'a> {
         request
     }
 
+    /// The cloud ends of a flow: each Project Set environment among its ends, with account or
+    /// subscription and region, in the order the directions name them.
+    fn cloud_ends(&self, fp: &FlowPlan) -> Vec<CloudEnd> {
+        let mut out: Vec<CloudEnd> = Vec::new();
+        for d in &fp.directions {
+            for a in [&d.trace.flow.source, &d.trace.flow.destination] {
+                let Party::Environment { env } = &a.party else {
+                    continue;
+                };
+                if out.iter().any(|c| c.environment == *env) {
+                    continue;
+                }
+                let Some((ps, vn)) = env
+                    .parse::<EnvRef>()
+                    .ok()
+                    .and_then(|r| self.t.environment(&r))
+                else {
+                    continue;
+                };
+                out.push(CloudEnd {
+                    environment: env.clone(),
+                    platform: ps.platform,
+                    account: vn.account.clone(),
+                    region: vn.region.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// What a planned rule carries from its flows besides the justifications.
+    fn rule_meta(&self, r: &PlannedRule) -> RuleMeta {
+        let mut meta = RuleMeta::default();
+        let mut all_expire = !r.flows.is_empty();
+        let mut latest: Option<mccs_model::Date> = None;
+        for fp in r.flows.iter().filter_map(|f| self.flow_plan(f)) {
+            if let Some(x) = &fp.requester {
+                push_unique(&mut meta.requesters, x);
+            }
+            if let Some(x) = &fp.change_window {
+                push_unique(&mut meta.change_windows, x);
+            }
+            match fp.expires {
+                Some(e) => latest = latest.max(Some(e)),
+                None => all_expire = false,
+            }
+            for c in self.cloud_ends(fp) {
+                if !meta.cloud_ends.contains(&c) {
+                    meta.cloud_ends.push(c);
+                }
+            }
+            meta.failover_path |= has_failover_path(fp, r.direction);
+        }
+        meta.expires = if all_expire { latest } else { None };
+        meta
+    }
+
     // ----- notes ---------------------------------------------------------------------------
 
     fn flow_plan(&self, name: &str) -> Option<&'a FlowPlan> {
-        self.plan.flows.iter().find(|f| f.flow == name)
+        let plan = self.plan;
+        self.flow_index.get(name).and_then(|i| plan.flows.get(*i))
     }
 
     /// Whether a firewall of `kinds` is on a path of `flow` in `direction`.
@@ -1155,6 +1343,28 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        // Single paths: say so, and claim no failover coverage.
+        let mut single: Vec<String> = Vec::new();
+        let mut single_rules: Vec<String> = Vec::new();
+        for row in req.traffic.iter().filter(|row| !row.failover_path) {
+            push_unique(&mut single_rules, &row.rule);
+            for f in &row.flows {
+                push_unique(&mut single, f);
+            }
+        }
+        if !single.is_empty() {
+            notes.push(note(
+                NoteKind::Failover,
+                format!(
+                    "No failover path for {}: no secondary link or DR region is on the way, so {} cover{} the only path; if it fails, the flow{} stop{}. Nothing in this request covers failover.",
+                    list(&single),
+                    list(&single_rules),
+                    if single_rules.len() == 1 { "s" } else { "" },
+                    if single.len() == 1 { "" } else { "s" },
+                    if single.len() == 1 { "s" } else { "" },
+                ),
+            ));
+        }
         if !both.is_empty() {
             notes.push(note(
                 NoteKind::Failover,
@@ -1279,14 +1489,28 @@ impl<'a> Builder<'a> {
     // ----- summary -------------------------------------------------------------------------
 
     fn summary(&self, requests: &[Request]) -> Summary {
+        // Distinct rules and objects: one flow and direction have one rule name in every
+        // request, and an object has one name wherever it is used.
+        let mut rules: Vec<&str> = requests
+            .iter()
+            .flat_map(|r| &r.traffic)
+            .map(|row| row.rule.as_str())
+            .collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let mut objects: Vec<&str> = requests
+            .iter()
+            .flat_map(|r| &r.objects)
+            .filter(|o| o.status == ObjectStatus::Create)
+            .map(|o| o.name.as_str())
+            .collect();
+        objects.sort_unstable();
+        objects.dedup();
         let mut totals = Totals {
             requests: requests.len(),
-            rules: requests.iter().map(|r| r.traffic.len()).sum(),
-            objects_to_create: requests
-                .iter()
-                .flat_map(|r| &r.objects)
-                .filter(|o| o.status == ObjectStatus::Create)
-                .count(),
+            rules: rules.len(),
+            objects_to_create: objects.len(),
+            traffic_rows: requests.iter().map(|r| r.traffic.len()).sum(),
             ..Totals::default()
         };
         let flows: Vec<FlowSummary> = self
@@ -1445,12 +1669,23 @@ impl<'a> Builder<'a> {
                 if d.trace.paths.is_empty() && problems.is_empty() {
                     details.push("blocked: no path was found".to_owned());
                 }
+                let failover_path = d
+                    .trace
+                    .paths
+                    .iter()
+                    .any(|p| p.role == mccs_path::PathRole::Failover);
+                if !failover_path && !d.trace.paths.is_empty() {
+                    details.push(
+                        "no failover path: no secondary link or DR region is on the way".to_owned(),
+                    );
+                }
                 DirectionSummary {
                     direction: d.trace.flow.direction,
                     source: party_addresses(&d.trace.flow.source),
                     destination: party_addresses(&d.trace.flow.destination),
                     services: services(&d.trace.flow.services),
                     status: st,
+                    failover_path,
                     allowed,
                     partial,
                     requested,
@@ -1464,6 +1699,10 @@ impl<'a> Builder<'a> {
         FlowSummary {
             flow: fp.flow.clone(),
             justification: fp.justification.clone(),
+            requester: fp.requester.clone(),
+            expires: fp.expires,
+            change_window: fp.change_window.clone(),
+            cloud_ends: self.cloud_ends(fp),
             status: status(fp.status()),
             partially_allowed: directions.iter().any(|d| !d.partial.is_empty()),
             directions,

@@ -34,11 +34,30 @@ fn join(items: &[String]) -> String {
     items.join("; ")
 }
 
+/// `abc123-prod: subscription 0f3c..., canadacentral` per cloud end.
+fn cloud_ends(ends: &[crate::CloudEnd]) -> Vec<String> {
+    ends.iter()
+        .map(|c| {
+            let what = match c.platform {
+                mccs_model::Platform::AzureAlz => "subscription",
+                mccs_model::Platform::AwsLza => "account",
+            };
+            format!("{}: {what} {}, {}", c.environment, c.account, c.region)
+        })
+        .collect()
+}
+
 pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
     let mut files = Vec::new();
     let mut summary = Vec::new();
     for f in &set.summary.flows {
         let justification = f.justification.clone().unwrap_or_default();
+        let meta = [
+            f.requester.clone().unwrap_or_default(),
+            f.expires.map(|d| d.to_string()).unwrap_or_default(),
+            f.change_window.clone().unwrap_or_default(),
+            join(&cloud_ends(&f.cloud_ends)),
+        ];
         if f.directions.is_empty() {
             summary.push(vec![
                 f.flow.clone(),
@@ -55,6 +74,9 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                 ),
                 justification,
             ]);
+            if let Some(row) = summary.last_mut() {
+                row.extend(meta.iter().cloned());
+            }
             continue;
         }
         for d in &f.directions {
@@ -72,6 +94,9 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                 join(&details),
                 justification.clone(),
             ]);
+            if let Some(row) = summary.last_mut() {
+                row.extend(meta.iter().cloned());
+            }
         }
     }
     files.push(table(
@@ -85,6 +110,10 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
             "Services",
             "Details",
             "Justification",
+            "Requester",
+            "Expires",
+            "Change window",
+            "Cloud ends",
         ],
         &summary,
     )?);
@@ -147,11 +176,19 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                     "allow".to_owned(),
                     join(&apply_on),
                     t.direction.to_string(),
-                    roles_text(&t.roles).to_owned(),
+                    if t.failover_path {
+                        roles_text(&t.roles).to_owned()
+                    } else {
+                        format!("{} (no failover path)", roles_text(&t.roles))
+                    },
                     join(&t.source_addresses),
                     join(&t.destination_addresses),
                     join(&t.flows),
                     join(&t.justifications),
+                    join(&t.requesters),
+                    t.expires.map(|d| d.to_string()).unwrap_or_default(),
+                    join(&t.change_windows),
+                    join(&cloud_ends(&t.cloud_ends)),
                 ]
             })
             .collect();
@@ -170,6 +207,10 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                 "Destination addresses",
                 "Flows",
                 "Justification",
+                "Requesters",
+                "Expires",
+                "Change windows",
+                "Cloud ends",
             ],
             &traffic,
         )?);

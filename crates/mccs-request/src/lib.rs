@@ -51,15 +51,18 @@ mod error;
 pub mod escape;
 mod model;
 mod render;
+mod vocabulary;
 
 pub use build::BuildOptions;
 pub use error::RenderError;
 pub use model::{
-    DirectionSummary, FORMAT_VERSION, FirewallInfo, FirewallRules, FlowStatus, FlowSummary, Note,
-    NoteKind, ObjectRow, ObjectStatus, ObjectType, PartialAllowance, PathRole, Placement, Problem,
-    Request, RequestSet, RequestedRule, RuleAction, RuleTarget, Summary, Totals, TrafficRow,
+    CloudEnd, DirectionSummary, FORMAT_VERSION, FirewallInfo, FirewallRules, FlowDetails,
+    FlowStatus, FlowSummary, Note, NoteKind, ObjectRow, ObjectStatus, ObjectType, PartialAllowance,
+    PathRole, Placement, Problem, Request, RequestSet, RequestedRule, RuleAction, RuleTarget,
+    Summary, Totals, TrafficRow,
 };
 pub use render::{
     DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, FormatParseError, MAX_TEMPLATE_BYTES,
     OutputFile, OutputFormat, Templates, render,
 };
+pub use vocabulary::{Vocabularies, Vocabulary, VocabularyError};

@@ -4,7 +4,10 @@
 //! this structure verbatim, and custom templates see it as their context. Lists keep a stable
 //! order (the plan's and the topology's), never a hash order, so output is deterministic.
 
+use mccs_model::{Date, Platform};
 use mccs_naming::Direction;
+
+use crate::vocabulary::Vocabulary;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +65,9 @@ pub struct Request {
     pub filed_by: String,
     /// Who reviews and implements it (e.g. "Public Cloud Team").
     pub handled_by: String,
+    /// The words this request uses for its tables and object types (the platform's own:
+    /// "IP Group" for Azure Firewall, "Network IP Range Object" for the on-premises form).
+    pub vocabulary: Vocabulary,
     /// The firewalls the request changes, in order of first use in the traffic table.
     pub firewalls: Vec<FirewallInfo>,
     /// The Object Table: every object the traffic table refers to, and whether to create it.
@@ -70,8 +76,28 @@ pub struct Request {
     pub traffic: Vec<TrafficRow>,
     /// The flows the request serves.
     pub flows: Vec<String>,
+    /// What the request says about each of its flows besides the rules (who asks, the cloud
+    /// ends, expiry, change window, justification), in the order of `flows`.
+    pub flow_details: Vec<FlowDetails>,
     /// Notes for the reviewer of this request.
     pub notes: Vec<Note>,
+}
+
+/// What a request says about one of its flows besides the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct FlowDetails {
+    /// The flow's name.
+    pub flow: String,
+    /// Who asks for it and answers the reviewers' questions.
+    pub requester: Option<String>,
+    /// Its cloud ends: Project Set environment, account or subscription, region.
+    pub cloud_ends: Vec<CloudEnd>,
+    /// When its rules may be removed.
+    pub expires: Option<Date>,
+    /// When the change may be implemented, e.g. `Sat 22:00-02:00 PT`.
+    pub change_window: Option<String>,
+    /// Why it is needed.
+    pub justification: Option<String>,
 }
 
 /// A firewall a request changes.
@@ -105,8 +131,9 @@ pub enum ObjectType {
 }
 
 impl ObjectType {
-    /// The wording request forms use: "Network IP Range Object", "Host Object",
-    /// "Address Range Object" or "Group Object".
+    /// The on-premises form's wording (the defaults of `Vocabulary::on_prem`): "Network IP
+    /// Range Object", "Host Object", "Address Range Object" or "Group Object". A request's
+    /// Object Table uses its own `Request::vocabulary`.
     pub fn form_name(self) -> &'static str {
         match self {
             Self::Network => "Network IP Range Object",
@@ -140,7 +167,8 @@ pub struct ObjectRow {
     pub name: String,
     /// What kind of object it is.
     pub kind: ObjectType,
-    /// The form's wording for the kind (`ObjectType::form_name`).
+    /// The word for the kind (`Vocabulary::object_word`) on the firewalls whose rules use the
+    /// object, e.g. "Network IP Range Object" on-premises, "IP Group" on Azure Firewall.
     pub type_name: String,
     /// The addresses as the form takes them: a host address, CIDRs, or `first-last` ranges.
     pub addresses: Vec<String>,
@@ -233,6 +261,31 @@ pub struct TrafficRow {
     pub flows: Vec<String>,
     /// Their justifications.
     pub justifications: Vec<String>,
+    /// Who asks for them (the flows' `requester`s).
+    pub requesters: Vec<String>,
+    /// When the rule may be removed: the latest `expires` of its flows when every one of them
+    /// expires, else none (a flow without an expiry keeps the rule).
+    pub expires: Option<Date>,
+    /// When the change may be implemented (the flows' `change_window`s).
+    pub change_windows: Vec<String>,
+    /// The cloud ends of its flows: Project Set environment, account or subscription, region.
+    pub cloud_ends: Vec<CloudEnd>,
+    /// Whether a flow it serves has a failover path in this direction. When false, the flows
+    /// have a single path: nothing here covers a failure of it.
+    pub failover_path: bool,
+}
+
+/// A cloud end of a flow: the Project Set environment, and where its VPC/VNet lives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CloudEnd {
+    /// The environment, e.g. `abc123-prod`.
+    pub environment: String,
+    /// Its platform (`aws-lza`, `azure-alz`).
+    pub platform: Platform,
+    /// The AWS account ID or Azure subscription ID of its VPC/VNet.
+    pub account: String,
+    /// The region of its VPC/VNet, e.g. `canadacentral`, `ca-central-1`.
+    pub region: String,
 }
 
 /// Where a flow, or one direction of it, stands.
@@ -275,10 +328,13 @@ pub struct Totals {
     pub partially_allowed: usize,
     /// Requests to file.
     pub requests: usize,
-    /// Traffic rows over all requests.
+    /// Distinct rules to request, each counted once however many requests carry it (one flow
+    /// and direction have one rule name in every request).
     pub rules: usize,
-    /// Objects to create over all requests (counted once per request).
+    /// Distinct objects to create, each counted once however many requests use it.
     pub objects_to_create: usize,
+    /// Traffic Table rows over all requests (a rule in two requests counts twice).
+    pub traffic_rows: usize,
 }
 
 /// Where every flow stands.
@@ -297,6 +353,14 @@ pub struct FlowSummary {
     pub flow: String,
     /// Why it is needed.
     pub justification: Option<String>,
+    /// Who asks for it.
+    pub requester: Option<String>,
+    /// When its rules may be removed.
+    pub expires: Option<Date>,
+    /// When the change may be implemented, e.g. `Sat 22:00-02:00 PT`.
+    pub change_window: Option<String>,
+    /// Its cloud ends: Project Set environment, account or subscription, region.
+    pub cloud_ends: Vec<CloudEnd>,
     /// Blocked if any direction is, else needs rules if any direction does.
     pub status: FlowStatus,
     /// Whether a firewall allows only part of it today.
@@ -320,6 +384,9 @@ pub struct DirectionSummary {
     pub services: Vec<String>,
     /// Where this direction stands.
     pub status: FlowStatus,
+    /// Whether a failover path (a secondary link or the DR region) was found. When false the
+    /// direction has a single path, and `details` says there is no failover path.
+    pub failover_path: bool,
     /// Firewalls that allow the whole traffic today, with the existing rules that do.
     pub allowed: Vec<FirewallRules>,
     /// Firewalls that allow only part of it today, and what they leave out.

@@ -48,9 +48,15 @@ fn hostile_topology(h: &str) -> Topology {
     }
     for f in &mut t.flows {
         f.justification = Some(h.to_owned());
+        f.requester = Some(h.to_owned());
+        f.change_window = Some(h.to_owned());
     }
     for ps in &mut t.project_sets {
         ps.name = Some(h.to_owned());
+        for vn in ps.environments.values_mut() {
+            vn.account = h.to_owned();
+            vn.region = h.to_owned();
+        }
     }
     for z in &mut t.on_prem.iter_mut().flat_map(|o| &mut o.zones) {
         for e in &mut z.endpoints {
@@ -305,7 +311,7 @@ fn hostile_text_shows_escaped_not_dropped() {
     let csv = render(&set, OutputFormat::Csv, &Templates::default()).unwrap();
     let summary = &csv[0].contents;
     assert!(
-        summary.contains(",'=cmd|' /C calc'!A0 <script>alert(1)</script>\n"),
+        summary.contains(",'=cmd|' /C calc'!A0 <script>alert(1)</script>,"),
         "{summary}"
     );
 }

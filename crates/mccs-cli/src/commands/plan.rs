@@ -4,7 +4,9 @@ use std::path::Path;
 
 use mccs_model::{Diagnostic, Flow, ValidateOptions, load, validate};
 use mccs_path::{PlanOptions, Status, TraceOptions, plan};
-use mccs_request::{OutputFile, OutputFormat, RequestSet, Templates, render};
+use mccs_request::{
+    BuildOptions, OutputFile, OutputFormat, RequestSet, Templates, Vocabularies, render,
+};
 
 use crate::cli::{PlanArgs, RequestFormat};
 use crate::commands::{Ctx, today};
@@ -26,8 +28,21 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
     };
     let options = PlanOptions::default()
         .with_trace(TraceOptions::default().with_today(args.today.unwrap_or_else(today)));
+    let mut build = BuildOptions::default();
+    if let Some(path) = &args.vocabulary {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput {
+            name: name.clone(),
+            message: format!("cannot read the vocabulary file: {e}; check the path"),
+        })?;
+        let words = Vocabularies::from_json(&text).map_err(|e| Error::BadInput {
+            name,
+            message: e.to_string(),
+        })?;
+        build = build.with_vocabularies(words);
+    }
     let plan = plan(&topology, &topology.flows, &options);
-    let set = RequestSet::from_plan(&topology, &plan);
+    let set = RequestSet::from_plan_with(&topology, &plan, &build);
     let format = match args.format {
         RequestFormat::Markdown => OutputFormat::Markdown,
         RequestFormat::Csv => OutputFormat::Csv,
