@@ -114,14 +114,20 @@ const DATA_NACL: &str = r#"    rules:
 /// An App security group admitting everything in, with no egress list (AWS default egress).
 const OPEN_SG: &str = "    rules: [{ name: all-in, sources: [any], destinations: [any], services: [any], action: allow }]";
 
-fn topology(nacl: &str, sg: &str, flows: &str) -> Topology {
-    let text = BASE
-        .replace("{nacl}", nacl)
+fn text(nacl: &str, sg: &str, flows: &str) -> String {
+    BASE.replace("{nacl}", nacl)
         .replace("{sg}", sg)
-        .replace("{flows}", flows);
-    let c = check(&text, Format::Yaml, &ValidateOptions::default());
+        .replace("{flows}", flows)
+}
+
+fn read(text: &str) -> Topology {
+    let c = check(text, Format::Yaml, &ValidateOptions::default());
     assert!(!c.has_errors(), "{:#?}", c.diagnostics);
     c.topology
+}
+
+fn topology(nacl: &str, sg: &str, flows: &str) -> Topology {
+    read(&text(nacl, sg, flows))
 }
 
 fn flow(source: &str, destination: &str, service: &str, on_prem: bool) -> String {
@@ -500,6 +506,26 @@ fn secondary_range_is_not_reachable_from_outside() {
         }]
     );
     assert!(p.rules.is_empty());
+}
+
+#[test]
+fn a_secondary_range_reused_by_two_networks_names_neither() {
+    // The Azure VNet reuses 10.10.0.0/16 (allowed: secondary ranges are non-routable).
+    let t = read(
+        &text(DATA_NACL, OPEN_SG, &flow("10.10.4.0/24", "ora", "tcp/1521", false)).replace(
+            "        security_groups: [vnet-nsg]\n",
+            "        security_groups: [vnet-nsg]\n        secondary_ranges: [10.10.0.0/16]\n        nat_addresses: [10.2.0.5]\n",
+        ),
+    );
+    let p = planned(&t);
+    assert_eq!(
+        p.flows[0].diagnoses,
+        [Diagnosis::Ambiguous {
+            end: "source".into(),
+            name: "10.10.4.0/24".into(),
+            owners: "abc123-prod, xyz789-prod".into(),
+        }]
+    );
 }
 
 // ----- proptest ------------------------------------------------------------------------------

@@ -1215,6 +1215,25 @@ impl<'a> Builder<'a> {
         // Placement.
         for row in &req.traffic {
             for tg in &row.apply_on {
+                let numbered = self
+                    .t
+                    .firewall(&tg.firewall)
+                    .is_some_and(|f| f.kind == FirewallKind::NetworkAcl);
+                if numbered && tg.rule_number.is_none() {
+                    notes.push(note(
+                        NoteKind::Placement,
+                        format!(
+                            "{} needs a rule number on {} {}, but none is free there: renumber the list to make room, then plan again.",
+                            row.rule,
+                            tg.firewall,
+                            match &tg.placement {
+                                Placement::Above { rule } => format!("lower than {rule}'s"),
+                                Placement::Append => "after its last rule".to_owned(),
+                            }
+                        ),
+                    ));
+                    continue;
+                }
                 if let (Placement::Above { rule }, Some(n)) = (&tg.placement, tg.rule_number) {
                     notes.push(note(
                         NoteKind::Placement,
