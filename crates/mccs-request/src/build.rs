@@ -1528,8 +1528,23 @@ impl<'a> Builder<'a> {
                         .iter()
                         .find(|r| r.id == q.request)
                         .map_or(q.request.as_str(), |r| r.title.as_str());
+                    let row = requests
+                        .iter()
+                        .filter(|r| r.id == q.request)
+                        .flat_map(|r| &r.traffic)
+                        .find(|t| t.rule == q.rule);
+                    let what = match row {
+                        Some(t) if t.return_traffic => format!(
+                            ", {} list, for the return traffic",
+                            t.list.map_or("other", RuleList::as_str)
+                        ),
+                        Some(t) => t
+                            .list
+                            .map_or_else(String::new, |l| format!(", {} list", l.as_str())),
+                        None => String::new(),
+                    };
                     details.push(format!(
-                        "request {} on {} ({title})",
+                        "request {} on {}{what} ({title})",
                         q.rule,
                         list(&q.firewalls)
                     ));
