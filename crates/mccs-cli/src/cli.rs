@@ -327,6 +327,9 @@ pub enum ExampleName {
     Reference,
     /// AWS to Azure through PrivateLink in a central connectivity account, with a DR region.
     CrossCloud,
+    /// An AWS LZA VPC whose Data subnets have a network ACL (stateless) admitting only the App
+    /// subnets, a security group with egress rules, and a secondary range behind a private NAT.
+    LzaDataSubnet,
 }
 
 /// Arguments of `mccs schema`.

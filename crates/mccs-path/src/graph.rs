@@ -466,7 +466,7 @@ impl NetworkGraph {
                 .or_default()
                 .extend(net.address_space.iter().map(|p| p.trunc()));
             env_nodes.insert(r.clone(), n);
-            envs.push((n, ps.platform, net));
+            envs.push((n, ps.platform, net, r));
         }
         // The way into an environment: through its security groups' inbound lists (in order),
         // then its subnets' network ACLs (inbound), then the network. The way out mirrors it:
@@ -474,7 +474,7 @@ impl NetworkGraph {
         // network's own. A network ACL judges only the traffic of the subnets it is attached to.
         let mut entry_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
         let mut exit_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
-        for (n, _, net) in &envs {
+        for (n, _, net, _) in &envs {
             let acls: Vec<(usize, &Firewall, AddrSet)> = acls_of(net)
                 .into_iter()
                 .filter_map(|(name, set)| {
@@ -542,7 +542,7 @@ impl NetworkGraph {
             }
         }
         // Cloud firewalls: spokes send everything to the hub; the hub reaches every spoke.
-        for ((n, platform, net), (r, _, _)) in envs.iter().zip(t.environments()) {
+        for (n, platform, net, r) in &envs {
             if let Some(fw) = t.cloud_firewall(*platform)
                 && let Some(&fw_node) = fw_nodes.get(fw.name.as_str())
             {
@@ -553,7 +553,7 @@ impl NetworkGraph {
                     Edge {
                         reach: default_route(),
                         failover: false,
-                        translate: nat(&r, net),
+                        translate: nat(r, net),
                     },
                 );
                 let entry = entry_of.get(n).copied().unwrap_or(*n);

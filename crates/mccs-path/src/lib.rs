@@ -35,7 +35,12 @@
 //!
 //! Firewalls are stateful: a rule allows traffic initiated from its sources, and the return
 //! traffic of an allowed session needs no rule. A flow initiated from the other side is another
-//! directed flow with its own rules ([`mccs_model::Initiator`]).
+//! directed flow with its own rules ([`mccs_model::Initiator`]). The exception is the AWS
+//! network ACL, a stateless filter on subnets: a hop through one also judges the return traffic
+//! (with its other list, to the ephemeral ports; [`Hop::return_verdict`]), and the plan requests
+//! a rule for it when needed ([`PlannedRule::return_traffic`]). Security groups / NSGs judge
+//! traffic into a network with their inbound list and traffic out of it with their outbound list
+//! ([`Hop::list`]); a private NAT translates sources in a VPC's secondary ranges on the way out.
 //!
 //! Architecture invariant: this crate does no I/O and renders nothing; it turns a topology and
 //! flows into traces and plans.

@@ -862,3 +862,26 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::free_number;
+
+    #[test]
+    fn network_acl_rule_numbers() {
+        // Appended: the next multiple of 10 after the last number.
+        assert_eq!(free_number(&[], None), Some(10));
+        assert_eq!(free_number(&[100, 110], None), Some(120));
+        assert_eq!(free_number(&[105], None), Some(110));
+        assert_eq!(free_number(&[32766], None), None);
+        // Below a deny: the largest multiple of 10 above the numbers before it...
+        assert_eq!(free_number(&[100, 200], Some(200)), Some(190));
+        assert_eq!(free_number(&[100, 120], Some(120)), Some(110));
+        // ...else the largest free number there...
+        assert_eq!(free_number(&[100, 110], Some(110)), Some(109));
+        assert_eq!(free_number(&[5], Some(5)), Some(4));
+        // ...and none when there is no room.
+        assert_eq!(free_number(&[100, 101], Some(101)), None);
+        assert_eq!(free_number(&[1], Some(1)), None);
+    }
+}

@@ -444,11 +444,25 @@ impl NetworkGraph {
                     }
                 }
                 None => {
-                    if let Some(n) = self.secondary_owner(p) {
-                        if !owners.contains(&n) {
-                            owners.push(n);
+                    match self.secondary_holders(p).as_slice() {
+                        [] => {}
+                        [n] => {
+                            if !owners.contains(n) {
+                                owners.push(*n);
+                            }
+                            continue;
                         }
-                        continue;
+                        many => {
+                            return Err(Diagnosis::Ambiguous {
+                                end: which.into(),
+                                name: name.into(),
+                                owners: many
+                                    .iter()
+                                    .filter_map(|n| self.node(*n).map(ToString::to_string))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            });
+                        }
                     }
                     // Not inside one network: if networks lie inside it, it spans them.
                     let inside: Vec<String> = self
@@ -493,17 +507,15 @@ impl NetworkGraph {
         }
     }
 
-    /// The one network whose secondary (non-routable) ranges hold `p`. Secondary ranges repeat
+    /// The networks whose secondary (non-routable) ranges hold `p`. Secondary ranges repeat
     /// across Project Sets: when several networks have it, the address names none of them.
-    fn secondary_owner(&self, p: IpNet) -> Option<NodeIndex> {
-        let mut holders = self
-            .secondary
+    fn secondary_holders(&self, p: IpNet) -> Vec<NodeIndex> {
+        let part = AddrSet::from_prefix(p);
+        self.secondary
             .iter()
-            .filter(|(_, set)| set.covers(&AddrSet::from_prefix(p)));
-        match (holders.next(), holders.next()) {
-            (Some((n, _)), None) => Some(*n),
-            _ => None,
-        }
+            .filter(|(_, set)| set.covers(&part))
+            .map(|(n, _)| *n)
+            .collect()
     }
 
     /// A diagnosis when the destination lies in a secondary range of a network other than

@@ -4,7 +4,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
-use mccs_model::{EnvRef, FirewallKind, FirewallObject, RegionRole, Topology};
+use mccs_model::{EnvRef, FirewallKind, FirewallObject, RegionRole, RuleList, Topology};
 use mccs_naming::{Convention, Direction, FormatError, ObjectIdentity, ObjectKind, cidr_label};
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, Plan, PlannedRule, SvcSet, Verdict};
 
@@ -277,6 +277,16 @@ fn firewall_kind_label(kind: FirewallKind) -> &'static str {
         FirewallKind::SecurityGroup => "security group",
         FirewallKind::NetworkAcl => "network ACL",
         FirewallKind::Other => "firewall",
+    }
+}
+
+/// A firewall as the summary names it: with the list that judged, and whether for the return
+/// traffic, e.g. `data-nacl (outbound list, return traffic)`.
+fn judged_by(firewall: &str, list: Option<RuleList>, return_traffic: bool) -> String {
+    match (list, return_traffic) {
+        (None, _) => firewall.to_owned(),
+        (Some(l), false) => format!("{firewall} ({} list)", l.as_str()),
+        (Some(l), true) => format!("{firewall} ({} list, return traffic)", l.as_str()),
     }
 }
 
@@ -866,6 +876,7 @@ impl<'a> Builder<'a> {
                                 Placement::Above { rule: rule.clone() }
                             }
                         },
+                        rule_number: tg.priority,
                         roles: rs,
                     }
                 })
@@ -885,6 +896,8 @@ impl<'a> Builder<'a> {
                 services: services(&r.services),
                 action: RuleAction::Allow,
                 apply_on,
+                list: r.list,
+                return_traffic: r.return_traffic,
                 roles,
                 flows: r.flows.clone(),
                 justifications: r.justifications.clone(),
@@ -1377,10 +1390,76 @@ impl<'a> Builder<'a> {
             ));
         }
 
+        // Stateless filters.
+        let stateless: Vec<String> = req
+            .firewalls
+            .iter()
+            .filter(|f| {
+                self.t
+                    .firewall(&f.name)
+                    .is_some_and(|x| x.kind.is_stateless())
+            })
+            .map(|f| f.name.clone())
+            .collect();
+        if !stateless.is_empty() {
+            let returns: Vec<String> = req
+                .traffic
+                .iter()
+                .filter(|r| r.return_traffic)
+                .map(|r| r.rule.clone())
+                .collect();
+            let ports: Vec<String> = stateless
+                .iter()
+                .filter_map(|f| self.t.firewall(f))
+                .map(|f| format!("{} on {}", f.ephemeral(), f.name))
+                .collect();
+            notes.push(note(
+                NoteKind::Stateless,
+                format!(
+                    "{} {} a network ACL: stateless, it keeps no record of sessions, so the answers to a connection it lets in are dropped unless a rule on its other list lets them out (and the other way round). Each flow through it needs two rules: one for the traffic as it is opened, and one for the return traffic, from the destination back to the source, to the ephemeral ports ({}).{}",
+                    list(&stateless),
+                    if stateless.len() == 1 { "is" } else { "are" },
+                    list(&ports),
+                    if returns.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Return-traffic rules here: {}.", list(&returns))
+                    }
+                ),
+            ));
+        }
+
         // Placement.
         for row in &req.traffic {
             for tg in &row.apply_on {
-                if let Placement::Above { rule } = &tg.placement {
+                let numbered = self
+                    .t
+                    .firewall(&tg.firewall)
+                    .is_some_and(|f| f.kind == FirewallKind::NetworkAcl);
+                if numbered && tg.rule_number.is_none() {
+                    notes.push(note(
+                        NoteKind::Placement,
+                        format!(
+                            "{} needs a rule number on {} {}, but none is free there: renumber the list to make room, then plan again.",
+                            row.rule,
+                            tg.firewall,
+                            match &tg.placement {
+                                Placement::Above { rule } => format!("lower than {rule}'s"),
+                                Placement::Append => "after its last rule".to_owned(),
+                            }
+                        ),
+                    ));
+                    continue;
+                }
+                if let (Placement::Above { rule }, Some(n)) = (&tg.placement, tg.rule_number) {
+                    notes.push(note(
+                        NoteKind::Placement,
+                        format!(
+                            "{} must go on {} with rule number {n}, lower than {rule}'s: that rule denies part of this traffic today, and the lowest-numbered matching rule wins.",
+                            row.rule, tg.firewall
+                        ),
+                    ));
+                } else if let Placement::Above { rule } = &tg.placement {
                     notes.push(note(
                         NoteKind::Placement,
                         format!(
@@ -1546,11 +1625,30 @@ impl<'a> Builder<'a> {
                 let mut allowed: Vec<FirewallRules> = Vec::new();
                 let mut partial: Vec<PartialAllowance> = Vec::new();
                 let mut requested: Vec<RequestedRule> = Vec::new();
-                for s in &d.steps {
+                // Each step's verdict and, through a stateless filter, its return verdict.
+                let judged = d.steps.iter().flat_map(|s| {
+                    let back = s.return_verdict.as_ref().map(|v| {
+                        (
+                            s,
+                            v,
+                            s.list.map(RuleList::other),
+                            true,
+                            &s.return_planned_rule,
+                        )
+                    });
+                    std::iter::once((s, &s.verdict, s.list, false, &s.planned_rule)).chain(back)
+                });
+                for (s, verdict, list_of, return_traffic, planned_rule) in judged {
                     let r = role(s.role);
-                    match &s.verdict {
+                    let same = |f: &str, l: Option<RuleList>, b: bool| {
+                        f == s.firewall && l == list_of && b == return_traffic
+                    };
+                    match verdict {
                         Verdict::Allowed { rules } => {
-                            match allowed.iter_mut().find(|a| a.firewall == s.firewall) {
+                            match allowed
+                                .iter_mut()
+                                .find(|a| same(&a.firewall, a.list, a.return_traffic))
+                            {
                                 Some(a) => {
                                     for x in rules {
                                         push_unique(&mut a.rules, x);
@@ -1559,6 +1657,8 @@ impl<'a> Builder<'a> {
                                 }
                                 None => allowed.push(FirewallRules {
                                     firewall: s.firewall.clone(),
+                                    list: list_of,
+                                    return_traffic,
                                     rules: rules.clone(),
                                     roles: vec![r],
                                 }),
@@ -1570,10 +1670,15 @@ impl<'a> Builder<'a> {
                             left_out_sources,
                             left_out_destinations,
                             left_out_services,
-                        } => match partial.iter_mut().find(|p| p.firewall == s.firewall) {
+                        } => match partial
+                            .iter_mut()
+                            .find(|p| same(&p.firewall, p.list, p.return_traffic))
+                        {
                             Some(p) => add_role(&mut p.roles, r),
                             None => partial.push(PartialAllowance {
                                 firewall: s.firewall.clone(),
+                                list: list_of,
+                                return_traffic,
                                 allowed_by: allowed_by.clone(),
                                 denied_by: denied_by.clone(),
                                 left_out_sources: left_out_sources.clone(),
@@ -1584,7 +1689,7 @@ impl<'a> Builder<'a> {
                         },
                         Verdict::Denied { .. } | Verdict::NoMatchingRule => {}
                     }
-                    if let Some(rule) = &s.planned_rule {
+                    if let Some(rule) = planned_rule {
                         let channel = self
                             .plan
                             .rules
@@ -1625,7 +1730,7 @@ impl<'a> Builder<'a> {
                 for a in &allowed {
                     details.push(format!(
                         "allowed today on {} by {} ({})",
-                        a.firewall,
+                        judged_by(&a.firewall, a.list, a.return_traffic),
                         list(&a.rules),
                         roles_text(&a.roles)
                     ));
@@ -1643,7 +1748,7 @@ impl<'a> Builder<'a> {
                     };
                     details.push(format!(
                         "partly allowed today on {}{by}{denied}; left out: {} to {} ({})",
-                        p.firewall,
+                        judged_by(&p.firewall, p.list, p.return_traffic),
                         p.left_out_sources,
                         p.left_out_destinations,
                         p.left_out_services
@@ -1654,8 +1759,23 @@ impl<'a> Builder<'a> {
                         .iter()
                         .find(|r| r.id == q.request)
                         .map_or(q.request.as_str(), |r| r.title.as_str());
+                    let row = requests
+                        .iter()
+                        .filter(|r| r.id == q.request)
+                        .flat_map(|r| &r.traffic)
+                        .find(|t| t.rule == q.rule);
+                    let what = match row {
+                        Some(t) if t.return_traffic => format!(
+                            ", {} list, for the return traffic",
+                            t.list.map_or("other", RuleList::as_str)
+                        ),
+                        Some(t) => t
+                            .list
+                            .map_or_else(String::new, |l| format!(", {} list", l.as_str())),
+                        None => String::new(),
+                    };
                     details.push(format!(
-                        "request {} on {} ({title})",
+                        "request {} on {}{what} ({title})",
                         q.rule,
                         list(&q.firewalls)
                     ));

@@ -165,7 +165,17 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                             Placement::Append => "append".to_owned(),
                             Placement::Above { rule } => format!("above rule {rule}"),
                         };
-                        format!("{} ({at}, {})", a.firewall, roles_text(&a.roles))
+                        let list = t
+                            .list
+                            .map_or_else(String::new, |l| format!("{} list, ", l.as_str()));
+                        let number = a
+                            .rule_number
+                            .map_or_else(String::new, |n| format!("rule number {n}, "));
+                        format!(
+                            "{} ({list}{number}{at}, {})",
+                            a.firewall,
+                            roles_text(&a.roles)
+                        )
                     })
                     .collect();
                 vec![
@@ -175,7 +185,11 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                     join(&t.services),
                     "allow".to_owned(),
                     join(&apply_on),
-                    t.direction.to_string(),
+                    if t.return_traffic {
+                        format!("{}; return traffic", t.direction)
+                    } else {
+                        t.direction.to_string()
+                    },
                     if t.failover_path {
                         roles_text(&t.roles).to_owned()
                     } else {

@@ -4,7 +4,7 @@
 //! this structure verbatim, and custom templates see it as their context. Lists keep a stable
 //! order (the plan's and the topology's), never a hash order, so output is deterministic.
 
-use mccs_model::{Date, Platform};
+use mccs_model::{Date, Platform, RuleList};
 use mccs_naming::Direction;
 
 use crate::vocabulary::Vocabulary;
@@ -228,6 +228,8 @@ pub struct RuleTarget {
     pub owner: String,
     /// Where in its rulebase.
     pub placement: Placement,
+    /// For a network ACL: the rule number to give the rule (lower numbers are evaluated first).
+    pub rule_number: Option<u32>,
     /// The paths that need the rule here.
     pub roles: Vec<PathRole>,
 }
@@ -255,6 +257,12 @@ pub struct TrafficRow {
     pub action: RuleAction,
     /// The firewalls to apply it on, with placement and the paths that need it.
     pub apply_on: Vec<RuleTarget>,
+    /// For a security group / NSG or network ACL: the list the rule goes in, `inbound` (the
+    /// firewall's `rules`) or `outbound` (its `outbound_rules`).
+    pub list: Option<RuleList>,
+    /// Whether the row lets the return traffic of its flows back through a stateless filter
+    /// (network ACL): from the flow's destination to its source, to the ephemeral ports.
+    pub return_traffic: bool,
     /// The paths that need the rule on any firewall: primary, failover or both.
     pub roles: Vec<PathRole>,
     /// The flows that need it.
@@ -406,6 +414,10 @@ pub struct DirectionSummary {
 pub struct FirewallRules {
     /// The firewall.
     pub firewall: String,
+    /// For a security group / NSG or network ACL: the list whose rules these are.
+    pub list: Option<RuleList>,
+    /// Whether these rules let the return traffic through (a stateless filter).
+    pub return_traffic: bool,
     /// Its rules that allow the traffic, in rulebase order.
     pub rules: Vec<String>,
     /// The paths on which it does.
@@ -417,6 +429,10 @@ pub struct FirewallRules {
 pub struct PartialAllowance {
     /// The firewall.
     pub firewall: String,
+    /// For a security group / NSG or network ACL: the list that judged.
+    pub list: Option<RuleList>,
+    /// Whether this is about the return traffic through a stateless filter.
+    pub return_traffic: bool,
     /// Rules that allow a part.
     pub allowed_by: Vec<String>,
     /// Rules that deny a part.
@@ -472,6 +488,8 @@ pub enum NoteKind {
     Objects,
     /// Flows that no request can fix.
     Blocked,
+    /// A stateless filter (network ACL) on the path: the return traffic needs its own rule.
+    Stateless,
 }
 
 /// A note for the people filing or reviewing a request.

@@ -93,3 +93,8 @@ fn reference_topology() {
 fn cross_cloud_privatelink() {
     check("cross-cloud", &mccs_model::examples::cross_cloud());
 }
+
+#[test]
+fn lza_data_subnet_network_acl() {
+    check("lza-data-subnet", &mccs_model::examples::lza_data_subnet());
+}

@@ -23,6 +23,7 @@ fn sets() -> Vec<(&'static str, RequestSet)> {
     [
         ("reference", mccs_model::examples::reference()),
         ("cross-cloud", mccs_model::examples::cross_cloud()),
+        ("lza-data-subnet", mccs_model::examples::lza_data_subnet()),
     ]
     .into_iter()
     .map(|(name, t)| {

@@ -10,6 +10,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ExampleArgs) -> Result<Exit> {
     let text = match args.name {
         ExampleName::Reference => examples::REFERENCE_YAML,
         ExampleName::CrossCloud => examples::CROSS_CLOUD_YAML,
+        ExampleName::LzaDataSubnet => examples::LZA_DATA_SUBNET_YAML,
     };
     ctx.out.write_all(text.as_bytes())?;
     Ok(Exit::Success)

@@ -69,6 +69,20 @@ fn service(args: &TraceArgs) -> Result<Service> {
         .map_err(|e| Error::Usage(format!("--proto/--port: {e}")))
 }
 
+/// A hop's verdict, and for a stateless filter (network ACL) the return traffic's, e.g.
+/// `allowed by in-100; return traffic: no matching rule (implicit deny)`.
+fn verdict(h: &mccs_path::Hop) -> String {
+    let mut v = h
+        .verdict
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    if let Some(back) = &h.return_verdict {
+        v.push_str(&format!("; return traffic: {back}"));
+    }
+    v
+}
+
 fn text(out: &mut dyn Write, tr: &Trace) -> std::io::Result<()> {
     let f = &tr.flow;
     // The source opens the connection; say which way that is for the Project Set, if any.
@@ -99,10 +113,7 @@ fn text(out: &mut dyn Write, tr: &Trace) -> std::io::Result<()> {
                     h.kind.to_string(),
                     h.source.to_string(),
                     h.destination.to_string(),
-                    h.verdict
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default(),
+                    verdict(h),
                 ]
             })
             .collect();
