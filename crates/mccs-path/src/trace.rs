@@ -45,6 +45,9 @@ pub struct TraceOptions {
     pub max_paths: usize,
     /// The most hops on one path.
     pub max_hops: usize,
+    /// The most nodes the walk may enter for one flow, over all its paths: a bound on the work
+    /// itself, whatever the shape of the graph (many mutually reachable security groups, say).
+    pub max_steps: usize,
 }
 
 impl Default for TraceOptions {
@@ -53,6 +56,7 @@ impl Default for TraceOptions {
             today: None,
             max_paths: 64,
             max_hops: 64,
+            max_steps: 20_000,
         }
     }
 }
@@ -62,6 +66,27 @@ impl TraceOptions {
     #[must_use]
     pub fn with_today(mut self, today: Date) -> Self {
         self.today = Some(today);
+        self
+    }
+
+    /// Options that follow at most `n` paths per flow (docs/limits.md).
+    #[must_use]
+    pub fn with_max_paths(mut self, n: usize) -> Self {
+        self.max_paths = n;
+        self
+    }
+
+    /// Options that follow paths of at most `n` hops.
+    #[must_use]
+    pub fn with_max_hops(mut self, n: usize) -> Self {
+        self.max_hops = n;
+        self
+    }
+
+    /// Options whose walk enters at most `n` nodes per flow.
+    #[must_use]
+    pub fn with_max_steps(mut self, n: usize) -> Self {
+        self.max_steps = n;
         self
     }
 }
@@ -170,12 +195,44 @@ pub enum Diagnosis {
         /// The secondary range(s).
         range: String,
     },
-    /// More paths than reported.
-    #[error("more than {limit} paths: only the first {limit} are reported")]
+    /// More paths than the limit: the flow is not judged, since an unreported path could deny
+    /// it.
+    #[error(
+        "too many paths (limit {limit}): the flow takes more paths than are followed, so it cannot be judged; check the topology for repeated or mutually reachable elements, or raise the limit (`TraceOptions::max_paths`)"
+    )]
     TooManyPaths {
         /// The limit.
         limit: usize,
     },
+    /// A path longer than the hop limit: the flow is not judged.
+    #[error(
+        "a path is longer than {limit} hops (through {at}): the flow cannot be judged; check the topology for a routing loop through translation hops, or raise the limit (`TraceOptions::max_hops`)"
+    )]
+    TooManyHops {
+        /// The limit.
+        limit: usize,
+        /// The last node reached.
+        at: String,
+    },
+    /// The walk entered more nodes than its budget: the flow is not judged.
+    #[error(
+        "the walk for this flow stopped after {limit} steps: the graph around it has too many paths to follow; check for repeated or mutually reachable security groups, or raise the limit (`TraceOptions::max_steps`)"
+    )]
+    TooManySteps {
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl Diagnosis {
+    /// Whether this is a limit of the walk (paths, hops, steps): the flow was not fully followed,
+    /// so it is neither allowed nor denied, but blocked with this reason.
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            Self::TooManyPaths { .. } | Self::TooManyHops { .. } | Self::TooManySteps { .. }
+        )
+    }
 }
 
 /// Whether a path carries traffic normally or only after a failure.
@@ -322,12 +379,17 @@ impl Trace {
     /// Whether the flow survives failover: at least one path, and every path delivers with
     /// every firewall allowing it.
     pub fn is_allowed(&self) -> bool {
-        !self.paths.is_empty() && self.paths.iter().all(Path::is_allowed)
+        !self.paths.is_empty()
+            && self.paths.iter().all(Path::is_allowed)
+            && !self.diagnoses.iter().any(Diagnosis::is_limit)
     }
 
-    /// Whether something a firewall rule cannot fix stops the flow (no route, loop, unknown end).
+    /// Whether something a firewall rule cannot fix stops the flow (no route, loop, unknown end),
+    /// or the walk hit a limit and could not follow every path (never guessed as allowed).
     pub fn is_blocked(&self) -> bool {
-        self.paths.is_empty() || self.paths.iter().any(|p| p.end != PathEnd::Delivered)
+        self.paths.is_empty()
+            || self.paths.iter().any(|p| p.end != PathEnd::Delivered)
+            || self.diagnoses.iter().any(Diagnosis::is_limit)
     }
 }
 
@@ -656,6 +718,8 @@ impl NetworkGraph {
             memo: Vec::new(),
             hops: Vec::new(),
             visited: Vec::new(),
+            steps: 0,
+            stopped: false,
         };
         if let Some(d) = self.non_routable(flow) {
             w.diagnoses.push(d);
@@ -704,6 +768,10 @@ struct Walk<'a> {
     hops: Vec<Hop>,
     /// The nodes of the path being walked, to detect loops.
     visited: Vec<NodeIndex>,
+    /// Nodes entered so far, against `TraceOptions::max_steps`.
+    steps: usize,
+    /// Set when a limit was hit: the walk unwinds without exploring further.
+    stopped: bool,
 }
 
 /// Where the walk stands: the traffic as the next node sees it.
@@ -756,14 +824,19 @@ fn return_services(svc: &SvcSet, ephemeral: mccs_model::PortRange) -> SvcSet {
 }
 
 impl Walk<'_> {
+    /// Stops the walk with a limit diagnosis (once).
+    fn stop(&mut self, d: Diagnosis) {
+        if !self.diagnoses.contains(&d) {
+            self.diagnoses.push(d);
+        }
+        self.stopped = true;
+    }
+
     fn finish(&mut self, failover: bool, end: PathEnd) {
         if self.paths.len() >= self.options.max_paths {
-            let d = Diagnosis::TooManyPaths {
+            self.stop(Diagnosis::TooManyPaths {
                 limit: self.options.max_paths,
-            };
-            if !self.diagnoses.contains(&d) {
-                self.diagnoses.push(d);
-            }
+            });
             return;
         }
         self.paths.push(Path {
@@ -778,6 +851,16 @@ impl Walk<'_> {
     }
 
     fn enter(&mut self, node: NodeIndex, at: At<'_>) {
+        if self.stopped {
+            return;
+        }
+        self.steps += 1;
+        if self.steps > self.options.max_steps {
+            self.stop(Diagnosis::TooManySteps {
+                limit: self.options.max_steps,
+            });
+            return;
+        }
         let At {
             src, destination, ..
         } = at;
@@ -960,8 +1043,19 @@ impl Walk<'_> {
             dst,
             failover,
         } = at;
+        if self.stopped {
+            return;
+        }
         if self.hops.len() >= self.options.max_hops {
             self.finish(failover, PathEnd::HopLimit);
+            let at = self
+                .hops
+                .last()
+                .map_or_else(String::new, |h| h.node.to_string());
+            self.stop(Diagnosis::TooManyHops {
+                limit: self.options.max_hops,
+                at,
+            });
             return;
         }
         let g = self.g;

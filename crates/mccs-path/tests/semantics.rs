@@ -414,3 +414,60 @@ fn on_prem_to_on_prem_crosses_both_zone_firewalls_through_either_cluster() {
             .is_empty()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Limits of the walk: a flow that is not fully followed is blocked with the limit as its reason,
+// never judged on the paths that happened to be found.
+
+#[test]
+fn every_walk_limit_blocks_the_flow_with_its_reason() {
+    let t = topology(BASE);
+    let g = NetworkGraph::build(&t);
+    let flows = g
+        .directed(
+            &t,
+            "f",
+            &"abc123-prod".parse().unwrap(),
+            &"db".parse().unwrap(),
+            &SvcSet::from_services(&["tcp/1521".parse().unwrap()]),
+            Initiator::Source,
+        )
+        .unwrap();
+    // Two paths of about eight hops each.
+    let full = g.trace(&t, &flows[0], &TraceOptions::default());
+    assert_eq!(full.paths.len(), 2);
+    assert!(!full.is_blocked());
+    let cases = [
+        (TraceOptions::default().with_max_paths(1), "too many paths (limit 1)"),
+        (TraceOptions::default().with_max_hops(3), "longer than 3 hops"),
+        (TraceOptions::default().with_max_steps(5), "stopped after 5 steps"),
+    ];
+    for (options, reason) in cases {
+        let tr = g.trace(&t, &flows[0], &options);
+        assert!(tr.is_blocked(), "{reason}");
+        assert!(!tr.is_allowed(), "{reason}");
+        assert!(
+            tr.diagnoses.iter().any(|d| d.is_limit() && d.to_string().contains(reason)),
+            "{reason}: {:?}",
+            tr.diagnoses
+        );
+    }
+    // The plan says blocked, with the reason, and requests nothing for it.
+    let t = topology(&format!(
+        "{BASE}flows:\n  - name: to-db\n    source: abc123-prod\n    destination: db\n    services: [tcp/1521]\n"
+    ));
+    let p = plan(
+        &t,
+        &t.flows,
+        &PlanOptions::default().with_trace(TraceOptions::default().with_max_paths(1)),
+    );
+    assert_eq!(p.flows[0].status(), Status::Blocked);
+    assert!(p.rules.is_empty());
+    assert!(
+        p.flows[0].directions[0]
+            .trace
+            .diagnoses
+            .iter()
+            .any(Diagnosis::is_limit)
+    );
+}
