@@ -207,7 +207,9 @@ fn needs_quotes(s: &str, in_flow: bool) -> bool {
     if s.contains(": ") || s.contains(" #") {
         return true;
     }
-    if in_flow && s.contains([',', '[', ']', '{', '}', ':', '#']) {
+    // In a flow collection a plain scalar ending in ` -` is read as the start of another
+    // scalar at the `,` or `]` that follows (saphyr: "plain scalar cannot start with '-'").
+    if in_flow && (s.contains([',', '[', ']', '{', '}', ':', '#']) || s.ends_with(" -")) {
         return true;
     }
     s.chars().any(needs_escape)
@@ -462,11 +464,11 @@ mod tests {
 
     #[test]
     fn flow_items_quote_flow_indicators() {
-        let v = json!({"k": ["a,b", "c]", "x:y", "fe80::/64", "p#q", "{", "plain"]});
+        let v = json!({"k": ["a,b", "c]", "x:y", "fe80::/64", "p#q", "{", "( -", "a -b", "plain"]});
         let text = to_yaml(&v).unwrap();
         assert_eq!(
             text,
-            "k: [\"a,b\", \"c]\", \"x:y\", \"fe80::/64\", \"p#q\", \"{\", plain]\n"
+            "k: [\"a,b\", \"c]\", \"x:y\", \"fe80::/64\", \"p#q\", \"{\", \"( -\", a -b, plain]\n"
         );
         assert_eq!(read_back(&text), v);
     }
