@@ -468,10 +468,11 @@ impl NetworkGraph {
             env_nodes.insert(r.clone(), n);
             envs.push((n, ps.platform, net, r));
         }
-        // The way into an environment: through its security groups' inbound lists (in order),
-        // then its subnets' network ACLs (inbound), then the network. The way out mirrors it:
-        // network ACLs (outbound), then the security groups' outbound lists, each node this
-        // network's own. A network ACL judges only the traffic of the subnets it is attached to.
+        // The way into an environment, as AWS orders it: the subnet's network ACL (inbound list)
+        // at the subnet boundary, then the security groups' inbound lists (in order), then the
+        // network. The way out mirrors it: the security groups' outbound lists, then the network
+        // ACLs' outbound lists, each of these nodes this network's own. A network ACL judges
+        // only the traffic of the subnets it is attached to.
         let mut entry_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
         let mut exit_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
         for (n, _, net, _) in &envs {
@@ -491,28 +492,28 @@ impl NetworkGraph {
                 })
                 .collect();
             let mut next = *n;
-            for (i, f, set) in acls.iter().rev() {
-                let acl = b.filter(f, *i, RuleList::Inbound, Some(set.clone()));
-                b.edge(acl, next, net.address_space.clone(), false);
-                next = acl;
-            }
             for sg in net.security_groups.iter().rev() {
                 if let Some(&sg_node) = fw_nodes.get(sg.as_str()) {
                     b.edge(sg_node, next, net.address_space.clone(), false);
                     next = sg_node;
                 }
             }
+            for (i, f, set) in acls.iter().rev() {
+                let acl = b.filter(f, *i, RuleList::Inbound, Some(set.clone()));
+                b.edge(acl, next, net.address_space.clone(), false);
+                next = acl;
+            }
             entry_of.insert(*n, next);
             let mut prev = *n;
-            for (i, f, set) in &acls {
-                let acl = b.filter(f, *i, RuleList::Outbound, Some(set.clone()));
-                b.edge(prev, acl, default_route(), false);
-                prev = acl;
-            }
             for (i, f) in sgs.iter().rev() {
                 let sg = b.filter(f, *i, RuleList::Outbound, None);
                 b.edge(prev, sg, default_route(), false);
                 prev = sg;
+            }
+            for (i, f, set) in &acls {
+                let acl = b.filter(f, *i, RuleList::Outbound, Some(set.clone()));
+                b.edge(prev, acl, default_route(), false);
+                prev = acl;
             }
             exit_of.insert(*n, prev);
         }

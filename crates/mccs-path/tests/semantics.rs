@@ -438,16 +438,27 @@ fn every_walk_limit_blocks_the_flow_with_its_reason() {
     assert_eq!(full.paths.len(), 2);
     assert!(!full.is_blocked());
     let cases = [
-        (TraceOptions::default().with_max_paths(1), "too many paths (limit 1)"),
-        (TraceOptions::default().with_max_hops(3), "longer than 3 hops"),
-        (TraceOptions::default().with_max_steps(5), "stopped after 5 steps"),
+        (
+            TraceOptions::default().with_max_paths(1),
+            "too many paths (limit 1)",
+        ),
+        (
+            TraceOptions::default().with_max_hops(3),
+            "longer than 3 hops",
+        ),
+        (
+            TraceOptions::default().with_max_steps(5),
+            "stopped after 5 steps",
+        ),
     ];
     for (options, reason) in cases {
         let tr = g.trace(&t, &flows[0], &options);
         assert!(tr.is_blocked(), "{reason}");
         assert!(!tr.is_allowed(), "{reason}");
         assert!(
-            tr.diagnoses.iter().any(|d| d.is_limit() && d.to_string().contains(reason)),
+            tr.diagnoses
+                .iter()
+                .any(|d| d.is_limit() && d.to_string().contains(reason)),
             "{reason}: {:?}",
             tr.diagnoses
         );

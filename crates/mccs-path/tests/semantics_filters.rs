@@ -321,9 +321,11 @@ fn network_acl_needs_forward_and_return_rules_for_traffic_into_its_subnet() {
         .iter()
         .map(|h| h.kind.to_string())
         .collect();
+    // As AWS orders them: the subnet's network ACL at the subnet boundary, then the security
+    // group at the instance.
     assert_eq!(
         kinds[kinds.len() - 3..],
-        ["security group (inbound)", "network ACL (inbound)", "VPC"]
+        ["network ACL (inbound)", "security group (inbound)", "VPC"]
     );
     let acl = hop(tr, "data-nacl", Some(RuleList::Inbound));
     assert_eq!(acl.verdict.as_deref(), Some(&Verdict::NoMatchingRule));
