@@ -962,15 +962,32 @@ impl<'a> Builder<'a> {
         request
     }
 
-    /// The cloud ends of a flow: each Project Set environment among its ends, with account or
-    /// subscription and region, in the order the directions name them.
+    /// The cloud ends of a flow: each Project Set environment among its ends (named as one, or
+    /// an object or CIDR inside the network of the environment the flow's rules are for), with
+    /// account or subscription and region, in the order the directions name them.
     fn cloud_ends(&self, fp: &FlowPlan) -> Vec<CloudEnd> {
         let mut out: Vec<CloudEnd> = Vec::new();
         for d in &fp.directions {
             for a in [&d.trace.flow.source, &d.trace.flow.destination] {
-                let Party::Environment { env } = &a.party else {
-                    continue;
+                let env = match &a.party {
+                    Party::Environment { env } => env.clone(),
+                    _ => {
+                        // Addresses inside the owner's network (a database object in its Data
+                        // subnet, say) are that environment's end.
+                        let Some(owner) = &d.trace.flow.owner else {
+                            continue;
+                        };
+                        let inside = self.t.environment(owner).is_some_and(|(_, vn)| {
+                            AddrSet::from_prefixes(vn.address_space.iter().map(|p| p.trunc()))
+                                .covers(&a.set)
+                        });
+                        if !inside {
+                            continue;
+                        }
+                        owner.to_string()
+                    }
                 };
+                let env = &env;
                 if out.iter().any(|c| c.environment == *env) {
                     continue;
                 }

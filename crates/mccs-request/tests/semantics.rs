@@ -664,3 +664,22 @@ fn with_a_secondary_link_the_failover_path_is_covered_and_said_so() {
     assert!(!md.contains("no failover path"), "{md}");
     assert!(md.contains("| primary and failover paths |"), "{md}");
 }
+
+#[test]
+fn an_object_inside_the_owner_network_is_a_cloud_end_with_its_account_and_region() {
+    // The on-prem reporting app reaches CLAIMS_DB, an object in dat123-prod's Data subnet.
+    let t = mccs_model::examples::lza_data_subnet();
+    let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    let set = RequestSet::from_plan(&t, &plan);
+    let flow = set.flow("reporting-to-claims-db").unwrap();
+    let (_, vn) = t.environment(&"dat123-prod".parse().unwrap()).unwrap();
+    assert_eq!(
+        flow.cloud_ends,
+        [CloudEnd {
+            environment: "dat123-prod".into(),
+            platform: Platform::AwsLza,
+            account: vn.account.clone(),
+            region: vn.region.clone(),
+        }]
+    );
+}
