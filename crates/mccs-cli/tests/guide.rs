@@ -107,3 +107,52 @@ fn guide_private_link_example_matches_the_tool() {
     let first = &plan[plan.find("## Request 1 of 2").unwrap()..plan.find("### Notes").unwrap()];
     assert_in_guide(&guide, first, "cross-cloud plan");
 }
+
+#[test]
+fn guide_direction_and_network_acl_examples_match_the_tool() {
+    let Some(guide) = guide() else { return };
+    let warehouse = run(&[
+        "trace",
+        "--from",
+        "data-warehouse",
+        "--to",
+        "abc123-prod",
+        "--port",
+        "443",
+        "--today",
+        "2026-11-23",
+    ]);
+    assert_in_guide(&guide, &warehouse, "warehouse trace");
+    assert!(guide.contains(warehouse.lines().next().unwrap()));
+    let acl = run(&[
+        "--topology",
+        "lza-data-subnet.yaml",
+        "trace",
+        "--from",
+        "reporting-app",
+        "--to",
+        "CLAIMS_DB",
+        "--port",
+        "5432",
+        "--today",
+        "2026-11-23",
+    ]);
+    assert_in_guide(&guide, &acl, "network ACL trace");
+    let plan = run(&[
+        "--topology",
+        "lza-data-subnet.yaml",
+        "plan",
+        "--today",
+        "2026-11-23",
+    ]);
+    let third = &plan[plan.find("## Request 3 of 3").unwrap()..];
+    let rows = &third[third.find("### Traffic Table").unwrap()..third.find("### Notes").unwrap()];
+    for line in rows.lines().filter(|l| l.starts_with('|')) {
+        assert!(guide.contains(line), "the guide lacks the row\n{line}");
+    }
+    let note = third
+        .lines()
+        .find(|l| l.contains("is a network ACL: stateless"))
+        .unwrap();
+    assert!(guide.contains(note), "the guide lacks the note\n{note}");
+}
