@@ -81,7 +81,19 @@ pub(crate) struct Evaluation {
     pub(crate) matched: Vec<(FlowBox, u32)>,
     /// Parts no rule matched (implicit deny).
     pub(crate) unmatched: Vec<FlowBox>,
+    /// Set when the rulebase cut the flow into more than [`MAX_BOXES`] parts: evaluation
+    /// stopped, and the verdict is `unknown`.
+    pub(crate) exceeded: bool,
 }
+
+/// The parts (boxes of sources × destinations × services) one evaluation may cut a flow into,
+/// besides four per rule that can match it: a rule cuts the part it overlaps into at most four
+/// (matched, and the rest by source, destination and service), so a rulebase whose rules each
+/// cut one part stays within the budget, and cost is bounded by the rulebase's size. Only rules
+/// that cut parts already cut, over and over (interleaved prefixes and port ranges written to
+/// multiply them), exceed it: that firewall's verdict is then `unknown`, never a guess.
+/// The default of `TraceOptions::max_parts`.
+pub const MAX_BOXES: usize = 4096;
 
 impl CompiledRulebase {
     /// The firewall's (inbound, or only) rulebase.
@@ -181,28 +193,42 @@ impl CompiledRulebase {
     /// First-match evaluation over the indexed candidates.
     #[cfg(test)]
     pub(crate) fn evaluate(&self, flow: &FlowBox) -> Evaluation {
-        self.evaluate_owned(flow.clone())
+        self.evaluate_owned(flow.clone(), MAX_BOXES)
     }
 
     /// [`CompiledRulebase::evaluate`] on a flow the caller no longer needs.
-    pub(crate) fn evaluate_owned(&self, flow: FlowBox) -> Evaluation {
+    pub(crate) fn evaluate_owned(&self, flow: FlowBox, max_parts: usize) -> Evaluation {
         let candidates = self.candidates(&flow);
-        self.evaluate_rules(flow, candidates.into_iter())
+        let budget = max_parts.saturating_add(candidates.len().saturating_mul(4));
+        self.evaluate_rules(flow, candidates.into_iter(), budget)
     }
 
     /// First-match evaluation scanning every rule (the reference the index must agree with).
     #[cfg(test)]
     pub(crate) fn evaluate_scan(&self, flow: &FlowBox) -> Evaluation {
         let n = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
-        self.evaluate_rules(flow.clone(), 0..n)
+        let budget = MAX_BOXES.saturating_add(self.rules.len().saturating_mul(4));
+        self.evaluate_rules(flow.clone(), 0..n, budget)
     }
 
-    fn evaluate_rules(&self, flow: FlowBox, order: impl Iterator<Item = u32>) -> Evaluation {
+    fn evaluate_rules(
+        &self,
+        flow: FlowBox,
+        order: impl Iterator<Item = u32>,
+        budget: usize,
+    ) -> Evaluation {
         let mut remaining = vec![flow];
         let mut matched = Vec::new();
         for n in order {
             if remaining.is_empty() {
                 break;
+            }
+            if remaining.len() + matched.len() > budget {
+                return Evaluation {
+                    matched,
+                    unmatched: remaining,
+                    exceeded: true,
+                };
             }
             let Some(rule) = self.rules.get(n as usize) else {
                 continue;
@@ -258,6 +284,7 @@ impl CompiledRulebase {
         Evaluation {
             matched,
             unmatched: remaining,
+            exceeded: false,
         }
     }
 }
@@ -283,6 +310,12 @@ pub enum Verdict {
     },
     /// No rule matches any of the traffic: the implicit deny at the end of the rulebase.
     NoMatchingRule,
+    /// The model cannot judge this traffic here: neither allowed nor denied. The flow is
+    /// blocked with the reason; nothing is requested for it.
+    Unknown {
+        /// Why, and what to do.
+        reason: String,
+    },
     /// Part of the traffic is allowed by a rule today, the rest is not (denied by a rule or by
     /// the implicit deny). Never used when nothing is allowed.
     Partial {
@@ -321,6 +354,7 @@ impl std::fmt::Display for Verdict {
                 Ok(())
             }
             Self::NoMatchingRule => f.write_str("no matching rule (implicit deny)"),
+            Self::Unknown { reason } => write!(f, "unknown: {reason}"),
             Self::Partial {
                 allowed_by,
                 denied_by,
@@ -352,6 +386,11 @@ impl std::fmt::Display for Verdict {
 impl Evaluation {
     /// Summarises the evaluation as a verdict, naming rules from the firewall.
     pub(crate) fn verdict(&self, rb: &CompiledRulebase) -> Verdict {
+        if self.exceeded {
+            return Verdict::Unknown {
+                reason: "the rulebase cuts this flow into more parts than evaluation follows; narrow the flow (fewer addresses or ports) or simplify the overlapping rules".into(),
+            };
+        }
         let name = |n: u32| rb.name(n).to_owned();
         let mut allow: Vec<u32> = Vec::new();
         let mut deny: Vec<u32> = Vec::new();

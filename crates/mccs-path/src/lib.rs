@@ -56,7 +56,7 @@ mod svcset;
 mod trace;
 
 pub use addrset::AddrSet;
-pub use eval::{FlowBox, Verdict};
+pub use eval::{FlowBox, MAX_BOXES, Verdict};
 pub use graph::{Edge, NetworkGraph, Node, Party, Translation};
 pub use label::Label;
 pub use mccs_naming::Direction;

@@ -48,6 +48,10 @@ pub struct TraceOptions {
     /// The most nodes the walk may enter for one flow, over all its paths: a bound on the work
     /// itself, whatever the shape of the graph (many mutually reachable security groups, say).
     pub max_steps: usize,
+    /// The parts (boxes of sources × destinations × services) one firewall's rules may cut a
+    /// flow into, besides four per rule that can match it; past that, the firewall's verdict is
+    /// `unknown` (default [`crate::MAX_BOXES`]).
+    pub max_parts: usize,
 }
 
 impl Default for TraceOptions {
@@ -57,6 +61,7 @@ impl Default for TraceOptions {
             max_paths: 64,
             max_hops: 64,
             max_steps: 20_000,
+            max_parts: crate::eval::MAX_BOXES,
         }
     }
 }
@@ -80,6 +85,14 @@ impl TraceOptions {
     #[must_use]
     pub fn with_max_hops(mut self, n: usize) -> Self {
         self.max_hops = n;
+        self
+    }
+
+    /// Options whose evaluation cuts a flow into at most `n` parts (plus four per rule) at
+    /// each firewall.
+    #[must_use]
+    pub fn with_max_parts(mut self, n: usize) -> Self {
+        self.max_parts = n;
         self
     }
 
@@ -214,6 +227,17 @@ pub enum Diagnosis {
         /// The last node reached.
         at: String,
     },
+    /// A firewall's rulebase cuts the flow into more parts than evaluation follows: its verdict
+    /// is `unknown` and the flow is not judged.
+    #[error(
+        "{firewall}'s rules cut this flow into more parts than evaluation follows ({limit} plus four per rule), so its verdict is unknown; narrow the flow (fewer addresses or ports) or simplify the overlapping rules"
+    )]
+    TooManyParts {
+        /// The firewall.
+        firewall: String,
+        /// The fixed part of the budget (`TraceOptions::max_parts`).
+        limit: usize,
+    },
     /// The walk entered more nodes than its budget: the flow is not judged.
     #[error(
         "the walk for this flow stopped after {limit} steps: the graph around it has too many paths to follow; check for repeated or mutually reachable security groups, or raise the limit (`TraceOptions::max_steps`)"
@@ -230,7 +254,10 @@ impl Diagnosis {
     pub fn is_limit(&self) -> bool {
         matches!(
             self,
-            Self::TooManyPaths { .. } | Self::TooManyHops { .. } | Self::TooManySteps { .. }
+            Self::TooManyPaths { .. }
+                | Self::TooManyHops { .. }
+                | Self::TooManySteps { .. }
+                | Self::TooManyParts { .. }
         )
     }
 }
@@ -1010,7 +1037,18 @@ impl Walk<'_> {
         flow: FlowBox,
         firewall: &Name,
     ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
-        let ev = rb.evaluate_owned(flow);
+        let ev = rb.evaluate_owned(flow, self.options.max_parts);
+        if ev.exceeded {
+            // Not judged: the flow is blocked with this reason, and nothing is requested.
+            let d = Diagnosis::TooManyParts {
+                firewall: firewall.to_string(),
+                limit: self.options.max_parts,
+            };
+            if !self.diagnoses.contains(&d) {
+                self.diagnoses.push(d);
+            }
+            return (Arc::new(ev.verdict(rb)), None);
+        }
         self.expired(&ev, rb, firewall);
         (Arc::new(ev.verdict(rb)), missing(&ev, rb).map(Arc::new))
     }

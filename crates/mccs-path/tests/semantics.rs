@@ -482,3 +482,61 @@ fn every_walk_limit_blocks_the_flow_with_its_reason() {
             .any(Diagnosis::is_limit)
     );
 }
+
+/// Rules that each cut every part already cut, in two dimensions: `k` rules make 2^k parts.
+fn multiplying_rules(k: usize) -> String {
+    let mut out = String::new();
+    for r in 0..k {
+        // Sources: the addresses of 10.46.8.0/24 whose bit (7 - r) is 0.
+        let size = 128u32 >> r;
+        let sources: Vec<String> = (0..256u32)
+            .step_by(2 * size as usize)
+            .map(|a| format!("10.46.8.{a}/{}", 25 + r))
+            .collect();
+        // Ports: the ports of 1024-2047 whose bit (9 - r) is 0.
+        let span = 512u32 >> r;
+        let ports: Vec<String> = (1024..2048u32)
+            .step_by(2 * span as usize)
+            .map(|p| format!("tcp/{p}-{}", p + span - 1))
+            .collect();
+        out.push_str(&format!(
+            "      - name: CUT{r}\n        sources: [{}]\n        destinations: [any]\n        services: [{}]\n        action: deny\n",
+            sources.join(", "),
+            ports.join(", ")
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_rulebase_that_multiplies_parts_gives_unknown_not_a_guess() {
+    let text = with_rules(BASE, "azure-fw", &multiplying_rules(6));
+    let t = topology(&format!(
+        "{text}flows:\n  - name: to-db\n    source: abc123-prod\n    destination: db\n    services: [tcp/1024-2047]\n"
+    ));
+    let g = NetworkGraph::build(&t);
+    let flows = g.directed_flows(&t, &t.flows[0]).unwrap();
+    // Within the default budget the firewall is judged.
+    let judged = g.trace(&t, &flows[0], &TraceOptions::default());
+    assert!(matches!(
+        verdict(&judged, 0, "azure-fw"),
+        Verdict::Denied { .. }
+    ));
+    // With a budget the rules exceed (6 rules cut 2^6 parts), the verdict is unknown and the
+    // flow is blocked with the reason.
+    let options = TraceOptions::default().with_max_parts(8);
+    let tr = g.trace(&t, &flows[0], &options);
+    assert!(
+        matches!(verdict(&tr, 0, "azure-fw"), Verdict::Unknown { .. }),
+        "{:?}",
+        verdict(&tr, 0, "azure-fw")
+    );
+    assert!(tr.is_blocked());
+    assert!(tr.diagnoses.iter().any(|d| matches!(
+        d,
+        Diagnosis::TooManyParts { firewall, limit: 8 } if firewall == "azure-fw"
+    )));
+    let p = plan(&t, &t.flows, &PlanOptions::default().with_trace(options));
+    assert_eq!(p.flows[0].status(), Status::Blocked);
+    assert!(p.rules.iter().all(|r| r.channel != "cloud-req"));
+}

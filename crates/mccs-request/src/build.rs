@@ -1704,7 +1704,9 @@ impl<'a> Builder<'a> {
                                 roles: vec![r],
                             }),
                         },
-                        Verdict::Denied { .. } | Verdict::NoMatchingRule => {}
+                        Verdict::Denied { .. }
+                        | Verdict::NoMatchingRule
+                        | Verdict::Unknown { .. } => {}
                     }
                     if let Some(rule) = planned_rule {
                         let channel = self
