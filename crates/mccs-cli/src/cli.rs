@@ -247,6 +247,10 @@ pub struct TraceArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+
+    /// Limits of the walk and of rule evaluation.
+    #[command(flatten, next_help_heading = "Limits (docs/limits.md)")]
+    pub limits: LimitArgs,
 }
 
 /// Who opens connections, on the command line.
@@ -297,6 +301,42 @@ pub struct PlanArgs {
     /// Also exit 1 when any flow is not already allowed on every path (a blocked flow always exits 1)
     #[arg(long)]
     pub check: bool,
+
+    /// Limits of the walk and of rule evaluation.
+    #[command(flatten, next_help_heading = "Limits (docs/limits.md)")]
+    pub limits: LimitArgs,
+}
+
+/// The limits of the walk and of rule evaluation (docs/limits.md); the defaults are the
+/// library's.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LimitArgs {
+    /// The most paths followed per flow (more: the flow is blocked, never judged on some)
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_paths: usize,
+
+    /// The most hops on one path
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_hops: usize,
+
+    /// The most nodes the walk enters per flow, over all its paths
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub max_steps: usize,
+
+    /// The parts one firewall's rules may cut a flow into, besides four per rule (more: verdict unknown)
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    pub max_parts: usize,
+}
+
+impl LimitArgs {
+    /// These limits on `options`.
+    pub fn apply(self, options: mccs_path::TraceOptions) -> mccs_path::TraceOptions {
+        options
+            .with_max_paths(self.max_paths)
+            .with_max_hops(self.max_hops)
+            .with_max_steps(self.max_steps)
+            .with_max_parts(self.max_parts)
+    }
 }
 
 /// Formats of the change requests.
@@ -487,6 +527,34 @@ mod tests {
     #[test]
     fn command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_limit_defaults_are_the_librarys() {
+        let cli = Cli::try_parse_from(["mccs", "trace", "--from", "a", "--to", "b"]);
+        let Ok(Cli {
+            command: Command::Trace(args),
+            ..
+        }) = cli
+        else {
+            unreachable!("a valid command line");
+        };
+        let ours = args.limits.apply(mccs_path::TraceOptions::default());
+        let library = mccs_path::TraceOptions::default();
+        assert_eq!(
+            (
+                ours.max_paths,
+                ours.max_hops,
+                ours.max_steps,
+                ours.max_parts
+            ),
+            (
+                library.max_paths,
+                library.max_hops,
+                library.max_steps,
+                library.max_parts
+            )
+        );
     }
 
     #[test]

@@ -26,8 +26,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             message: e.to_string(),
         })?,
     };
-    let options = PlanOptions::default()
-        .with_trace(TraceOptions::default().with_today(args.today.unwrap_or_else(today)));
+    let options = PlanOptions::default().with_trace(
+        args.limits
+            .apply(TraceOptions::default().with_today(args.today.unwrap_or_else(today))),
+    );
     let mut build = BuildOptions::default();
     if let Some(path) = &args.vocabulary {
         let name = path.display().to_string();

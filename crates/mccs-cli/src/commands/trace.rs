@@ -31,7 +31,9 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
             return Ok(Exit::Findings);
         }
     };
-    let options = TraceOptions::default().with_today(args.today.unwrap_or_else(today));
+    let options = args
+        .limits
+        .apply(TraceOptions::default().with_today(args.today.unwrap_or_else(today)));
     let traces: Vec<Trace> = flows.iter().map(|f| graph.trace(t, f, &options)).collect();
     match args.format {
         OutputFormat::Json => {
