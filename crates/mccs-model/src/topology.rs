@@ -242,6 +242,19 @@ pub enum FirewallKind {
 }
 
 impl FirewallKind {
+    /// What people call it, for traces and requests: `cloud firewall`, `edge firewall (3PG)`,
+    /// `zone firewall`, `security group`, `network ACL`, `firewall`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Cloud => "cloud firewall",
+            Self::Edge => "edge firewall (3PG)",
+            Self::Zone => "zone firewall",
+            Self::SecurityGroup => "security group",
+            Self::NetworkAcl => "network ACL",
+            Self::Other => "firewall",
+        }
+    }
+
     /// Document spelling.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -154,14 +154,7 @@ impl Node {
         match self {
             Self::Network { platform, .. } => platform.network_noun().to_owned(),
             Self::Firewall { firewall, list, .. } => {
-                let kind = match firewall {
-                    FirewallKind::Cloud => "cloud firewall",
-                    FirewallKind::Edge => "edge firewall (3PG)",
-                    FirewallKind::Zone => "zone firewall",
-                    FirewallKind::SecurityGroup => "security group",
-                    FirewallKind::NetworkAcl => "network ACL",
-                    FirewallKind::Other => "firewall",
-                };
+                let kind = firewall.noun();
                 match list {
                     Some(l) => format!("{kind} ({})", l.as_str()),
                     None => kind.into(),

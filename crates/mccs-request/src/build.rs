@@ -269,17 +269,6 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
     }
 }
 
-fn firewall_kind_label(kind: FirewallKind) -> &'static str {
-    match kind {
-        FirewallKind::Cloud => "cloud firewall",
-        FirewallKind::Edge => "edge firewall (3PG)",
-        FirewallKind::Zone => "zone firewall",
-        FirewallKind::SecurityGroup => "security group",
-        FirewallKind::NetworkAcl => "network ACL",
-        FirewallKind::Other => "firewall",
-    }
-}
-
 /// A firewall as the summary names it: with the list that judged, and whether for the return
 /// traffic, e.g. `data-nacl (outbound list, return traffic)`.
 fn judged_by(firewall: &str, list: Option<RuleList>, return_traffic: bool) -> String {
@@ -861,7 +850,7 @@ impl<'a> Builder<'a> {
                         firewalls.push(FirewallInfo {
                             name: tg.firewall.clone(),
                             kind: fw
-                                .map_or("firewall", |f| firewall_kind_label(f.kind))
+                                .map_or("firewall", |f| f.kind.noun())
                                 .to_owned(),
                             owner: tg.owner.clone(),
                             description: fw.and_then(|f| f.description.clone()),
