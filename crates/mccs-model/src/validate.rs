@@ -8,6 +8,7 @@ use crate::address::{AddressRef, FlowEnd, canonical_net};
 use crate::date::Date;
 use crate::diag::{Diagnostic, DocPath, Problem};
 use crate::ident::{EnvRef, Name};
+use crate::index::Index;
 use crate::service::ServiceRef;
 use crate::topology::{
     Endpoint, Firewall, FirewallKind, FirewallObject, Initiator, MAX_GROUP_DEPTH, RegionRole,
@@ -45,6 +46,7 @@ impl ValidateOptions {
 pub fn validate(t: &Topology, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut v = Validator {
         t,
+        index: Index::new(t),
         options,
         out: Vec::new(),
         firewalls: HashMap::new(),
@@ -55,6 +57,8 @@ pub fn validate(t: &Topology, options: &ValidateOptions) -> Vec<Diagnostic> {
 
 struct Validator<'a> {
     t: &'a Topology,
+    /// Look-ups by name, so that checking each reference costs a hash probe, not a scan.
+    index: Index<'a>,
     options: &'a ValidateOptions,
     out: Vec<Diagnostic>,
     firewalls: HashMap<&'a str, FirewallKind>,
@@ -533,7 +537,7 @@ impl<'a> Validator<'a> {
     /// An endpoint's `object` must exist and hold exactly the endpoint's address: requests
     /// reference it in rules, and a wider object would allow more than the flow asks for.
     fn endpoint_object(&mut self, e: &Endpoint, name: &Name, path: DocPath) {
-        let Some(o) = self.t.object(name.as_str()) else {
+        let Some(o) = self.index.object(name.as_str()) else {
             self.unknown(
                 path,
                 "object",
@@ -607,7 +611,7 @@ impl<'a> Validator<'a> {
             let pp = root().key("private_links").index(i);
             for (k, c) in pl.consumers.iter().enumerate() {
                 self.env_ref(c, pp.key("consumers").index(k));
-                if let Some((ps, _)) = t.environment(c)
+                if let Some((ps, _)) = self.index.environment(c)
                     && ps.platform != pl.platform
                 {
                     self.inconsistent(
@@ -628,7 +632,7 @@ impl<'a> Validator<'a> {
                     },
                 );
             }
-            if t.external_network(pl.provider.as_str()).is_none() {
+            if self.index.external_network(pl.provider.as_str()).is_none() {
                 self.unknown(
                     pp.key("provider"),
                     "external network",
@@ -672,8 +676,7 @@ impl<'a> Validator<'a> {
     }
 
     fn env_ref(&mut self, r: &EnvRef, path: DocPath) {
-        let t = self.t;
-        match t.project_set(&r.license_plate) {
+        match self.index.project_set(&r.license_plate) {
             None => self.unknown(
                 path,
                 "Project Set",
@@ -849,7 +852,7 @@ impl<'a> Validator<'a> {
 
     fn address_ref(&mut self, a: &AddressRef, path: DocPath) {
         match a {
-            AddressRef::Object(n) if self.t.object(n.as_str()).is_none() => {
+            AddressRef::Object(n) if self.index.object(n.as_str()).is_none() => {
                 self.unknown(
                     path,
                     "object",
@@ -864,7 +867,7 @@ impl<'a> Validator<'a> {
 
     fn service_ref(&mut self, s: &ServiceRef, path: DocPath) {
         if let ServiceRef::Named(n) = s
-            && self.t.service(n.as_str()).is_none()
+            && self.index.service(n.as_str()).is_none()
         {
             self.unknown(
                 path,
@@ -989,16 +992,16 @@ impl<'a> Validator<'a> {
     }
 
     fn flow_end(&mut self, end: &FlowEnd, path: DocPath) {
-        let t = self.t;
         match end {
             FlowEnd::Environment(r) => self.env_ref(r, path),
             FlowEnd::Prefix(p) => self.host_bits(*p, path),
             FlowEnd::Named(n) => {
                 let s = n.as_str();
-                if t.endpoint(s).is_none()
-                    && t.object(s).is_none()
-                    && t.external_network(s).is_none()
-                    && t.zone(s).is_none()
+                let x = &self.index;
+                if x.endpoint(s).is_none()
+                    && x.object(s).is_none()
+                    && x.external_network(s).is_none()
+                    && x.zone(s).is_none()
                 {
                     self.unknown(
                         path,
@@ -1052,7 +1055,7 @@ impl<'a> Validator<'a> {
             Initiator::OnPrem => Side::OnPrem,
             Initiator::Source | Initiator::Both => return,
         };
-        let Some(actual) = side_of(self.t, &f.source) else {
+        let Some(actual) = side_of(&self.index, &f.source) else {
             return;
         };
         if actual != stated {
@@ -1184,7 +1187,8 @@ impl Side {
 /// The side of a flow end, when the document tells it: environments and external networks are
 /// in the cloud, zones and endpoints on-prem; addresses (a CIDR, a host, network or range
 /// object) are on the side of the network that holds their first address.
-fn side_of(t: &Topology, end: &FlowEnd) -> Option<Side> {
+fn side_of(index: &Index<'_>, end: &FlowEnd) -> Option<Side> {
+    let t = index.topology();
     let by_address = |a: std::net::IpAddr| {
         if t.zones()
             .iter()
@@ -1208,12 +1212,12 @@ fn side_of(t: &Topology, end: &FlowEnd) -> Option<Side> {
         FlowEnd::Prefix(p) => by_address(p.network()),
         FlowEnd::Named(n) => {
             let s = n.as_str();
-            if t.endpoint(s).is_some() || t.zone(s).is_some() {
+            if index.endpoint(s).is_some() || index.zone(s).is_some() {
                 Some(Side::OnPrem)
-            } else if t.external_network(s).is_some() {
+            } else if index.external_network(s).is_some() {
                 Some(Side::Cloud)
             } else {
-                match t.object(s)? {
+                match index.object(s)? {
                     FirewallObject::Host { address, .. } => by_address(*address),
                     FirewallObject::Network { address, .. } => by_address(address.network()),
                     FirewallObject::Range { range, .. } => range
