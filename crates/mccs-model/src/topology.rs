@@ -50,6 +50,9 @@ pub const FORMAT_VERSION: u32 = 1;
 ///
 /// Build one by loading a document (`mccs_model::load`) and check it with `mccs_model::validate`.
 /// Every list keeps the order of the document, so output built from it is deterministic.
+///
+/// The look-up methods (`object`, `firewall`, `endpoint`, ...) scan their list: for a look-up
+/// per rule, flow or object, build a [`crate::Index`] once and ask it instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
