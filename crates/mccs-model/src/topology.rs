@@ -50,9 +50,6 @@ pub const FORMAT_VERSION: u32 = 1;
 ///
 /// Build one by loading a document (`mccs_model::load`) and check it with `mccs_model::validate`.
 /// Every list keeps the order of the document, so output built from it is deterministic.
-///
-/// The look-up methods (`object`, `firewall`, `endpoint`, ...) scan their list: for a look-up
-/// per rule, flow or object, build a [`crate::Index`] once and ask it instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Topology {
@@ -134,7 +131,8 @@ impl Topology {
         ps.environments.get(&r.environment).map(|n| (ps, n))
     }
 
-    /// The firewall object called `name`.
+    /// The firewall object called `name`. A scan of the objects: for a look-up per rule, flow
+    /// or object, build a [`crate::Index`] once and ask it.
     pub fn object(&self, name: &str) -> Option<&FirewallObject> {
         self.objects.iter().find(|o| o.name().as_str() == name)
     }
