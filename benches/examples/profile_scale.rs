@@ -63,11 +63,22 @@ fn main() {
             let templates = Templates::default();
             let rendered = time("render (Markdown + CSV)", || {
                 render(&set, OutputFormat::Markdown, &templates).and_then(|md| {
-                    Ok(md.len() + render(&set, OutputFormat::Csv, &templates)?.len())
+                    let csv = render(&set, OutputFormat::Csv, &templates)?;
+                    Ok(md
+                        .iter()
+                        .chain(&csv)
+                        .map(|f| f.contents.len())
+                        .sum::<usize>())
                 })
             });
-            if let Err(e) = rendered {
-                eprintln!("render failed: {e}");
+            match rendered {
+                Ok(bytes) => println!(
+                    "  {} requests, {} traffic rows, {} objects, {bytes} bytes rendered",
+                    set.requests.len(),
+                    set.summary.totals.traffic_rows,
+                    set.requests.iter().map(|r| r.objects.len()).sum::<usize>()
+                ),
+                Err(e) => eprintln!("render failed: {e}"),
             }
         }
         "group" => {
