@@ -5,7 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
-use mccs_model::{EnvRef, FirewallKind, FirewallObject, Index, Name, RegionRole, Topology};
+use mccs_model::{EnvRef, FirewallKind, FirewallObject, RegionRole, Topology};
+use mccs_model::{Index, Name};
 use mccs_naming::{Convention, Direction, FormatError, ObjectIdentity, ObjectKind, cidr_label};
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, Plan, PlannedRule, SvcSet, Verdict};
 
@@ -365,24 +366,6 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
     }
 }
 
-/// A list without repeats, in order of first appearance, that stays linear however long it
-/// grows (`push_unique` scans the list: fine for a handful, quadratic for a list per flow or
-/// per rule of a large plan).
-#[derive(Debug, Default)]
-struct UniqueList {
-    items: Vec<String>,
-    seen: HashSet<String>,
-}
-
-impl UniqueList {
-    fn push(&mut self, s: &str) {
-        if !self.seen.contains(s) {
-            self.seen.insert(s.to_owned());
-            self.items.push(s.to_owned());
-        }
-    }
-}
-
 fn firewall_kind_label(kind: FirewallKind) -> &'static str {
     match kind {
         FirewallKind::Cloud => "cloud firewall",
@@ -422,6 +405,24 @@ fn list(items: &[String]) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A list without repeats, in order of first appearance, that stays linear however long it
+/// grows (`push_unique` scans the list: fine for a handful, quadratic for a list per flow or
+/// per rule of a large plan).
+#[derive(Debug, Default)]
+struct UniqueList {
+    items: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl UniqueList {
+    fn push(&mut self, s: &str) {
+        if !self.seen.contains(s) {
+            self.seen.insert(s.to_owned());
+            self.items.push(s.to_owned());
+        }
     }
 }
 
