@@ -6,7 +6,6 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 use mccs_model::{EnvRef, FirewallKind, FirewallObject, RegionRole, Topology};
-use mccs_model::{Index, Name};
 use mccs_naming::{Convention, Direction, FormatError, ObjectIdentity, ObjectKind, cidr_label};
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, Plan, PlannedRule, SvcSet, Verdict};
 
@@ -114,7 +113,7 @@ struct Key {
 struct Builder<'a> {
     t: &'a Topology,
     /// Look-ups by name (hash probes, not scans of the topology's lists).
-    index: Index<'a>,
+    index: mccs_model::Index<'a>,
     plan: &'a Plan,
     convention: &'a Convention,
     vocabularies: &'a Vocabularies,
@@ -142,7 +141,7 @@ struct Builder<'a> {
 /// its members' sets, so the cost is linear in the objects and their members: a group is
 /// `None` when a member is, and when its nesting height (1 + its highest member's, 0 for an
 /// address object or an empty group) passes the limit.
-fn object_sets(t: &Topology, index: &Index<'_>) -> Vec<Option<AddrSet>> {
+fn object_sets(t: &Topology, index: &mccs_model::Index<'_>) -> Vec<Option<AddrSet>> {
     const UNSEEN: u8 = 0;
     const ON_STACK: u8 = 1;
     const DONE: u8 = 2;
@@ -150,7 +149,7 @@ fn object_sets(t: &Topology, index: &Index<'_>) -> Vec<Option<AddrSet>> {
     let mut state = vec![UNSEEN; n];
     let mut height = vec![0usize; n];
     let mut sets: Vec<Option<AddrSet>> = vec![None; n];
-    let members_of = |i: usize| -> &[Name] {
+    let members_of = |i: usize| -> &[mccs_model::Name] {
         match t.objects.get(i) {
             Some(FirewallObject::Group { members, .. }) => members,
             _ => &[],
@@ -458,7 +457,7 @@ fn diagnosis_problem(d: &mccs_path::Diagnosis) -> Problem {
 
 impl<'a> Builder<'a> {
     fn new(t: &'a Topology, plan: &'a Plan, options: &'a BuildOptions) -> Self {
-        let index = Index::new(t);
+        let index = mccs_model::Index::new(t);
         let object_sets = object_sets(t, &index);
         let mut best_object: HashMap<AddrSet, usize> = HashMap::new();
         let preference = |i: usize| {
@@ -1888,6 +1887,7 @@ impl<'a> Builder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mccs_model::{Index, Name};
 
     /// The definition `object_sets` must agree with: recursive expansion by name, `None` past
     /// the depth limit, for an unknown member or in a cycle.
