@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use mccs_model::{
-    Action, AddressRef, Channel, Encryption, Endpoint, Environment, Firewall, FirewallKind, Flow,
-    HybridLink, Initiator, LinkKind, OnPrem, Platform, ProjectSet, Redundancy, Rule, Service,
-    ServiceRef, Topology, VirtualNetwork, Zone,
+    Action, AddressRef, Channel, Encryption, Endpoint, Environment, Firewall, FirewallKind,
+    FirewallObject, Flow, FlowEnd, HybridLink, Initiator, LinkKind, OnPrem, Platform, ProjectSet,
+    Redundancy, Rule, Service, ServiceRef, Topology, VirtualNetwork, Zone,
 };
 
 /// How big an estate to build.
@@ -247,6 +247,116 @@ pub fn estate(size: Size) -> Topology {
             services: vec![ServiceRef::Literal(Service::Tcp(
                 mccs_model::PortRange::single(port).unwrap_or(mccs_model::PortRange::ALL),
             ))],
+            initiator: Initiator::Cloud,
+            justification: None,
+            requester: None,
+            expires: None,
+            change_window: None,
+        });
+    }
+    t
+}
+
+/// The address of host object `k` of `objects`: inside environment `k % envs`'s `/24`, so the
+/// objects are spread over the whole estate and distinct (up to 240 per environment).
+fn object_addr(envs: usize, k: usize) -> std::net::IpAddr {
+    let envs = envs.max(1);
+    let n = k % envs;
+    name(&format!(
+        "10.{}.{}.{}",
+        n / 256,
+        n % 256,
+        10 + (k / envs) % 240
+    ))
+}
+
+fn host_object(n: &str, address: std::net::IpAddr) -> FirewallObject {
+    FirewallObject::Host {
+        name: name(n),
+        address,
+        published_by: None,
+        description: None,
+    }
+}
+
+/// [`estate`] with `objects` host objects (`obj0`, `obj1`, ...), each in a Project Set
+/// environment, that the rules name: rule `r` has source `obj(r % objects)` instead of a CIDR.
+/// The document of the validation benchmark (100,000 objects and 100,000 rules).
+pub fn estate_with_objects(size: Size, objects: usize) -> Topology {
+    let mut t = estate(size);
+    let envs = size.project_sets * 4;
+    t.objects.reserve(objects);
+    for k in 0..objects {
+        t.objects
+            .push(host_object(&format!("obj{k}"), object_addr(envs, k)));
+    }
+    if objects > 0 {
+        let mut r = 0usize;
+        for f in &mut t.firewalls {
+            for rule in &mut f.rules {
+                rule.sources = vec![AddressRef::Object(name(&format!("obj{}", r % objects)))];
+                r += 1;
+            }
+        }
+    }
+    t
+}
+
+/// [`estate`] with one object group `BIG` of `members` host objects (`m0`, `m1`, ...), spread
+/// over the Project Set environments, that the first rule of the 3PG names as its source
+/// (allowing `tcp/443` to endpoint `host0`), and `size.flows` flows from environments holding
+/// members to `host0` on `tcp/443`, so planning meets the group on every flow. The document of
+/// the wide-group benchmark (200,000 members).
+pub fn estate_with_group(size: Size, members: usize) -> Topology {
+    let mut t = estate(Size { flows: 0, ..size });
+    let envs = size.project_sets * 4;
+    t.objects.reserve(members + 1);
+    let mut names = Vec::with_capacity(members);
+    for k in 0..members {
+        let n: mccs_model::Name = name(&format!("m{k}"));
+        t.objects
+            .push(host_object(n.as_str(), object_addr(envs, k)));
+        names.push(n);
+    }
+    t.objects.push(FirewallObject::Group {
+        name: name("BIG"),
+        members: names,
+        published_by: None,
+        description: None,
+    });
+    let https = ServiceRef::Literal(Service::Tcp(
+        mccs_model::PortRange::single(443).unwrap_or(mccs_model::PortRange::ALL),
+    ));
+    let rule = Rule {
+        name: name("BIG_TO_HOST0"),
+        sources: vec![AddressRef::Object(name("BIG"))],
+        destinations: vec![AddressRef::Prefix(endpoint_addr(size, 0).into())],
+        services: vec![https.clone()],
+        action: Action::Allow,
+        description: None,
+        ticket: None,
+        expires: None,
+        priority: None,
+    };
+    if let Some(edge) = t
+        .firewalls
+        .iter_mut()
+        .find(|f| f.kind == FirewallKind::Edge)
+    {
+        edge.rules.insert(0, rule);
+    }
+    let step = (envs / size.flows.max(1)).max(1);
+    for f in 0..size.flows {
+        let env = (f * step) % envs.max(1);
+        t.flows.push(Flow {
+            name: name(&format!("flow{f}")),
+            source: FlowEnd::Environment(name(&format!(
+                "p{:05}-{}",
+                env / 4,
+                ENVS[env % 4].as_str()
+            ))),
+            destination: name("host0"),
+            services: vec![https.clone()],
             initiator: Initiator::Cloud,
             justification: None,
             requester: None,

@@ -42,6 +42,7 @@ mod date;
 mod diag;
 pub mod examples;
 mod ident;
+mod index;
 mod load;
 mod service;
 mod text;
@@ -55,6 +56,7 @@ pub use diag::{Diagnostic, DocPath, Location, Problem, Segment, Severity};
 pub use ident::{
     CustomEnvironment, EnvRef, Environment, IdentError, LicensePlate, Ministry, Name, Platform,
 };
+pub use index::Index;
 pub use load::{Format, Loaded, SourceMap, load};
 pub use service::{PortRange, Protocol, Service, ServiceError, ServiceRef};
 pub use topology::{

@@ -131,7 +131,8 @@ impl Topology {
         ps.environments.get(&r.environment).map(|n| (ps, n))
     }
 
-    /// The firewall object called `name`.
+    /// The firewall object called `name`. A scan of the objects: for a look-up per rule, flow
+    /// or object, build a [`crate::Index`] once and ask it.
     pub fn object(&self, name: &str) -> Option<&FirewallObject> {
         self.objects.iter().find(|o| o.name().as_str() == name)
     }

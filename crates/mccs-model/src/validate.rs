@@ -8,6 +8,7 @@ use crate::address::{AddressRef, FlowEnd, canonical_net};
 use crate::date::Date;
 use crate::diag::{Diagnostic, DocPath, Problem};
 use crate::ident::{EnvRef, Name};
+use crate::index::Index;
 use crate::service::ServiceRef;
 use crate::topology::{
     Endpoint, Firewall, FirewallKind, FirewallObject, Initiator, MAX_GROUP_DEPTH, RegionRole,
@@ -45,6 +46,8 @@ impl ValidateOptions {
 pub fn validate(t: &Topology, options: &ValidateOptions) -> Vec<Diagnostic> {
     let mut v = Validator {
         t,
+        index: Index::new(t),
+        sides: None,
         options,
         out: Vec::new(),
         firewalls: HashMap::new(),
@@ -55,6 +58,10 @@ pub fn validate(t: &Topology, options: &ValidateOptions) -> Vec<Diagnostic> {
 
 struct Validator<'a> {
     t: &'a Topology,
+    /// Look-ups by name, so that checking each reference costs a hash probe, not a scan.
+    index: Index<'a>,
+    /// Which addresses are on-prem and which in the cloud, made when a flow first needs it.
+    sides: Option<Sides>,
     options: &'a ValidateOptions,
     out: Vec<Diagnostic>,
     firewalls: HashMap<&'a str, FirewallKind>,
@@ -533,7 +540,7 @@ impl<'a> Validator<'a> {
     /// An endpoint's `object` must exist and hold exactly the endpoint's address: requests
     /// reference it in rules, and a wider object would allow more than the flow asks for.
     fn endpoint_object(&mut self, e: &Endpoint, name: &Name, path: DocPath) {
-        let Some(o) = self.t.object(name.as_str()) else {
+        let Some(o) = self.index.object(name.as_str()) else {
             self.unknown(
                 path,
                 "object",
@@ -607,7 +614,7 @@ impl<'a> Validator<'a> {
             let pp = root().key("private_links").index(i);
             for (k, c) in pl.consumers.iter().enumerate() {
                 self.env_ref(c, pp.key("consumers").index(k));
-                if let Some((ps, _)) = t.environment(c)
+                if let Some((ps, _)) = self.index.environment(c)
                     && ps.platform != pl.platform
                 {
                     self.inconsistent(
@@ -628,7 +635,7 @@ impl<'a> Validator<'a> {
                     },
                 );
             }
-            if t.external_network(pl.provider.as_str()).is_none() {
+            if self.index.external_network(pl.provider.as_str()).is_none() {
                 self.unknown(
                     pp.key("provider"),
                     "external network",
@@ -672,8 +679,7 @@ impl<'a> Validator<'a> {
     }
 
     fn env_ref(&mut self, r: &EnvRef, path: DocPath) {
-        let t = self.t;
-        match t.project_set(&r.license_plate) {
+        match self.index.project_set(&r.license_plate) {
             None => self.unknown(
                 path,
                 "Project Set",
@@ -849,7 +855,7 @@ impl<'a> Validator<'a> {
 
     fn address_ref(&mut self, a: &AddressRef, path: DocPath) {
         match a {
-            AddressRef::Object(n) if self.t.object(n.as_str()).is_none() => {
+            AddressRef::Object(n) if self.index.object(n.as_str()).is_none() => {
                 self.unknown(
                     path,
                     "object",
@@ -864,7 +870,7 @@ impl<'a> Validator<'a> {
 
     fn service_ref(&mut self, s: &ServiceRef, path: DocPath) {
         if let ServiceRef::Named(n) = s
-            && self.t.service(n.as_str()).is_none()
+            && self.index.service(n.as_str()).is_none()
         {
             self.unknown(
                 path,
@@ -989,16 +995,16 @@ impl<'a> Validator<'a> {
     }
 
     fn flow_end(&mut self, end: &FlowEnd, path: DocPath) {
-        let t = self.t;
         match end {
             FlowEnd::Environment(r) => self.env_ref(r, path),
             FlowEnd::Prefix(p) => self.host_bits(*p, path),
             FlowEnd::Named(n) => {
                 let s = n.as_str();
-                if t.endpoint(s).is_none()
-                    && t.object(s).is_none()
-                    && t.external_network(s).is_none()
-                    && t.zone(s).is_none()
+                let x = &self.index;
+                if x.endpoint(s).is_none()
+                    && x.object(s).is_none()
+                    && x.external_network(s).is_none()
+                    && x.zone(s).is_none()
                 {
                     self.unknown(
                         path,
@@ -1052,7 +1058,8 @@ impl<'a> Validator<'a> {
             Initiator::OnPrem => Side::OnPrem,
             Initiator::Source | Initiator::Both => return,
         };
-        let Some(actual) = side_of(self.t, &f.source) else {
+        let sides = self.sides.get_or_insert_with(|| Sides::new(self.t));
+        let Some(actual) = side_of(&self.index, sides, &f.source) else {
             return;
         };
         if actual != stated {
@@ -1184,20 +1191,11 @@ impl Side {
 /// The side of a flow end, when the document tells it: environments and external networks are
 /// in the cloud, zones and endpoints on-prem; addresses (a CIDR, a host, network or range
 /// object) are on the side of the network that holds their first address.
-fn side_of(t: &Topology, end: &FlowEnd) -> Option<Side> {
+fn side_of(index: &Index<'_>, sides: &Sides, end: &FlowEnd) -> Option<Side> {
     let by_address = |a: std::net::IpAddr| {
-        if t.zones()
-            .iter()
-            .any(|z| z.networks.iter().any(|n| n.contains(&a)))
-        {
+        if sides.on_prem.contains(a) {
             Some(Side::OnPrem)
-        } else if t
-            .environments()
-            .any(|(_, _, net)| net.address_space.iter().any(|n| n.contains(&a)))
-            || t.external_networks
-                .iter()
-                .any(|x| x.prefixes.iter().any(|n| n.contains(&a)))
-        {
+        } else if sides.cloud.contains(a) {
             Some(Side::Cloud)
         } else {
             None
@@ -1208,12 +1206,12 @@ fn side_of(t: &Topology, end: &FlowEnd) -> Option<Side> {
         FlowEnd::Prefix(p) => by_address(p.network()),
         FlowEnd::Named(n) => {
             let s = n.as_str();
-            if t.endpoint(s).is_some() || t.zone(s).is_some() {
+            if index.endpoint(s).is_some() || index.zone(s).is_some() {
                 Some(Side::OnPrem)
-            } else if t.external_network(s).is_some() {
+            } else if index.external_network(s).is_some() {
                 Some(Side::Cloud)
             } else {
-                match t.object(s)? {
+                match index.object(s)? {
                     FirewallObject::Host { address, .. } => by_address(*address),
                     FirewallObject::Network { address, .. } => by_address(address.network()),
                     FirewallObject::Range { range, .. } => range
@@ -1223,6 +1221,128 @@ fn side_of(t: &Topology, end: &FlowEnd) -> Option<Side> {
                     FirewallObject::Group { .. } => None,
                 }
             }
+        }
+    }
+}
+
+/// The networks of each side as merged address intervals: whether an address lies in one is a
+/// binary search, not a scan of every network per flow.
+#[derive(Debug)]
+struct Sides {
+    /// The zones' networks.
+    on_prem: Spans,
+    /// The Project Set environments' address spaces and the external networks' prefixes.
+    cloud: Spans,
+}
+
+impl Sides {
+    fn new(t: &Topology) -> Self {
+        let zones = t.zones().iter().flat_map(|z| z.networks.iter().copied());
+        let environments = t
+            .project_sets
+            .iter()
+            .flat_map(|ps| ps.environments.values())
+            .flat_map(|net| net.address_space.iter().copied());
+        let external = t
+            .external_networks
+            .iter()
+            .flat_map(|x| x.prefixes.iter().copied());
+        Self {
+            on_prem: Spans::new(zones),
+            cloud: Spans::new(environments.chain(external)),
+        }
+    }
+}
+
+/// Sorted, disjoint address intervals `(is IPv4, first, last)`: the union of some networks,
+/// each as `IpNet::contains` sees it (from its network address to its broadcast address, in its
+/// own family).
+#[derive(Debug)]
+struct Spans(Vec<(bool, u128, u128)>);
+
+impl Spans {
+    fn new(nets: impl Iterator<Item = IpNet>) -> Self {
+        let mut all: Vec<(bool, u128, u128)> = nets
+            .map(|n| match n {
+                IpNet::V4(n) => (
+                    true,
+                    u128::from(u32::from(n.network())),
+                    u128::from(u32::from(n.broadcast())),
+                ),
+                IpNet::V6(n) => (false, u128::from(n.network()), u128::from(n.broadcast())),
+            })
+            .collect();
+        all.sort_unstable();
+        let mut merged: Vec<(bool, u128, u128)> = Vec::with_capacity(all.len());
+        for (v4, first, last) in all {
+            match merged.last_mut() {
+                Some(m) if m.0 == v4 && first <= m.2 => m.2 = m.2.max(last),
+                _ => merged.push((v4, first, last)),
+            }
+        }
+        Self(merged)
+    }
+
+    fn contains(&self, a: std::net::IpAddr) -> bool {
+        let (v4, x) = match a {
+            std::net::IpAddr::V4(a) => (true, u128::from(u32::from(a))),
+            std::net::IpAddr::V6(a) => (false, u128::from(a)),
+        };
+        let after = self
+            .0
+            .partition_point(|&(f, first, _)| (f, first) <= (v4, x));
+        after
+            .checked_sub(1)
+            .and_then(|i| self.0.get(i))
+            .is_some_and(|&(f, _, last)| f == v4 && x <= last)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The intervals answer what a scan of the networks with `IpNet::contains` answers.
+    #[test]
+    fn spans_contain_what_the_networks_contain() {
+        let nets: Vec<IpNet> = [
+            "10.0.0.0/8",
+            "10.1.0.0/16",
+            "10.255.255.0/24",
+            "11.0.0.0/24",
+            "11.0.1.0/24",
+            "192.168.1.7/24",
+            "fd00::/32",
+            "fd00:1::/48",
+            "::ffff:0:0/96",
+        ]
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+        let spans = Spans::new(nets.iter().copied());
+        let probes = [
+            "9.255.255.255",
+            "10.0.0.0",
+            "10.1.2.3",
+            "10.255.255.255",
+            "11.0.0.0",
+            "11.0.1.255",
+            "11.0.2.0",
+            "192.168.1.0",
+            "192.168.1.255",
+            "192.168.2.0",
+            "fd00::1",
+            "fd00:1::1",
+            "fd01::",
+            "::ffff:10.0.0.1",
+            "::1",
+            "0.0.0.0",
+            "255.255.255.255",
+        ];
+        for p in probes {
+            let a: std::net::IpAddr = p.parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+            let scan = nets.iter().any(|n| n.contains(&a));
+            assert_eq!(spans.contains(a), scan, "{p}");
         }
     }
 }

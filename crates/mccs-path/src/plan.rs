@@ -1,7 +1,8 @@
 //! Planning: for each flow, each path and each enforcement point, the rule that already allows
 //! it or the rule to request; and applying a plan to a topology.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
 
 use mccs_model::{
     Action, AddressRef, Date, EnvRef, Firewall, FirewallKind, Flow, LicensePlate, Name, ProjectSet,
@@ -248,10 +249,52 @@ struct Need {
     steps: Vec<StepRef>,
 }
 
+/// Adds to `into` what it does not hold yet. A scan per item: for short lists only (roles,
+/// targets); lists that grow with the flows go through [`Seen`].
 fn add_unique<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T]) {
     for x in from {
         if !into.contains(x) {
             into.push(x.clone());
+        }
+    }
+}
+
+/// [`add_unique`] with the set of what `into` holds kept beside it: a hash probe per item, so a
+/// rule shared by n flows is built in O(n), not O(n²).
+fn add_new<T: Eq + Hash + Clone>(into: &mut Vec<T>, seen: &mut HashSet<T>, from: &[T]) {
+    for x in from {
+        if !seen.contains(x) {
+            seen.insert(x.clone());
+            into.push(x.clone());
+        }
+    }
+}
+
+/// What the growing lists of one need or planned rule hold, made when it first absorbs another.
+#[derive(Debug, Default)]
+struct Seen {
+    flows: HashSet<String>,
+    justifications: HashSet<String>,
+    steps: HashSet<StepRef>,
+    sources: HashSet<Addresses>,
+    destinations: HashSet<Addresses>,
+}
+
+impl Seen {
+    fn of(flows: &[String], justifications: &[String], steps: &[StepRef]) -> Self {
+        Self {
+            flows: flows.iter().cloned().collect(),
+            justifications: justifications.iter().cloned().collect(),
+            steps: steps.iter().copied().collect(),
+            ..Self::default()
+        }
+    }
+
+    fn of_need(n: &Need) -> Self {
+        Self {
+            sources: n.sources.iter().cloned().collect(),
+            destinations: n.destinations.iter().cloned().collect(),
+            ..Self::of(&n.flows, &n.justifications, &n.steps)
         }
     }
 }
@@ -289,11 +332,17 @@ impl Need {
         )
     }
 
-    fn absorb(&mut self, other: &Need) {
+    /// Takes in `other`'s roles, flows, justifications and steps; `seen` is what this need's
+    /// lists hold.
+    fn absorb(&mut self, other: &Need, seen: &mut Seen) {
         add_unique(&mut self.roles, &other.roles);
-        add_unique(&mut self.flows, &other.flows);
-        add_unique(&mut self.justifications, &other.justifications);
-        add_unique(&mut self.steps, &other.steps);
+        add_new(&mut self.flows, &mut seen.flows, &other.flows);
+        add_new(
+            &mut self.justifications,
+            &mut seen.justifications,
+            &other.justifications,
+        );
+        add_new(&mut self.steps, &mut seen.steps, &other.steps);
         self.roles.sort_unstable();
     }
 }
@@ -329,6 +378,7 @@ pub fn plan_with(
     let mut out = Vec::with_capacity(flows.len());
     let mut needs: Vec<Need> = Vec::new();
     let mut need_index: FastMap<NeedKey, usize> = FastMap::default();
+    let mut need_seen: FastMap<usize, Seen> = FastMap::default();
     for (fi, flow) in flows.iter().enumerate() {
         let mut fp = FlowPlan {
             flow: flow.name.to_string(),
@@ -402,8 +452,14 @@ pub fn plan_with(
                                     steps: vec![(fi, di, si, return_traffic)],
                                 };
                                 let key = need.key(Dim::None);
-                                match need_index.get(&key).and_then(|i| needs.get_mut(*i)) {
-                                    Some(n) => n.absorb(&need),
+                                let found = need_index
+                                    .get(&key)
+                                    .and_then(|i| Some((*i, needs.get_mut(*i)?)));
+                                match found {
+                                    Some((i, n)) => n.absorb(
+                                        &need,
+                                        need_seen.entry(i).or_insert_with(|| Seen::of_need(n)),
+                                    ),
                                     None => {
                                         need_index.insert(key, needs.len());
                                         needs.push(need);
@@ -443,27 +499,37 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
     for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
         let mut out: Vec<Need> = Vec::with_capacity(current.len());
         let mut index: FastMap<NeedKey, usize> = FastMap::default();
+        // What the needs that absorbed others hold.
+        let mut seen: FastMap<usize, Seen> = FastMap::default();
         for n in current {
             let key = n.key(free);
-            match index.get(&key).and_then(|i| out.get_mut(*i)) {
-                Some(m) => {
+            match index.get(&key).and_then(|i| Some((*i, out.get_mut(*i)?))) {
+                Some((i, m)) => {
+                    let s = seen.entry(i).or_insert_with(|| Seen::of_need(m));
                     match free {
                         Dim::Services => m.services = m.services.union(&n.services),
                         Dim::Destinations => {
-                            add_unique(&mut m.destinations, &n.destinations);
-                            m.destinations.sort();
+                            add_new(&mut m.destinations, &mut s.destinations, &n.destinations);
                         }
-                        Dim::Sources => {
-                            add_unique(&mut m.sources, &n.sources);
-                            m.sources.sort();
-                        }
+                        Dim::Sources => add_new(&mut m.sources, &mut s.sources, &n.sources),
                         Dim::None => {}
                     }
-                    m.absorb(&n);
+                    m.absorb(&n, s);
                 }
                 None => {
                     index.insert(key, out.len());
                     out.push(n);
+                }
+            }
+        }
+        // The united dimension in order, once per merged need (the same lists as sorting after
+        // each addition: the items are distinct).
+        for i in seen.keys() {
+            if let Some(m) = out.get_mut(*i) {
+                match free {
+                    Dim::Destinations => m.destinations.sort(),
+                    Dim::Sources => m.sources.sort(),
+                    Dim::Services | Dim::None => {}
                 }
             }
         }
@@ -515,6 +581,8 @@ fn name_and_group(
         SvcSet,
     );
     let mut rule_index: FastMap<RuleKey, usize> = FastMap::default();
+    // What the rules that absorbed needs hold.
+    let mut rule_seen: FastMap<usize, Seen> = FastMap::default();
     for n in needs {
         let Some(fw) = t.firewalls.get(n.firewall) else {
             continue;
@@ -537,7 +605,10 @@ fn name_and_group(
             n.destinations.clone(),
             n.services.clone(),
         );
-        if let Some((r, _, steps)) = rule_index.get(&key).and_then(|i| rules.get_mut(*i)) {
+        let found = rule_index
+            .get(&key)
+            .and_then(|i| Some((*i, rules.get_mut(*i)?)));
+        if let Some((i, (r, _, steps))) = found {
             match r.targets.iter_mut().find(|x| x.firewall == target.firewall) {
                 Some(x) => {
                     add_unique(&mut x.roles, &target.roles);
@@ -550,9 +621,16 @@ fn name_and_group(
                 }
                 None => r.targets.push(target),
             }
-            add_unique(&mut r.flows, &n.flows);
-            add_unique(&mut r.justifications, &n.justifications);
-            add_unique(steps, &n.steps);
+            let seen = rule_seen
+                .entry(i)
+                .or_insert_with(|| Seen::of(&r.flows, &r.justifications, steps));
+            add_new(&mut r.flows, &mut seen.flows, &n.flows);
+            add_new(
+                &mut r.justifications,
+                &mut seen.justifications,
+                &n.justifications,
+            );
+            add_new(steps, &mut seen.steps, &n.steps);
             continue;
         }
         rule_index.insert(key, rules.len());

@@ -1,6 +1,7 @@
 //! Turning a plan into a request set: requests per channel, object and traffic tables, the
 //! summary and the notes.
 
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
@@ -103,7 +104,7 @@ struct Resolved {
     stands_for: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Key {
     party: Party,
     set: AddrSet,
@@ -111,6 +112,8 @@ struct Key {
 
 struct Builder<'a> {
     t: &'a Topology,
+    /// Look-ups by name (hash probes, not scans of the topology's lists).
+    index: mccs_model::Index<'a>,
     plan: &'a Plan,
     convention: &'a Convention,
     vocabularies: &'a Vocabularies,
@@ -119,27 +122,120 @@ struct Builder<'a> {
     /// The address set of each topology object (by position), `None` when it cannot be
     /// resolved (unknown group member, cycle).
     object_sets: Vec<Option<AddrSet>>,
+    /// For each address set some object holds, the object [`Builder::existing`] prefers for
+    /// it (by position): published first, then a plain object before a group, then document
+    /// order.
+    best_object: HashMap<AddrSet, usize>,
     /// Names given to objects to create, with their addresses.
-    assigned: Vec<(String, AddrSet)>,
-    cache: Vec<(Key, Vec<Resolved>)>,
+    assigned: HashMap<String, AddrSet>,
+    cache: HashMap<Key, Vec<Resolved>>,
+    /// The channel of the first planned rule of each (rule name, firewall).
+    rule_channel: HashMap<(&'a str, &'a str), &'a str>,
 }
 
-fn object_set(t: &Topology, name: &str, depth: usize) -> Option<AddrSet> {
-    if depth > mccs_model::MAX_GROUP_DEPTH {
-        return None;
-    }
-    match t.object(name)? {
-        FirewallObject::Group { members, .. } => {
-            let mut set = AddrSet::new();
-            for m in members {
-                set = set.union(&object_set(t, m.as_str(), depth + 1)?);
-            }
-            Some(set)
+/// The address set of every topology object (by position), `None` when it cannot be resolved
+/// (an unknown member, a cycle, groups nested deeper than [`mccs_model::MAX_GROUP_DEPTH`]). A
+/// name used twice is resolved as its first object (what [`Topology::object`] finds).
+///
+/// Each object is expanded once, without recursion, and a group's set is built in one pass over
+/// its members' sets, so the cost is linear in the objects and their members: a group is
+/// `None` when a member is, and when its nesting height (1 + its highest member's, 0 for an
+/// address object or an empty group) passes the limit.
+fn object_sets(t: &Topology, index: &mccs_model::Index<'_>) -> Vec<Option<AddrSet>> {
+    const UNSEEN: u8 = 0;
+    const ON_STACK: u8 = 1;
+    const DONE: u8 = 2;
+    let n = t.objects.len();
+    let mut state = vec![UNSEEN; n];
+    let mut height = vec![0usize; n];
+    let mut sets: Vec<Option<AddrSet>> = vec![None; n];
+    let members_of = |i: usize| -> &[mccs_model::Name] {
+        match t.objects.get(i) {
+            Some(FirewallObject::Group { members, .. }) => members,
+            _ => &[],
         }
-        o => Some(AddrSet::from_prefixes(
-            o.own_prefixes().into_iter().map(|p| p.trunc()),
-        )),
+    };
+    for start in 0..n {
+        if state.get(start) != Some(&UNSEEN) {
+            continue;
+        }
+        if let Some(s) = state.get_mut(start) {
+            *s = ON_STACK;
+        }
+        // (object, next member to look at)
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(m) = members_of(node).get(*next) {
+                *next += 1;
+                // Done, on the stack (a cycle) or unknown: judged when `node` is finished.
+                if let Some(c) = index.object_position(m.as_str())
+                    && state.get(c) == Some(&UNSEEN)
+                {
+                    if let Some(s) = state.get_mut(c) {
+                        *s = ON_STACK;
+                    }
+                    stack.push((c, 0));
+                }
+                continue;
+            }
+            let result = match t.objects.get(node) {
+                Some(FirewallObject::Group { members, .. }) => {
+                    let mut h = 0;
+                    let mut parts = Vec::with_capacity(members.len());
+                    for m in members {
+                        let done = index
+                            .object_position(m.as_str())
+                            .filter(|c| state.get(*c) == Some(&DONE));
+                        match done.and_then(|c| Some((sets.get(c)?.as_ref()?, height.get(c)?))) {
+                            Some((set, mh)) => {
+                                h = h.max(mh + 1);
+                                parts.push(set);
+                            }
+                            // An unknown member, a member on the stack (a cycle) or one that
+                            // cannot be resolved.
+                            None => {
+                                h = usize::MAX;
+                                break;
+                            }
+                        }
+                    }
+                    (h <= mccs_model::MAX_GROUP_DEPTH).then(|| {
+                        if let Some(slot) = height.get_mut(node) {
+                            *slot = h;
+                        }
+                        AddrSet::union_all(parts)
+                    })
+                }
+                Some(o) => Some(AddrSet::from_prefixes(
+                    o.own_prefixes().into_iter().map(|p| p.trunc()),
+                )),
+                None => None,
+            };
+            if let Some(slot) = sets.get_mut(node) {
+                *slot = result;
+            }
+            if let Some(s) = state.get_mut(node) {
+                *s = DONE;
+            }
+            stack.pop();
+        }
     }
+    // A repeated name stands for its first object.
+    for i in 0..n {
+        let first = t
+            .objects
+            .get(i)
+            .and_then(|o| index.object_position(o.name().as_str()));
+        if let Some(f) = first
+            && f != i
+        {
+            let set = sets.get(f).cloned().flatten();
+            if let Some(slot) = sets.get_mut(i) {
+                *slot = set;
+            }
+        }
+    }
+    sets
 }
 
 fn object_type(o: &FirewallObject) -> ObjectType {
@@ -310,6 +406,24 @@ fn list(items: &[String]) -> String {
     }
 }
 
+/// A list without repeats, in order of first appearance, that stays linear however long it
+/// grows (`push_unique` scans the list: fine for a handful, quadratic for a list per flow or
+/// per rule of a large plan).
+#[derive(Debug, Default)]
+struct UniqueList {
+    items: Vec<String>,
+    seen: HashSet<String>,
+}
+
+impl UniqueList {
+    fn push(&mut self, s: &str) {
+        if !self.seen.contains(s) {
+            self.seen.insert(s.to_owned());
+            self.items.push(s.to_owned());
+        }
+    }
+}
+
 /// What a traffic row carries from its flows besides the justifications.
 #[derive(Debug, Default)]
 struct RuleMeta {
@@ -342,13 +456,41 @@ fn diagnosis_problem(d: &mccs_path::Diagnosis) -> Problem {
 
 impl<'a> Builder<'a> {
     fn new(t: &'a Topology, plan: &'a Plan, options: &'a BuildOptions) -> Self {
-        let object_sets = t
-            .objects
-            .iter()
-            .map(|o| object_set(t, o.name().as_str(), 0))
-            .collect();
+        let index = mccs_model::Index::new(t);
+        let object_sets = object_sets(t, &index);
+        let mut best_object: HashMap<AddrSet, usize> = HashMap::new();
+        let preference = |i: usize| {
+            t.objects.get(i).map(|o| {
+                (
+                    o.published_by().is_none(),
+                    matches!(o, FirewallObject::Group { .. }),
+                    i,
+                )
+            })
+        };
+        for (i, set) in object_sets.iter().enumerate() {
+            let Some(set) = set.as_ref().filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            match best_object.get_mut(set) {
+                Some(best) if preference(i) < preference(*best) => *best = i,
+                Some(_) => {}
+                None => {
+                    best_object.insert(set.clone(), i);
+                }
+            }
+        }
+        let mut rule_channel = HashMap::new();
+        for r in &plan.rules {
+            for tg in &r.targets {
+                rule_channel
+                    .entry((r.name.as_str(), tg.firewall.as_str()))
+                    .or_insert(r.channel.as_str());
+            }
+        }
         Self {
             t,
+            index,
             plan,
             convention: &options.object_convention,
             vocabularies: &options.vocabularies,
@@ -360,8 +502,10 @@ impl<'a> Builder<'a> {
                 .map(|(i, f)| (f.flow.as_str(), i))
                 .collect(),
             object_sets,
-            assigned: Vec::new(),
-            cache: Vec::new(),
+            best_object,
+            assigned: HashMap::new(),
+            cache: HashMap::new(),
+            rule_channel,
         }
     }
 
@@ -389,39 +533,33 @@ impl<'a> Builder<'a> {
         let t = self.t;
         let own_name = match party {
             Party::Object { name, .. } => Some(name.as_str()),
-            Party::Endpoint { name } => t
+            Party::Endpoint { name } => self
+                .index
                 .endpoint(name)
                 .and_then(|(_, e)| e.object.as_ref())
                 .map(|o| o.as_str()),
             _ => None,
         };
         if let Some(name) = own_name {
-            let own = t.objects.iter().position(|o| o.name().as_str() == name);
+            let own = self.index.object_position(name);
             if let Some(i) = own
                 && self.object_sets.get(i).and_then(Option::as_ref) == Some(set)
             {
                 return t.objects.get(i);
             }
         }
-        t.objects
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.object_sets.get(*i).and_then(Option::as_ref) == Some(set))
-            .min_by_key(|(i, o)| {
-                (
-                    o.published_by().is_none(),
-                    matches!(o, FirewallObject::Group { .. }),
-                    *i,
-                )
-            })
-            .map(|(_, o)| o)
+        self.best_object.get(set).and_then(|i| t.objects.get(*i))
     }
 
     fn stands_for(&self, party: &Party, set: &AddrSet) -> String {
         let t = self.t;
+        let index = &self.index;
         match party {
             Party::Environment { env } => {
-                let net = env.parse::<EnvRef>().ok().and_then(|r| t.environment(&r));
+                let net = env
+                    .parse::<EnvRef>()
+                    .ok()
+                    .and_then(|r| index.environment(&r));
                 match net {
                     Some((ps, vn)) => {
                         let full =
@@ -444,7 +582,7 @@ impl<'a> Builder<'a> {
                     None => format!("addresses of {env}"),
                 }
             }
-            Party::Endpoint { name } => match t.endpoint(name) {
+            Party::Endpoint { name } => match index.endpoint(name) {
                 Some((zone, e)) => {
                     let desc = e
                         .description
@@ -455,21 +593,21 @@ impl<'a> Builder<'a> {
                 None => format!("on-prem endpoint {name}"),
             },
             Party::Object { name, .. } => {
-                let desc = t
+                let desc = index
                     .object(name)
                     .and_then(FirewallObject::description)
                     .map_or_else(String::new, |d| format!(": {d}"));
                 format!("firewall object {name}{desc}")
             }
             Party::External { name } => {
-                let desc = t
+                let desc = index
                     .external_network(name)
                     .and_then(|x| x.description.as_deref())
                     .map_or_else(String::new, |d| format!(": {d}"));
                 format!("external network {name}{desc}")
             }
             Party::Zone { name } => {
-                let desc = t
+                let desc = index
                     .zone(name)
                     .and_then(|z| z.description.as_deref())
                     .map_or_else(String::new, |d| format!(": {d}"));
@@ -532,11 +670,11 @@ impl<'a> Builder<'a> {
             party: party.clone(),
             set: set.clone(),
         };
-        if let Some((_, r)) = self.cache.iter().find(|(k, _)| *k == key) {
+        if let Some(r) = self.cache.get(&key) {
             return r.clone();
         }
         let resolved = self.resolve_uncached(party, set);
-        self.cache.push((key, resolved.clone()));
+        self.cache.insert(key, resolved.clone());
         resolved
     }
 
@@ -566,7 +704,7 @@ impl<'a> Builder<'a> {
             Party::Environment { env } => env
                 .parse::<EnvRef>()
                 .ok()
-                .and_then(|r| self.t.environment(&r))
+                .and_then(|r| self.index.environment(&r))
                 .map(|(_, vn)| AddrSet::from_prefixes(vn.address_space.iter().map(|p| p.trunc())))
                 .is_some_and(|full| full == *set),
             _ => false,
@@ -678,14 +816,14 @@ impl<'a> Builder<'a> {
         for n in 1..=10_000u32 {
             let suffix = (n > 1).then(|| n.to_string());
             let name = self.format_name(owner, kind, label, suffix.as_deref());
-            if self.t.object(&name).is_some() {
+            if self.index.object(&name).is_some() {
                 continue;
             }
-            match self.assigned.iter().find(|(x, _)| *x == name) {
-                Some((_, s)) if s == set => return name,
+            match self.assigned.get(&name) {
+                Some(s) if s == set => return name,
                 Some(_) => {}
                 None => {
-                    self.assigned.push((name.clone(), set.clone()));
+                    self.assigned.insert(name.clone(), set.clone());
                     return name;
                 }
             }
@@ -710,7 +848,7 @@ impl<'a> Builder<'a> {
                 (None, None) => None,
             }
         };
-        let env = owner.and_then(|o| self.t.environment(o).map(|(ps, _)| (o, ps)));
+        let env = owner.and_then(|o| self.index.environment(o).map(|(ps, _)| (o, ps)));
         if let Some((o, ps)) = env {
             let identity = |label: Option<String>| -> Option<ObjectIdentity> {
                 let label = match label {
@@ -793,44 +931,58 @@ impl<'a> Builder<'a> {
     }
 
     fn request(&mut self, id: &str, rules: &[&PlannedRule]) -> Request {
-        let t = self.t;
-        let channel = t.channel(id);
+        let channel = self.index.channel(id);
         let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = rules
             .iter()
             .flat_map(|r| &r.targets)
             .map(|tg| {
-                t.firewall(&tg.firewall)
+                self.index
+                    .firewall(&tg.firewall)
                     .map_or((FirewallKind::Other, None), |f| (f.kind, f.platform))
             })
             .collect();
         let vocabulary = self.vocabularies.for_request(id, &kinds).clone();
         let mut objects: Vec<ObjectRow> = Vec::new();
+        // Each object row's position by name, and the (row, rule) pairs in `used_by`.
+        let mut object_rows: HashMap<String, usize> = HashMap::new();
+        let mut used_by: HashSet<(usize, String)> = HashSet::new();
         let mut traffic = Vec::new();
         let mut firewalls: Vec<FirewallInfo> = Vec::new();
-        let mut flows = Vec::new();
+        let mut firewall_names: HashSet<String> = HashSet::new();
+        let mut flows = UniqueList::default();
         for r in rules {
             let mut names = |me: &mut Self, list: &[Addresses]| -> Vec<String> {
-                let mut out = Vec::new();
+                let mut out = UniqueList::default();
                 for (party, set) in by_party(list) {
                     for o in me.resolve(&party, &set) {
-                        push_unique(&mut out, &o.name);
-                        match objects.iter_mut().find(|x| x.name == o.name) {
-                            Some(row) => push_unique(&mut row.used_by, &r.name),
-                            None => objects.push(ObjectRow {
-                                name: o.name,
-                                kind: o.kind,
-                                type_name: vocabulary.object_word(o.kind).to_owned(),
-                                addresses: o.addresses,
-                                cidrs: o.cidrs,
-                                status: o.status,
-                                published_by: o.published_by,
-                                stands_for: o.stands_for,
-                                used_by: vec![r.name.clone()],
-                            }),
+                        out.push(&o.name);
+                        match object_rows.get(&o.name).copied() {
+                            Some(i) => {
+                                if used_by.insert((i, r.name.clone()))
+                                    && let Some(row) = objects.get_mut(i)
+                                {
+                                    row.used_by.push(r.name.clone());
+                                }
+                            }
+                            None => {
+                                used_by.insert((objects.len(), r.name.clone()));
+                                object_rows.insert(o.name.clone(), objects.len());
+                                objects.push(ObjectRow {
+                                    name: o.name,
+                                    kind: o.kind,
+                                    type_name: vocabulary.object_word(o.kind).to_owned(),
+                                    addresses: o.addresses,
+                                    cidrs: o.cidrs,
+                                    status: o.status,
+                                    published_by: o.published_by,
+                                    stands_for: o.stands_for,
+                                    used_by: vec![r.name.clone()],
+                                });
+                            }
                         }
                     }
                 }
-                out
+                out.items
             };
             let sources = names(self, &r.sources);
             let destinations = names(self, &r.destinations);
@@ -845,8 +997,8 @@ impl<'a> Builder<'a> {
                     for x in &rs {
                         add_role(&mut roles, *x);
                     }
-                    if !firewalls.iter().any(|f| f.name == tg.firewall) {
-                        let fw = t.firewall(&tg.firewall);
+                    if firewall_names.insert(tg.firewall.clone()) {
+                        let fw = self.index.firewall(&tg.firewall);
                         firewalls.push(FirewallInfo {
                             name: tg.firewall.clone(),
                             kind: fw
@@ -871,7 +1023,7 @@ impl<'a> Builder<'a> {
                 })
                 .collect();
             for f in &r.flows {
-                push_unique(&mut flows, f);
+                flows.push(f);
             }
             let meta = self.rule_meta(r);
             traffic.push(TrafficRow {
@@ -899,13 +1051,28 @@ impl<'a> Builder<'a> {
         }
         // An object's type word is the one of the firewalls that hold it: in a request to both
         // cloud firewalls, the Azure VNet's object is an IP Group and the AWS VPC's a prefix list.
+        let mut rows_of_rule: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, row) in traffic.iter().enumerate() {
+            rows_of_rule.entry(row.rule.as_str()).or_default().push(i);
+        }
         for o in &mut objects {
-            let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = traffic
+            // The rows of the rules that use it, in Traffic Table order.
+            let mut rows: Vec<usize> = o
+                .used_by
                 .iter()
-                .filter(|row| o.used_by.contains(&row.rule))
+                .filter_map(|rule| rows_of_rule.get(rule.as_str()))
+                .flatten()
+                .copied()
+                .collect();
+            rows.sort_unstable();
+            rows.dedup();
+            let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = rows
+                .iter()
+                .filter_map(|i| traffic.get(*i))
                 .flat_map(|row| &row.apply_on)
                 .map(|a| {
-                    t.firewall(&a.firewall)
+                    self.index
+                        .firewall(&a.firewall)
                         .map_or((FirewallKind::Other, None), |f| (f.kind, f.platform))
                 })
                 .collect();
@@ -933,6 +1100,7 @@ impl<'a> Builder<'a> {
             objects,
             traffic,
             flow_details: flows
+                .items
                 .iter()
                 .filter_map(|f| self.flow_plan(f))
                 .map(|fp| FlowDetails {
@@ -944,7 +1112,7 @@ impl<'a> Builder<'a> {
                     justification: fp.justification.clone(),
                 })
                 .collect(),
-            flows,
+            flows: flows.items,
             notes: Vec::new(),
         };
         request.notes = self.request_notes(&request, rules);
@@ -983,7 +1151,7 @@ impl<'a> Builder<'a> {
                 let Some((ps, vn)) = env
                     .parse::<EnvRef>()
                     .ok()
-                    .and_then(|r| self.t.environment(&r))
+                    .and_then(|r| self.index.environment(&r))
                 else {
                     continue;
                 };
@@ -1003,24 +1171,31 @@ impl<'a> Builder<'a> {
         let mut meta = RuleMeta::default();
         let mut all_expire = !r.flows.is_empty();
         let mut latest: Option<mccs_model::Date> = None;
+        let mut requesters = UniqueList::default();
+        let mut change_windows = UniqueList::default();
+        // A cloud end is the same wherever its environment appears (it is read from the
+        // topology), so its environment identifies it.
+        let mut cloud_ends: HashSet<String> = HashSet::new();
         for fp in r.flows.iter().filter_map(|f| self.flow_plan(f)) {
             if let Some(x) = &fp.requester {
-                push_unique(&mut meta.requesters, x);
+                requesters.push(x);
             }
             if let Some(x) = &fp.change_window {
-                push_unique(&mut meta.change_windows, x);
+                change_windows.push(x);
             }
             match fp.expires {
                 Some(e) => latest = latest.max(Some(e)),
                 None => all_expire = false,
             }
             for c in self.cloud_ends(fp) {
-                if !meta.cloud_ends.contains(&c) {
+                if cloud_ends.insert(c.environment.clone()) {
                     meta.cloud_ends.push(c);
                 }
             }
             meta.failover_path |= has_failover_path(fp, r.direction);
         }
+        meta.requesters = requesters.items;
+        meta.change_windows = change_windows.items;
         meta.expires = if all_expire { latest } else { None };
         meta
     }
@@ -1040,7 +1215,7 @@ impl<'a> Builder<'a> {
                 .filter(|d| d.trace.flow.direction == direction)
                 .flat_map(|d| &d.steps)
                 .any(|s| {
-                    self.t
+                    self.index
                         .firewall(&s.firewall)
                         .is_some_and(|f| kinds.contains(&f.kind))
                 })
@@ -1048,7 +1223,7 @@ impl<'a> Builder<'a> {
     }
 
     fn is_on_prem_kind(&self, firewall: &str) -> bool {
-        self.t
+        self.index
             .firewall(firewall)
             .is_some_and(|f| matches!(f.kind, FirewallKind::Edge | FirewallKind::Zone))
     }
@@ -1096,7 +1271,7 @@ impl<'a> Builder<'a> {
             .firewalls
             .iter()
             .filter(|f| {
-                self.t
+                self.index
                     .firewall(&f.name)
                     .is_some_and(|x| x.kind == FirewallKind::Cloud)
             })
@@ -1181,15 +1356,15 @@ impl<'a> Builder<'a> {
         }
 
         // Direction.
-        let mut one_way: Vec<String> = Vec::new();
+        let mut one_way = UniqueList::default();
         let mut one_way_on_prem = false;
-        let mut inbound: Vec<String> = Vec::new();
+        let mut inbound = UniqueList::default();
         for (row, r) in req.traffic.iter().zip(rules) {
             if row.owner.is_none() {
                 continue;
             }
             if row.direction == Direction::Inbound {
-                push_unique(&mut inbound, &row.rule);
+                inbound.push(&row.rule);
                 continue;
             }
             let single = row.flows.iter().any(|f| {
@@ -1202,7 +1377,7 @@ impl<'a> Builder<'a> {
                 })
             });
             if single {
-                push_unique(&mut one_way, &row.rule);
+                one_way.push(&row.rule);
                 one_way_on_prem |= r.flows.iter().any(|f| {
                     self.crosses(
                         f,
@@ -1212,6 +1387,7 @@ impl<'a> Builder<'a> {
                 });
             }
         }
+        let (one_way, inbound) = (one_way.items, inbound.items);
         if !one_way.is_empty() {
             let other = if one_way_on_prem {
                 "an on-premises system needs to initiate traffic to the cloud resource"
@@ -1301,8 +1477,8 @@ impl<'a> Builder<'a> {
         }
 
         // Failover.
-        let mut both: Vec<String> = Vec::new();
-        let mut both_via: Vec<String> = Vec::new();
+        let mut both = UniqueList::default();
+        let mut both_via = UniqueList::default();
         for (row, r) in req.traffic.iter().zip(rules) {
             let via: Vec<String> = r.flows.iter().fold(Vec::new(), |mut v, f| {
                 for x in self.failover_via(f, r.direction) {
@@ -1355,22 +1531,24 @@ impl<'a> Builder<'a> {
                         ),
                     ));
                 } else if tg.roles.contains(&PathRole::Failover) {
-                    push_unique(&mut both, &row.rule);
+                    both.push(&row.rule);
                     for x in &via {
-                        push_unique(&mut both_via, x);
+                        both_via.push(x);
                     }
                 }
             }
         }
         // Single paths: say so, and claim no failover coverage.
-        let mut single: Vec<String> = Vec::new();
-        let mut single_rules: Vec<String> = Vec::new();
+        let mut single = UniqueList::default();
+        let mut single_rules = UniqueList::default();
         for row in req.traffic.iter().filter(|row| !row.failover_path) {
-            push_unique(&mut single_rules, &row.rule);
+            single_rules.push(&row.rule);
             for f in &row.flows {
-                push_unique(&mut single, f);
+                single.push(f);
             }
         }
+        let (single, single_rules) = (single.items, single_rules.items);
+        let (both, both_via) = (both.items, both_via.items);
         if !single.is_empty() {
             notes.push(note(
                 NoteKind::Failover,
@@ -1501,7 +1679,7 @@ impl<'a> Builder<'a> {
                 .collect();
             let mut text = format!("Who files what: {}.", who.join("; "));
             let has_cloud = requests.iter().flat_map(|r| &r.firewalls).any(|f| {
-                self.t
+                self.index
                     .firewall(&f.name)
                     .is_some_and(|x| x.kind == FirewallKind::Cloud)
             });
@@ -1699,14 +1877,9 @@ impl<'a> Builder<'a> {
                     }
                     if let Some(rule) = planned_rule {
                         let channel = self
-                            .plan
-                            .rules
-                            .iter()
-                            .find(|p| {
-                                p.name == *rule
-                                    && p.targets.iter().any(|t| t.firewall == s.firewall)
-                            })
-                            .map(|p| p.channel.clone())
+                            .rule_channel
+                            .get(&(rule.as_str(), s.firewall.as_str()))
+                            .map(|c| (*c).to_owned())
                             .unwrap_or_default();
                         match requested
                             .iter_mut()
@@ -1836,5 +2009,92 @@ impl<'a> Builder<'a> {
             directions,
             problems,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mccs_model::{Index, Name};
+
+    /// The definition `object_sets` must agree with: recursive expansion by name, `None` past
+    /// the depth limit, for an unknown member or in a cycle.
+    fn by_recursion(t: &Topology, name: &str, depth: usize) -> Option<AddrSet> {
+        if depth > mccs_model::MAX_GROUP_DEPTH {
+            return None;
+        }
+        match t.object(name)? {
+            FirewallObject::Group { members, .. } => {
+                let mut set = AddrSet::new();
+                for m in members {
+                    set = set.union(&by_recursion(t, m.as_str(), depth + 1)?);
+                }
+                Some(set)
+            }
+            o => Some(AddrSet::from_prefixes(
+                o.own_prefixes().into_iter().map(|p| p.trunc()),
+            )),
+        }
+    }
+
+    fn name(s: &str) -> Name {
+        s.parse()
+            .unwrap_or_else(|_| unreachable!("valid test name {s}"))
+    }
+
+    fn group(n: &str, members: &[&str]) -> FirewallObject {
+        FirewallObject::Group {
+            name: name(n),
+            members: members.iter().map(|m| name(m)).collect(),
+            published_by: None,
+            description: None,
+        }
+    }
+
+    fn host(n: &str, last: u8) -> FirewallObject {
+        FirewallObject::Host {
+            name: name(n),
+            address: IpAddr::V4(Ipv4Addr::new(10, 0, 0, last)),
+            published_by: None,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn object_sets_agree_with_recursive_expansion() {
+        let mut t = Topology::new();
+        t.objects.push(host("H1", 1));
+        t.objects.push(host("H2", 2));
+        // A chain just within the limit and one group past it.
+        t.objects.push(group("C0", &["H1"]));
+        for i in 1..=mccs_model::MAX_GROUP_DEPTH {
+            let (n, m) = (format!("C{i}"), format!("C{}", i - 1));
+            t.objects.push(group(&n, &[m.as_str()]));
+        }
+        // A diamond, a cycle, a group reaching the cycle, an unknown member, an empty group, a
+        // repeated member, and a name used twice (the first one counts).
+        t.objects.push(group("D", &["E", "F"]));
+        t.objects.push(group("E", &["H1"]));
+        t.objects.push(group("F", &["H2", "E"]));
+        t.objects.push(group("X", &["Y", "H1"]));
+        t.objects.push(group("Y", &["X"]));
+        t.objects.push(group("Z", &["H2", "Y"]));
+        t.objects.push(group("U", &["H1", "NOPE"]));
+        t.objects.push(group("EMPTY", &[]));
+        t.objects.push(group("TWICE", &["H2", "H2", "EMPTY"]));
+        t.objects.push(host("E", 9));
+        let index = Index::new(&t);
+        let got = object_sets(&t, &index);
+        let want: Vec<Option<AddrSet>> = t
+            .objects
+            .iter()
+            .map(|o| by_recursion(&t, o.name().as_str(), 0))
+            .collect();
+        assert_eq!(got, want);
+        // The limit is where it should be: the 32nd group holds the host, the 33rd nothing.
+        let at = |n: &str| index.object_position(n).and_then(|i| got.get(i).cloned());
+        assert!(at("C31").flatten().is_some());
+        assert_eq!(at("C32"), Some(None));
+        assert_eq!(at("Z"), Some(None));
     }
 }
