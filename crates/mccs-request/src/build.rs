@@ -1001,9 +1001,7 @@ impl<'a> Builder<'a> {
                         let fw = self.index.firewall(&tg.firewall);
                         firewalls.push(FirewallInfo {
                             name: tg.firewall.clone(),
-                            kind: fw
-                                .map_or("firewall", |f| f.kind.noun())
-                                .to_owned(),
+                            kind: fw.map_or("firewall", |f| f.kind.noun()).to_owned(),
                             owner: tg.owner.clone(),
                             description: fw.and_then(|f| f.description.clone()),
                         });
