@@ -42,25 +42,6 @@ pub(crate) fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// `text` with every CR that is not part of a CRLF replaced by LF (one byte for one).
-fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
-    let b = text.as_bytes();
-    let lone = |i: usize| b.get(i) == Some(&b'\r') && b.get(i + 1) != Some(&b'\n');
-    if !(0..b.len()).any(lone) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
-            '\n'
-        } else {
-            c
-        });
-    }
-    std::borrow::Cow::Owned(out)
-}
-
 /// `1 error`, `2 errors`.
 pub(crate) fn count(n: usize, what: &str) -> String {
     if n == 1 {
@@ -137,7 +118,7 @@ pub(crate) fn graphical(
     // The document is shown with its control characters made visible (one for one, so the
     // findings' line:column positions still hold).
     // Old Mac line ends (a lone CR) are line breaks, as the reader counts them.
-    let lf = lone_cr_to_lf(&source.text);
+    let lf = mccs_model::lone_cr_to_lf(&source.text);
     let text = terminal_safe(&lf).into_owned();
     let named = NamedSource::new(terminal_safe(&source.name), text.clone());
     for d in diagnostics {

@@ -57,7 +57,7 @@ pub use ident::{
     CustomEnvironment, EnvRef, Environment, IdentError, LicensePlate, Ministry, Name, Platform,
 };
 pub use index::Index;
-pub use load::{Format, Loaded, SourceMap, load};
+pub use load::{Format, Loaded, SourceMap, load, lone_cr_to_lf};
 pub use service::{PortRange, Protocol, Service, ServiceError, ServiceRef};
 pub use topology::{
     Action, Channel, Encryption, Endpoint, ExternalNetwork, FORMAT_VERSION, Firewall, FirewallKind,

@@ -141,13 +141,12 @@ pub fn load(text: &str, format: Format) -> Loaded {
     // A lone CR is a line break in YAML (and whitespace in JSON) but the readers and the
     // line:column arithmetic count LF: read old Mac line ends as LF, byte for byte, so every
     // location is the line an editor shows. (TOML has no lone-CR line ends.)
-    let normalized;
-    let text = if format != Format::Toml && has_lone_cr(text) {
-        normalized = lone_cr_to_lf(text);
-        normalized.as_str()
+    let normalized = if format == Format::Toml {
+        std::borrow::Cow::Borrowed(text)
     } else {
-        text
+        lone_cr_to_lf(text)
     };
+    let text: &str = &normalized;
     let mut source_map = SourceMap::default();
     let value = match format {
         Format::Yaml => yaml_to_value(text, &mut source_map).map_err(|d| *d),
@@ -207,25 +206,29 @@ pub fn load(text: &str, format: Format) -> Loaded {
     }
 }
 
-fn has_lone_cr(text: &str) -> bool {
+/// `text` with every CR that is not part of a CRLF (an old Mac line end) replaced by LF, byte
+/// for byte, so offsets and line:column positions hold; borrowed when there is none. The reader
+/// counts lines this way, and so should anything that shows a document beside its findings.
+///
+/// ```
+/// assert_eq!(mccs_model::lone_cr_to_lf("a\rb\r\nc"), "a\nb\r\nc");
+/// ```
+pub fn lone_cr_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
     let b = text.as_bytes();
-    b.iter()
-        .enumerate()
-        .any(|(i, &c)| c == b'\r' && b.get(i + 1) != Some(&b'\n'))
-}
-
-/// `text` with every CR that is not part of a CRLF replaced by LF (same length, same offsets).
-fn lone_cr_to_lf(text: &str) -> String {
+    let lone = |i: usize| b.get(i) == Some(&b'\r') && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push('\n');
+        out.push(if c == '\r' && chars.peek() != Some(&'\n') {
+            '\n'
         } else {
-            out.push(c);
-        }
+            c
+        });
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 fn location_of_byte(text: &str, offset: usize) -> Location {

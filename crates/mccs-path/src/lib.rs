@@ -64,6 +64,7 @@ pub use plan::{
     DirectedPlan, FlowPlan, Placement, Plan, PlanOptions, PlannedRule, Status, Step, Target, apply,
     plan, plan_with,
 };
+pub use resolve::object_sets;
 pub use svcset::SvcSet;
 pub use trace::{
     Addresses, Diagnosis, DirectedFlow, Hop, Path, PathEnd, PathRole, Trace, TraceOptions,
