@@ -67,7 +67,7 @@ pub fn run(cli: &Cli, io: Io<'_>) -> Exit {
     // raw to the terminal.
     let mut err = TerminalText {
         inner: err,
-        pending: None,
+        line: Vec::new(),
     };
     let mut ctx = commands::Ctx {
         out: &mut out,
@@ -126,53 +126,37 @@ impl Write for PipeGuard<'_> {
     }
 }
 
-/// Text for a terminal: control characters (C0 but line feed and tab, DEL, C1) in whatever is
-/// written are replaced by visible characters (see `render::terminal_safe`). Works on bytes, so
-/// a C1 character split across two writes is held until its second byte arrives.
+/// Text for a terminal: what is written goes out a line at a time through
+/// `render::terminal_safe`, so control characters (C0 but line feed and tab, DEL, C1) become
+/// visible characters however the text was split across writes.
 struct TerminalText<'a> {
     inner: &'a mut dyn Write,
-    /// A `0xC2` lead byte at the end of the last write.
-    pending: Option<u8>,
+    /// Bytes written since the last line break.
+    line: Vec<u8>,
+}
+
+impl TerminalText<'_> {
+    fn emit(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let text = String::from_utf8_lossy(bytes);
+        self.inner
+            .write_all(render::terminal_safe(&text).as_bytes())
+    }
 }
 
 impl Write for TerminalText<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut out: Vec<u8> = Vec::with_capacity(buf.len() + 8);
-        let mut bytes = self
-            .pending
-            .take()
-            .into_iter()
-            .chain(buf.iter().copied())
-            .peekable();
-        let mut picture = [0u8; 4];
-        while let Some(b) = bytes.next() {
-            match b {
-                b'\n' | b'\t' => out.push(b),
-                b'\r' if bytes.peek() == Some(&b'\n') => out.push(b),
-                0x00..=0x1f => {
-                    let c = char::from_u32(0x2400 + u32::from(b)).unwrap_or('\u{fffd}');
-                    out.extend_from_slice(c.encode_utf8(&mut picture).as_bytes());
-                }
-                0x7f => out.extend_from_slice('\u{2421}'.encode_utf8(&mut picture).as_bytes()),
-                0xc2 => match bytes.peek() {
-                    Some(0x80..=0x9f) => {
-                        bytes.next();
-                        out.extend_from_slice('\u{fffd}'.encode_utf8(&mut picture).as_bytes());
-                    }
-                    None => self.pending = Some(b),
-                    Some(_) => out.push(b),
-                },
-                _ => out.push(b),
-            }
+        self.line.extend_from_slice(buf);
+        if let Some(end) = self.line.iter().rposition(|&b| b == b'\n') {
+            let rest = self.line.split_off(end + 1);
+            let done = std::mem::replace(&mut self.line, rest);
+            self.emit(&done)?;
         }
-        self.inner.write_all(&out)?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        if let Some(b) = self.pending.take() {
-            self.inner.write_all(&[b])?;
-        }
+        let rest = std::mem::take(&mut self.line);
+        self.emit(&rest)?;
         self.inner.flush()
     }
 }
@@ -229,3 +213,28 @@ impl From<io::Error> for Error {
 }
 
 type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_shows_control_characters_however_the_writes_split_them() {
+        let mut out = Vec::new();
+        {
+            let mut t = TerminalText {
+                inner: &mut out,
+                line: Vec::new(),
+            };
+            // ESC and a C1 CSI split across writes, then an unterminated last line.
+            for part in [&b"name x\x1b"[..], b"[31m \xc2", b"\x9b2J\n", b"tail\x07"] {
+                let _ = t.write(part);
+            }
+            let _ = t.flush();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap_or_default(),
+            "name x\u{241b}[31m \u{fffd}2J\ntail\u{2407}"
+        );
+    }
+}
