@@ -591,8 +591,10 @@ impl<'a> Builder<'a> {
                 stands_for,
             }];
         }
+        // Addresses a Project Set environment owns (its space, or its private NAT's addresses)
+        // are named after it, whoever asks.
         let party_env = match party {
-            Party::Environment { env } => env.parse::<EnvRef>().ok(),
+            Party::Environment { env } | Party::Nat { env } => env.parse::<EnvRef>().ok(),
             _ => None,
         };
         let full_env = match party {
@@ -1027,9 +1029,14 @@ impl<'a> Builder<'a> {
                         let Some(owner) = &d.trace.flow.owner else {
                             continue;
                         };
-                        let inside = self.t.environment(owner).is_some_and(|(_, vn)| {
-                            AddrSet::from_prefixes(vn.address_space.iter().map(|p| p.trunc()))
-                                .covers(&a.set)
+                        let inside = self.index.environment(owner).is_some_and(|(_, vn)| {
+                            AddrSet::from_prefixes(
+                                vn.address_space
+                                    .iter()
+                                    .chain(&vn.secondary_ranges)
+                                    .map(|p| p.trunc()),
+                            )
+                            .covers(&a.set)
                         });
                         if !inside {
                             continue;

@@ -683,3 +683,32 @@ fn an_object_inside_the_owner_network_is_a_cloud_end_with_its_account_and_region
         }]
     );
 }
+
+#[test]
+fn private_nat_addresses_are_named_after_their_network_and_a_secondary_source_is_a_cloud_end() {
+    // batch-to-ledger leaves dat123-prod from its secondary range through the private NAT.
+    let t = mccs_model::examples::lza_data_subnet();
+    let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    let set = RequestSet::from_plan(&t, &plan);
+    let nat: Vec<&str> = set
+        .requests
+        .iter()
+        .flat_map(|r| &r.objects)
+        .filter(|o| o.stands_for.starts_with("private NAT"))
+        .map(|o| o.name.as_str())
+        .collect();
+    assert!(!nat.is_empty());
+    assert!(
+        nat.iter()
+            .all(|n| *n == "MCCS_HLTH_LZA_dat123_prod_HOST_NAT"),
+        "{nat:?}"
+    );
+    let flow = set.flow("batch-to-ledger").unwrap();
+    assert_eq!(
+        flow.cloud_ends
+            .iter()
+            .map(|c| c.environment.as_str())
+            .collect::<Vec<_>>(),
+        ["dat123-prod"]
+    );
+}
