@@ -11,11 +11,11 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use mccs_benches::{Size, estate};
 use mccs_path::{DirectedFlow, NetworkGraph, PlanOptions, TraceOptions, plan_with};
 
-fn directed(g: &NetworkGraph, t: &mccs_model::Topology, n: usize) -> Vec<DirectedFlow> {
+fn directed(g: &NetworkGraph<'_>, t: &mccs_model::Topology, n: usize) -> Vec<DirectedFlow> {
     t.flows
         .iter()
         .take(n)
-        .flat_map(|f| g.directed_flows(t, f).unwrap())
+        .flat_map(|f| g.directed_flows(f).unwrap())
         .collect()
 }
 
@@ -36,13 +36,13 @@ fn large(c: &mut Criterion) {
     group.bench_function("trace-1000-flows", |b| {
         b.iter(|| {
             for f in &flows {
-                black_box(g.trace(&t, f, &opts));
+                black_box(g.trace(f, &opts));
             }
         });
     });
     group.throughput(Throughput::Elements(t.flows.len() as u64));
     group.bench_function("plan-10000-flows", |b| {
-        b.iter(|| plan_with(&g, &t, black_box(&t.flows), &PlanOptions::default()));
+        b.iter(|| plan_with(&g, black_box(&t.flows), &PlanOptions::default()));
     });
     group.finish();
 }
@@ -65,7 +65,7 @@ fn rule_scaling(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(rules), &rules, |b, _| {
             b.iter(|| {
                 for f in &flows {
-                    black_box(g.trace(&t, f, &opts));
+                    black_box(g.trace(f, &opts));
                 }
             });
         });

@@ -9,7 +9,7 @@ fn main() {
     let t = estate(Size::LARGE);
     let g = NetworkGraph::build(&t);
     let start = std::time::Instant::now();
-    let p = plan_with(&g, &t, &t.flows, &PlanOptions::default());
+    let p = plan_with(&g, &t.flows, &PlanOptions::default());
     let secs = start.elapsed().as_secs_f64();
     println!(
         "{} flows, {} planned rules, {secs:.3} s ({:.0} flows/s)",

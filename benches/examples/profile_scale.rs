@@ -1,6 +1,8 @@
 //! One timed run of each step the `scale` benchmark measures, with sizes from the command line,
 //! to see how cost grows (and for a profiler): `cargo run --release -p mccs-benches --example
-//! profile_scale -- validate 100000` (objects = rules), `-- requests 1000`, `-- group 200000`.
+//! profile_scale -- validate 100000` (objects = rules), `-- requests 1000`, `-- group 200000`,
+//! `-- plan 100000` (graph and plan only) and `-- plan-render 100000` (plan, `from_plan` and
+//! each render, as the "plan and render 100,000 flows" target counts them).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::Instant;
@@ -10,10 +12,43 @@ use mccs_model::{Format, ValidateOptions, check, validate};
 use mccs_path::{NetworkGraph, PlanOptions, plan_with};
 use mccs_request::{OutputFormat, RequestSet, Templates, render};
 
+/// This thread's CPU time in seconds (Linux: `/proc/thread-self/schedstat`), `None` elsewhere:
+/// on a shared machine the wall clock counts the time other work takes from us, this does not.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: f64 = stat.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a over `bytes`, from `hash`: a digest of the rendered files, to compare the output of
+/// two builds without keeping hundreds of megabytes.
+fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The peak resident set so far, in MiB (Linux: `VmHWM` of `/proc/self/status`).
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
 fn time<T>(what: &str, f: impl FnOnce() -> T) -> T {
-    let start = Instant::now();
+    let (start, cpu) = (Instant::now(), cpu_seconds());
     let out = f();
-    println!("{what}: {:.3} s", start.elapsed().as_secs_f64());
+    let wall = start.elapsed().as_secs_f64();
+    let peak = peak_mib().map_or_else(String::new, |p| format!(", peak RSS {p:.0} MiB"));
+    match (cpu, cpu_seconds()) {
+        (Some(a), Some(b)) => println!("{what}: {wall:.3} s (CPU {:.3} s{peak})", b - a),
+        _ => println!("{what}: {wall:.3} s{peak}"),
+    }
     out
 }
 
@@ -56,10 +91,10 @@ fn main() {
                 ..Size::LARGE
             });
             let g = NetworkGraph::build(&t);
-            let plan = time("plan", || {
-                plan_with(&g, &t, &t.flows, &PlanOptions::default())
-            });
+            let plan = time("plan", || plan_with(&g, &t.flows, &PlanOptions::default()));
             let set = time("from_plan", || RequestSet::from_plan(&t, &plan));
+            // As `mccs plan` does: the plan (every flow's trace) goes before rendering.
+            drop(plan);
             let templates = Templates::default();
             let rendered = time("render (Markdown + CSV)", || {
                 render(&set, OutputFormat::Markdown, &templates).and_then(|md| {
@@ -81,6 +116,48 @@ fn main() {
                 Err(e) => eprintln!("render failed: {e}"),
             }
         }
+        "plan" | "plan-render" => {
+            // The target: plan and render the requests for N flows of the large estate
+            // (each phase timed; the estate and its graph are made outside the figure).
+            let t = estate(Size {
+                flows: n,
+                ..Size::LARGE
+            });
+            let g = time("graph", || NetworkGraph::build(&t));
+            let (start, cpu) = (Instant::now(), cpu_seconds());
+            let plan = time("plan", || plan_with(&g, &t.flows, &PlanOptions::default()));
+            println!("  {} planned rules", plan.rules.len());
+            if what == "plan" {
+                return;
+            }
+            let set = time("from_plan", || RequestSet::from_plan(&t, &plan));
+            let templates = Templates::default();
+            let (mut bytes, mut digest) = (0, FNV_OFFSET);
+            for format in [OutputFormat::Markdown, OutputFormat::Csv] {
+                match time(&format!("render {format}"), || {
+                    render(&set, format, &templates)
+                }) {
+                    Ok(files) => {
+                        for f in &files {
+                            bytes += f.contents.len();
+                            digest = fnv1a(digest, f.path.as_bytes());
+                            digest = fnv1a(digest, f.contents.as_bytes());
+                        }
+                    }
+                    Err(e) => eprintln!("render failed: {e}"),
+                }
+            }
+            println!(
+                "plan + from_plan + render (Markdown + CSV): {:.3} s (CPU {:.3} s)",
+                start.elapsed().as_secs_f64(),
+                cpu_seconds().zip(cpu).map_or(f64::NAN, |(b, a)| b - a)
+            );
+            println!(
+                "  {} requests, {} traffic rows, {bytes} bytes rendered (FNV-1a {digest:016x})",
+                set.requests.len(),
+                set.summary.totals.traffic_rows,
+            );
+        }
         "group" => {
             let t = estate_with_group(
                 Size {
@@ -92,12 +169,12 @@ fn main() {
             let d = time("validate", || validate(&t, &opts));
             println!("  {} findings", d.len());
             let g = time("graph", || NetworkGraph::build(&t));
-            let plan = time("plan", || {
-                plan_with(&g, &t, &t.flows, &PlanOptions::default())
-            });
+            let plan = time("plan", || plan_with(&g, &t.flows, &PlanOptions::default()));
             println!("  {} planned rules", plan.rules.len());
             time("from_plan", || RequestSet::from_plan(&t, &plan));
         }
-        other => eprintln!("unknown step `{other}`: validate, requests or group"),
+        other => {
+            eprintln!("unknown step `{other}`: validate, requests, plan, plan-render or group");
+        }
     }
 }

@@ -1,13 +1,17 @@
 //! Synthetic estates for the benchmarks: the shape of the reference topology, at the size of a
 //! large organisation.
 
-use std::collections::BTreeMap;
-
 use mccs_model::{
-    Action, AddressRef, Channel, Encryption, Endpoint, Environment, Firewall, FirewallKind,
-    FirewallObject, Flow, FlowEnd, HybridLink, Initiator, LinkKind, OnPrem, Platform, ProjectSet,
-    Redundancy, Rule, Service, ServiceRef, Topology, VirtualNetwork, Zone,
+    AddressRef, Channel, Encryption, Endpoint, EnvRef, Environment, Firewall, FirewallKind,
+    FirewallObject, Flow, HybridLink, Initiator, LinkKind, Name, OnPrem, Platform, PortRange,
+    ProjectSet, Redundancy, Rule, Service, Topology, VirtualNetwork, Zone,
 };
+
+/// Every benchmark and profiling program runs on the allocator the `mccs` binary uses
+/// (mimalloc), so their figures are the ones a user of the command gets. An embedder picks its
+/// own allocator; docs/performance.md gives the figures with the system allocator too.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// How big an estate to build.
 #[derive(Debug, Clone, Copy)]
@@ -88,18 +92,18 @@ fn endpoint_addr(size: Size, e: usize) -> std::net::IpAddr {
     ))
 }
 
-fn firewall(n: &str, kind: FirewallKind, platform: Option<Platform>, channel: &str) -> Firewall {
-    Firewall {
-        name: name(n),
-        kind,
-        platform,
-        owner: "Network team".into(),
-        channel: name(channel),
-        description: None,
-        rules: Vec::new(),
-        outbound_rules: Vec::new(),
-        ephemeral_ports: None,
-    }
+fn firewall(n: &str, kind: FirewallKind, channel: &str) -> Firewall {
+    Firewall::new(name(n), kind, "Network team", name(channel))
+}
+
+/// `tcp/<port>`.
+fn tcp(port: u16) -> Service {
+    Service::Tcp(PortRange::single(port).unwrap_or(PortRange::ALL))
+}
+
+/// Environment `env` of the estate: `p<env / 4>-<ENVS[env % 4]>`.
+fn env_ref(env: usize) -> EnvRef {
+    EnvRef::new(name(&format!("p{:05}", env / 4)), ENVS[env % 4].clone())
 }
 
 /// Builds an estate of `size`. Environment `n` owns `10.(n/256).(n%256).0/24`; zone `z` owns
@@ -109,88 +113,54 @@ pub fn estate(size: Size) -> Topology {
     let mut rng = Rng(0x5EED);
     let mut t = Topology::new();
     for c in ["cloud", "onprem"] {
-        t.channels.push(Channel {
-            name: name(c),
-            title: c.into(),
-            form: None,
-            url: None,
-            filed_by: "Project team".into(),
-            handled_by: "Network team".into(),
-        });
+        t.channels
+            .push(Channel::new(name(c), c, "Project team", "Network team"));
     }
-    t.firewalls.push(firewall(
-        "aws-fw",
-        FirewallKind::Cloud,
-        Some(Platform::AwsLza),
-        "cloud",
-    ));
-    t.firewalls.push(firewall(
-        "azure-fw",
-        FirewallKind::Cloud,
-        Some(Platform::AzureAlz),
-        "cloud",
-    ));
     t.firewalls
-        .push(firewall("3pg", FirewallKind::Edge, None, "onprem"));
+        .push(firewall("aws-fw", FirewallKind::Cloud, "cloud").platform(Platform::AwsLza));
+    t.firewalls
+        .push(firewall("azure-fw", FirewallKind::Cloud, "cloud").platform(Platform::AzureAlz));
+    t.firewalls
+        .push(firewall("3pg", FirewallKind::Edge, "onprem"));
     for i in 0..size.project_sets {
-        let mut environments = BTreeMap::new();
-        for (e, env) in ENVS.iter().enumerate() {
-            environments.insert(
-                env.clone(),
-                VirtualNetwork {
-                    account: format!("{:012}", i * 4 + e),
-                    region: "ca-central-1".into(),
-                    address_space: vec![env_cidr(i * 4 + e)],
-                    security_groups: Vec::new(),
-                    subnets: Vec::new(),
-                    secondary_ranges: Vec::new(),
-                    nat_addresses: Vec::new(),
-                },
-            );
-        }
-        t.project_sets.push(ProjectSet {
-            license_plate: name(&format!("p{i:05}")),
-            ministry: name("CITZ"),
-            platform: if i % 2 == 0 {
-                Platform::AwsLza
-            } else {
-                Platform::AzureAlz
-            },
-            name: None,
-            environments,
-        });
+        let platform = if i % 2 == 0 {
+            Platform::AwsLza
+        } else {
+            Platform::AzureAlz
+        };
+        let ps = ProjectSet::new(name(&format!("p{i:05}")), name("CITZ"), platform);
+        t.project_sets
+            .push(ENVS.iter().enumerate().fold(ps, |ps, (e, env)| {
+                let n = i * 4 + e;
+                let vpc = VirtualNetwork::new(
+                    format!("{n:012}"),
+                    "ca-central-1".into(),
+                    vec![env_cidr(n)],
+                );
+                ps.environment(env.clone(), vpc)
+            }));
     }
     let mut zones: Vec<Zone> = (0..size.zones)
         .map(|z| {
-            t.firewalls.push(firewall(
-                &format!("zone{z}-fw"),
-                FirewallKind::Zone,
-                None,
-                "onprem",
-            ));
-            Zone {
-                name: name(&format!("zone{z}")),
-                firewall: Some(name(&format!("zone{z}-fw"))),
-                networks: vec![zone_cidr(z)],
-                endpoints: Vec::new(),
-                description: None,
-            }
+            let fw = format!("zone{z}-fw");
+            t.firewalls
+                .push(firewall(&fw, FirewallKind::Zone, "onprem"));
+            Zone::new(name(&format!("zone{z}")), name(&fw), [zone_cidr(z)])
         })
         .collect();
     for e in 0..size.endpoints {
         if let Some(z) = zones.get_mut(e % size.zones.max(1)) {
-            z.endpoints.push(Endpoint {
-                name: name(&format!("host{e}")),
-                address: endpoint_addr(size, e),
-                object: None,
-                description: None,
-            });
+            z.endpoints.push(Endpoint::new(
+                name(&format!("host{e}")),
+                endpoint_addr(size, e),
+            ));
         }
     }
-    t.on_prem = Some(OnPrem {
-        edge_firewall: name("3pg"),
-        zones,
-    });
+    t.on_prem = Some(
+        zones
+            .into_iter()
+            .fold(OnPrem::new(name("3pg")), OnPrem::zone),
+    );
     for (i, (kind, redundancy)) in [
         (LinkKind::DirectConnect, Redundancy::Primary),
         (LinkKind::DirectConnect, Redundancy::Secondary),
@@ -200,14 +170,9 @@ pub fn estate(size: Size) -> Topology {
     .into_iter()
     .enumerate()
     {
-        t.hybrid_links.push(HybridLink {
-            name: name(&format!("link{i}")),
-            kind,
-            redundancy,
-            encryption: Encryption::Ipsec,
-            edge_firewall: None,
-            description: None,
-        });
+        let link = name(&format!("link{i}"));
+        t.hybrid_links
+            .push(HybridLink::new(link, kind, redundancy, Encryption::Ipsec));
     }
     let envs = size.project_sets * 4;
     for r in 0..size.rules {
@@ -219,19 +184,12 @@ pub fn estate(size: Size) -> Topology {
             1 => 2,
             _ => 3 + ep % size.zones.max(1),
         };
-        let rule = Rule {
-            name: name(&format!("R{r}")),
-            sources: vec![AddressRef::Prefix(env_cidr(env))],
-            destinations: vec![AddressRef::Prefix(endpoint_addr(size, ep).into())],
-            services: vec![ServiceRef::Literal(Service::Tcp(
-                mccs_model::PortRange::single(port).unwrap_or(mccs_model::PortRange::ALL),
-            ))],
-            action: Action::Allow,
-            description: None,
-            ticket: None,
-            expires: None,
-            priority: None,
-        };
+        let rule = Rule::allow(
+            name(&format!("R{r}")),
+            [env_cidr(env)],
+            [endpoint_addr(size, ep)],
+            [tcp(port)],
+        );
         if let Some(f) = t.firewalls.get_mut(fw) {
             f.rules.push(rule);
         }
@@ -240,19 +198,11 @@ pub fn estate(size: Size) -> Topology {
         let env = rng.below(envs);
         let ep = rng.below(size.endpoints);
         let port = 1000 + u16::try_from(rng.below(200)).unwrap_or(0);
-        t.flows.push(Flow {
-            name: name(&format!("flow{f}")),
-            source: name(&format!("p{:05}-{}", env / 4, ENVS[env % 4].as_str())),
-            destination: name(&format!("host{ep}")),
-            services: vec![ServiceRef::Literal(Service::Tcp(
-                mccs_model::PortRange::single(port).unwrap_or(mccs_model::PortRange::ALL),
-            ))],
-            initiator: Initiator::Cloud,
-            justification: None,
-            requester: None,
-            expires: None,
-            change_window: None,
-        });
+        let host: Name = name(&format!("host{ep}"));
+        t.flows.push(
+            Flow::new(name(&format!("flow{f}")), env_ref(env), host, [tcp(port)])
+                .initiator(Initiator::Cloud),
+        );
     }
     t
 }
@@ -271,12 +221,7 @@ fn object_addr(envs: usize, k: usize) -> std::net::IpAddr {
 }
 
 fn host_object(n: &str, address: std::net::IpAddr) -> FirewallObject {
-    FirewallObject::Host {
-        name: name(n),
-        address,
-        published_by: None,
-        description: None,
-    }
+    FirewallObject::host(name(n), address)
 }
 
 /// [`estate`] with `objects` host objects (`obj0`, `obj1`, ...), each in a Project Set
@@ -318,26 +263,14 @@ pub fn estate_with_group(size: Size, members: usize) -> Topology {
             .push(host_object(n.as_str(), object_addr(envs, k)));
         names.push(n);
     }
-    t.objects.push(FirewallObject::Group {
-        name: name("BIG"),
-        members: names,
-        published_by: None,
-        description: None,
-    });
-    let https = ServiceRef::Literal(Service::Tcp(
-        mccs_model::PortRange::single(443).unwrap_or(mccs_model::PortRange::ALL),
-    ));
-    let rule = Rule {
-        name: name("BIG_TO_HOST0"),
-        sources: vec![AddressRef::Object(name("BIG"))],
-        destinations: vec![AddressRef::Prefix(endpoint_addr(size, 0).into())],
-        services: vec![https.clone()],
-        action: Action::Allow,
-        description: None,
-        ticket: None,
-        expires: None,
-        priority: None,
-    };
+    t.objects.push(FirewallObject::group(name("BIG"), names));
+    let https = tcp(443);
+    let rule = Rule::allow(
+        name("BIG_TO_HOST0"),
+        [AddressRef::Object(name("BIG"))],
+        [AddressRef::from(endpoint_addr(size, 0))],
+        [https],
+    );
     if let Some(edge) = t
         .firewalls
         .iter_mut()
@@ -348,21 +281,11 @@ pub fn estate_with_group(size: Size, members: usize) -> Topology {
     let step = (envs / size.flows.max(1)).max(1);
     for f in 0..size.flows {
         let env = (f * step) % envs.max(1);
-        t.flows.push(Flow {
-            name: name(&format!("flow{f}")),
-            source: FlowEnd::Environment(name(&format!(
-                "p{:05}-{}",
-                env / 4,
-                ENVS[env % 4].as_str()
-            ))),
-            destination: name("host0"),
-            services: vec![https.clone()],
-            initiator: Initiator::Cloud,
-            justification: None,
-            requester: None,
-            expires: None,
-            change_window: None,
-        });
+        let host0: Name = name("host0");
+        t.flows.push(
+            Flow::new(name(&format!("flow{f}")), env_ref(env), host0, [https])
+                .initiator(Initiator::Cloud),
+        );
     }
     t
 }

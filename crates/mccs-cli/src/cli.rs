@@ -305,6 +305,10 @@ pub struct PlanArgs {
     /// Limits of the walk and of rule evaluation.
     #[command(flatten, next_help_heading = "Limits (docs/limits.md)")]
     pub limits: LimitArgs,
+
+    /// The most work for the whole plan, besides 5,000 per flow (then: flows left blocked)
+    #[arg(long, value_name = "N", default_value_t = mccs_path::MAX_PLAN_WORK, help_heading = "Limits (docs/limits.md)")]
+    pub max_plan_work: u64,
 }
 
 /// The limits of the walk and of rule evaluation (docs/limits.md); the defaults are the
@@ -326,6 +330,10 @@ pub struct LimitArgs {
     /// The parts one firewall's rules may cut a flow into, besides four per rule (more: verdict unknown)
     #[arg(long, value_name = "N", default_value_t = 4096)]
     pub max_parts: usize,
+
+    /// The most work per flow: comparisons of a part with a rule, plus 64 per node entered
+    #[arg(long, value_name = "N", default_value_t = mccs_path::MAX_WORK)]
+    pub max_work: u64,
 }
 
 impl LimitArgs {
@@ -336,6 +344,7 @@ impl LimitArgs {
             .with_max_hops(self.max_hops)
             .with_max_steps(self.max_steps)
             .with_max_parts(self.max_parts)
+            .with_max_work(self.max_work)
     }
 }
 
@@ -451,19 +460,28 @@ and on standard error, and the command exits 1. So do address spaces that overla
     AzureVnets(AzureVnetsArgs),
 }
 
+/// The default of `--plate-tag`.
+pub(crate) const DEFAULT_PLATE_TAG: &str = mccs_import::DEFAULT_PLATE_TAG;
+/// The default of `--env-tag`.
+pub(crate) const DEFAULT_ENV_TAG: &str = mccs_import::DEFAULT_ENV_TAG;
+/// The default of `--ministry-tag`.
+pub(crate) const DEFAULT_MINISTRY_TAG: &str = mccs_import::DEFAULT_MINISTRY_TAG;
+/// The default of `import aws-vpcs --non-routable`: the LZA's secondary range.
+pub(crate) const DEFAULT_NON_ROUTABLE: &str = mccs_import::DEFAULT_NON_ROUTABLE;
+
 /// How provider tags map to Project Sets.
 #[derive(Debug, Args)]
 pub struct TagArgs {
     /// Tag holding the Project Set license plate
-    #[arg(long, value_name = "KEY", default_value = "LicensePlate")]
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_PLATE_TAG)]
     pub plate_tag: String,
 
     /// Tag holding the environment (dev, test, prod, tools, ...)
-    #[arg(long, value_name = "KEY", default_value = "Environment")]
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_ENV_TAG)]
     pub env_tag: String,
 
     /// Tag holding the ministry short name
-    #[arg(long, value_name = "KEY", default_value = "Ministry")]
+    #[arg(long, value_name = "KEY", default_value = DEFAULT_MINISTRY_TAG)]
     pub ministry_tag: String,
 
     /// Ministry for networks without a ministry tag
@@ -483,7 +501,7 @@ pub struct AwsVpcsArgs {
     pub region: String,
 
     /// CIDR of non-routable secondary ranges, left out of the address space (repeatable)
-    #[arg(long, value_name = "CIDR", default_value = "10.10.0.0/16", value_parser = parse_cidr)]
+    #[arg(long, value_name = "CIDR", default_value = DEFAULT_NON_ROUTABLE, value_parser = parse_cidr)]
     pub non_routable: Vec<String>,
 
     /// Tag mapping.
@@ -546,14 +564,27 @@ mod tests {
                 ours.max_paths,
                 ours.max_hops,
                 ours.max_steps,
-                ours.max_parts
+                ours.max_parts,
+                ours.max_work
             ),
             (
                 library.max_paths,
                 library.max_hops,
                 library.max_steps,
-                library.max_parts
+                library.max_parts,
+                library.max_work
             )
+        );
+        let Ok(Cli {
+            command: Command::Plan(args),
+            ..
+        }) = Cli::try_parse_from(["mccs", "plan"])
+        else {
+            unreachable!("a valid command line");
+        };
+        assert_eq!(
+            args.max_plan_work,
+            mccs_path::PlanOptions::default().max_work
         );
     }
 

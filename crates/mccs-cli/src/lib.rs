@@ -17,6 +17,7 @@ mod man;
 mod render;
 
 pub use cli::Cli;
+
 pub use input::MAX_INPUT_BYTES;
 pub use man::man_page;
 
@@ -202,8 +203,9 @@ enum Error {
     #[error("{0}")]
     Usage(String),
     /// Writing the output failed.
+    /// (Shown in the message, so not also returned as `source()`.)
     #[error("cannot write the output: {0}")]
-    Output(#[source] io::Error),
+    Output(io::Error),
 }
 
 impl From<io::Error> for Error {

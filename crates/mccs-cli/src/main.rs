@@ -5,6 +5,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: planning and rendering make many small
+/// allocations that live until the output is written, where glibc's allocator spends a third
+/// of the time consolidating and unlinking chunks (docs/performance.md, docs/dependencies.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     mccs_cli::install_panic_hook();
     // Usage errors exit 2 with clap's message; `--help` and `--version` exit 0.

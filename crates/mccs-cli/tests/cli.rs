@@ -596,8 +596,8 @@ fn import_aws_vpcs() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_loads_clean(&stdout);
-    insta::assert_snapshot!("import_aws_vpcs", stdout);
-    insta::assert_snapshot!("import_aws_vpcs_stderr", stderr);
+    expect_file("import_aws_vpcs.yaml", &stdout);
+    expect_file("import_aws_vpcs_stderr.txt", &stderr);
     // Every VPC is either in the output or named as left out.
     for id in [
         "vpc-0e9801d129EXAMPLE",
@@ -650,8 +650,8 @@ fn import_azure_vnets() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_loads_clean(&stdout);
-    insta::assert_snapshot!("import_azure_vnets", stdout);
-    insta::assert_snapshot!("import_azure_vnets_stderr", stderr);
+    expect_file("import_azure_vnets.yaml", &stdout);
+    expect_file("import_azure_vnets_stderr.txt", &stderr);
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
 }
 
@@ -753,4 +753,24 @@ fn import_reads_stdin() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("from <stdin>."));
+}
+
+/// Compares `actual` with `tests/expected/NAME`, or writes it there with `UPDATE_EXPECT=1`
+/// (the one way every golden file of the workspace is updated).
+fn expect_file(name: &str, actual: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/expected")
+        .join(name);
+    if std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1") {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "{} differs from the output; review the difference below and run \
+         `UPDATE_EXPECT=1 cargo test -p mccs-cli --test cli` if the new output is right\n\
+         --- expected\n{expected}\n--- actual\n{actual}",
+        path.display()
+    );
 }

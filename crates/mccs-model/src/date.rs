@@ -9,8 +9,17 @@ use crate::text::text_serde;
 
 /// A date that is not a real `YYYY-MM-DD` calendar day.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("`{0}` is not a date: write `YYYY-MM-DD`, e.g. `2027-03-31`")]
-pub struct DateError(String);
+#[error("`{input}` is not a date: write `YYYY-MM-DD`, e.g. `2027-03-31`")]
+pub struct DateError {
+    input: String,
+}
+
+impl DateError {
+    /// The text that is not a date.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
 
 /// A calendar day (proleptic Gregorian), written `YYYY-MM-DD`. Only days that exist can be built.
 ///
@@ -74,7 +83,9 @@ impl Date {
 impl FromStr for Date {
     type Err = DateError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || DateError(s.to_owned());
+        let err = || DateError {
+            input: s.to_owned(),
+        };
         let b = s.as_bytes();
         if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
             return Err(err());

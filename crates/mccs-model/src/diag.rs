@@ -282,6 +282,19 @@ pub enum Problem {
         /// Where it is (`in the cloud`, `on-prem`).
         actual: String,
     },
+    /// More elements of a kind than the model follows (each one multiplies the work and memory
+    /// of every path through it).
+    #[error("{count} {what}, more than the {limit} the model follows: {hint}")]
+    TooMany {
+        /// What there are too many of (`hybrid links`).
+        what: String,
+        /// How many there are.
+        count: usize,
+        /// The limit.
+        limit: usize,
+        /// Why the limit is there and what to do.
+        hint: String,
+    },
     /// A combination of values that cannot be right.
     #[error("{message}")]
     Inconsistent {
@@ -301,6 +314,7 @@ fn article(word: &str) -> &'static str {
 
 /// One finding: a [`Problem`] at a place in the document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

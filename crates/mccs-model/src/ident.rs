@@ -351,6 +351,51 @@ impl fmt::Display for Name {
     }
 }
 
+/// A name compares equal to the text it is: `name == "aws-cloud-firewall"`.
+///
+/// ```
+/// let n: mccs_model::Name = "aws-cloud-firewall".parse()?;
+/// assert!(n == "aws-cloud-firewall");
+/// assert!("aws-cloud-firewall" == n);
+/// assert!(n == String::from("aws-cloud-firewall"));
+/// # Ok::<(), mccs_model::IdentError>(())
+/// ```
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Name {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<Name> for &str {
+    fn eq(&self, other: &Name) -> bool {
+        **self == other.0
+    }
+}
+
+impl PartialEq<Name> for String {
+    fn eq(&self, other: &Name) -> bool {
+        *self == other.0
+    }
+}
+
 impl std::borrow::Borrow<str> for Name {
     fn borrow(&self) -> &str {
         &self.0

@@ -38,6 +38,7 @@
 //! clock) and knows nothing of graphs, naming conventions or rendering.
 
 mod address;
+mod build;
 mod date;
 mod diag;
 pub mod examples;
@@ -45,6 +46,7 @@ mod ident;
 mod index;
 mod load;
 mod service;
+mod source_map;
 mod text;
 mod topology;
 mod validate;
@@ -61,15 +63,16 @@ pub use load::{Format, Loaded, SourceMap, load, lone_cr_to_lf};
 pub use service::{PortRange, Protocol, Service, ServiceError, ServiceRef};
 pub use topology::{
     Action, Channel, Encryption, Endpoint, ExternalNetwork, FORMAT_VERSION, Firewall, FirewallKind,
-    FirewallObject, Flow, HybridLink, Initiator, LinkKind, MAX_GROUP_DEPTH, NamedService, OnPrem,
-    PrivateLink, PrivateLinkRegion, ProjectSet, Redundancy, RegionRole, Rule, RuleList, Subnet,
-    Topology, VirtualNetwork, Zone,
+    FirewallObject, Flow, HybridLink, Initiator, LinkKind, MAX_GROUP_DEPTH, MAX_HYBRID_LINKS,
+    NamedService, OnPrem, PrivateLink, PrivateLinkRegion, ProjectSet, Redundancy, RegionRole, Rule,
+    RuleList, Subnet, Topology, VirtualNetwork, Zone,
 };
 pub use validate::{ValidateOptions, validate};
 pub use yaml_out::{YamlError, to_yaml};
 
 /// A document read and validated: the topology and every finding, located in the text.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Checked {
     /// What could be read (malformed elements are left out).
     pub topology: Topology,

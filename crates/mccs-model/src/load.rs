@@ -12,6 +12,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
 
 use crate::diag::{Diagnostic, DocPath, Location, Problem};
+pub use crate::source_map::SourceMap;
+use crate::source_map::SourceMapBuilder;
 use crate::topology::{
     FORMAT_VERSION, Firewall, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone,
 };
@@ -40,44 +42,10 @@ impl Format {
     }
 }
 
-/// Where each node of a document starts: document path to line and column.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMap {
-    spans: HashMap<DocPath, Location>,
-    /// The end of the text: no location points past it (an empty value at the very end of a
-    /// document is reported at the end, not on a line that does not exist).
-    end: Option<Location>,
-}
-
-impl SourceMap {
-    /// The location of `path`, or of its nearest ancestor that has one.
-    pub fn locate(&self, path: &DocPath) -> Option<Location> {
-        let mut p = Some(path.clone());
-        while let Some(cur) = p {
-            if let Some(l) = self.spans.get(&cur) {
-                return Some(match self.end {
-                    Some(end) if (l.line, l.column) > (end.line, end.column) => end,
-                    _ => *l,
-                });
-            }
-            p = cur.parent();
-        }
-        None
-    }
-
-    /// Fills in the location of every diagnostic that has none.
-    pub fn locate_all(&self, diagnostics: &mut [Diagnostic]) {
-        for d in diagnostics {
-            if d.location.is_none() {
-                d.location = self.locate(&d.path);
-            }
-        }
-    }
-}
-
 /// The outcome of reading a document: the topology (with malformed elements left out), every
 /// problem met, and where each node of the text is.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Loaded {
     /// What could be read.
     pub topology: Topology,
@@ -149,15 +117,23 @@ pub fn load(text: &str, format: Format) -> Loaded {
     let text: &str = &normalized;
     let mut source_map = SourceMap::default();
     let value = match format {
-        Format::Yaml => yaml_to_value(text, &mut source_map).map_err(|d| *d),
+        Format::Yaml => yaml_to_value(text)
+            .map(|(v, map)| {
+                source_map = map;
+                v
+            })
+            .map_err(|d| *d),
         Format::Json => match serde_json::from_str::<Value>(text) {
+            Ok(v) if depth_of(&v) > MAX_DEPTH => {
+                // The same limit and message as YAML, with the location the YAML reader finds.
+                Err(yaml_to_value(text).err().map_or_else(
+                    || *yaml_error(format!("nested deeper than {MAX_DEPTH} levels"), None),
+                    |d| *d,
+                ))
+            }
             Ok(v) => {
-                // JSON is YAML 1.2 flow syntax: read it again for locations; if that reader
-                // disagrees, the document is still read, only without locations.
-                let mut spans = SourceMap::default();
-                if yaml_to_value(text, &mut spans).is_ok() {
-                    source_map = spans;
-                }
+                // Locations are found when a finding needs one (see `SourceMap`).
+                source_map = SourceMap::lazy(text);
                 Ok(v)
             }
             Err(e) => Err(Diagnostic {
@@ -173,6 +149,14 @@ pub fn load(text: &str, format: Format) -> Loaded {
                 )
             }),
         },
+        #[cfg(not(feature = "toml"))]
+        Format::Toml => Err(Diagnostic::error(
+            DocPath::root(),
+            Problem::Syntax {
+                message: "TOML is not built into this program: enable mccs-model's `toml` feature, or write the document as YAML or JSON".to_owned(),
+            },
+        )),
+        #[cfg(feature = "toml")]
         Format::Toml => toml::from_str::<Value>(text).map_err(|e| {
             let location = e.span().map(|s| location_of_byte(text, s.start));
             Diagnostic {
@@ -186,7 +170,7 @@ pub fn load(text: &str, format: Format) -> Loaded {
             }
         }),
     };
-    source_map.end = Some(location_of_byte(text, text.len()));
+    source_map.set_end(location_of_byte(text, text.len()));
     let mut reader = Reader::default();
     let topology = match value {
         Ok(v) => reader.topology(v),
@@ -252,7 +236,7 @@ struct YamlBuilder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     anchors: HashMap<usize, Value>,
     alias_bytes: usize,
-    map: &'a mut SourceMap,
+    map: SourceMapBuilder,
 }
 
 fn yaml_error(message: impl Into<String>, at: Option<Location>) -> Box<Diagnostic> {
@@ -267,8 +251,9 @@ fn yaml_error(message: impl Into<String>, at: Option<Location>) -> Box<Diagnosti
     })
 }
 
-pub(crate) fn yaml_to_value(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> {
-    read_yaml(text, map).map_err(|mut d| {
+/// Reads YAML text to a JSON value and the location of each of its nodes.
+pub(crate) fn yaml_to_value(text: &str) -> Result<(Value, SourceMap), Box<Diagnostic>> {
+    read_yaml(text).map_err(|mut d| {
         // At the end of a text without a final line break the parser reports the line after
         // the last one: point at the end of the last line instead.
         if let Some(l) = &mut d.location {
@@ -282,12 +267,12 @@ pub(crate) fn yaml_to_value(text: &str, map: &mut SourceMap) -> Result<Value, Bo
     })
 }
 
-fn read_yaml(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> {
+fn read_yaml(text: &str) -> Result<(Value, SourceMap), Box<Diagnostic>> {
     let mut b = YamlBuilder {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         alias_bytes: 0,
-        map,
+        map: SourceMapBuilder::default(),
     };
     let mut doc: Option<Value> = None;
     loop {
@@ -303,7 +288,7 @@ fn read_yaml(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> 
                     ));
                 }
                 let (ev, span) = b.next()?;
-                doc = Some(b.node(ev, span, &DocPath::root(), 0)?);
+                doc = Some(b.node(ev, span, None, 0)?);
             }
             other => {
                 return Err(yaml_error(
@@ -313,7 +298,7 @@ fn read_yaml(text: &str, map: &mut SourceMap) -> Result<Value, Box<Diagnostic>> 
             }
         }
     }
-    Ok(doc.unwrap_or(Value::Null))
+    Ok((doc.unwrap_or(Value::Null), b.map.finish()))
 }
 
 impl<'a> YamlBuilder<'a> {
@@ -331,33 +316,31 @@ impl<'a> YamlBuilder<'a> {
         }
     }
 
+    /// Reads the node that starts with `ev`. `key_at` is where its key is, for a mapping's
+    /// value: a finding about a scalar points at the value (`channel: nope` points at `nope`),
+    /// one about a mapping or list points at its key, where the reader looks for it, and an
+    /// empty value (`key:` with nothing after it) has no text to point at, so it keeps the key.
     fn node(
         &mut self,
         ev: Event<'a>,
         span: Span,
-        path: &DocPath,
+        key_at: Option<Location>,
         depth: usize,
     ) -> Result<Value, Box<Diagnostic>> {
-        let at = Some(location_of(span));
+        let own = location_of(span);
         if depth > MAX_DEPTH {
             return Err(yaml_error(
                 format!("nested deeper than {MAX_DEPTH} levels"),
-                at,
+                Some(own),
             ));
         }
-        // A finding about a scalar points at the value (`channel: nope` points at `nope`); one
-        // about a mapping or list points at its key, where the reader looks for it.
-        // An empty value (`key:` with nothing after it) has no text to point at: keep the key.
-        if matches!(ev, Event::Scalar(..)) && !span.is_empty() {
-            self.map.spans.insert(path.clone(), location_of(span));
-        } else {
-            self.map
-                .spans
-                .entry(path.clone())
-                .or_insert(location_of(span));
-        }
+        let at = match key_at {
+            Some(k) if !matches!(ev, Event::Scalar(..)) || span.is_empty() => k,
+            _ => own,
+        };
         let (value, anchor) = match ev {
             Event::Scalar(text, style, anchor, tag) => {
+                self.map.leaf(at);
                 let is_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let v = if style == ScalarStyle::Plain && !is_str_tag {
                     resolve_plain(&text)
@@ -367,18 +350,20 @@ impl<'a> YamlBuilder<'a> {
                 (v, anchor)
             }
             Event::SequenceStart(anchor, _) => {
+                self.map.open(at, false);
                 let mut items = Vec::new();
                 loop {
                     let (ev, span) = self.next()?;
                     if matches!(ev, Event::SequenceEnd) {
                         break;
                     }
-                    let child = path.index(items.len());
-                    items.push(self.node(ev, span, &child, depth + 1)?);
+                    items.push(self.node(ev, span, None, depth + 1)?);
                 }
+                self.map.close();
                 (Value::Array(items), anchor)
             }
             Event::MappingStart(anchor, _) => {
+                self.map.open(at, true);
                 let mut obj = Map::new();
                 loop {
                     let (ev, kspan) = self.next()?;
@@ -394,35 +379,50 @@ impl<'a> YamlBuilder<'a> {
                             ));
                         }
                     };
-                    if obj.contains_key(&key) {
-                        return Err(yaml_error(
-                            format!("duplicate key `{key}`: each key may appear once in a mapping"),
-                            Some(location_of(kspan)),
-                        ));
-                    }
-                    let child = path.key(key.clone());
-                    self.map.spans.insert(child.clone(), location_of(kspan));
+                    self.map.key(&key);
                     let (ev, vspan) = self.next()?;
-                    let v = self.node(ev, vspan, &child, depth + 1)?;
-                    obj.insert(key, v);
+                    let v = self.node(ev, vspan, Some(location_of(kspan)), depth + 1)?;
+                    // One hash per key: a duplicate is found by the insertion itself.
+                    match obj.entry(key) {
+                        serde_json::map::Entry::Vacant(e) => {
+                            e.insert(v);
+                        }
+                        serde_json::map::Entry::Occupied(e) => {
+                            return Err(yaml_error(
+                                format!(
+                                    "duplicate key `{}`: each key may appear once in a mapping",
+                                    e.key()
+                                ),
+                                Some(location_of(kspan)),
+                            ));
+                        }
+                    }
                 }
+                self.map.close();
                 (Value::Object(obj), anchor)
             }
             Event::Alias(id) => {
+                self.map.leaf(at);
                 let v = self.anchors.get(&id).cloned().ok_or_else(|| {
-                    yaml_error("alias to an anchor that is not defined before it", at)
+                    yaml_error(
+                        "alias to an anchor that is not defined before it",
+                        Some(own),
+                    )
                 })?;
                 self.alias_bytes = self.alias_bytes.saturating_add(expanded_size(&v));
                 if self.alias_bytes > MAX_ALIAS_BYTES {
                     return Err(yaml_error(
                         "aliases expand to more than 16 MiB: write the repeated parts out, or use fewer aliases",
-                        at,
+                        Some(own),
                     ));
                 }
                 (v, 0)
             }
             other => {
-                return Err(yaml_error(format!("unexpected YAML event {other:?}"), at));
+                return Err(yaml_error(
+                    format!("unexpected YAML event {other:?}"),
+                    Some(own),
+                ));
             }
         };
         if anchor > 0 {
@@ -430,6 +430,22 @@ impl<'a> YamlBuilder<'a> {
         }
         Ok(value)
     }
+}
+
+/// The depth of `v`'s deepest node, counted as the YAML reader counts it against
+/// [`MAX_DEPTH`] (the root is 0: `[]` is 0, `[1]` and `[[]]` are 1).
+fn depth_of(v: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        deepest = deepest.max(d);
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|c| (c, d + 1))),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// What a value counts against the alias budget: [`ALIAS_NODE_BYTES`] per node plus the length
@@ -527,6 +543,11 @@ impl Reader {
         let name = ["name", "license_plate"]
             .iter()
             .find_map(|k| value.get(k).and_then(Value::as_str).map(str::to_owned));
+        // The common case, a well-formed element, is read without tracking the path; only a
+        // failure is read again to say where inside the element it is.
+        if let Ok(t) = T::deserialize(&value) {
+            return Some(t);
+        }
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(t) => Some(t),
             Err(e) => {
@@ -767,6 +788,20 @@ fn kind_of(v: &Value) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(not(feature = "toml"))]
+    #[test]
+    fn toml_without_the_feature_is_one_clear_finding() {
+        let loaded = load("version = 1\n", Format::Toml);
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert!(
+            loaded.diagnostics[0]
+                .to_string()
+                .contains("enable mccs-model's `toml` feature"),
+            "{}",
+            loaded.diagnostics[0]
+        );
+    }
+
     use super::*;
 
     #[test]
@@ -839,9 +874,61 @@ mod tests {
     }
 
     #[test]
+    fn json_nested_too_deep_is_the_same_finding_as_yaml_with_its_location() {
+        for (depth, fails) in [(63, false), (64, true), (100, true)] {
+            let text = format!(
+                "{{\"version\": 1,\n\"x\": {}1{}}}",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            let loaded = load(&text, Format::Json);
+            let deep = loaded
+                .diagnostics
+                .iter()
+                .find(|d| d.to_string().contains("nested deeper than 64 levels"));
+            assert_eq!(deep.is_some(), fails, "{depth}: {:?}", loaded.diagnostics);
+            if let Some(d) = deep {
+                assert_eq!(d.location.map(|l| l.line), Some(2), "{d:?}");
+            }
+            let yaml = load(&text, Format::Yaml);
+            assert_eq!(
+                yaml.diagnostics
+                    .iter()
+                    .any(|d| d.to_string().contains("nested deeper")),
+                fails
+            );
+        }
+        assert_eq!(depth_of(&serde_json::json!([])), 0);
+        assert_eq!(depth_of(&serde_json::json!([[]])), 1);
+        assert_eq!(depth_of(&serde_json::json!({"a": [1]})), 2);
+    }
+
+    #[test]
+    fn json_locations_are_found_when_a_finding_needs_one() {
+        let text = "{\"version\": 1,\n \"channels\": [\n  {\"name\": \"x\", \"colour\": 2}]}";
+        let loaded = load(text, Format::Json);
+        assert_eq!(
+            loaded.diagnostics[0].location,
+            Some(Location {
+                line: 3,
+                column: 27
+            })
+        );
+        let at = loaded
+            .source_map
+            .locate(&DocPath::root().key("channels").index(0).key("name"));
+        assert_eq!(
+            at,
+            Some(Location {
+                line: 3,
+                column: 12
+            })
+        );
+    }
+
+    #[test]
     fn yaml_locations_are_one_based() {
-        let mut m = SourceMap::default();
-        let v = yaml_to_value("a:\n  b: [1, 2]\n", &mut m).unwrap();
+        let (v, m) = yaml_to_value("a:\n  b: [1, 2]\n").unwrap();
         assert_eq!(v["a"]["b"][1], Value::from(2));
         let l = m
             .locate(&DocPath::root().key("a").key("b").index(1))
@@ -851,12 +938,11 @@ mod tests {
 
     #[test]
     fn hostile_yaml_is_an_error_not_a_crash() {
-        let mut m = SourceMap::default();
         let deep = "[".repeat(10_000);
-        assert!(yaml_to_value(&deep, &mut m).is_err());
+        assert!(yaml_to_value(&deep).is_err());
         let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
-        assert!(yaml_to_value(laughs, &mut m).is_err());
-        assert!(yaml_to_value("a: 1\na: 2\n", &mut m).is_err());
-        assert!(yaml_to_value("a: 1\n---\nb: 2\n", &mut m).is_err());
+        assert!(yaml_to_value(laughs).is_err());
+        assert!(yaml_to_value("a: 1\na: 2\n").is_err());
+        assert!(yaml_to_value("a: 1\n---\nb: 2\n").is_err());
     }
 }

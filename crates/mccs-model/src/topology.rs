@@ -48,10 +48,53 @@ pub const FORMAT_VERSION: u32 = 1;
 /// the links that carry traffic, the firewall objects and services rules use, and the flows
 /// teams ask for.
 ///
-/// Build one by loading a document (`mccs_model::load`) and check it with `mccs_model::validate`.
 /// Every list keeps the order of the document, so output built from it is deterministic.
+///
+/// There are two ways in. Read a document, YAML, JSON or TOML, with [`crate::check`] (which
+/// reads with [`crate::load`] and validates with [`crate::validate`] in one step):
+///
+/// ```
+/// use mccs_model::{check, Format, ValidateOptions};
+///
+/// let yaml = "
+/// version: 1
+/// project_sets:
+///   - license_plate: abc123
+///     ministry: CITZ
+///     platform: azure-alz
+///     environments:
+///       prod: { account: sub-3, region: canadacentral, address_space: [10.46.8.0/24] }
+/// ";
+/// let checked = check(yaml, Format::Yaml, &ValidateOptions::default());
+/// assert!(!checked.has_errors());
+/// assert_eq!(checked.topology.project_sets[0].license_plate.as_str(), "abc123");
+/// ```
+///
+/// Or build it in code, with each type's constructor (its required fields, typed) and builder
+/// methods (`Topology::with_project_set`, `ProjectSet::environment`, `Firewall::rule`,
+/// `Zone::endpoint`, ...), then check it with [`crate::validate`]. The same topology as above:
+///
+/// ```
+/// use mccs_model::{Environment, Platform, ProjectSet, Topology, ValidateOptions, VirtualNetwork};
+///
+/// let prod = VirtualNetwork::new("sub-3".into(), "canadacentral".into(), vec!["10.46.8.0/24".parse()?]);
+/// let t = Topology::new().with_project_set(
+///     ProjectSet::new("abc123".parse()?, "CITZ".parse()?, Platform::AzureAlz)
+///         .environment(Environment::Prod, prod),
+/// );
+/// assert!(mccs_model::validate(&t, &ValidateOptions::default()).is_empty());
+/// # let yaml = "version: 1\nproject_sets:\n  - license_plate: abc123\n    ministry: CITZ\n    platform: azure-alz\n    environments:\n      prod: { account: sub-3, region: canadacentral, address_space: [10.46.8.0/24] }\n";
+/// # assert_eq!(t, mccs_model::load(yaml, mccs_model::Format::Yaml).topology);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+// The schema's description is the document's, not this rustdoc (which shows Rust code); kept
+// as it was so the committed schema does not change.
+#[schemars(
+    description = "A whole estate: Project Sets and their networks, the firewalls between them and on-prem,\nthe links that carry traffic, the firewall objects and services rules use, and the flows\nteams ask for.\n\nBuild one by loading a document (`mccs_model::load`) and check it with `mccs_model::validate`.\nEvery list keeps the order of the document, so output built from it is deterministic."
+)]
+#[non_exhaustive]
 pub struct Topology {
     /// Format version; this crate reads version 1.
     pub version: u32,
@@ -203,6 +246,7 @@ impl Default for Topology {
 /// or the on-prem iStore / STMS form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Channel {
     /// Identifier firewalls refer to.
     pub name: Name,
@@ -323,6 +367,7 @@ impl RuleList {
 /// that matches decides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Firewall {
     /// Unique name.
     pub name: Name,
@@ -402,6 +447,7 @@ impl Action {
 /// allowed session is handled by the (stateful) firewall and needs no rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Rule {
     /// Rule name, e.g. `MCCS_CITZ_ALZ_LIVE_abc123_prod`.
     pub name: Name,
@@ -431,6 +477,7 @@ pub struct Rule {
 /// A Project Set: a team's cloud environments on one platform, owned by a ministry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ProjectSet {
     /// The license plate, e.g. `abc123`.
     pub license_plate: LicensePlate,
@@ -448,6 +495,7 @@ pub struct ProjectSet {
 /// The VPC (AWS) or VNet (Azure) of one environment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct VirtualNetwork {
     /// AWS account ID or Azure subscription ID.
     pub account: String,
@@ -477,7 +525,16 @@ pub struct VirtualNetwork {
 }
 
 impl VirtualNetwork {
-    /// A network with these address spaces and nothing else.
+    /// A network with these address spaces and nothing else; add security groups, subnets,
+    /// secondary ranges and NAT addresses with the builder methods
+    /// ([`VirtualNetwork::security_group`], ...).
+    ///
+    /// ```
+    /// use mccs_model::VirtualNetwork;
+    /// let vnet = VirtualNetwork::new("sub-3".into(), "canadacentral".into(), vec!["10.46.8.0/24".parse()?]);
+    /// assert_eq!(vnet.address_space[0].to_string(), "10.46.8.0/24");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(account: String, region: String, address_space: Vec<IpNet>) -> Self {
         Self {
             account,
@@ -494,6 +551,7 @@ impl VirtualNetwork {
 /// A subnet of a VPC, with the network ACL attached to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Subnet {
     /// Its name, unique in the VPC (e.g. `data-a`).
     pub name: Name,
@@ -509,6 +567,7 @@ pub struct Subnet {
 /// The on-premises side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OnPrem {
     /// The edge firewall (the 3PG) that hybrid links land on.
     pub edge_firewall: Name,
@@ -520,6 +579,7 @@ pub struct OnPrem {
 /// An on-prem network zone behind its own firewall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Zone {
     /// Unique name.
     pub name: Name,
@@ -540,6 +600,7 @@ pub struct Zone {
 /// An on-prem system: a database, an API, a cluster ingress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Endpoint {
     /// Unique name (shared namespace with objects and external networks).
     pub name: Name,
@@ -559,6 +620,7 @@ pub struct Endpoint {
 /// platform networks, a partner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ExternalNetwork {
     /// Unique name (shared namespace with endpoints and objects).
     pub name: Name,
@@ -627,6 +689,7 @@ impl LinkKind {
 /// firewall. Traffic does not cross the internet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct HybridLink {
     /// Unique name.
     pub name: Name,
@@ -661,6 +724,7 @@ pub enum RegionRole {
 /// One region of a PrivateLink set-up, with the private IPs that replace the source on the way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PrivateLinkRegion {
     /// Region name, e.g. `eu-north-1`.
     pub region: String,
@@ -678,6 +742,7 @@ pub struct PrivateLinkRegion {
 /// a security group that admits the consumers, and a firewall opening toward the provider.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PrivateLink {
     /// Unique name.
     pub name: Name,
@@ -702,6 +767,12 @@ pub struct PrivateLink {
 /// levels of address groups); deeper nesting is an error in validation (`group-too-deep`), and
 /// every crate expands groups to this depth and no further.
 pub const MAX_GROUP_DEPTH: usize = 32;
+
+/// The most hybrid links (DirectConnect / ExpressRoute) a topology may have. Every link carries
+/// a route to every on-prem network and every Project Set network of its platform, so each one
+/// adds work and memory in proportion to the whole estate; a province has a handful. More is a
+/// validation error (`too-many`), never a silent cut.
+pub const MAX_HYBRID_LINKS: usize = 32;
 
 /// The kind of a firewall object and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -818,6 +889,7 @@ impl FirewallObject {
 /// A service defined once and referred to by name, e.g. `oracle` = `tcp/1521`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct NamedService {
     /// Unique name.
     pub name: Name,
@@ -886,6 +958,7 @@ impl Initiator {
 /// the `initiator` side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Flow {
     /// Unique name, used in requests.
     pub name: Name,

@@ -587,6 +587,17 @@ impl<'a> Validator<'a> {
                 self.host_bits(*n, xp.key("prefixes").index(k));
             }
         }
+        if t.hybrid_links.len() > crate::MAX_HYBRID_LINKS {
+            self.out.push(Diagnostic::error(
+                root().key("hybrid_links").index(crate::MAX_HYBRID_LINKS),
+                Problem::TooMany {
+                    what: "hybrid links".into(),
+                    count: t.hybrid_links.len(),
+                    limit: crate::MAX_HYBRID_LINKS,
+                    hint: "each link routes to every on-prem and every Project Set network of its platform; describe the links a flow can take (a primary and a secondary per platform and 3PG cluster), not every circuit".into(),
+                },
+            ));
+        }
         for (i, l) in t.hybrid_links.iter().enumerate() {
             let lp = root().key("hybrid_links").index(i);
             let platform = l.kind.platform();

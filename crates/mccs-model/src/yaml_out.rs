@@ -10,8 +10,17 @@ use thiserror::Error;
 /// A value that cannot be written as YAML: its `Serialize` implementation failed, or it has a
 /// map whose keys are not strings.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("cannot write the value as YAML: {0}")]
-pub struct YamlError(String);
+#[error("cannot write the value as YAML: {reason}")]
+pub struct YamlError {
+    reason: String,
+}
+
+impl YamlError {
+    /// What the serializer reported.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
 
 /// The longest sequence of scalars written on one line in flow style, `[a, b]`.
 const FLOW_WIDTH: usize = 72;
@@ -52,7 +61,9 @@ const MAX_IMPLICIT_KEY: usize = 1000;
 /// [`YamlError`] when the value's `Serialize` implementation fails or produces a map with
 /// non-string keys (as [`serde_json::to_value`] does).
 pub fn to_yaml<T: Serialize + ?Sized>(value: &T) -> Result<String, YamlError> {
-    let value = serde_json::to_value(value).map_err(|e| YamlError(e.to_string()))?;
+    let value = serde_json::to_value(value).map_err(|e| YamlError {
+        reason: e.to_string(),
+    })?;
     let mut out = String::new();
     match &value {
         Value::Object(m) if !m.is_empty() => mapping(&mut out, m, 0),
@@ -297,12 +308,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::load::{SourceMap, yaml_to_value};
+    use crate::load::yaml_to_value;
 
     fn read_back(text: &str) -> Value {
-        let mut map = SourceMap::default();
-        match yaml_to_value(text, &mut map) {
-            Ok(v) => v,
+        match yaml_to_value(text) {
+            Ok((v, _)) => v,
             Err(d) => panic!("{d}\n--- text ---\n{text}"),
         }
     }
@@ -556,8 +566,7 @@ mod tests {
         #[test]
         fn any_value_reads_back_the_same(v in json_value()) {
             let text = to_yaml(&v).unwrap();
-            let mut map = SourceMap::default();
-            let back = yaml_to_value(&text, &mut map);
+            let back = yaml_to_value(&text).map(|(v, _)| v);
             prop_assert_eq!(back.as_ref().ok(), Some(&v), "{:?}\n{}", back.as_ref().err().map(ToString::to_string), text);
         }
 
@@ -565,8 +574,7 @@ mod tests {
         fn any_string_reads_back_the_same(s in hostile_string()) {
             for v in [json!(s), json!({ "k": s }), json!({ s.clone(): [s.clone(), s] }), json!([[s]])] {
                 let text = to_yaml(&v).unwrap();
-                let mut map = SourceMap::default();
-                let back = yaml_to_value(&text, &mut map);
+                let back = yaml_to_value(&text).map(|(v, _)| v);
                 prop_assert_eq!(back.as_ref().ok(), Some(&v), "{:?}\n{}", back.as_ref().err().map(ToString::to_string), text);
             }
         }

@@ -171,3 +171,34 @@ fn every_problem_kind_is_documented() {
         );
     }
 }
+
+/// Every crate's README is also its crates.io page, where a relative link leads nowhere: links
+/// are absolute.
+#[test]
+fn crate_readmes_link_absolutely() {
+    let crates = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let Ok(entries) = std::fs::read_dir(&crates) else {
+        eprintln!("skipped: no workspace beside this crate (built from its package)");
+        return;
+    };
+    let mut checked = 0;
+    for entry in entries {
+        let readme = entry.unwrap().path().join("README.md");
+        let Ok(text) = std::fs::read_to_string(&readme) else {
+            continue;
+        };
+        checked += 1;
+        for (i, line) in text.lines().enumerate() {
+            for (at, _) in line.match_indices("](") {
+                let target = &line[at + 2..];
+                assert!(
+                    target.starts_with("https://") || target.starts_with('#'),
+                    "{}:{}: a relative link does not work on crates.io: {line}",
+                    readme.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+    assert!(checked >= 6, "found only {checked} crate READMEs");
+}

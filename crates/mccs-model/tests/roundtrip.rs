@@ -213,17 +213,12 @@ impl Builder {
         platform: Option<Platform>,
         channels: &[Name],
     ) -> Firewall {
-        Firewall {
-            name: self.name(),
-            kind,
-            platform,
-            owner: self.text(),
-            channel: self.pick(channels),
-            description: self.maybe_text(),
-            rules: Vec::new(),
-            outbound_rules: Vec::new(),
-            ephemeral_ports: None,
-        }
+        let name = self.name();
+        let owner = self.text();
+        let mut fw = Firewall::new(name, kind, owner, self.pick(channels));
+        fw.platform = platform;
+        fw.description = self.maybe_text();
+        fw
     }
 }
 
@@ -236,13 +231,12 @@ fn build(p: Pools) -> Topology {
     };
     let mut t = Topology::new();
 
-    let channels: Vec<Channel> = b.some(1, 2, |b| Channel {
-        name: b.name(),
-        title: b.text(),
-        form: b.maybe_text(),
-        url: b.maybe_text(),
-        filed_by: b.text(),
-        handled_by: b.text(),
+    let channels: Vec<Channel> = b.some(1, 2, |b| {
+        let (name, title, form, url) = (b.name(), b.text(), b.maybe_text(), b.maybe_text());
+        let mut c = Channel::new(name, title, b.text(), b.text());
+        c.form = form;
+        c.url = url;
+        c
     });
     let channel_names: Vec<Name> = channels.iter().map(|c| c.name.clone()).collect();
     t.channels = channels;
@@ -299,10 +293,11 @@ fn build(p: Pools) -> Topology {
     }
     let object_names: Vec<Name> = t.objects.iter().map(|o| o.name().clone()).collect();
 
-    t.services = b.some(0, 3, |b| NamedService {
-        name: b.name(),
-        services: b.some(1, 3, Builder::service),
-        description: b.maybe_text(),
+    t.services = b.some(0, 3, |b| {
+        let name = b.name();
+        let mut s = NamedService::new(name, b.some(1, 3, Builder::service));
+        s.description = b.maybe_text();
+        s
     });
     let service_names: Vec<Name> = t.services.iter().map(|s| s.name.clone()).collect();
 
@@ -339,27 +334,26 @@ fn build(p: Pools) -> Topology {
                 1 if !object_names.is_empty() => AddressRef::Object(b.pick(&object_names)),
                 _ => AddressRef::Prefix(b.prefix()),
             };
-            Rule {
-                name: b.name(),
-                sources: b.some(1, 3, &mut address),
-                destinations: b.some(1, 3, &mut address),
-                services: b.some(1, 3, |b| {
-                    if !service_names.is_empty() && b.flip() {
-                        ServiceRef::Named(b.pick(&service_names))
-                    } else {
-                        ServiceRef::Literal(b.service())
-                    }
-                }),
-                action: if b.flip() {
-                    Action::Allow
+            let name = b.name();
+            let sources = b.some(1, 3, &mut address);
+            let destinations = b.some(1, 3, &mut address);
+            let services = b.some(1, 3, |b| {
+                if !service_names.is_empty() && b.flip() {
+                    ServiceRef::Named(b.pick(&service_names))
                 } else {
-                    Action::Deny
-                },
-                description: b.maybe_text(),
-                ticket: b.maybe_text(),
-                expires: b.flip().then(|| b.date()),
-                priority: None,
-            }
+                    ServiceRef::Literal(b.service())
+                }
+            });
+            let action = if b.flip() {
+                Action::Allow
+            } else {
+                Action::Deny
+            };
+            let mut r = Rule::new(name, action, sources, destinations, services);
+            r.description = b.maybe_text();
+            r.ticket = b.maybe_text();
+            r.expires = b.flip().then(|| b.date());
+            r
         });
         t.firewalls.push(fw);
     }
@@ -401,24 +395,15 @@ fn build(p: Pools) -> Topology {
             } else {
                 Vec::new()
             };
-            let net = VirtualNetwork {
-                account: b.text(),
-                region: b.text(),
-                address_space,
-                security_groups,
-                subnets: Vec::new(),
-                secondary_ranges: Vec::new(),
-                nat_addresses: Vec::new(),
-            };
+            let account = b.text();
+            let mut net = VirtualNetwork::new(account, b.text(), address_space);
+            net.security_groups = security_groups;
             environments.insert(env, net);
         }
-        t.project_sets.push(ProjectSet {
-            license_plate: plate,
-            ministry: b.ministry(),
-            platform,
-            name: b.maybe_text(),
-            environments,
-        });
+        let mut ps = ProjectSet::new(plate, b.ministry(), platform);
+        ps.name = b.maybe_text();
+        ps.environments = environments;
+        t.project_sets.push(ps);
     }
     if b.flip() {
         let mut known: Vec<Ministry> = t.project_sets.iter().map(|p| p.ministry.clone()).collect();
@@ -433,63 +418,58 @@ fn build(p: Pools) -> Topology {
         let edge_firewall = of_kind(&mut b, &mut t, FirewallKind::Edge, &channel_names);
         let mut zones = Vec::new();
         for _ in 0..b.choose(4) {
-            let firewall = Some(of_kind(&mut b, &mut t, FirewallKind::Zone, &channel_names));
+            let firewall = of_kind(&mut b, &mut t, FirewallKind::Zone, &channel_names);
             let networks = b.some(1, 2, Builder::fresh_network);
             let endpoints = b.some(0, 3, |b| {
                 let net = b.pick(&networks);
-                Endpoint {
-                    name: b.name(),
-                    address: b.address_in(net),
-                    object: None,
-                    description: b.maybe_text(),
-                }
+                let name = b.name();
+                let mut e = Endpoint::new(name, b.address_in(net));
+                e.description = b.maybe_text();
+                e
             });
-            zones.push(Zone {
-                name: b.name(),
-                firewall,
-                networks,
-                endpoints,
-                description: b.maybe_text(),
-            });
+            let name = b.name();
+            let mut zone = Zone::new(name, firewall, networks);
+            zone.endpoints = endpoints;
+            zone.description = b.maybe_text();
+            zones.push(zone);
         }
-        t.on_prem = Some(OnPrem {
-            edge_firewall,
-            zones,
-        });
+        let mut on_prem = OnPrem::new(edge_firewall);
+        on_prem.zones = zones;
+        t.on_prem = Some(on_prem);
     }
 
     let firewall_names: Vec<Name> = t.firewalls.iter().map(|f| f.name.clone()).collect();
-    t.external_networks = b.some(0, 2, |b| ExternalNetwork {
-        name: b.name(),
-        prefixes: b.some(1, 2, Builder::fresh_network),
-        attached_to: b.pick(&firewall_names),
-        platform: b.flip().then(|| b.platform()),
-        description: b.maybe_text(),
+    t.external_networks = b.some(0, 2, |b| {
+        let name = b.name();
+        let prefixes = b.some(1, 2, Builder::fresh_network);
+        let mut x = ExternalNetwork::new(name, prefixes, b.pick(&firewall_names));
+        x.platform = b.flip().then(|| b.platform());
+        x.description = b.maybe_text();
+        x
     });
 
     // Hybrid links need their platform's cloud firewall and the on-prem edge.
     if t.on_prem.is_some() && !clouds.is_empty() {
         t.hybrid_links = b.some(0, 3, |b| {
             let platform = b.pick(&clouds);
-            HybridLink {
-                name: b.name(),
-                kind: match platform {
-                    Platform::AwsLza => LinkKind::DirectConnect,
-                    Platform::AzureAlz => LinkKind::ExpressRoute,
-                },
-                redundancy: if b.flip() {
-                    Redundancy::Primary
-                } else {
-                    Redundancy::Secondary
-                },
-                encryption: b.pick(&[
-                    mccs_model::Encryption::Ipsec,
-                    mccs_model::Encryption::Macsec,
-                    mccs_model::Encryption::None,
-                ]),
-                edge_firewall: None,
-                description: b.maybe_text(),
-            }
+            let name = b.name();
+            let kind = match platform {
+                Platform::AwsLza => LinkKind::DirectConnect,
+                Platform::AzureAlz => LinkKind::ExpressRoute,
+            };
+            let redundancy = if b.flip() {
+                Redundancy::Primary
+            } else {
+                Redundancy::Secondary
+            };
+            let encryption = b.pick(&[
+                mccs_model::Encryption::Ipsec,
+                mccs_model::Encryption::Macsec,
+                mccs_model::Encryption::None,
+            ]);
+            let mut link = HybridLink::new(name, kind, redundancy, encryption);
+            link.description = b.maybe_text();
+            link
         });
     }
 
@@ -522,23 +502,16 @@ fn build(p: Pools) -> Topology {
         }
         let regions = regions
             .into_iter()
-            .map(|role| PrivateLinkRegion {
-                region: b.text(),
-                role,
-                endpoint_service_ips: b.some(1, 2, Builder::ip),
-                endpoint_ips: b.some(1, 2, Builder::ip),
+            .map(|role| {
+                let region = b.text();
+                let service_ips = b.some(1, 2, Builder::ip);
+                PrivateLinkRegion::new(region, role, service_ips, b.some(1, 2, Builder::ip))
             })
             .collect();
-        let pl = PrivateLink {
-            name: b.name(),
-            platform,
-            connectivity_account: b.text(),
-            consumers: chosen,
-            provider,
-            security_group,
-            firewall,
-            regions,
-        };
+        let name = b.name();
+        let mut pl = PrivateLink::new(name, platform, b.text(), provider, security_group, firewall);
+        pl.consumers = chosen;
+        pl.regions = regions;
         t.private_links.push(pl);
     }
 
@@ -567,25 +540,25 @@ fn build(p: Pools) -> Topology {
                 b.pick(&ends)
             }
         };
-        Flow {
-            name: b.name(),
-            source: end(b),
-            destination: end(b),
-            services: b.some(1, 3, |b| {
-                if !service_names.is_empty() && b.flip() {
-                    ServiceRef::Named(b.pick(&service_names))
-                } else {
-                    ServiceRef::Literal(b.service())
-                }
-            }),
-            // `cloud` / `on-prem` must match the source's side (validation checks it), which
-            // random ends do not; `source` and `both` are valid whatever the ends.
-            initiator: b.pick(&[Initiator::Source, Initiator::Both]),
-            justification: b.maybe_text(),
-            requester: b.maybe_text(),
-            expires: b.flip().then(|| b.date()),
-            change_window: b.maybe_text(),
-        }
+        let name = b.name();
+        let source = end(b);
+        let destination = end(b);
+        let services = b.some(1, 3, |b| {
+            if !service_names.is_empty() && b.flip() {
+                ServiceRef::Named(b.pick(&service_names))
+            } else {
+                ServiceRef::Literal(b.service())
+            }
+        });
+        let mut f = Flow::new(name, source, destination, services);
+        // `cloud` / `on-prem` must match the source's side (validation checks it), which
+        // random ends do not; `source` and `both` are valid whatever the ends.
+        f.initiator = b.pick(&[Initiator::Source, Initiator::Both]);
+        f.justification = b.maybe_text();
+        f.requester = b.maybe_text();
+        f.expires = b.flip().then(|| b.date());
+        f.change_window = b.maybe_text();
+        f
     });
     t
 }

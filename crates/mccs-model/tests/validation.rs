@@ -575,6 +575,32 @@ fn hybrid_and_private_links_share_a_namespace() {
     );
 }
 
+#[test]
+fn more_hybrid_links_than_the_model_follows_is_one_finding_at_the_first_past_the_limit() {
+    let n = mccs_model::MAX_HYBRID_LINKS;
+    let mut links = String::from("hybrid_links:\n");
+    for i in 0..=n {
+        links.push_str(&format!(
+            "  - name: link-{i}\n    kind: express-route\n    redundancy: secondary\n    encryption: ipsec\n"
+        ));
+    }
+    links.push_str("objects:\n");
+    let text = edit(&[("objects:\n", &links)]);
+    let d = only(&text);
+    assert_finding(
+        &d,
+        &format!("hybrid_links[{n}]"),
+        Some(at(&text, &format!("name: link-{n}\n"))),
+        &format!(
+            "{} hybrid links, more than the {n} the model follows: each link routes to every on-prem and every Project Set network of its platform; describe the links a flow can take (a primary and a secondary per platform and 3PG cluster), not every circuit",
+            n + 1
+        ),
+    );
+    // At the limit, no finding.
+    let at_limit = links.replacen(&format!("  - name: link-{n}\n    kind: express-route\n    redundancy: secondary\n    encryption: ipsec\n"), "", 1);
+    assert!(diagnostics(&edit(&[("objects:\n", &at_limit)]), Format::Yaml).is_empty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // References
 

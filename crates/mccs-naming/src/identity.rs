@@ -50,9 +50,18 @@ impl fmt::Display for Direction {
 /// The text was neither `outbound` nor `inbound`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "`{0}` is not a direction: use `outbound` (initiated by the Project Set) or `inbound` (initiated toward it)"
+    "`{input}` is not a direction: use `outbound` (initiated by the Project Set) or `inbound` (initiated toward it)"
 )]
-pub struct DirectionParseError(pub String);
+pub struct DirectionParseError {
+    input: String,
+}
+
+impl DirectionParseError {
+    /// The text that was given.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+}
 
 impl std::str::FromStr for Direction {
     type Err = DirectionParseError;
@@ -60,7 +69,9 @@ impl std::str::FromStr for Direction {
         Self::ALL
             .into_iter()
             .find(|d| d.as_str() == s)
-            .ok_or_else(|| DirectionParseError(s.to_owned()))
+            .ok_or_else(|| DirectionParseError {
+                input: s.to_owned(),
+            })
     }
 }
 

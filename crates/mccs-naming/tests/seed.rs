@@ -171,6 +171,26 @@ fn wrong_order_is_reported_with_a_suggestion() {
     assert_eq!(e.suggestion(), Some("MCCS_CITZ_ALZ_LIVE_abc123_prod_IN_02"));
 }
 
+/// A fix is suggested only when the fixed name parses: inserting, removing or moving a part can
+/// leave another problem (found by fuzzing: `MCCS_` added to an Azure name with a `VPC` token).
+#[test]
+fn suggested_fixes_parse() {
+    let objects = Convention::mccs_object();
+    let e = objects
+        .parse_object("CITZ_ALZ_abc123_prod_VPC")
+        .unwrap_err();
+    assert!(
+        matches!(&e, ParseError::MissingPart { missing, suggestion: None, .. } if missing == "MCCS"),
+        "{e:?}"
+    );
+    assert!(!e.to_string().contains("did you mean"), "{e}");
+    // The same name with the right kind token still gets its fix.
+    let e = objects
+        .parse_object("CITZ_ALZ_abc123_prod_VNET")
+        .unwrap_err();
+    assert_eq!(e.suggestion(), Some("MCCS_CITZ_ALZ_abc123_prod_VNET"));
+}
+
 #[test]
 fn lowercase_ministry() {
     let e = parse_err("MCCS_citz_ALZ_LIVE_abc123_prod");

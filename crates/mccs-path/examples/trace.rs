@@ -30,13 +30,16 @@ fn main() {
                 println!("    path {i} ({}) {:?}", path.role.as_str(), path.end);
                 for h in &path.hops {
                     let v = h
-                        .verdict
+                        .verdict()
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_default();
                     println!(
                         "      {:<28} {:<22} {} -> {}  {v}",
-                        h.node, h.kind, h.source, h.destination
+                        h.node(),
+                        h.kind(),
+                        h.source(),
+                        h.destination()
                     );
                 }
             }

@@ -216,7 +216,12 @@ impl AddrSet {
         covers(&self.v4, &other.v4) && covers(&self.v6, &other.v6)
     }
 
-    /// Whether the sets share an address.
+    /// How many intervals the set is stored as: what operations on it cost.
+    pub(crate) fn intervals(&self) -> usize {
+        self.v4.len() + self.v6.len()
+    }
+
+    /// Whether the sets have an address in common.
     pub fn overlaps(&self, other: &Self) -> bool {
         overlaps(&self.v4, &other.v4) || overlaps(&self.v6, &other.v6)
     }

@@ -81,9 +81,20 @@ pub(crate) struct Evaluation {
     pub(crate) matched: Vec<(FlowBox, u32)>,
     /// Parts no rule matched (implicit deny).
     pub(crate) unmatched: Vec<FlowBox>,
-    /// Set when the rulebase cut the flow into more than [`MAX_BOXES`] parts: evaluation
-    /// stopped, and the verdict is `unknown`.
-    pub(crate) exceeded: bool,
+    /// Set when evaluation stopped at a limit: the verdict is `unknown`.
+    pub(crate) exceeded: Option<Exceeded>,
+    /// Comparisons of a part with a rule made: the work done, against
+    /// `TraceOptions::max_work`.
+    pub(crate) checks: u64,
+}
+
+/// The limit an evaluation stopped at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exceeded {
+    /// The rules cut the flow into more than [`MAX_BOXES`] parts (plus four per rule).
+    Parts,
+    /// The work allowed ran out (comparisons of a part with a rule).
+    Work,
 }
 
 /// The parts (boxes of sources × destinations × services) one evaluation may cut a flow into,
@@ -193,14 +204,21 @@ impl CompiledRulebase {
     /// First-match evaluation over the indexed candidates.
     #[cfg(test)]
     pub(crate) fn evaluate(&self, flow: &FlowBox) -> Evaluation {
-        self.evaluate_owned(flow.clone(), MAX_BOXES)
+        self.evaluate_owned(flow.clone(), MAX_BOXES, u64::MAX)
     }
 
-    /// [`CompiledRulebase::evaluate`] on a flow the caller no longer needs.
-    pub(crate) fn evaluate_owned(&self, flow: FlowBox, max_parts: usize) -> Evaluation {
+    /// [`CompiledRulebase::evaluate`] on a flow the caller no longer needs, cutting it into at
+    /// most `max_parts` parts (plus four per candidate rule) and comparing parts with rules at
+    /// most `max_checks` times.
+    pub(crate) fn evaluate_owned(
+        &self,
+        flow: FlowBox,
+        max_parts: usize,
+        max_checks: u64,
+    ) -> Evaluation {
         let candidates = self.candidates(&flow);
         let budget = max_parts.saturating_add(candidates.len().saturating_mul(4));
-        self.evaluate_rules(flow, candidates.into_iter(), budget)
+        self.evaluate_rules(flow, candidates.into_iter(), budget, max_checks)
     }
 
     /// First-match evaluation scanning every rule (the reference the index must agree with).
@@ -208,7 +226,7 @@ impl CompiledRulebase {
     pub(crate) fn evaluate_scan(&self, flow: &FlowBox) -> Evaluation {
         let n = u32::try_from(self.rules.len()).unwrap_or(u32::MAX);
         let budget = MAX_BOXES.saturating_add(self.rules.len().saturating_mul(4));
-        self.evaluate_rules(flow.clone(), 0..n, budget)
+        self.evaluate_rules(flow.clone(), 0..n, budget, u64::MAX)
     }
 
     fn evaluate_rules(
@@ -216,32 +234,54 @@ impl CompiledRulebase {
         flow: FlowBox,
         order: impl Iterator<Item = u32>,
         budget: usize,
+        max_checks: u64,
     ) -> Evaluation {
         let mut remaining = vec![flow];
         let mut matched = Vec::new();
+        let mut checks: u64 = 0;
         for n in order {
             if remaining.is_empty() {
                 break;
             }
-            if remaining.len() + matched.len() > budget {
+            let stop = if remaining.len() + matched.len() > budget {
+                Some(Exceeded::Parts)
+            } else if checks.saturating_add(remaining.len() as u64) > max_checks {
+                // The next rule would pass the work allowed: stop before, not after.
+                Some(Exceeded::Work)
+            } else {
+                None
+            };
+            if stop.is_some() {
                 return Evaluation {
                     matched,
                     unmatched: remaining,
-                    exceeded: true,
+                    exceeded: stop,
+                    checks,
                 };
             }
             let Some(rule) = self.rules.get(n as usize) else {
                 continue;
             };
+            checks += remaining.len() as u64;
+            let touches = |b: &FlowBox| {
+                b.src.overlaps(&rule.src) && b.dst.overlaps(&rule.dst) && b.svc.overlaps(&rule.svc)
+            };
+            // Most candidate rules touch none of the parts: look before moving any.
+            if !remaining.iter().any(touches) {
+                continue;
+            }
             let mut next = Vec::with_capacity(remaining.len());
+            let rule_size =
+                (rule.src.intervals() + rule.dst.intervals() + rule.svc.intervals()) as u64;
             for b in remaining {
-                if !(b.src.overlaps(&rule.src)
-                    && b.dst.overlaps(&rule.dst)
-                    && b.svc.overlaps(&rule.svc))
-                {
+                if !touches(&b) {
                     next.push(b);
                     continue;
                 }
+                // Cutting a part costs in proportion to the intervals of both.
+                checks = checks.saturating_add(
+                    rule_size + (b.src.intervals() + b.dst.intervals() + b.svc.intervals()) as u64,
+                );
                 if rule.src.covers(&b.src) && rule.dst.covers(&b.dst) && rule.svc.covers(&b.svc) {
                     matched.push((b, n));
                     continue;
@@ -284,12 +324,17 @@ impl CompiledRulebase {
         Evaluation {
             matched,
             unmatched: remaining,
-            exceeded: false,
+            exceeded: None,
+            checks,
         }
     }
 }
 
 /// What one firewall does with the traffic that reaches it.
+///
+/// Deliberately exhaustive (unlike most output types): each word is a promise
+/// (docs/verdicts.md), and a new one would change what every consumer must handle, so adding
+/// a verdict is a breaking change that a `match` should catch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "verdict", rename_all = "kebab-case")]
 pub enum Verdict {
@@ -386,10 +431,18 @@ impl std::fmt::Display for Verdict {
 impl Evaluation {
     /// Summarises the evaluation as a verdict, naming rules from the firewall.
     pub(crate) fn verdict(&self, rb: &CompiledRulebase) -> Verdict {
-        if self.exceeded {
-            return Verdict::Unknown {
-                reason: "the rulebase cuts this flow into more parts than evaluation follows; narrow the flow (fewer addresses or ports) or simplify the overlapping rules".into(),
-            };
+        match self.exceeded {
+            Some(Exceeded::Parts) => {
+                return Verdict::Unknown {
+                    reason: "the rulebase cuts this flow into more parts than evaluation follows; narrow the flow (fewer addresses or ports) or simplify the overlapping rules".into(),
+                };
+            }
+            Some(Exceeded::Work) => {
+                return Verdict::Unknown {
+                    reason: "evaluating this rulebase for the flow needs more work than allowed; narrow the flow (fewer addresses or ports) or simplify the overlapping rules".into(),
+                };
+            }
+            None => {}
         }
         let name = |n: u32| rb.name(n).to_owned();
         let mut allow: Vec<u32> = Vec::new();
@@ -460,31 +513,24 @@ mod tests {
     const SERVICES: [&str; 6] = ["any", "tcp", "tcp/443", "tcp/1000-2000", "udp/53", "icmp"];
 
     fn rule(i: usize, src: usize, dst: usize, svc: usize, allow: bool) -> Rule {
-        Rule {
-            name: format!("R{i}").parse::<Name>().unwrap(),
-            sources: vec![POOL[src].parse::<AddressRef>().unwrap()],
-            destinations: vec![POOL[dst].parse::<AddressRef>().unwrap()],
-            services: vec![SERVICES[svc].parse::<ServiceRef>().unwrap()],
-            action: if allow { Action::Allow } else { Action::Deny },
-            description: None,
-            ticket: None,
-            expires: None,
-            priority: None,
-        }
+        Rule::new(
+            format!("R{i}").parse::<Name>().unwrap(),
+            if allow { Action::Allow } else { Action::Deny },
+            [POOL[src].parse::<AddressRef>().unwrap()],
+            [POOL[dst].parse::<AddressRef>().unwrap()],
+            [SERVICES[svc].parse::<ServiceRef>().unwrap()],
+        )
     }
 
     fn firewall(rules: Vec<Rule>) -> Firewall {
-        Firewall {
-            name: "fw".parse().unwrap(),
-            kind: mccs_model::FirewallKind::Other,
-            platform: None,
-            owner: "o".into(),
-            channel: "c".parse().unwrap(),
-            description: None,
-            rules,
-            outbound_rules: Vec::new(),
-            ephemeral_ports: None,
-        }
+        let mut fw = Firewall::new(
+            "fw".parse().unwrap(),
+            mccs_model::FirewallKind::Other,
+            "o",
+            "c".parse().unwrap(),
+        );
+        fw.rules = rules;
+        fw
     }
 
     fn set(i: usize) -> AddrSet {

@@ -22,11 +22,12 @@ use crate::resolve::Resolver;
 /// endpoint's host object, a published object, a PrivateLink's translated IPs...).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Party {
     /// The VPC/VNet of a Project Set environment.
     Environment {
         /// `abc123-prod`.
-        env: String,
+        env: EnvRef,
     },
     /// An on-prem endpoint.
     Endpoint {
@@ -63,7 +64,7 @@ pub enum Party {
     /// secondary, non-routable ranges.
     Nat {
         /// `abc123-prod`.
-        env: String,
+        env: EnvRef,
     },
     /// Addresses written out (a CIDR).
     Prefix,
@@ -91,6 +92,7 @@ impl fmt::Display for Party {
 /// A node of the network graph.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Node {
     /// The VPC/VNet of a Project Set environment.
     Network {
@@ -210,6 +212,7 @@ impl fmt::Display for Node {
 
 /// Source translation on an edge: the next node sees these addresses as the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Translation {
     /// The new source.
     pub source: AddrSet,
@@ -223,6 +226,7 @@ pub struct Translation {
 /// An edge: the prefixes reachable through it, whether it is a failover route, and any
 /// source translation.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Edge {
     /// Prefixes reachable through this edge.
     pub reach: Vec<IpNet>,
@@ -242,8 +246,13 @@ pub(crate) struct RouteTo {
 }
 
 /// The network graph of a topology, with routing tables, owned prefixes and compiled rulebases.
+///
+/// It borrows the topology it was built from, and traces flows of that topology only: a
+/// graph cannot be used with a different document by mistake.
 #[derive(Debug, Clone)]
-pub struct NetworkGraph {
+pub struct NetworkGraph<'t> {
+    /// The topology the graph was built from.
+    pub(crate) topology: &'t Topology,
     pub(crate) graph: DiGraph<Node, Edge>,
     /// Per node: destination prefix -> outgoing routes.
     pub(crate) routes: Vec<PrefixIndex<RouteTo>>,
@@ -268,13 +277,37 @@ pub struct NetworkGraph {
     pub(crate) env_nodes: HashMap<EnvRef, NodeIndex>,
 }
 
-struct Builder {
+/// What building a graph needs to remember between its steps: one step per kind of node
+/// ([`NetworkGraph::build`] calls them in order; the order fixes the node and edge indexes, and
+/// so the order in which paths are found).
+struct Builder<'t> {
+    t: &'t Topology,
     graph: DiGraph<Node, Edge>,
     owned: Vec<Vec<IpNet>>,
     scope: Vec<Option<AddrSet>>,
+    /// Zones, endpoints and external networks by name.
+    end_nodes: HashMap<String, NodeIndex>,
+    env_nodes: HashMap<EnvRef, NodeIndex>,
+    /// Each firewall's main node, and its position in `Topology::firewalls` (first of a name).
+    fw_nodes: HashMap<&'t str, NodeIndex>,
+    fw_index: HashMap<&'t str, usize>,
+    /// Every Project Set network's node, platform, network and name, in document order.
+    envs: Vec<(NodeIndex, Platform, &'t VirtualNetwork, EnvRef)>,
+    /// The address spaces of each platform's Project Set networks.
+    platform_spaces: HashMap<Platform, Vec<IpNet>>,
+    /// Per network: the first node of its way in and the last of its way out (its filters).
+    entry_of: HashMap<NodeIndex, NodeIndex>,
+    exit_of: HashMap<NodeIndex, NodeIndex>,
+    /// Per network with secondary (non-routable) ranges: the ranges.
+    secondary: Vec<(NodeIndex, AddrSet)>,
+    /// Every on-prem zone network.
+    on_prem_space: Vec<IpNet>,
+    /// The edge firewall of `on_prem`, and every edge (3PG cluster) a zone is reached through.
+    default_edge: Option<NodeIndex>,
+    edges: Vec<NodeIndex>,
 }
 
-impl Builder {
+impl<'t> Builder<'t> {
     fn node(&mut self, n: Node, owned: Vec<IpNet>) -> NodeIndex {
         self.owned.push(
             owned
@@ -410,28 +443,44 @@ fn acls_of(net: &VirtualNetwork) -> Vec<(&Name, AddrSet)> {
     out
 }
 
-impl NetworkGraph {
-    /// Builds the graph of a topology. Dangling references (which validation reports) are left
-    /// out, so any topology builds.
-    ///
-    /// ```
-    /// let g = mccs_path::NetworkGraph::build(&mccs_model::examples::reference());
-    /// assert!(g.node_count() > 10);
-    /// ```
-    pub fn build(t: &Topology) -> Self {
-        let resolver = Resolver::new(t);
-        let mut b = Builder {
+/// A private NAT translates sources in the secondary ranges on the way out.
+fn nat(r: &EnvRef, net: &VirtualNetwork) -> Option<Translation> {
+    (!net.secondary_ranges.is_empty() && !net.nat_addresses.is_empty()).then(|| Translation {
+        source: AddrSet::from_prefixes(net.nat_addresses.iter().map(|a| IpNet::from(*a))),
+        party: Party::Nat { env: r.clone() },
+        only_from: Some(AddrSet::from_prefixes(
+            net.secondary_ranges.iter().map(|p| p.trunc()),
+        )),
+    })
+}
+
+/// The steps of [`NetworkGraph::build`], one per kind of node.
+impl<'t> Builder<'t> {
+    fn new(t: &'t Topology) -> Self {
+        Self {
+            t,
             graph: DiGraph::new(),
             owned: Vec::new(),
             scope: Vec::new(),
-        };
-        let mut end_nodes: HashMap<String, NodeIndex> = HashMap::new();
-        let mut env_nodes = HashMap::new();
-        let mut fw_nodes: HashMap<&str, NodeIndex> = HashMap::new();
-        let mut fw_index: HashMap<&str, usize> = HashMap::new();
+            end_nodes: HashMap::new(),
+            env_nodes: HashMap::new(),
+            fw_nodes: HashMap::new(),
+            fw_index: HashMap::new(),
+            envs: Vec::new(),
+            platform_spaces: HashMap::new(),
+            entry_of: HashMap::new(),
+            exit_of: HashMap::new(),
+            secondary: Vec::new(),
+            on_prem_space: Vec::new(),
+            default_edge: None,
+            edges: Vec::new(),
+        }
+    }
 
-        for (i, f) in t.firewalls.iter().enumerate() {
-            let n = b.node(
+    /// One node per firewall (its inbound or only list).
+    fn firewalls(&mut self) {
+        for (i, f) in self.t.firewalls.iter().enumerate() {
+            let n = self.node(
                 Node::Firewall {
                     name: f.name.clone(),
                     firewall: f.kind,
@@ -440,39 +489,44 @@ impl NetworkGraph {
                 },
                 Vec::new(),
             );
-            fw_nodes.entry(f.name.as_str()).or_insert(n);
-            fw_index.entry(f.name.as_str()).or_insert(i);
+            self.fw_nodes.entry(f.name.as_str()).or_insert(n);
+            self.fw_index.entry(f.name.as_str()).or_insert(i);
         }
-        // Project Set networks.
-        let mut platform_spaces: HashMap<Platform, Vec<IpNet>> = HashMap::new();
-        let mut envs = Vec::new();
-        for (r, ps, net) in t.environments() {
-            let n = b.node(
+    }
+
+    /// Project Set networks.
+    fn networks(&mut self) {
+        for (r, ps, net) in self.t.environments() {
+            let n = self.node(
                 Node::Network {
                     env: r.clone(),
                     platform: ps.platform,
                 },
                 net.address_space.clone(),
             );
-            platform_spaces
+            self.platform_spaces
                 .entry(ps.platform)
                 .or_default()
                 .extend(net.address_space.iter().map(|p| p.trunc()));
-            env_nodes.insert(r.clone(), n);
-            envs.push((n, ps.platform, net, r));
+            self.env_nodes.insert(r.clone(), n);
+            self.envs.push((n, ps.platform, net, r));
         }
-        // The way into an environment, as AWS orders it: the subnet's network ACL (inbound list)
-        // at the subnet boundary, then the security groups' inbound lists (in order), then the
-        // network. The way out mirrors it: the security groups' outbound lists, then the network
-        // ACLs' outbound lists, each of these nodes this network's own. A network ACL judges
-        // only the traffic of the subnets it is attached to.
-        let mut entry_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
-        let mut exit_of: HashMap<NodeIndex, NodeIndex> = HashMap::new();
-        for (n, _, net, _) in &envs {
+    }
+
+    /// The way into an environment, as AWS orders it: the subnet's network ACL (inbound list)
+    /// at the subnet boundary, then the security groups' inbound lists (in order), then the
+    /// network. The way out mirrors it: the security groups' outbound lists, then the network
+    /// ACLs' outbound lists, each of these nodes this network's own. A network ACL judges
+    /// only the traffic of the subnets it is attached to.
+    fn filters(&mut self) {
+        let t = self.t;
+        let envs: Vec<(NodeIndex, &'t VirtualNetwork)> =
+            self.envs.iter().map(|(n, _, net, _)| (*n, *net)).collect();
+        for (n, net) in envs {
             let acls: Vec<(usize, &Firewall, AddrSet)> = acls_of(net)
                 .into_iter()
                 .filter_map(|(name, set)| {
-                    let i = *fw_index.get(name.as_str())?;
+                    let i = *self.fw_index.get(name.as_str())?;
                     Some((i, t.firewalls.get(i)?, set))
                 })
                 .collect();
@@ -480,158 +534,163 @@ impl NetworkGraph {
                 .security_groups
                 .iter()
                 .filter_map(|sg| {
-                    let i = *fw_index.get(sg.as_str())?;
+                    let i = *self.fw_index.get(sg.as_str())?;
                     Some((i, t.firewalls.get(i)?))
                 })
                 .collect();
-            let mut next = *n;
+            let mut next = n;
             for sg in net.security_groups.iter().rev() {
-                if let Some(&sg_node) = fw_nodes.get(sg.as_str()) {
-                    b.edge(sg_node, next, net.address_space.clone(), false);
+                if let Some(&sg_node) = self.fw_nodes.get(sg.as_str()) {
+                    self.edge(sg_node, next, net.address_space.clone(), false);
                     next = sg_node;
                 }
             }
             for (i, f, set) in acls.iter().rev() {
-                let acl = b.filter(f, *i, RuleList::Inbound, Some(set.clone()));
-                b.edge(acl, next, net.address_space.clone(), false);
+                let acl = self.filter(f, *i, RuleList::Inbound, Some(set.clone()));
+                self.edge(acl, next, net.address_space.clone(), false);
                 next = acl;
             }
-            entry_of.insert(*n, next);
-            let mut prev = *n;
+            self.entry_of.insert(n, next);
+            let mut prev = n;
             for (i, f) in sgs.iter().rev() {
-                let sg = b.filter(f, *i, RuleList::Outbound, None);
-                b.edge(prev, sg, default_route(), false);
+                let sg = self.filter(f, *i, RuleList::Outbound, None);
+                self.edge(prev, sg, default_route(), false);
                 prev = sg;
             }
             for (i, f, set) in &acls {
-                let acl = b.filter(f, *i, RuleList::Outbound, Some(set.clone()));
-                b.edge(prev, acl, default_route(), false);
+                let acl = self.filter(f, *i, RuleList::Outbound, Some(set.clone()));
+                self.edge(prev, acl, default_route(), false);
                 prev = acl;
             }
-            exit_of.insert(*n, prev);
+            self.exit_of.insert(n, prev);
         }
-        // A private NAT translates sources in the secondary ranges on the way out.
-        let nat = |r: &EnvRef, net: &VirtualNetwork| {
-            (!net.secondary_ranges.is_empty() && !net.nat_addresses.is_empty()).then(|| {
-                Translation {
-                    source: AddrSet::from_prefixes(
-                        net.nat_addresses.iter().map(|a| IpNet::from(*a)),
-                    ),
-                    party: Party::Nat { env: r.to_string() },
-                    only_from: Some(AddrSet::from_prefixes(
-                        net.secondary_ranges.iter().map(|p| p.trunc()),
-                    )),
-                }
-            })
-        };
-        let mut secondary = Vec::new();
-        for (r, _, net) in t.environments() {
-            if let Some(&n) = env_nodes.get(&r)
+    }
+
+    /// The networks with secondary (non-routable) ranges, which they deliver themselves.
+    fn secondary_ranges(&mut self) {
+        for (r, _, net) in self.t.environments() {
+            if let Some(&n) = self.env_nodes.get(&r)
                 && !net.secondary_ranges.is_empty()
             {
-                secondary.push((
+                self.secondary.push((
                     n,
                     AddrSet::from_prefixes(net.secondary_ranges.iter().map(|p| p.trunc())),
                 ));
             }
         }
-        // Cloud firewalls: spokes send everything to the hub; the hub reaches every spoke.
-        for (n, platform, net, r) in &envs {
-            if let Some(fw) = t.cloud_firewall(*platform)
-                && let Some(&fw_node) = fw_nodes.get(fw.name.as_str())
+    }
+
+    /// Cloud firewalls: spokes send everything to the hub; the hub reaches every spoke.
+    fn cloud_firewalls(&mut self) {
+        let t = self.t;
+        for i in 0..self.envs.len() {
+            let Some((n, platform, net, r)) = self.envs.get(i).cloned() else {
+                continue;
+            };
+            if let Some(fw) = t.cloud_firewall(platform)
+                && let Some(&fw_node) = self.fw_nodes.get(fw.name.as_str())
             {
-                let exit = exit_of.get(n).copied().unwrap_or(*n);
-                b.graph.add_edge(
+                let exit = self.exit_of.get(&n).copied().unwrap_or(n);
+                self.graph.add_edge(
                     exit,
                     fw_node,
                     Edge {
                         reach: default_route(),
                         failover: false,
-                        translate: nat(r, net),
+                        translate: nat(&r, net),
                     },
                 );
-                let entry = entry_of.get(n).copied().unwrap_or(*n);
-                b.edge(fw_node, entry, net.address_space.clone(), false);
+                let entry = self.entry_of.get(&n).copied().unwrap_or(n);
+                self.edge(fw_node, entry, net.address_space.clone(), false);
             }
         }
-        // On-prem: edge firewalls (one per 3PG cluster), zone firewalls, zones, endpoints. Every
-        // zone is reachable through each edge firewall: the edge of `on_prem` and those the
-        // hybrid links land on, in document order.
-        let mut on_prem_space: Vec<IpNet> = Vec::new();
-        let default_edge = t
+    }
+
+    /// On-prem: edge firewalls (one per 3PG cluster), zone firewalls, zones, endpoints. Every
+    /// zone is reachable through each edge firewall: the edge of `on_prem` and those the
+    /// hybrid links land on, in document order.
+    fn on_prem(&mut self) {
+        let t = self.t;
+        self.default_edge = t
             .on_prem
             .as_ref()
-            .and_then(|o| fw_nodes.get(o.edge_firewall.as_str()).copied());
-        let mut edges: Vec<NodeIndex> = default_edge.into_iter().collect();
+            .and_then(|o| self.fw_nodes.get(o.edge_firewall.as_str()).copied());
+        self.edges = self.default_edge.into_iter().collect();
         if t.on_prem.is_some() {
             for l in &t.hybrid_links {
                 if let Some(e) = l
                     .edge_firewall
                     .as_ref()
-                    .and_then(|e| fw_nodes.get(e.as_str()).copied())
-                    && !edges.contains(&e)
+                    .and_then(|e| self.fw_nodes.get(e.as_str()).copied())
+                    && !self.edges.contains(&e)
                 {
-                    edges.push(e);
+                    self.edges.push(e);
                 }
             }
         }
+        let edges = self.edges.clone();
         for z in t.zones() {
-            let zn = b.node(
+            let zn = self.node(
                 Node::Zone {
                     name: z.name.clone(),
                 },
                 z.networks.clone(),
             );
-            end_nodes.entry(z.name.to_string()).or_insert(zn);
-            on_prem_space.extend(z.networks.iter().map(|p| p.trunc()));
+            self.end_nodes.entry(z.name.to_string()).or_insert(zn);
+            self.on_prem_space
+                .extend(z.networks.iter().map(|p| p.trunc()));
             let zfw = z
                 .firewall
                 .as_ref()
-                .and_then(|f| fw_nodes.get(f.as_str()).copied());
+                .and_then(|f| self.fw_nodes.get(f.as_str()).copied());
             match zfw {
                 Some(zfw) => {
-                    b.edge(zfw, zn, z.networks.clone(), false);
-                    b.edge(zn, zfw, default_route(), false);
+                    self.edge(zfw, zn, z.networks.clone(), false);
+                    self.edge(zn, zfw, default_route(), false);
                     for &edge in &edges {
-                        b.edge(edge, zfw, z.networks.clone(), false);
-                        b.edge(zfw, edge, default_route(), false);
+                        self.edge(edge, zfw, z.networks.clone(), false);
+                        self.edge(zfw, edge, default_route(), false);
                     }
                 }
                 None => {
                     for &edge in &edges {
-                        b.edge(edge, zn, z.networks.clone(), false);
-                        b.edge(zn, edge, default_route(), false);
+                        self.edge(edge, zn, z.networks.clone(), false);
+                        self.edge(zn, edge, default_route(), false);
                     }
                 }
             }
             for e in &z.endpoints {
                 let host = IpNet::from(e.address);
-                let en = b.node(
+                let en = self.node(
                     Node::Endpoint {
                         name: e.name.clone(),
                     },
                     vec![host],
                 );
-                end_nodes.entry(e.name.to_string()).or_insert(en);
-                b.edge(zn, en, vec![host], false);
-                b.edge(en, zn, default_route(), false);
+                self.end_nodes.entry(e.name.to_string()).or_insert(en);
+                self.edge(zn, en, vec![host], false);
+                self.edge(en, zn, default_route(), false);
             }
         }
-        // Hybrid links between each platform's cloud firewall and the edge.
+    }
+
+    /// Hybrid links between each platform's cloud firewall and the edge.
+    fn hybrid_links(&mut self) {
+        let t = self.t;
         for l in &t.hybrid_links {
             let platform = l.kind.platform();
             let cloud = t
                 .cloud_firewall(platform)
-                .and_then(|f| fw_nodes.get(f.name.as_str()).copied());
+                .and_then(|f| self.fw_nodes.get(f.name.as_str()).copied());
             let edge = match &l.edge_firewall {
-                Some(e) if t.on_prem.is_some() => fw_nodes.get(e.as_str()).copied(),
-                _ => default_edge,
+                Some(e) if t.on_prem.is_some() => self.fw_nodes.get(e.as_str()).copied(),
+                _ => self.default_edge,
             };
             let (Some(cloud), Some(edge)) = (cloud, edge) else {
                 continue;
             };
             let failover = l.redundancy == Redundancy::Secondary;
-            let ln = b.node(
+            let ln = self.node(
                 Node::HybridLink {
                     name: l.name.clone(),
                     link: l.kind,
@@ -639,36 +698,46 @@ impl NetworkGraph {
                 },
                 Vec::new(),
             );
-            let cloud_space = platform_spaces.get(&platform).cloned().unwrap_or_default();
-            b.edge(cloud, ln, on_prem_space.clone(), failover);
-            b.edge(ln, edge, on_prem_space.clone(), false);
-            b.edge(edge, ln, cloud_space.clone(), failover);
-            b.edge(ln, cloud, cloud_space, false);
+            let cloud_space = self
+                .platform_spaces
+                .get(&platform)
+                .cloned()
+                .unwrap_or_default();
+            let on_prem_space = self.on_prem_space.clone();
+            self.edge(cloud, ln, on_prem_space.clone(), failover);
+            self.edge(ln, edge, on_prem_space, false);
+            self.edge(edge, ln, cloud_space.clone(), failover);
+            self.edge(ln, cloud, cloud_space, false);
         }
-        // External networks behind their firewall.
-        let mut external_nodes: HashMap<&str, NodeIndex> = HashMap::new();
-        for x in &t.external_networks {
-            let xn = b.node(
+    }
+
+    /// External networks behind their firewall.
+    fn external_networks(&mut self) {
+        for x in &self.t.external_networks {
+            let xn = self.node(
                 Node::External {
                     name: x.name.clone(),
                     platform: x.platform,
                 },
                 x.prefixes.clone(),
             );
-            end_nodes.entry(x.name.to_string()).or_insert(xn);
-            external_nodes.insert(x.name.as_str(), xn);
-            if let Some(&fw) = fw_nodes.get(x.attached_to.as_str()) {
-                b.edge(fw, xn, x.prefixes.clone(), false);
-                b.edge(xn, fw, default_route(), false);
+            self.end_nodes.entry(x.name.to_string()).or_insert(xn);
+            if let Some(&fw) = self.fw_nodes.get(x.attached_to.as_str()) {
+                self.edge(fw, xn, x.prefixes.clone(), false);
+                self.edge(xn, fw, default_route(), false);
             }
         }
-        // PrivateLink: consumer -> security group -> region -> (source becomes the endpoint
-        // service IPs) -> firewall -> provider; and back: provider -> firewall -> region ->
-        // (source becomes the endpoint IPs) -> consumer.
+    }
+
+    /// PrivateLink: consumer -> security group -> region -> (source becomes the endpoint
+    /// service IPs) -> firewall -> provider; and back: provider -> firewall -> region ->
+    /// (source becomes the endpoint IPs) -> consumer.
+    fn private_links(&mut self) {
+        let t = self.t;
         for pl in &t.private_links {
             let (Some(&sg), Some(&fw), Some(provider)) = (
-                fw_nodes.get(pl.security_group.as_str()),
-                fw_nodes.get(pl.firewall.as_str()),
+                self.fw_nodes.get(pl.security_group.as_str()),
+                self.fw_nodes.get(pl.firewall.as_str()),
                 t.external_network(pl.provider.as_str()),
             ) else {
                 continue;
@@ -678,14 +747,14 @@ impl NetworkGraph {
                 .consumers
                 .iter()
                 .filter_map(|c| {
-                    let n = env_nodes.get(c)?;
+                    let n = self.env_nodes.get(c)?;
                     let (_, net) = t.environment(c)?;
                     Some((*n, net.address_space.clone(), nat(c, net)))
                 })
                 .collect();
             for (n, _, translate) in &consumers {
-                let exit = exit_of.get(n).copied().unwrap_or(*n);
-                b.graph.add_edge(
+                let exit = self.exit_of.get(n).copied().unwrap_or(*n);
+                self.graph.add_edge(
                     exit,
                     sg,
                     Edge {
@@ -697,7 +766,7 @@ impl NetworkGraph {
             }
             for r in &pl.regions {
                 let failover = r.role == RegionRole::Dr;
-                let rn = b.node(
+                let rn = self.node(
                     Node::PrivateLink {
                         name: pl.name.clone(),
                         region: r.region.clone(),
@@ -705,8 +774,8 @@ impl NetworkGraph {
                     },
                     Vec::new(),
                 );
-                b.edge(sg, rn, provider_space.clone(), failover);
-                b.graph.add_edge(
+                self.edge(sg, rn, provider_space.clone(), failover);
+                self.graph.add_edge(
                     rn,
                     fw,
                     Edge {
@@ -726,9 +795,9 @@ impl NetworkGraph {
                     },
                 );
                 for (n, space, _) in &consumers {
-                    b.edge(fw, rn, space.clone(), failover);
-                    let entry = entry_of.get(n).copied().unwrap_or(*n);
-                    b.graph.add_edge(
+                    self.edge(fw, rn, space.clone(), failover);
+                    let entry = self.entry_of.get(n).copied().unwrap_or(*n);
+                    self.graph.add_edge(
                         rn,
                         entry,
                         Edge {
@@ -750,31 +819,14 @@ impl NetworkGraph {
                 }
             }
         }
+    }
 
-        // Routing tables and the owner index.
-        let mut routes: Vec<PrefixIndex<RouteTo>> = (0..b.graph.node_count())
-            .map(|_| PrefixIndex::default())
-            .collect();
-        for e in b.graph.edge_indices() {
-            if let (Some((from, to)), Some(w)) = (b.graph.edge_endpoints(e), b.graph.edge_weight(e))
-                && let Some(table) = routes.get_mut(from.index())
-            {
-                let route = RouteTo {
-                    edge: e,
-                    target: to,
-                    failover: w.failover,
-                    translates: w.translate.is_some(),
-                };
-                for p in &w.reach {
-                    table.insert(mccs_model::canonical_net(p.trunc()), route);
-                }
-            }
-        }
-        for r in &mut routes {
-            r.finish();
-        }
+    /// The routing tables, the owner index and the compiled rulebases: the graph, ready to walk.
+    fn finish(mut self) -> NetworkGraph<'t> {
+        let t = self.t;
+        let routes = routing_tables(&self.graph);
         let mut owners = PrefixIndex::default();
-        for (i, prefixes) in b.owned.iter().enumerate() {
+        for (i, prefixes) in self.owned.iter().enumerate() {
             for p in prefixes {
                 owners.insert(*p, NodeIndex::new(i));
             }
@@ -782,21 +834,22 @@ impl NetworkGraph {
         owners.finish();
         // A network delivers its secondary ranges itself, but they are in no routing table and
         // not in the owner index: they repeat across Project Sets and nothing outside reaches them.
-        for (n, ranges) in &secondary {
-            if let Some(o) = b.owned.get_mut(n.index()) {
+        for (n, ranges) in &self.secondary {
+            if let Some(o) = self.owned.get_mut(n.index()) {
                 o.extend(ranges.to_prefixes());
             }
         }
         // What Azure's `VirtualNetwork` tag stands for, seen from a VNet of the hub: every Azure
         // Project Set network and every on-prem zone network (reached through the hub).
         let azure_vnet = AddrSet::from_prefixes(
-            platform_spaces
+            self.platform_spaces
                 .get(&Platform::AzureAlz)
                 .into_iter()
                 .flatten()
-                .chain(&on_prem_space)
+                .chain(&self.on_prem_space)
                 .copied(),
         );
+        let resolver = Resolver::new(t);
         let compile = |list: RuleList| {
             t.firewalls
                 .iter()
@@ -812,25 +865,83 @@ impl NetworkGraph {
         };
         let rulebases = compile(RuleList::Inbound);
         let outbound = compile(RuleList::Outbound);
-        let labels = b
+        let labels = self
             .graph
             .node_weights()
             .map(|n| (n.to_string().into(), n.kind_label().into()))
             .collect();
-        Self {
+        NetworkGraph {
+            topology: t,
             labels,
-            graph: b.graph,
+            graph: self.graph,
             routes,
             owners,
-            owned: b.owned,
+            owned: self.owned,
             rulebases,
             outbound,
-            scope: b.scope,
-            secondary,
+            scope: self.scope,
+            secondary: self.secondary,
             resolver,
-            end_nodes,
-            env_nodes,
+            end_nodes: self.end_nodes,
+            env_nodes: self.env_nodes,
         }
+    }
+}
+
+/// Per node: destination prefix -> outgoing routes, from the edges' reach.
+fn routing_tables(graph: &DiGraph<Node, Edge>) -> Vec<PrefixIndex<RouteTo>> {
+    let mut routes: Vec<PrefixIndex<RouteTo>> = (0..graph.node_count())
+        .map(|_| PrefixIndex::default())
+        .collect();
+    for e in graph.edge_indices() {
+        if let (Some((from, to)), Some(w)) = (graph.edge_endpoints(e), graph.edge_weight(e))
+            && let Some(table) = routes.get_mut(from.index())
+        {
+            let route = RouteTo {
+                edge: e,
+                target: to,
+                failover: w.failover,
+                translates: w.translate.is_some(),
+            };
+            for p in &w.reach {
+                table.insert(mccs_model::canonical_net(p.trunc()), route);
+            }
+        }
+    }
+    for r in &mut routes {
+        r.finish();
+    }
+    routes
+}
+
+impl<'t> NetworkGraph<'t> {
+    /// Builds the graph of a topology. Dangling references (which validation reports) are left
+    /// out, so any topology builds. Its size grows with the hybrid links times the networks
+    /// (each link routes to every network on either side): validate first, which limits the
+    /// links to [`mccs_model::MAX_HYBRID_LINKS`].
+    ///
+    /// ```
+    /// let t = mccs_model::examples::reference();
+    /// let g = mccs_path::NetworkGraph::build(&t);
+    /// assert!(g.node_count() > 10);
+    /// ```
+    pub fn build(t: &'t Topology) -> Self {
+        let mut b = Builder::new(t);
+        b.firewalls();
+        b.networks();
+        b.filters();
+        b.secondary_ranges();
+        b.cloud_firewalls();
+        b.on_prem();
+        b.hybrid_links();
+        b.external_networks();
+        b.private_links();
+        b.finish()
+    }
+
+    /// The topology the graph was built from.
+    pub fn topology(&self) -> &'t Topology {
+        self.topology
     }
 
     /// Number of nodes.
@@ -843,9 +954,29 @@ impl NetworkGraph {
         self.graph.edge_count()
     }
 
-    /// The petgraph graph, for tools that want to walk or draw it.
-    pub fn graph(&self) -> &DiGraph<Node, Edge> {
-        &self.graph
+    /// Every node, in the order they were built (networks, firewalls, links, zones, ...).
+    pub fn nodes(&self) -> impl Iterator<Item = &Node> {
+        self.graph.node_weights()
+    }
+
+    /// Every edge as (from, to, edge): the routes the walk follows. The graph itself (a
+    /// petgraph `DiGraph`) stays private, so its representation can change.
+    ///
+    /// ```
+    /// let t = mccs_model::examples::reference();
+    /// let g = mccs_path::NetworkGraph::build(&t);
+    /// assert_eq!(g.edges().count(), g.edge_count());
+    /// assert!(g.edges().any(|(from, _, _)| from.to_string() == "abc123-prod"));
+    /// ```
+    pub fn edges(&self) -> impl Iterator<Item = (&Node, &Node, &Edge)> {
+        use petgraph::visit::EdgeRef as _;
+        self.graph.edge_references().filter_map(|e| {
+            Some((
+                self.graph.node_weight(e.source())?,
+                self.graph.node_weight(e.target())?,
+                e.weight(),
+            ))
+        })
     }
 
     pub(crate) fn node(&self, n: NodeIndex) -> Option<&Node> {

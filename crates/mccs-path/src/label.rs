@@ -6,20 +6,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 /// Text that hops repeat; compares, displays and serializes as a string, and copies without
-/// touching shared memory when short.
-///
-/// ```
-/// # let t = mccs_model::examples::reference();
-/// # let g = mccs_path::NetworkGraph::build(&t);
-/// # let f = &g.directed(&t, "x", &"def456-prod".parse()?, &"hlth-claims-api".parse()?,
-/// #     &mccs_path::SvcSet::from_services(&["tcp/443".parse()?]), mccs_model::Initiator::Cloud).unwrap()[0];
-/// let hop = &g.trace(&t, f, &Default::default()).paths[0].hops[1];
-/// assert_eq!(hop.node, "aws-cloud-firewall");
-/// assert_eq!(hop.kind.as_str(), "cloud firewall");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+/// touching shared memory when short. Internal: a hop gives its node and kind as `&str`.
 #[derive(Clone)]
-pub struct Label(Repr);
+pub(crate) struct Label(Repr);
 
 /// Short text (node names, kinds) is kept inline, so copying a hop touches no shared memory;
 /// longer text is shared.
@@ -33,7 +22,7 @@ const INLINE: usize = 30;
 
 impl Label {
     /// The text.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Inline(len, buf) => buf
                 .get(..usize::from(*len))

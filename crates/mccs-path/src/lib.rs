@@ -22,7 +22,8 @@
 //! assert_eq!(seed.status(), Status::NeedsRules);
 //! // One rule on the on-prem request, named by the seed's pattern, for the 3PG and the zone firewall.
 //! let rule = p.rules.iter()
-//!     .find(|r| r.channel == "on-prem-firewall-request" && r.owner.as_deref() == Some("abc123-prod"))
+//!     .find(|r| r.channel == "on-prem-firewall-request"
+//!         && r.owner.as_ref().is_some_and(|o| o.to_string() == "abc123-prod"))
 //!     .unwrap();
 //! assert_eq!(rule.name, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
 //! let on: Vec<_> = rule.targets.iter().map(|t| t.firewall.as_str()).collect();
@@ -54,23 +55,24 @@ mod prefix;
 mod resolve;
 mod svcset;
 mod trace;
+mod trace_text;
 
 pub use addrset::AddrSet;
 pub use eval::{FlowBox, MAX_BOXES, Verdict};
 pub use graph::{Edge, NetworkGraph, Node, Party, Translation};
-pub use label::Label;
 pub use mccs_naming::Direction;
 pub use plan::{
-    DirectedPlan, FlowPlan, Placement, Plan, PlanOptions, PlannedRule, Status, Step, Target, apply,
-    plan, plan_with,
+    DirectedPlan, FlowPlan, MAX_PLAN_WORK, PLAN_WORK_PER_FLOW, Placement, Plan, PlanOptions,
+    PlannedRule, Status, Step, Target, apply, plan, plan_with,
 };
 pub use resolve::object_sets;
 pub use svcset::SvcSet;
 pub use trace::{
-    Addresses, Diagnosis, DirectedFlow, Hop, Path, PathEnd, PathRole, Trace, TraceOptions,
+    Addresses, Diagnosis, DirectedFlow, FlowError, Hop, MAX_WORK, Path, PathEnd, PathRole,
+    STEP_WORK, Trace, TraceOptions,
 };
 
 /// Resolves a flow's services (literal or named) to a set.
-pub fn resolve_services(graph: &NetworkGraph, services: &[mccs_model::ServiceRef]) -> SvcSet {
+pub fn resolve_services(graph: &NetworkGraph<'_>, services: &[mccs_model::ServiceRef]) -> SvcSet {
     graph.resolver.service_refs(services)
 }

@@ -8,7 +8,7 @@ use mccs_model::{
     Action, AddressRef, Date, EnvRef, Firewall, FirewallKind, Flow, LicensePlate, Name, ProjectSet,
     Rule, RuleList, Service, ServiceRef, Topology,
 };
-use mccs_naming::{Convention, Direction, RuleStem, next_free};
+use mccs_naming::{Convention, Direction, RuleStem};
 use serde::Serialize;
 
 use crate::eval::Verdict;
@@ -25,13 +25,32 @@ pub struct PlanOptions {
     pub trace: TraceOptions,
     /// The rule-name convention.
     pub convention: Convention,
+    /// The most work for the whole plan, in the units of [`TraceOptions::max_work`], besides
+    /// `work_per_flow` per flow: a bound on the time any document can take to plan. When it
+    /// runs out, the flow being traced and those after it are blocked with
+    /// [`Diagnosis::PlanOutOfWork`](crate::Diagnosis::PlanOutOfWork), never guessed (default
+    /// [`MAX_PLAN_WORK`]).
+    pub max_work: u64,
+    /// What each flow adds to `max_work` (default [`PLAN_WORK_PER_FLOW`]).
+    pub work_per_flow: u64,
 }
+
+/// The default of [`PlanOptions::max_work`]: 250 million units, a few seconds of work at most
+/// (docs/limits.md has the measurement).
+pub const MAX_PLAN_WORK: u64 = 250_000_000;
+
+/// What each flow adds to a plan's work budget: about four times what an ordinary flow takes
+/// (some 1,100 units: sixteen nodes and a few comparisons), so a plan of many ordinary flows
+/// never runs out.
+pub const PLAN_WORK_PER_FLOW: u64 = 5_000;
 
 impl Default for PlanOptions {
     fn default() -> Self {
         Self {
             trace: TraceOptions::default(),
             convention: Convention::mccs_rule(),
+            max_work: MAX_PLAN_WORK,
+            work_per_flow: PLAN_WORK_PER_FLOW,
         }
     }
 }
@@ -44,6 +63,14 @@ impl PlanOptions {
         self
     }
 
+    /// These options with a plan-wide work budget of `n` units plus `per_flow` per flow.
+    #[must_use]
+    pub fn with_max_work(mut self, n: u64, per_flow: u64) -> Self {
+        self.max_work = n;
+        self.work_per_flow = per_flow;
+        self
+    }
+
     /// These options with another rule-name convention.
     #[must_use]
     pub fn with_convention(mut self, convention: Convention) -> Self {
@@ -52,24 +79,57 @@ impl PlanOptions {
     }
 }
 
-/// Where a planned rule goes in a rulebase.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+/// Where a planned rule goes in a rulebase (the same type, and words, in plans and requests).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(tag = "at", rename_all = "kebab-case")]
 pub enum Placement {
     /// After the existing rules (before the implicit deny).
     Append,
-    /// Above this rule, which denies part of the flow today.
-    Before {
+    /// Above this rule, which denies part of the traffic today (first match wins).
+    Above {
         /// The deny rule.
         rule: String,
     },
 }
 
+/// `append`, or `above rule RULE`; the JSON says `{"at": "append"}` or
+/// `{"at": "above", "rule": RULE}` in plans and in requests alike.
+///
+/// ```
+/// use mccs_path::Placement;
+/// assert_eq!(Placement::Append.to_string(), "append");
+/// let above = Placement::Above { rule: "DENY_ALL".into() };
+/// assert_eq!(above.to_string(), "above rule DENY_ALL");
+/// assert_eq!(serde_json::to_string(&above)?, r#"{"at":"above","rule":"DENY_ALL"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl std::fmt::Display for Placement {
+    /// `append`, or `above rule RULE`: the words of the CSV and Markdown requests.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Append => f.write_str("append"),
+            Self::Above { rule } => write!(f, "above rule {rule}"),
+        }
+    }
+}
+
 /// One firewall a planned rule must be applied on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Target {
     /// The firewall.
-    pub firewall: String,
+    pub firewall: Name,
     /// Who runs it.
     pub owner: String,
     /// Where in its rulebase.
@@ -87,12 +147,13 @@ pub struct Target {
 /// A rule to request: what it allows (as the firewalls see it, after translation), its name,
 /// the firewalls it goes on, and the flows that need it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct PlannedRule {
     /// The rule name, per the naming convention. The same flows in the same direction have the
     /// same name in every channel, free on every firewall of all those channels.
     pub name: String,
     /// The request channel of its firewalls.
-    pub channel: String,
+    pub channel: Name,
     /// The firewalls to apply it on.
     pub targets: Vec<Target>,
     /// Sources.
@@ -104,9 +165,9 @@ pub struct PlannedRule {
     /// Outbound (initiated by the Project Set) or inbound (toward it).
     pub direction: Direction,
     /// The Project Set environment the rule is for, if any.
-    pub owner: Option<String>,
+    pub owner: Option<EnvRef>,
     /// The flows that need it.
-    pub flows: Vec<String>,
+    pub flows: Vec<Name>,
     /// Their justifications.
     pub justifications: Vec<String>,
     /// For a security group / NSG or network ACL: the list the rule goes in (`inbound` is the
@@ -120,13 +181,14 @@ pub struct PlannedRule {
 
 /// What a flow needs at one enforcement point of one path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Step {
     /// Which path of the directed flow (index into its trace's paths).
     pub path: usize,
     /// Primary or failover.
     pub role: PathRole,
     /// The firewall.
-    pub firewall: String,
+    pub firewall: Name,
     /// Its verdict today.
     pub verdict: Verdict,
     /// The planned rule that fixes it, when the verdict is not `allowed`.
@@ -155,8 +217,31 @@ pub enum Status {
     Blocked,
 }
 
+impl Status {
+    /// `already allowed`, `needs rules` or `blocked`.
+    ///
+    /// ```
+    /// assert_eq!(mccs_path::Status::NeedsRules.to_string(), "needs rules");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AlreadyAllowed => "already allowed",
+            Self::NeedsRules => "needs rules",
+            Self::Blocked => "blocked",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    /// [`Status::as_str`].
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The plan for one direction of one flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct DirectedPlan {
     /// The trace it is based on.
     pub trace: Trace,
@@ -168,9 +253,10 @@ pub struct DirectedPlan {
 
 /// The plan for one flow (one or two directions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct FlowPlan {
     /// The flow's name.
-    pub flow: String,
+    pub flow: Name,
     /// Its justification.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
@@ -209,6 +295,7 @@ impl FlowPlan {
 
 /// The plan for a set of flows: per flow what stands where, and the merged rules to request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Plan {
     /// Per flow, in input order.
     pub flows: Vec<FlowPlan>,
@@ -243,7 +330,7 @@ struct Need {
     destinations: Vec<Addresses>,
     services: SvcSet,
     roles: Vec<PathRole>,
-    flows: Vec<String>,
+    flows: Vec<Name>,
     justifications: Vec<String>,
     /// The steps this need fixes.
     steps: Vec<StepRef>,
@@ -259,44 +346,53 @@ fn add_unique<T: PartialEq + Clone>(into: &mut Vec<T>, from: &[T]) {
     }
 }
 
-/// [`add_unique`] with the set of what `into` holds kept beside it: a hash probe per item, so a
-/// rule shared by n flows is built in O(n), not O(n²).
-fn add_new<T: Eq + Hash + Clone>(into: &mut Vec<T>, seen: &mut HashSet<T>, from: &[T]) {
+/// Up to this many items a growing list is searched for duplicates; past it, a set of its items
+/// is built once and kept beside it. Most needs and rules hold one to three flows, steps and
+/// address sets, so most never pay for a set.
+const SCAN_UP_TO: usize = 16;
+
+/// The set of what a growing list holds, made only once the list is longer than
+/// [`SCAN_UP_TO`].
+#[derive(Debug)]
+struct SeenSet<T>(Option<HashSet<T>>);
+
+impl<T> Default for SeenSet<T> {
+    fn default() -> Self {
+        Self(None)
+    }
+}
+
+/// [`add_unique`] for lists that grow with the flows: a scan while `into` is short, then a hash
+/// probe per item, so a rule shared by n flows is built in O(n), not O(n²).
+fn add_new<T: Eq + Hash + Clone>(into: &mut Vec<T>, seen: &mut SeenSet<T>, from: &[T]) {
     for x in from {
-        if !seen.contains(x) {
-            seen.insert(x.clone());
-            into.push(x.clone());
+        match &mut seen.0 {
+            Some(set) => {
+                if set.insert(x.clone()) {
+                    into.push(x.clone());
+                }
+            }
+            None => {
+                if !into.contains(x) {
+                    into.push(x.clone());
+                }
+                if into.len() > SCAN_UP_TO {
+                    seen.0 = Some(into.iter().cloned().collect());
+                }
+            }
         }
     }
 }
 
-/// What the growing lists of one need or planned rule hold, made when it first absorbs another.
+/// What the growing lists of one need or planned rule hold (each set made only when its list
+/// grows long).
 #[derive(Debug, Default)]
 struct Seen {
-    flows: HashSet<String>,
-    justifications: HashSet<String>,
-    steps: HashSet<StepRef>,
-    sources: HashSet<Addresses>,
-    destinations: HashSet<Addresses>,
-}
-
-impl Seen {
-    fn of(flows: &[String], justifications: &[String], steps: &[StepRef]) -> Self {
-        Self {
-            flows: flows.iter().cloned().collect(),
-            justifications: justifications.iter().cloned().collect(),
-            steps: steps.iter().copied().collect(),
-            ..Self::default()
-        }
-    }
-
-    fn of_need(n: &Need) -> Self {
-        Self {
-            sources: n.sources.iter().cloned().collect(),
-            destinations: n.destinations.iter().cloned().collect(),
-            ..Self::of(&n.flows, &n.justifications, &n.steps)
-        }
-    }
+    flows: SeenSet<Name>,
+    justifications: SeenSet<String>,
+    steps: SeenSet<StepRef>,
+    sources: SeenSet<Addresses>,
+    destinations: SeenSet<Addresses>,
 }
 
 /// The dimension left out of a merge key (the one merged rules may differ in).
@@ -308,28 +404,70 @@ enum Dim {
     Sources,
 }
 
-/// What two needs must share to be merged (or to be the same need).
-type NeedKey = (
-    (usize, Option<RuleList>, bool),
-    Placement,
-    Direction,
-    Option<EnvRef>,
-    Option<Vec<Addresses>>,
-    Option<Vec<Addresses>>,
-    Option<SvcSet>,
-);
+/// Positions in a list found by a hash of a key computed from each item, without a copy of the
+/// key: the items answer equality themselves. Keys are hashed with a randomly seeded SipHash
+/// (`RandomState`), so a document cannot be written to make every key collide; the order of
+/// the list, not of the hashes, decides the output.
+#[derive(Debug, Default)]
+struct KeyIndex {
+    state: std::hash::RandomState,
+    /// Hash -> the latest item with that hash.
+    heads: FastMap<u64, usize>,
+    /// Per item, the item before it with the same hash (`usize::MAX`: none).
+    chain: Vec<usize>,
+}
+
+impl KeyIndex {
+    fn hash<K: Hash>(&self, key: K) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.state, key)
+    }
+
+    /// The item with hash `h` for which `same` holds.
+    fn find(&self, h: u64, mut same: impl FnMut(usize) -> bool) -> Option<usize> {
+        let mut i = *self.heads.get(&h)?;
+        while i != usize::MAX {
+            if same(i) {
+                return Some(i);
+            }
+            i = self.chain.get(i).copied().unwrap_or(usize::MAX);
+        }
+        None
+    }
+
+    /// Records the next item of the list (items are recorded in list order) under hash `h`.
+    fn push(&mut self, h: u64) {
+        let i = self.chain.len();
+        let before = self.heads.insert(h, i).unwrap_or(usize::MAX);
+        self.chain.push(before);
+    }
+}
 
 impl Need {
-    fn key(&self, free: Dim) -> NeedKey {
-        (
+    /// The hash of what two needs must share to be merged (or to be the same need): all but
+    /// the `free` dimension.
+    fn key_hash(&self, index: &KeyIndex, free: Dim) -> u64 {
+        index.hash((
             (self.firewall, self.list, self.return_traffic),
-            self.placement.clone(),
+            &self.placement,
             self.direction,
-            self.owner.clone(),
-            (free != Dim::Sources).then(|| self.sources.clone()),
-            (free != Dim::Destinations).then(|| self.destinations.clone()),
-            (free != Dim::Services).then(|| self.services.clone()),
-        )
+            &self.owner,
+            (free != Dim::Sources).then_some(&self.sources),
+            (free != Dim::Destinations).then_some(&self.destinations),
+            (free != Dim::Services).then_some(&self.services),
+        ))
+    }
+
+    /// Whether `self` and `other` share all but the `free` dimension.
+    fn same_key(&self, other: &Need, free: Dim) -> bool {
+        self.firewall == other.firewall
+            && self.list == other.list
+            && self.return_traffic == other.return_traffic
+            && self.placement == other.placement
+            && self.direction == other.direction
+            && self.owner == other.owner
+            && (free == Dim::Sources || self.sources == other.sources)
+            && (free == Dim::Destinations || self.destinations == other.destinations)
+            && (free == Dim::Services || self.services == other.services)
     }
 
     /// Takes in `other`'s roles, flows, justifications and steps; `seen` is what this need's
@@ -365,23 +503,25 @@ impl Need {
 /// ```
 pub fn plan(topology: &Topology, flows: &[Flow], options: &PlanOptions) -> Plan {
     let g = NetworkGraph::build(topology);
-    plan_with(&g, topology, flows, options)
+    plan_with(&g, flows, options)
 }
 
 /// [`plan`] on a graph built already.
-pub fn plan_with(
-    g: &NetworkGraph,
-    topology: &Topology,
-    flows: &[Flow],
-    options: &PlanOptions,
-) -> Plan {
+pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) -> Plan {
+    let topology = g.topology();
     let mut out = Vec::with_capacity(flows.len());
-    let mut needs: Vec<Need> = Vec::new();
-    let mut need_index: FastMap<NeedKey, usize> = FastMap::default();
+    // About one need per flow and enforcement point; reserving for one per flow saves the
+    // early copies of these large records as the list grows.
+    let mut needs: Vec<Need> = Vec::with_capacity(flows.len());
+    let mut need_index = KeyIndex::default();
     let mut need_seen: FastMap<usize, Seen> = FastMap::default();
+    let work_limit = options
+        .max_work
+        .saturating_add(options.work_per_flow.saturating_mul(flows.len() as u64));
+    let mut work: u64 = 0;
     for (fi, flow) in flows.iter().enumerate() {
         let mut fp = FlowPlan {
-            flow: flow.name.to_string(),
+            flow: flow.name.clone(),
             justification: flow.justification.clone(),
             requester: flow.requester.clone(),
             expires: flow.expires,
@@ -389,12 +529,27 @@ pub fn plan_with(
             directions: Vec::new(),
             diagnoses: Vec::new(),
         };
-        match g.directed_flows(topology, flow) {
-            Err(d) => fp.diagnoses = d,
+        match g.directed_flows(flow) {
+            Err(e) => fp.diagnoses = e.into_diagnoses(),
             Ok(directed) => {
+                // Exactly one plan per direction: a `DirectedPlan` is large, and a vector's
+                // first growth would make room for four.
+                fp.directions.reserve_exact(directed.len());
                 for (di, df) in directed.iter().enumerate() {
-                    let trace = g.trace(topology, df, &options.trace);
-                    let mut steps = Vec::new();
+                    let (trace, used) = g.trace_metered(
+                        df,
+                        &options.trace,
+                        Some((work_limit, work_limit.saturating_sub(work))),
+                    );
+                    work = work.saturating_add(used);
+                    // One step per enforcement point on every path, known before any is made.
+                    let mut steps = Vec::with_capacity(
+                        trace
+                            .paths
+                            .iter()
+                            .map(|p| p.hops.iter().filter(|h| h.firewall.is_some()).count())
+                            .sum(),
+                    );
                     for (pi, path) in trace.paths.iter().enumerate() {
                         for hop in &path.hops {
                             let (Some(fw), Some(verdict)) =
@@ -402,11 +557,16 @@ pub fn plan_with(
                             else {
                                 continue;
                             };
+                            // The graph was built from this topology: its index is there.
+                            let Some(fw_name) = topology.firewalls.get(fw).map(|f| f.name.clone())
+                            else {
+                                continue;
+                            };
                             let si = steps.len();
                             steps.push(Step {
                                 path: pi,
                                 role: path.role,
-                                firewall: hop.node.to_string(),
+                                firewall: fw_name,
                                 verdict,
                                 planned_rule: None,
                                 list: hop.list,
@@ -437,7 +597,7 @@ pub fn plan_with(
                                     return_traffic,
                                     placement: missing.before.as_ref().map_or(
                                         Placement::Append,
-                                        |r| Placement::Before {
+                                        |r| Placement::Above {
                                             rule: r.to_string(),
                                         },
                                     ),
@@ -447,21 +607,22 @@ pub fn plan_with(
                                     destinations: vec![to.clone()],
                                     services: missing.services.clone(),
                                     roles: vec![path.role],
-                                    flows: vec![flow.name.to_string()],
+                                    flows: vec![flow.name.clone()],
                                     justifications: flow.justification.iter().cloned().collect(),
                                     steps: vec![(fi, di, si, return_traffic)],
                                 };
-                                let key = need.key(Dim::None);
+                                let h = need.key_hash(&need_index, Dim::None);
                                 let found = need_index
-                                    .get(&key)
-                                    .and_then(|i| Some((*i, needs.get_mut(*i)?)));
+                                    .find(h, |i| {
+                                        needs.get(i).is_some_and(|n| n.same_key(&need, Dim::None))
+                                    })
+                                    .and_then(|i| Some((i, needs.get_mut(i)?)));
                                 match found {
-                                    Some((i, n)) => n.absorb(
-                                        &need,
-                                        need_seen.entry(i).or_insert_with(|| Seen::of_need(n)),
-                                    ),
+                                    Some((i, n)) => {
+                                        n.absorb(&need, need_seen.entry(i).or_default());
+                                    }
                                     None => {
-                                        need_index.insert(key, needs.len());
+                                        need_index.push(h);
                                         needs.push(need);
                                     }
                                 }
@@ -498,14 +659,15 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
     let mut current = needs;
     for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
         let mut out: Vec<Need> = Vec::with_capacity(current.len());
-        let mut index: FastMap<NeedKey, usize> = FastMap::default();
+        let mut index = KeyIndex::default();
         // What the needs that absorbed others hold.
         let mut seen: FastMap<usize, Seen> = FastMap::default();
         for n in current {
-            let key = n.key(free);
-            match index.get(&key).and_then(|i| Some((*i, out.get_mut(*i)?))) {
+            let h = n.key_hash(&index, free);
+            let found = index.find(h, |i| out.get(i).is_some_and(|m| m.same_key(&n, free)));
+            match found.and_then(|i| Some((i, out.get_mut(i)?))) {
                 Some((i, m)) => {
-                    let s = seen.entry(i).or_insert_with(|| Seen::of_need(m));
+                    let s = seen.entry(i).or_default();
                     match free {
                         Dim::Services => m.services = m.services.union(&n.services),
                         Dim::Destinations => {
@@ -517,7 +679,7 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
                     m.absorb(&n, s);
                 }
                 None => {
-                    index.insert(key, out.len());
+                    index.push(h);
                     out.push(n);
                 }
             }
@@ -561,53 +723,57 @@ fn name_and_group(
         .map(|p| (p.license_plate, p))
         .collect();
     // channel -> names in use on its firewalls (and planned so far)
-    let mut used: BTreeMap<String, UsedNames> = BTreeMap::new();
+    let mut used: BTreeMap<Name, UsedNames> = BTreeMap::new();
     for f in &t.firewalls {
-        let u = used.entry(f.channel.to_string()).or_default();
+        let u = used.entry(f.channel.clone()).or_default();
         for r in &f.rules {
             u.add(r.name.as_str(), convention);
         }
     }
     let mut numbers = RuleNumbers::default();
     // Rules before naming, with their owner (for the stem) and the steps they fix.
-    let mut rules: Vec<(PlannedRule, Option<EnvRef>, Vec<StepRef>)> = Vec::new();
-    type RuleKey = (
-        String,
-        (Option<RuleList>, bool),
-        Direction,
-        Option<String>,
-        Vec<Addresses>,
-        Vec<Addresses>,
-        SvcSet,
-    );
-    let mut rule_index: FastMap<RuleKey, usize> = FastMap::default();
+    let mut rules: Vec<(PlannedRule, Option<EnvRef>, Vec<StepRef>)> =
+        Vec::with_capacity(needs.len());
+    let mut rule_index = KeyIndex::default();
     // What the rules that absorbed needs hold.
     let mut rule_seen: FastMap<usize, Seen> = FastMap::default();
     for n in needs {
         let Some(fw) = t.firewalls.get(n.firewall) else {
             continue;
         };
-        let channel = fw.channel.to_string();
+        let channel = fw.channel.clone();
         let target = Target {
-            firewall: fw.name.to_string(),
+            firewall: fw.name.clone(),
             owner: fw.owner.clone(),
             placement: n.placement.clone(),
             roles: n.roles.clone(),
             priority: numbers.take(n.firewall, fw, n.list, &n.placement),
         };
-        let owner = n.owner.as_ref().map(ToString::to_string);
-        let key = (
-            channel.clone(),
+        let owner = n.owner.clone();
+        // The same rule: one channel, list, direction, owner, sources, destinations, services.
+        let h = rule_index.hash((
+            channel.as_str(),
             (n.list, n.return_traffic),
             n.direction,
-            owner.clone(),
-            n.sources.clone(),
-            n.destinations.clone(),
-            n.services.clone(),
-        );
+            owner.as_ref(),
+            &n.sources,
+            &n.destinations,
+            &n.services,
+        ));
         let found = rule_index
-            .get(&key)
-            .and_then(|i| Some((*i, rules.get_mut(*i)?)));
+            .find(h, |i| {
+                rules.get(i).is_some_and(|(r, _, _)| {
+                    r.channel == channel
+                        && r.list == n.list
+                        && r.return_traffic == n.return_traffic
+                        && r.direction == n.direction
+                        && r.owner == owner
+                        && r.sources == n.sources
+                        && r.destinations == n.destinations
+                        && r.services == n.services
+                })
+            })
+            .and_then(|i| Some((i, rules.get_mut(i)?)));
         if let Some((i, (r, _, steps))) = found {
             match r.targets.iter_mut().find(|x| x.firewall == target.firewall) {
                 Some(x) => {
@@ -621,9 +787,7 @@ fn name_and_group(
                 }
                 None => r.targets.push(target),
             }
-            let seen = rule_seen
-                .entry(i)
-                .or_insert_with(|| Seen::of(&r.flows, &r.justifications, steps));
+            let seen = rule_seen.entry(i).or_default();
             add_new(&mut r.flows, &mut seen.flows, &n.flows);
             add_new(
                 &mut r.justifications,
@@ -633,7 +797,7 @@ fn name_and_group(
             add_new(steps, &mut seen.steps, &n.steps);
             continue;
         }
-        rule_index.insert(key, rules.len());
+        rule_index.push(h);
         rules.push((
             PlannedRule {
                 name: String::new(),
@@ -653,38 +817,71 @@ fn name_and_group(
             n.steps,
         ));
     }
-    // Name groups, in order of first appearance: (direction, owner, flows, k) -> rule indexes.
-    type GroupKey = (Direction, Option<String>, Vec<String>, usize);
-    let mut groups: Vec<(GroupKey, Vec<usize>)> = Vec::new();
-    let mut group_index: BTreeMap<GroupKey, usize> = BTreeMap::new();
-    let mut ordinal: BTreeMap<(String, Direction, Option<String>, Vec<String>), usize> =
-        BTreeMap::new();
-    for (i, (r, _, _)) in rules.iter().enumerate() {
-        let mut flows_key = r.flows.clone();
-        flows_key.sort();
-        let k = ordinal
-            .entry((
-                r.channel.clone(),
-                r.direction,
-                r.owner.clone(),
-                flows_key.clone(),
-            ))
-            .or_insert(0);
-        let key = (r.direction, r.owner.clone(), flows_key, *k);
-        *k += 1;
-        match group_index.get(&key).and_then(|g| groups.get_mut(*g)) {
+    // Name groups, in order of first appearance: (direction, owner, flows, k) -> rule indexes,
+    // where k counts the rules of one channel with the same (direction, owner, flows). Keys are
+    // found by hash and compared against the rules, never copied.
+    let flow_keys: Vec<Vec<&str>> = rules
+        .iter()
+        .map(|(r, _, _)| {
+            let mut k: Vec<&str> = r.flows.iter().map(Name::as_str).collect();
+            k.sort_unstable();
+            k
+        })
+        .collect();
+    let same_group = |i: usize, j: usize| match (rules.get(i), rules.get(j)) {
+        (Some((a, _, _)), Some((b, _, _))) => {
+            a.direction == b.direction && a.owner == b.owner && flow_keys.get(i) == flow_keys.get(j)
+        }
+        _ => false,
+    };
+    let same_channel = |i: usize, j: usize| match (rules.get(i), rules.get(j)) {
+        (Some((a, _, _)), Some((b, _, _))) => a.channel == b.channel,
+        _ => false,
+    };
+    // (channel, direction, owner, flows) -> (a rule of it, how many rules so far)
+    let mut ordinal_index = KeyIndex::default();
+    let mut ordinals: Vec<(usize, usize)> = Vec::new();
+    // group -> (its k, its rules)
+    let mut group_index = KeyIndex::default();
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, ((r, _, _), fk)) in rules.iter().zip(&flow_keys).enumerate() {
+        let h = ordinal_index.hash((r.channel.as_str(), r.direction, r.owner.as_ref(), fk));
+        let found = ordinal_index.find(h, |o| {
+            ordinals
+                .get(o)
+                .is_some_and(|(j, _)| same_channel(i, *j) && same_group(i, *j))
+        });
+        let k = match found.and_then(|o| ordinals.get_mut(o)) {
+            Some((_, count)) => {
+                *count += 1;
+                *count - 1
+            }
+            None => {
+                ordinal_index.push(h);
+                ordinals.push((i, 1));
+                0
+            }
+        };
+        let h = group_index.hash((r.direction, r.owner.as_ref(), fk, k));
+        let found = group_index.find(h, |g| {
+            groups.get(g).is_some_and(|(gk, members)| {
+                *gk == k && members.first().is_some_and(|j| same_group(i, *j))
+            })
+        });
+        match found.and_then(|g| groups.get_mut(g)) {
             Some((_, members)) => members.push(i),
             None => {
-                group_index.insert(key.clone(), groups.len());
-                groups.push((key, vec![i]));
+                group_index.push(h);
+                groups.push((k, vec![i]));
             }
         }
     }
+    drop(flow_keys);
     for (_, members) in &groups {
         let Some((first, owner, _)) = members.first().and_then(|i| rules.get(*i)) else {
             continue;
         };
-        let mut channels: Vec<String> = Vec::new();
+        let mut channels: Vec<Name> = Vec::new();
         for i in members {
             if let Some((r, _, _)) = rules.get(*i)
                 && !channels.contains(&r.channel)
@@ -693,7 +890,7 @@ fn name_and_group(
             }
         }
         let in_use: Vec<&UsedNames> = channels.iter().filter_map(|c| used.get(c)).collect();
-        let name = rule_name(
+        let (name, stem) = rule_name(
             &project_sets,
             owner.as_ref(),
             first.direction,
@@ -702,7 +899,11 @@ fn name_and_group(
             &in_use,
         );
         for c in &channels {
-            used.entry(c.clone()).or_default().add(&name, convention);
+            let u = used.entry(c.clone()).or_default();
+            match &stem {
+                Some((stem, sequence)) => u.add_planned(&name, stem, *sequence),
+                None => u.add(&name, convention),
+            }
         }
         for i in members {
             if let Some((r, _, _)) = rules.get_mut(*i) {
@@ -758,7 +959,7 @@ impl RuleNumbers {
             .or_insert_with(|| fw.list(list).iter().filter_map(|r| r.priority).collect());
         let below = match placement {
             Placement::Append => None,
-            Placement::Before { rule } => fw
+            Placement::Above { rule } => fw
                 .list(list)
                 .iter()
                 .find(|r| r.name.as_str() == rule)
@@ -791,23 +992,38 @@ fn free_number(used: &[u32], below: Option<u32>) -> Option<u32> {
 }
 
 /// The names in use in one channel: all of them (case-folded, for collisions) and, per rule
-/// stem, the ones that follow the convention, so finding the next free name reads only the
-/// names of that stem rather than the whole rulebase.
+/// stem, the highest sequence number in use, so the next free name of a stem is found without
+/// reading the names of that stem again (a stem shared by n planned rules costs O(n), not
+/// O(n²)).
 #[derive(Debug, Default)]
 struct UsedNames {
     folded: std::collections::HashSet<String>,
-    by_stem: std::collections::HashMap<RuleStem, Vec<String>>,
+    highest: std::collections::HashMap<RuleStem, u32>,
 }
 
 impl UsedNames {
     fn add(&mut self, name: &str, convention: &Convention) {
         self.folded.insert(name.to_ascii_lowercase());
         if let Ok(id) = convention.parse_rule(name) {
-            self.by_stem
-                .entry(id.stem())
-                .or_default()
-                .push(name.to_owned());
+            self.add_sequence(id.stem(), id.sequence);
         }
+    }
+
+    /// [`UsedNames::add`] for a name [`rule_name`] formatted from `stem` and `sequence`:
+    /// formatting checks that the name parses back to them, so it is not parsed again.
+    fn add_planned(&mut self, name: &str, stem: &RuleStem, sequence: u32) {
+        self.folded.insert(name.to_ascii_lowercase());
+        match self.highest.get_mut(stem) {
+            Some(h) => *h = (*h).max(sequence),
+            None => {
+                self.highest.insert(stem.clone(), sequence);
+            }
+        }
+    }
+
+    fn add_sequence(&mut self, stem: RuleStem, sequence: u32) {
+        let h = self.highest.entry(stem).or_insert(sequence);
+        *h = (*h).max(sequence);
     }
 
     fn contains(&self, name: &str) -> bool {
@@ -815,15 +1031,17 @@ impl UsedNames {
     }
 }
 
-/// The next rule name free in every one of `used` (the channels of one name group).
+/// The next rule name free in every one of `used` (the channels of one name group), and its
+/// stem and sequence number when it follows the convention (as [`mccs_naming::next_free`]
+/// would give over the names of the stem; a name `format_rule` writes parses back to them).
 fn rule_name(
     project_sets: &HashMap<LicensePlate, &ProjectSet>,
     owner: Option<&EnvRef>,
     direction: Direction,
-    flows: &[String],
+    flows: &[Name],
     convention: &Convention,
     used: &[&UsedNames],
-) -> String {
+) -> (String, Option<(RuleStem, u32)>) {
     let taken = |name: &str| used.iter().any(|u| u.contains(name));
     let stem = owner.and_then(|o| {
         let ps = project_sets.get(&o.license_plate)?;
@@ -836,29 +1054,32 @@ fn rule_name(
         })
     });
     if let Some(stem) = stem {
-        let mut same_stem: Vec<String> = Vec::new();
-        for u in used {
-            if let Some(names) = u.by_stem.get(&stem) {
-                same_stem.extend(names.iter().cloned());
-            }
-        }
-        // A name that does not follow the convention may still collide (ignoring case).
-        while let Ok(name) = next_free(convention, &stem, same_stem.iter()) {
+        // As `next_free` over the names of this stem in every channel: one past the highest
+        // sequence in use, then on while a name is taken (ignoring case, by any name).
+        let highest = used
+            .iter()
+            .filter_map(|u| u.highest.get(&stem).copied())
+            .max();
+        let mut sequence = highest.map_or(Some(1), |h| h.checked_add(1));
+        while let Some(n) = sequence {
+            let Ok(name) = convention.format_rule(&stem.with_sequence(n)) else {
+                break;
+            };
             if !taken(&name) {
-                return name;
+                return (name, Some((stem, n)));
             }
-            same_stem.push(name);
+            sequence = n.checked_add(1);
         }
     }
     // No Project Set end (e.g. on-prem to the other cloud): name after the flow, numbered.
-    let base = format!("MCCS_FLOW_{}", flows.first().map_or("rule", String::as_str));
+    let base = format!("MCCS_FLOW_{}", flows.first().map_or("rule", Name::as_str));
     let mut candidate = base.clone();
     let mut i = 2;
     while taken(&candidate) {
         candidate = format!("{base}_{i:02}");
         i += 1;
     }
-    candidate
+    (candidate, None)
 }
 
 fn address_refs(addresses: &[Addresses]) -> Vec<AddressRef> {
@@ -892,28 +1113,24 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
             .into_iter()
             .map(ServiceRef::Literal)
             .collect();
-        let rule = Rule {
-            name,
-            sources: address_refs(&r.sources),
-            destinations: address_refs(&r.destinations),
-            services: if services.is_empty() {
-                vec![ServiceRef::Literal(Service::Any)]
-            } else {
-                services
-            },
-            action: Action::Allow,
-            description: (!r.justifications.is_empty()).then(|| r.justifications.join("; ")),
-            ticket: None,
-            expires: None,
-            priority: None,
+        let services = if services.is_empty() {
+            vec![ServiceRef::Literal(Service::Any)]
+        } else {
+            services
         };
+        let mut rule = Rule::new(
+            name,
+            Action::Allow,
+            address_refs(&r.sources),
+            address_refs(&r.destinations),
+            services,
+        );
+        if !r.justifications.is_empty() {
+            rule = rule.description(r.justifications.join("; "));
+        }
         let list = r.list.unwrap_or(RuleList::Inbound);
         for target in &r.targets {
-            let Some(fw) = t
-                .firewalls
-                .iter_mut()
-                .find(|f| f.name.as_str() == target.firewall)
-            else {
+            let Some(fw) = t.firewalls.iter_mut().find(|f| f.name == target.firewall) else {
                 continue;
             };
             let rules = fw.list_mut(list);
@@ -924,18 +1141,14 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
                     .position(|x| x.priority.is_some_and(|p| p > n))
                     .unwrap_or(rules.len()),
                 (Placement::Append, None) => rules.len(),
-                (Placement::Before { rule }, None) => rules
+                (Placement::Above { rule }, None) => rules
                     .iter()
                     .position(|x| x.name.as_str() == rule)
                     .unwrap_or(rules.len()),
             };
-            rules.insert(
-                at,
-                Rule {
-                    priority: target.priority,
-                    ..rule.clone()
-                },
-            );
+            let mut placed = rule.clone();
+            placed.priority = target.priority;
+            rules.insert(at, placed);
         }
     }
     t

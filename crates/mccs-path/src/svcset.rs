@@ -163,7 +163,12 @@ impl SvcSet {
             && (self.other || !o.other)
     }
 
-    /// Whether the sets share a service.
+    /// How many port ranges the set is stored as: what operations on it cost.
+    pub(crate) fn intervals(&self) -> usize {
+        self.tcp.len() + self.udp.len()
+    }
+
+    /// Whether the sets have a service in common.
     pub fn overlaps(&self, o: &Self) -> bool {
         ports_overlap(&self.tcp, &o.tcp)
             || ports_overlap(&self.udp, &o.udp)

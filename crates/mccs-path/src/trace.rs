@@ -12,13 +12,14 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::addrset::AddrSet;
-use crate::eval::{CompiledRulebase, Evaluation, FlowBox, Verdict};
+use crate::eval::{CompiledRulebase, Evaluation, Exceeded, FlowBox, Verdict};
 use crate::graph::{NetworkGraph, Node, Party};
 use crate::label::Label;
 use crate::svcset::SvcSet;
 
 /// Addresses as seen at one point, and who they stand for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Addresses {
     /// Who the addresses are.
     pub party: Party,
@@ -52,7 +53,19 @@ pub struct TraceOptions {
     /// flow into, besides four per rule that can match it; past that, the firewall's verdict is
     /// `unknown` (default [`crate::MAX_BOXES`]).
     pub max_parts: usize,
+    /// The most work for one flow, in units of one comparison of a part of the flow with a
+    /// rule, and [`STEP_WORK`] per node entered: a bound on the time a flow can take, whatever
+    /// its rulebases are like (default [`MAX_WORK`]).
+    pub max_work: u64,
 }
+
+/// What entering a node counts against [`TraceOptions::max_work`]: about the cost of that many
+/// comparisons of a part with a rule.
+pub const STEP_WORK: u64 = 64;
+
+/// The default of [`TraceOptions::max_work`]: ten million comparisons, some tens of
+/// milliseconds; an ordinary flow uses a few hundred.
+pub const MAX_WORK: u64 = 10_000_000;
 
 impl Default for TraceOptions {
     fn default() -> Self {
@@ -62,6 +75,7 @@ impl Default for TraceOptions {
             max_hops: 64,
             max_steps: 20_000,
             max_parts: crate::eval::MAX_BOXES,
+            max_work: MAX_WORK,
         }
     }
 }
@@ -102,7 +116,78 @@ impl TraceOptions {
         self.max_steps = n;
         self
     }
+
+    /// Options that spend at most `n` units of work per flow (see [`TraceOptions::max_work`]).
+    #[must_use]
+    pub fn with_max_work(mut self, n: u64) -> Self {
+        self.max_work = n;
+        self
+    }
 }
+
+/// Why a flow cannot be turned into directed flows: its ends do not resolve, they have no
+/// address family in common, or its `initiator` fits neither end. A real error (it works with
+/// `?` and `Box<dyn Error>`) that keeps every [`Diagnosis`] found, not only the first.
+///
+/// ```
+/// use mccs_model::FlowEnd;
+/// let t = mccs_model::examples::reference();
+/// let g = mccs_path::NetworkGraph::build(&t);
+/// let nowhere: FlowEnd = "no-such-endpoint".parse()?;
+/// let to: FlowEnd = "citz-oracle-db".parse()?;
+/// let svc = mccs_path::SvcSet::from_services(&["tcp/1521".parse()?]);
+/// let err = g
+///     .directed("probe", &nowhere, &to, &svc, mccs_model::Initiator::Source)
+///     .unwrap_err();
+/// assert_eq!(err.flow(), "probe");
+/// assert_eq!(err.diagnoses().len(), 1);
+/// assert!(err.to_string().starts_with("flow `probe` cannot be traced: "));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowError {
+    flow: String,
+    diagnoses: Vec<Diagnosis>,
+}
+
+impl FlowError {
+    fn new(flow: &str, diagnoses: Vec<Diagnosis>) -> Self {
+        Self {
+            flow: flow.to_owned(),
+            diagnoses,
+        }
+    }
+
+    /// The flow's name.
+    pub fn flow(&self) -> &str {
+        &self.flow
+    }
+
+    /// Every problem found, in the order of the flow's ends (source first); never empty.
+    pub fn diagnoses(&self) -> &[Diagnosis] {
+        &self.diagnoses
+    }
+
+    /// The problems, to keep with a plan or report one by one.
+    pub fn into_diagnoses(self) -> Vec<Diagnosis> {
+        self.diagnoses
+    }
+}
+
+impl fmt::Display for FlowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "flow `{}` cannot be traced: ", self.flow)?;
+        for (i, d) in self.diagnoses.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FlowError {}
 
 /// Something that stops a flow or needs attention, with what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, schemars::JsonSchema)]
@@ -246,6 +331,24 @@ pub enum Diagnosis {
         /// The limit.
         limit: usize,
     },
+    /// The flow needed more work than its budget (evaluating rulebases that cut it into many
+    /// parts, say): the firewall being judged says `unknown` and the flow is not judged.
+    #[error(
+        "judging this flow needs more work than its budget ({limit} units: comparisons of a part of the flow with a rule, and 64 per node entered), so it cannot be judged; narrow the flow (fewer addresses or ports), simplify the overlapping rules, or raise the limit (`TraceOptions::max_work`, `--max-work`)"
+    )]
+    TooMuchWork {
+        /// The limit.
+        limit: u64,
+    },
+    /// The plan's work budget ran out before this flow was judged: it is not judged, nor are the
+    /// flows after it.
+    #[error(
+        "the plan's work budget ({limit} units) ran out before this flow was judged; plan fewer flows at once, or raise the limit (`PlanOptions::max_work`, `--max-plan-work`)"
+    )]
+    PlanOutOfWork {
+        /// The plan's limit.
+        limit: u64,
+    },
 }
 
 impl Diagnosis {
@@ -258,24 +361,42 @@ impl Diagnosis {
                 | Self::TooManyHops { .. }
                 | Self::TooManySteps { .. }
                 | Self::TooManyParts { .. }
+                | Self::TooMuchWork { .. }
+                | Self::PlanOutOfWork { .. }
         )
     }
 }
 
-/// Whether a path carries traffic normally or only after a failure.
+/// Whether a path carries traffic normally or only after a failure (the same type in plans and
+/// requests).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum PathRole {
-    /// Every link on it is primary.
+    /// Every link on the path is primary.
     Primary,
-    /// It uses a secondary link or the DR region.
+    /// The path uses a secondary link or the DR region.
     Failover,
 }
 
 impl PathRole {
-    /// `primary` or `failover`.
+    /// `primary` or `failover`, as in JSON and in the requests.
+    ///
+    /// ```
+    /// assert_eq!(mccs_path::PathRole::Failover.as_str(), "failover");
+    /// assert_eq!(mccs_path::PathRole::Primary.to_string(), "primary");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Primary => "primary",
@@ -284,28 +405,48 @@ impl PathRole {
     }
 }
 
-/// One node of a path, with the traffic as seen there.
+impl fmt::Display for PathRole {
+    /// [`PathRole::as_str`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One node of a path, with the traffic as seen there. Read through its accessors: how a hop
+/// shares what it holds with the other hops of a trace is the crate's business.
+///
+/// ```
+/// let t = mccs_model::examples::reference();
+/// let g = mccs_path::NetworkGraph::build(&t);
+/// let flow = &g.directed_flows(&t.flows[0])?[0];
+/// let trace = g.trace(flow, &mccs_path::TraceOptions::default());
+/// let first = &trace.paths[0].hops[0];
+/// assert_eq!(first.node(), "abc123-prod");
+/// assert!(first.verdict().is_none()); // a network, not an enforcement point
+/// assert!(trace.paths[0].hops.iter().any(|h| h.verdict().is_some()));
+/// # Ok::<(), mccs_path::FlowError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Hop {
     /// The node's name.
-    pub node: Label,
+    pub(crate) node: Label,
     /// What it is (`VNet`, `cloud firewall`, `ExpressRoute (primary)`, ...).
-    pub kind: Label,
+    pub(crate) kind: Label,
     /// The source as seen here (shared between the hops that see the same).
-    pub source: Arc<Addresses>,
+    pub(crate) source: Arc<Addresses>,
     /// The destination as seen here (shared between the hops that see the same).
-    pub destination: Arc<Addresses>,
+    pub(crate) destination: Arc<Addresses>,
     /// For a security group / NSG or network ACL: the list that judged (`inbound` on the way
     /// into the network, `outbound` on the way out).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub list: Option<RuleList>,
+    pub(crate) list: Option<RuleList>,
     /// For an enforcement point: what it does with the traffic.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verdict: Option<Arc<Verdict>>,
+    pub(crate) verdict: Option<Arc<Verdict>>,
     /// For a stateless filter (network ACL): what its other list does with the return traffic
     /// (destination back to source, to the ephemeral ports). The hop passes only when both allow.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_verdict: Option<Arc<Verdict>>,
+    pub(crate) return_verdict: Option<Arc<Verdict>>,
     /// For an enforcement point: its position in `Topology::firewalls`.
     #[serde(skip)]
     pub(crate) firewall: Option<usize>,
@@ -326,6 +467,43 @@ pub(crate) struct Missing {
 }
 
 impl Hop {
+    /// The node's name (`abc123-prod`, `azure-cloud-firewall`, `zone-b`, ...).
+    pub fn node(&self) -> &str {
+        self.node.as_str()
+    }
+
+    /// What the node is (`VNet`, `cloud firewall`, `ExpressRoute (primary)`, ...).
+    pub fn kind(&self) -> &str {
+        self.kind.as_str()
+    }
+
+    /// The source as this node sees it (after any translation on the way).
+    pub fn source(&self) -> &Addresses {
+        &self.source
+    }
+
+    /// The destination as this node sees it.
+    pub fn destination(&self) -> &Addresses {
+        &self.destination
+    }
+
+    /// For a security group / NSG or network ACL: the list that judged (`inbound` on the way
+    /// into the network, `outbound` on the way out).
+    pub fn list(&self) -> Option<RuleList> {
+        self.list
+    }
+
+    /// For an enforcement point: what it does with the traffic; `None` elsewhere.
+    pub fn verdict(&self) -> Option<&Verdict> {
+        self.verdict.as_deref()
+    }
+
+    /// For a stateless filter (network ACL): what its other list does with the return traffic.
+    /// The hop passes only when both allow.
+    pub fn return_verdict(&self) -> Option<&Verdict> {
+        self.return_verdict.as_deref()
+    }
+
     /// The firewall's position in `Topology::firewalls`, for enforcement points.
     pub fn firewall_index(&self) -> Option<usize> {
         self.firewall
@@ -343,6 +521,7 @@ impl Hop {
 /// How a path ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "end", rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum PathEnd {
     /// The traffic reaches the destination's network.
     Delivered,
@@ -354,8 +533,32 @@ pub enum PathEnd {
     HopLimit,
 }
 
+impl PathEnd {
+    /// `delivered`, `no route`, `loop` or `too many hops`.
+    ///
+    /// ```
+    /// assert_eq!(mccs_path::PathEnd::NoRoute.to_string(), "no route");
+    /// ```
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Delivered => "delivered",
+            Self::NoRoute => "no route",
+            Self::Loop => "loop",
+            Self::HopLimit => "too many hops",
+        }
+    }
+}
+
+impl fmt::Display for PathEnd {
+    /// [`PathEnd::as_str`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One path of a flow, hop by hop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Path {
     /// Primary or failover.
     pub role: PathRole,
@@ -374,6 +577,7 @@ impl Path {
 
 /// A flow in one direction, resolved to addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct DirectedFlow {
     /// The flow's name.
     pub name: String,
@@ -393,6 +597,7 @@ pub struct DirectedFlow {
 
 /// Every path of a directed flow, and what stands in its way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct Trace {
     /// The flow traced.
     pub flow: DirectedFlow,
@@ -462,8 +667,9 @@ fn narrow_families(flow: &str, s: &mut End, d: &mut End) -> Result<(), Vec<Diagn
     }
 }
 
-impl NetworkGraph {
-    fn resolve_end(&self, t: &Topology, end: &FlowEnd, which: &str) -> Result<End, Diagnosis> {
+impl NetworkGraph<'_> {
+    fn resolve_end(&self, end: &FlowEnd, which: &str) -> Result<End, Diagnosis> {
+        let t = self.topology;
         let name = end.to_string();
         let unknown = || Diagnosis::UnknownEnd {
             end: which.into(),
@@ -477,7 +683,7 @@ impl NetworkGraph {
         let (set, party, node) = match end {
             FlowEnd::Environment(r) => {
                 let n = *self.env_nodes.get(r).ok_or_else(unknown)?;
-                (owned(n), Party::Environment { env: r.to_string() }, Some(n))
+                (owned(n), Party::Environment { env: r.clone() }, Some(n))
             }
             FlowEnd::Prefix(p) => (AddrSet::from_prefix(p.trunc()), Party::Prefix, None),
             FlowEnd::Named(n) => {
@@ -632,15 +838,11 @@ impl NetworkGraph {
     ///
     /// # Errors
     ///
-    /// A [`Diagnosis`] for each end that cannot be resolved, or an initiator that fits neither end.
-    pub fn directed_flows(
-        &self,
-        t: &Topology,
-        flow: &mccs_model::Flow,
-    ) -> Result<Vec<DirectedFlow>, Vec<Diagnosis>> {
+    /// A [`FlowError`] with a [`Diagnosis`] for each end that cannot be resolved, or for an
+    /// initiator that fits neither end.
+    pub fn directed_flows(&self, flow: &mccs_model::Flow) -> Result<Vec<DirectedFlow>, FlowError> {
         let services = crate::resolve_services(self, &flow.services);
         self.directed(
-            t,
             flow.name.as_str(),
             &flow.source,
             &flow.destination,
@@ -653,23 +855,26 @@ impl NetworkGraph {
     ///
     /// # Errors
     ///
-    /// A [`Diagnosis`] for each end that cannot be resolved, or an initiator that fits neither end.
+    /// A [`FlowError`] with a [`Diagnosis`] for each end that cannot be resolved, or for an
+    /// initiator that fits neither end.
     pub fn directed(
         &self,
-        t: &Topology,
         name: &str,
         source: &FlowEnd,
         destination: &FlowEnd,
         services: &SvcSet,
         initiator: Initiator,
-    ) -> Result<Vec<DirectedFlow>, Vec<Diagnosis>> {
-        let s = self.resolve_end(t, source, "source");
-        let d = self.resolve_end(t, destination, "destination");
+    ) -> Result<Vec<DirectedFlow>, FlowError> {
+        let s = self.resolve_end(source, "source");
+        let d = self.resolve_end(destination, "destination");
         let (mut s, mut d) = match (s, d) {
             (Ok(s), Ok(d)) => (s, d),
-            (s, d) => return Err(s.err().into_iter().chain(d.err()).collect()),
+            (s, d) => {
+                let found = s.err().into_iter().chain(d.err()).collect();
+                return Err(FlowError::new(name, found));
+            }
         };
-        narrow_families(name, &mut s, &mut d)?;
+        narrow_families(name, &mut s, &mut d).map_err(|found| FlowError::new(name, found))?;
         let side = |e: &End, cloud: bool| {
             e.node.and_then(|n| self.node(n)).is_some_and(|n| {
                 if cloud {
@@ -689,14 +894,17 @@ impl NetworkGraph {
             Initiator::Cloud | Initiator::OnPrem => {
                 let cloud = initiator == Initiator::Cloud;
                 if !side(&s, cloud) {
-                    return Err(vec![Diagnosis::Initiator {
-                        flow: name.into(),
-                        why: format!(
-                            "`initiator: {}` says the source opens the connection from {}, but the source `{source}` is not there; the source always opens the connection: swap `source` and `destination`, or use `initiator: both`",
-                            initiator.as_str(),
-                            if cloud { "the cloud" } else { "on-prem" },
-                        ),
-                    }]);
+                    return Err(FlowError::new(
+                        name,
+                        vec![Diagnosis::Initiator {
+                            flow: name.into(),
+                            why: format!(
+                                "`initiator: {}` says the source opens the connection from {}, but the source `{source}` is not there; the source always opens the connection: swap `source` and `destination`, or use `initiator: both`",
+                                initiator.as_str(),
+                                if cloud { "the cloud" } else { "on-prem" },
+                            ),
+                        }],
+                    ));
                 }
                 vec![forward]
             }
@@ -727,17 +935,40 @@ impl NetworkGraph {
     /// use mccs_path::{NetworkGraph, SvcSet, TraceOptions};
     /// let t = examples::reference();
     /// let g = NetworkGraph::build(&t);
-    /// let flows = g.directed(&t, "demo", &"def456-prod".parse()?, &"hlth-claims-api".parse()?,
+    /// let flows = g.directed("demo", &"def456-prod".parse()?, &"hlth-claims-api".parse()?,
     ///     &SvcSet::from_services(&["tcp/443".parse()?]), Initiator::Cloud).unwrap();
-    /// let trace = g.trace(&t, &flows[0], &TraceOptions::default());
+    /// let trace = g.trace(&flows[0], &TraceOptions::default());
     /// assert_eq!(trace.paths.len(), 2); // DirectConnect primary and secondary
     /// assert!(trace.is_allowed());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn trace(&self, t: &Topology, flow: &DirectedFlow, options: &TraceOptions) -> Trace {
+    pub fn trace(&self, flow: &DirectedFlow, options: &TraceOptions) -> Trace {
+        self.trace_metered(flow, options, None).0
+    }
+
+    /// [`NetworkGraph::trace`] within what is left of a plan's work budget (`plan`: the
+    /// budget's size and what is left of it), and the work it took.
+    pub(crate) fn trace_metered(
+        &self,
+        flow: &DirectedFlow,
+        options: &TraceOptions,
+        plan: Option<(u64, u64)>,
+    ) -> (Trace, u64) {
+        // The flow's own limit, unless what is left of the plan's budget is less.
+        let (work_limit, out_of_work) = match plan {
+            Some((limit, left)) if left < options.max_work => {
+                (left, Diagnosis::PlanOutOfWork { limit })
+            }
+            _ => (
+                options.max_work,
+                Diagnosis::TooMuchWork {
+                    limit: options.max_work,
+                },
+            ),
+        };
         let mut w = Walk {
             g: self,
-            t,
+            t: self.topology,
             options,
             svc: &flow.services,
             paths: Vec::new(),
@@ -746,6 +977,9 @@ impl NetworkGraph {
             hops: Vec::new(),
             visited: Vec::new(),
             steps: 0,
+            work: 0,
+            work_limit,
+            out_of_work,
             stopped: false,
         };
         if let Some(d) = self.non_routable(flow) {
@@ -775,16 +1009,17 @@ impl NetworkGraph {
             seen.push(d.clone());
             keep
         });
-        Trace {
+        let trace = Trace {
             flow: flow.clone(),
             paths: w.paths,
             diagnoses,
-        }
+        };
+        (trace, w.work)
     }
 }
 
 struct Walk<'a> {
-    g: &'a NetworkGraph,
+    g: &'a NetworkGraph<'a>,
     t: &'a Topology,
     options: &'a TraceOptions,
     svc: &'a SvcSet,
@@ -797,6 +1032,12 @@ struct Walk<'a> {
     visited: Vec<NodeIndex>,
     /// Nodes entered so far, against `TraceOptions::max_steps`.
     steps: usize,
+    /// Work done so far (comparisons, and [`STEP_WORK`] per node entered), against
+    /// `work_limit`.
+    work: u64,
+    work_limit: u64,
+    /// What to report when the work runs out: the flow's own limit, or the plan's.
+    out_of_work: Diagnosis,
     /// Set when a limit was hit: the walk unwinds without exploring further.
     stopped: bool,
 }
@@ -886,6 +1127,11 @@ impl Walk<'_> {
             self.stop(Diagnosis::TooManySteps {
                 limit: self.options.max_steps,
             });
+            return;
+        }
+        self.work = self.work.saturating_add(STEP_WORK);
+        if self.work > self.work_limit {
+            self.stop(self.out_of_work.clone());
             return;
         }
         let At {
@@ -1037,8 +1283,15 @@ impl Walk<'_> {
         flow: FlowBox,
         firewall: &Name,
     ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
-        let ev = rb.evaluate_owned(flow, self.options.max_parts);
-        if ev.exceeded {
+        let left = self.work_limit.saturating_sub(self.work);
+        let ev = rb.evaluate_owned(flow, self.options.max_parts, left);
+        self.work = self.work.saturating_add(ev.checks);
+        if ev.exceeded == Some(Exceeded::Work) {
+            // Not judged; the walk stops here, as at every limit of the work.
+            self.stop(self.out_of_work.clone());
+            return (Arc::new(ev.verdict(rb)), None);
+        }
+        if ev.exceeded.is_some() {
             // Not judged: the flow is blocked with this reason, and nothing is requested.
             let d = Diagnosis::TooManyParts {
                 firewall: firewall.to_string(),

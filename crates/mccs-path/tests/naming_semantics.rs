@@ -95,7 +95,13 @@ fn planned(t: &Topology) -> Plan {
 fn rules(p: &Plan) -> Vec<(String, String, Vec<String>)> {
     p.rules
         .iter()
-        .map(|r| (r.channel.clone(), r.name.clone(), r.flows.clone()))
+        .map(|r| {
+            (
+                r.channel.to_string(),
+                r.name.clone(),
+                r.flows.iter().map(ToString::to_string).collect(),
+            )
+        })
         .collect()
 }
 
@@ -248,10 +254,10 @@ fn flows_merged_on_some_firewalls_only_keep_one_name_per_set_of_flows() {
         .iter()
         .map(|r| {
             (
-                r.channel.clone(),
+                r.channel.to_string(),
                 r.name.clone(),
-                r.flows.clone(),
-                r.targets.iter().map(|x| x.firewall.clone()).collect(),
+                r.flows.iter().map(ToString::to_string).collect(),
+                r.targets.iter().map(|x| x.firewall.to_string()).collect(),
             )
         })
         .collect();

@@ -54,27 +54,19 @@ fn spec() -> impl Strategy<Value = Spec> {
 }
 
 fn channel(name: &str) -> Channel {
-    Channel {
-        name: name.parse().unwrap(),
-        title: name.into(),
-        form: None,
-        url: None,
-        filed_by: "Project team".into(),
-        handled_by: "Network team".into(),
-    }
+    Channel::new(name.parse().unwrap(), name, "Project team", "Network team")
 }
 
 fn firewall(name: &str, kind: FirewallKind, platform: Option<Platform>, channel: &str) -> Firewall {
-    Firewall {
-        name: name.parse().unwrap(),
+    let fw = Firewall::new(
+        name.parse().unwrap(),
         kind,
-        platform,
-        owner: "owner".into(),
-        channel: channel.parse().unwrap(),
-        description: None,
-        rules: Vec::new(),
-        outbound_rules: Vec::new(),
-        ephemeral_ports: None,
+        "owner",
+        channel.parse().unwrap(),
+    );
+    match platform {
+        Some(p) => fw.platform(p),
+        None => fw,
     }
 }
 
@@ -107,30 +99,23 @@ fn build(spec: &Spec) -> Topology {
             let cidr = format!("10.{i}.{e}.0/24");
             environments.insert(
                 ENVS[e].parse::<Environment>().unwrap(),
-                VirtualNetwork {
-                    account: format!("acct{i}{e}"),
-                    region: "ca-central-1".into(),
-                    address_space: vec![cidr.parse().unwrap()],
-                    security_groups: Vec::new(),
-                    subnets: Vec::new(),
-                    secondary_ranges: Vec::new(),
-                    nat_addresses: Vec::new(),
-                },
+                VirtualNetwork::new(
+                    format!("acct{i}{e}"),
+                    "ca-central-1".into(),
+                    vec![cidr.parse().unwrap()],
+                ),
             );
             ends.push(format!("{plate}-{}", ENVS[e]));
             ends.push(format!("10.{i}.{e}.128/25"));
         }
-        t.project_sets.push(ProjectSet {
-            license_plate: plate.parse().unwrap(),
-            ministry: "CITZ".parse().unwrap(),
-            platform: if *aws {
-                Platform::AwsLza
-            } else {
-                Platform::AzureAlz
-            },
-            name: None,
-            environments,
-        });
+        let platform = if *aws {
+            Platform::AwsLza
+        } else {
+            Platform::AzureAlz
+        };
+        let mut ps = ProjectSet::new(plate.parse().unwrap(), "CITZ".parse().unwrap(), platform);
+        ps.environments = environments;
+        t.project_sets.push(ps);
     }
     let mut zones = Vec::new();
     for (z, &endpoints) in spec.zones.iter().enumerate() {
@@ -138,28 +123,23 @@ fn build(spec: &Spec) -> Topology {
         t.firewalls
             .push(firewall(&fw, FirewallKind::Zone, None, "onprem"));
         ends.push(format!("172.16.{z}.0/24"));
-        zones.push(Zone {
-            name: format!("zone{z}").parse().unwrap(),
-            firewall: Some(fw.parse().unwrap()),
-            networks: vec![format!("172.16.{z}.0/24").parse().unwrap()],
-            endpoints: (0..endpoints)
-                .map(|e| {
-                    ends.push(format!("host{z}{e}"));
-                    Endpoint {
-                        name: format!("host{z}{e}").parse().unwrap(),
-                        address: format!("172.16.{z}.{}", 10 + e).parse().unwrap(),
-                        object: None,
-                        description: None,
-                    }
-                })
-                .collect(),
-            description: None,
-        });
+        let mut zone = Zone::new(
+            format!("zone{z}").parse().unwrap(),
+            fw.parse().unwrap(),
+            [format!("172.16.{z}.0/24").parse().unwrap()],
+        );
+        for e in 0..endpoints {
+            ends.push(format!("host{z}{e}"));
+            zone = zone.endpoint(Endpoint::new(
+                format!("host{z}{e}").parse().unwrap(),
+                format!("172.16.{z}.{}", 10 + e).parse().unwrap(),
+            ));
+        }
+        zones.push(zone);
     }
-    t.on_prem = Some(OnPrem {
-        edge_firewall: "edge".parse().unwrap(),
-        zones,
-    });
+    let mut on_prem = OnPrem::new("edge".parse().unwrap());
+    on_prem.zones = zones;
+    t.on_prem = Some(on_prem);
     for (i, (kind, red)) in [
         (LinkKind::DirectConnect, Redundancy::Primary),
         (LinkKind::DirectConnect, Redundancy::Secondary),
@@ -170,14 +150,12 @@ fn build(spec: &Spec) -> Topology {
     .enumerate()
     {
         if spec.links[i] {
-            t.hybrid_links.push(HybridLink {
-                name: format!("link{i}").parse().unwrap(),
+            t.hybrid_links.push(HybridLink::new(
+                format!("link{i}").parse().unwrap(),
                 kind,
-                redundancy: red,
-                encryption: Encryption::Ipsec,
-                edge_firewall: None,
-                description: None,
-            });
+                red,
+                Encryption::Ipsec,
+            ));
         }
     }
     let addr = |i: usize| -> AddressRef {
@@ -196,42 +174,39 @@ fn build(spec: &Spec) -> Topology {
         let fw = fw % t.firewalls.len();
         rules.push((
             fw,
-            Rule {
-                name: format!("EXISTING_{n}").parse().unwrap(),
-                sources: vec![if s % 7 == 0 {
+            Rule::new(
+                format!("EXISTING_{n}").parse().unwrap(),
+                if *allow { Action::Allow } else { Action::Deny },
+                [if s % 7 == 0 {
                     AddressRef::Any
                 } else {
                     addr(*s)
                 }],
-                destinations: vec![if d % 9 == 0 {
+                [if d % 9 == 0 {
                     AddressRef::Any
                 } else {
                     addr(*d)
                 }],
-                services: vec![SERVICES[*svc].parse::<ServiceRef>().unwrap()],
-                action: if *allow { Action::Allow } else { Action::Deny },
-                description: None,
-                ticket: None,
-                expires: None,
-                priority: None,
-            },
+                [SERVICES[*svc].parse::<ServiceRef>().unwrap()],
+            ),
         ));
     }
     for (fw, r) in rules {
         t.firewalls[fw].rules.push(r);
     }
     for (n, (s, d, svcs, init)) in spec.flows.iter().enumerate() {
-        t.flows.push(Flow {
-            name: format!("flow{n}").parse().unwrap(),
-            source: ends[s % ends.len()].parse().unwrap(),
-            destination: ends[d % ends.len()].parse().unwrap(),
-            services: svcs.iter().map(|i| SERVICES[*i].parse().unwrap()).collect(),
-            initiator: [Initiator::Source, Initiator::Both, Initiator::Source][usize::from(*init)],
-            justification: Some(format!("needed by flow {n}")),
-            requester: None,
-            expires: None,
-            change_window: None,
-        });
+        let services: Vec<ServiceRef> =
+            svcs.iter().map(|i| SERVICES[*i].parse().unwrap()).collect();
+        t.flows.push(
+            Flow::new(
+                format!("flow{n}").parse().unwrap(),
+                ends[s % ends.len()].parse::<mccs_model::FlowEnd>().unwrap(),
+                ends[d % ends.len()].parse::<mccs_model::FlowEnd>().unwrap(),
+                services,
+            )
+            .initiator([Initiator::Source, Initiator::Both, Initiator::Source][usize::from(*init)])
+            .justification(format!("needed by flow {n}")),
+        );
     }
     t
 }

@@ -121,17 +121,18 @@ fn traces(
     initiator: Initiator,
 ) -> Result<Vec<Trace>, Vec<Diagnosis>> {
     let g = NetworkGraph::build(t);
-    let flows = g.directed(
-        t,
-        "f",
-        &from.parse().unwrap(),
-        &to.parse().unwrap(),
-        &SvcSet::from_services(&[svc.parse().unwrap()]),
-        initiator,
-    )?;
+    let flows = g
+        .directed(
+            "f",
+            &from.parse().unwrap(),
+            &to.parse().unwrap(),
+            &SvcSet::from_services(&[svc.parse().unwrap()]),
+            initiator,
+        )
+        .map_err(mccs_path::FlowError::into_diagnoses)?;
     Ok(flows
         .iter()
-        .map(|f| g.trace(t, f, &TraceOptions::default()))
+        .map(|f| g.trace(f, &TraceOptions::default()))
         .collect())
 }
 
@@ -139,7 +140,7 @@ fn hop_names(t: &Trace, path: usize) -> Vec<String> {
     t.paths[path]
         .hops
         .iter()
-        .map(|h| h.node.to_string())
+        .map(|h| h.node().to_string())
         .collect()
 }
 
@@ -147,8 +148,8 @@ fn verdict<'a>(t: &'a Trace, path: usize, node: &str) -> &'a Verdict {
     t.paths[path]
         .hops
         .iter()
-        .find(|h| h.node == node)
-        .and_then(|h| h.verdict.as_deref())
+        .find(|h| h.node() == node)
+        .and_then(|h| h.verdict())
         .unwrap_or_else(|| panic!("no verdict at {node}"))
 }
 
@@ -243,7 +244,7 @@ fn a_deny_rule_and_the_implicit_deny_say_denied_and_the_new_rule_goes_above_the_
     let cloud = p.rules.iter().find(|r| r.channel == "cloud-req").unwrap();
     assert_eq!(
         cloud.targets[0].placement,
-        Placement::Before {
+        Placement::Above {
             rule: "DENY_PILOT".into()
         }
     );
@@ -351,7 +352,12 @@ fn each_3pg_cluster_is_a_path_and_the_secondary_link_is_failover() {
     let paths: Vec<(PathRole, Vec<String>)> = tr[0]
         .paths
         .iter()
-        .map(|p| (p.role, p.hops.iter().map(|h| h.node.to_string()).collect()))
+        .map(|p| {
+            (
+                p.role,
+                p.hops.iter().map(|h| h.node().to_string()).collect(),
+            )
+        })
         .collect();
     assert_eq!(paths.len(), 2, "{paths:#?}");
     assert_eq!(paths[0].0, PathRole::Primary);
@@ -425,7 +431,6 @@ fn every_walk_limit_blocks_the_flow_with_its_reason() {
     let g = NetworkGraph::build(&t);
     let flows = g
         .directed(
-            &t,
             "f",
             &"abc123-prod".parse().unwrap(),
             &"db".parse().unwrap(),
@@ -434,7 +439,7 @@ fn every_walk_limit_blocks_the_flow_with_its_reason() {
         )
         .unwrap();
     // Two paths of about eight hops each.
-    let full = g.trace(&t, &flows[0], &TraceOptions::default());
+    let full = g.trace(&flows[0], &TraceOptions::default());
     assert_eq!(full.paths.len(), 2);
     assert!(!full.is_blocked());
     let cases = [
@@ -452,7 +457,7 @@ fn every_walk_limit_blocks_the_flow_with_its_reason() {
         ),
     ];
     for (options, reason) in cases {
-        let tr = g.trace(&t, &flows[0], &options);
+        let tr = g.trace(&flows[0], &options);
         assert!(tr.is_blocked(), "{reason}");
         assert!(!tr.is_allowed(), "{reason}");
         assert!(
@@ -515,9 +520,9 @@ fn a_rulebase_that_multiplies_parts_gives_unknown_not_a_guess() {
         "{text}flows:\n  - name: to-db\n    source: abc123-prod\n    destination: db\n    services: [tcp/1024-2047]\n"
     ));
     let g = NetworkGraph::build(&t);
-    let flows = g.directed_flows(&t, &t.flows[0]).unwrap();
+    let flows = g.directed_flows(&t.flows[0]).unwrap();
     // Within the default budget the firewall is judged.
-    let judged = g.trace(&t, &flows[0], &TraceOptions::default());
+    let judged = g.trace(&flows[0], &TraceOptions::default());
     assert!(matches!(
         verdict(&judged, 0, "azure-fw"),
         Verdict::Denied { .. }
@@ -525,7 +530,7 @@ fn a_rulebase_that_multiplies_parts_gives_unknown_not_a_guess() {
     // With a budget the rules exceed (6 rules cut 2^6 parts), the verdict is unknown and the
     // flow is blocked with the reason.
     let options = TraceOptions::default().with_max_parts(8);
-    let tr = g.trace(&t, &flows[0], &options);
+    let tr = g.trace(&flows[0], &options);
     assert!(
         matches!(verdict(&tr, 0, "azure-fw"), Verdict::Unknown { .. }),
         "{:?}",
@@ -539,4 +544,82 @@ fn a_rulebase_that_multiplies_parts_gives_unknown_not_a_guess() {
     let p = plan(&t, &t.flows, &PlanOptions::default().with_trace(options));
     assert_eq!(p.flows[0].status(), Status::Blocked);
     assert!(p.rules.iter().all(|r| r.channel != "cloud-req"));
+}
+
+#[test]
+fn work_past_the_flows_budget_blocks_the_flow_with_its_reason() {
+    let text = with_rules(BASE, "azure-fw", &multiplying_rules(6));
+    let t = topology(&format!(
+        "{text}flows:\n  - name: to-db\n    source: abc123-prod\n    destination: db\n    services: [tcp/1024-2047]\n"
+    ));
+    let g = NetworkGraph::build(&t);
+    let flows = g.directed_flows(&t.flows[0]).unwrap();
+    // Entering the nodes before the firewall fits; cutting the parts there does not: the walk
+    // stops there, as at every limit, and reports no path it did not finish.
+    let options = TraceOptions::default().with_max_work(400);
+    let tr = g.trace(&flows[0], &options);
+    assert!(tr.paths.is_empty(), "{:?}", tr.paths);
+    assert!(tr.is_blocked() && !tr.is_allowed());
+    assert!(
+        tr.diagnoses
+            .iter()
+            .any(|d| matches!(d, Diagnosis::TooMuchWork { limit: 400 })),
+        "{:?}",
+        tr.diagnoses
+    );
+    // A budget too small for even the first node stops the walk at once, with the same reason.
+    let tr = g.trace(&flows[0], &TraceOptions::default().with_max_work(10));
+    assert!(tr.is_blocked() && tr.paths.is_empty());
+    assert!(tr.diagnoses.iter().any(Diagnosis::is_limit));
+    // The default budget judges it.
+    assert!(!g.trace(&flows[0], &TraceOptions::default()).is_blocked());
+}
+
+#[test]
+fn a_plan_that_runs_out_of_work_judges_the_first_flows_and_blocks_the_rest() {
+    let text = with_rules(BASE, "azure-fw", &multiplying_rules(6));
+    let mut flows = String::from("flows:\n");
+    for i in 0..4 {
+        flows.push_str(&format!(
+            "  - name: to-db-{i}\n    source: abc123-prod\n    destination: db\n    services: [tcp/1024-2047, udp/{}]\n",
+            i + 1
+        ));
+    }
+    let t = topology(&format!("{text}{flows}"));
+    let full = plan(&t, &t.flows, &PlanOptions::default());
+    assert!(full.flows.iter().all(|f| f.status() != Status::Blocked));
+    // What one flow takes, measured, sets a budget that runs out during the second flow.
+    let g = NetworkGraph::build(&t);
+    let one = g.directed_flows(&t.flows[0]).unwrap();
+    let mut cheapest = 0;
+    while g
+        .trace(&one[0], &TraceOptions::default().with_max_work(cheapest))
+        .is_blocked()
+    {
+        cheapest += 50;
+    }
+    let p = plan(
+        &t,
+        &t.flows,
+        &PlanOptions::default().with_max_work(cheapest + cheapest / 2, 0),
+    );
+    let statuses: Vec<Status> = p.flows.iter().map(mccs_path::FlowPlan::status).collect();
+    assert_eq!(statuses[0], full.flows[0].status(), "{statuses:?}");
+    assert!(
+        statuses[1..].iter().all(|s| *s == Status::Blocked),
+        "{statuses:?}"
+    );
+    let reason = &p.flows[3].directions[0].trace.diagnoses;
+    assert!(
+        reason
+            .iter()
+            .any(|d| matches!(d, Diagnosis::PlanOutOfWork { .. })),
+        "{reason:?}"
+    );
+    // Nothing is requested for a flow that was not judged.
+    assert!(
+        p.rules
+            .iter()
+            .all(|r| r.flows.iter().all(|f| f == "to-db-0"))
+    );
 }

@@ -150,7 +150,7 @@ fn hop<'a>(tr: &'a Trace, node: &str, list: Option<RuleList>) -> &'a Hop {
     tr.paths[0]
         .hops
         .iter()
-        .find(|h| h.node == node && h.list == list)
+        .find(|h| h.node() == node && h.list() == list)
         .unwrap_or_else(|| panic!("no hop {node} {list:?} in {:#?}", tr.paths[0].hops))
 }
 
@@ -194,7 +194,7 @@ fn aws_security_group_without_egress_rules_allows_all_egress() {
     let kinds: Vec<String> = tr.paths[0]
         .hops
         .iter()
-        .map(|h| h.kind.to_string())
+        .map(|h| h.kind().to_string())
         .collect();
     assert_eq!(
         kinds,
@@ -210,10 +210,7 @@ fn aws_security_group_without_egress_rules_allows_all_egress() {
         ]
     );
     let sg = hop(tr, "app-sg", Some(RuleList::Outbound));
-    assert_eq!(
-        sg.verdict.as_deref(),
-        Some(&allowed(&["default-egress-allow-all"]))
-    );
+    assert_eq!(sg.verdict(), Some(&allowed(&["default-egress-allow-all"])));
     assert!(p.rules.is_empty());
 }
 
@@ -229,8 +226,8 @@ fn security_group_egress_list_is_judged_and_planned_on_the_outbound_list() {
     );
     let p = planned(&t);
     let out = hop(trace(&p), "app-sg", Some(RuleList::Outbound));
-    assert_eq!(out.verdict.as_deref(), Some(&Verdict::NoMatchingRule));
-    assert_eq!(out.return_verdict, None, "security groups are stateful");
+    assert_eq!(out.verdict(), Some(&Verdict::NoMatchingRule));
+    assert_eq!(out.return_verdict(), None, "security groups are stateful");
     assert_eq!(p.rules.len(), 1);
     let r = rule(&p, "app-sg", false);
     assert_eq!(r.list, Some(RuleList::Outbound));
@@ -249,7 +246,7 @@ fn security_group_egress_list_is_judged_and_planned_on_the_outbound_list() {
     );
     let p = planned(&t);
     let into = hop(trace(&p), "app-sg", Some(RuleList::Inbound));
-    assert_eq!(into.verdict.as_deref(), Some(&allowed(&["all-in"])));
+    assert_eq!(into.verdict(), Some(&allowed(&["all-in"])));
     assert!(p.rules.is_empty());
 }
 
@@ -263,11 +260,8 @@ fn azure_nsg_default_rules_decide_and_are_named() {
     );
     let p = planned(&t);
     let nsg = hop(trace(&p), "vnet-nsg", Some(RuleList::Inbound));
-    assert_eq!(nsg.kind, "security group (inbound)");
-    assert_eq!(
-        nsg.verdict.as_deref(),
-        Some(&allowed(&["AllowVnetInBound"]))
-    );
+    assert_eq!(nsg.kind(), "security group (inbound)");
+    assert_eq!(nsg.verdict(), Some(&allowed(&["AllowVnetInBound"])));
     assert!(p.rules.is_empty());
     // And out again: AllowVnetOutBound.
     let t = topology(
@@ -277,10 +271,7 @@ fn azure_nsg_default_rules_decide_and_are_named() {
     );
     let p = planned(&t);
     let nsg = hop(trace(&p), "vnet-nsg", Some(RuleList::Outbound));
-    assert_eq!(
-        nsg.verdict.as_deref(),
-        Some(&allowed(&["AllowVnetOutBound"]))
-    );
+    assert_eq!(nsg.verdict(), Some(&allowed(&["AllowVnetOutBound"])));
     // A partner network is not in the VirtualNetwork tag: DenyAllInBound, and the planned
     // rule simply goes into the list (the default rules come after every user rule).
     let t = topology(
@@ -291,7 +282,7 @@ fn azure_nsg_default_rules_decide_and_are_named() {
     let p = planned(&t);
     let nsg = hop(trace(&p), "vnet-nsg", Some(RuleList::Inbound));
     assert_eq!(
-        nsg.verdict.as_deref(),
+        nsg.verdict(),
         Some(&Verdict::Denied {
             rules: vec!["DenyAllInBound".into()],
             implicit_deny_too: false,
@@ -319,7 +310,7 @@ fn network_acl_needs_forward_and_return_rules_for_traffic_into_its_subnet() {
     let kinds: Vec<String> = tr.paths[0]
         .hops
         .iter()
-        .map(|h| h.kind.to_string())
+        .map(|h| h.kind().to_string())
         .collect();
     // As AWS orders them: the subnet's network ACL at the subnet boundary, then the security
     // group at the instance.
@@ -328,11 +319,8 @@ fn network_acl_needs_forward_and_return_rules_for_traffic_into_its_subnet() {
         ["network ACL (inbound)", "security group (inbound)", "VPC"]
     );
     let acl = hop(tr, "data-nacl", Some(RuleList::Inbound));
-    assert_eq!(acl.verdict.as_deref(), Some(&Verdict::NoMatchingRule));
-    assert_eq!(
-        acl.return_verdict.as_deref(),
-        Some(&Verdict::NoMatchingRule)
-    );
+    assert_eq!(acl.verdict(), Some(&Verdict::NoMatchingRule));
+    assert_eq!(acl.return_verdict(), Some(&Verdict::NoMatchingRule));
     assert!(!acl.is_allowed());
     assert_eq!(p.flows[0].status(), Status::NeedsRules);
 
@@ -380,8 +368,8 @@ fn network_acl_judges_only_the_part_of_the_traffic_in_its_subnets() {
     );
     let p = planned(&t);
     let acl = hop(trace(&p), "data-nacl", Some(RuleList::Outbound));
-    assert_eq!(acl.source.set.to_string(), "10.1.0.64/27");
-    assert_eq!(acl.verdict.as_deref(), Some(&Verdict::NoMatchingRule));
+    assert_eq!(acl.source().set.to_string(), "10.1.0.64/27");
+    assert_eq!(acl.verdict(), Some(&Verdict::NoMatchingRule));
     // The return rule admits on-prem back in: to the Data subnets, on the ephemeral ports.
     let back = rule(&p, "data-nacl", true);
     assert_eq!(back.list, Some(RuleList::Inbound));
@@ -390,7 +378,7 @@ fn network_acl_judges_only_the_part_of_the_traffic_in_its_subnets() {
     assert_eq!(back.services.to_string(), "tcp/1024-65535");
     // The cloud firewall still sees the whole VPC.
     let fw = hop(trace(&p), "aws-fw", None);
-    assert_eq!(fw.source.set.to_string(), "10.1.0.0/24");
+    assert_eq!(fw.source().set.to_string(), "10.1.0.0/24");
     closes(&t);
     // From the Web subnet the network ACL is not on the path at all.
     let t = topology(
@@ -403,7 +391,7 @@ fn network_acl_judges_only_the_part_of_the_traffic_in_its_subnets() {
         trace(&p).paths[0]
             .hops
             .iter()
-            .all(|h| h.node != "data-nacl")
+            .all(|h| h.node() != "data-nacl")
     );
 }
 
@@ -422,22 +410,19 @@ fn network_acl_rules_are_evaluated_by_number_not_document_order() {
     let p = planned(&t);
     let acl = hop(trace(&p), "data-nacl", Some(RuleList::Inbound));
     assert_eq!(
-        acl.verdict.as_deref(),
+        acl.verdict(),
         Some(&Verdict::Denied {
             rules: vec!["deny-on-prem".into()],
             implicit_deny_too: false,
         })
     );
-    assert_eq!(
-        acl.return_verdict.as_deref(),
-        Some(&allowed(&["ephemeral-out"]))
-    );
+    assert_eq!(acl.return_verdict(), Some(&allowed(&["ephemeral-out"])));
     // One rule, numbered just below the deny that blocks it.
     assert_eq!(p.rules.len(), 1);
     let r = rule(&p, "data-nacl", false);
     assert_eq!(
         r.targets[0].placement,
-        mccs_path::Placement::Before {
+        mccs_path::Placement::Above {
             rule: "deny-on-prem".into()
         }
     );
@@ -472,18 +457,18 @@ fn secondary_range_leaves_through_the_private_nat() {
     // Inside the VPC the source is the secondary range; past it, the NAT address.
     assert_eq!(
         hop(tr, "app-sg", Some(RuleList::Outbound))
-            .source
+            .source()
             .set
             .to_string(),
         "10.10.4.0/24"
     );
     for fw in ["aws-fw", "3pg", "zone-fw"] {
         let h = hop(tr, fw, None);
-        assert_eq!(h.source.set.to_string(), "10.1.0.5/32", "{fw}");
+        assert_eq!(h.source().set.to_string(), "10.1.0.5/32", "{fw}");
         assert_eq!(
-            h.source.party,
+            h.source().party,
             Party::Nat {
-                env: "abc123-prod".into()
+                env: "abc123-prod".parse().unwrap()
             }
         );
     }

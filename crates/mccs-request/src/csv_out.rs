@@ -6,101 +6,115 @@
 use crate::build::roles_text;
 use crate::error::RenderError;
 use crate::escape;
-use crate::model::{Placement, RequestSet};
-use crate::render::{OutputFile, file_stem};
+use crate::model::RequestSet;
+use crate::output::{OutputFile, file_stem};
 
-fn table(file: &str, header: &[&str], rows: &[Vec<String>]) -> Result<OutputFile, RenderError> {
-    let err = |source| RenderError::Csv {
-        file: file.to_owned(),
-        source,
-    };
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    w.write_record(header.iter().map(|h| escape::csv(h).into_owned()))
-        .map_err(err)?;
-    for row in rows {
-        w.write_record(row.iter().map(|c| escape::csv(c).into_owned()))
-            .map_err(err)?;
+use std::fmt::Write as _;
+
+/// One CSV file being written: cells go straight into the csv writer (escaped with
+/// [`escape::csv`]), joined lists through one reused buffer, so a row costs no allocation
+/// per cell.
+struct Table {
+    file: String,
+    w: csv::Writer<Vec<u8>>,
+    /// Scratch space for joined and formatted cells.
+    buf: String,
+}
+
+impl Table {
+    fn new(file: String, header: &[&str]) -> Result<Self, RenderError> {
+        let mut t = Self {
+            file,
+            w: csv::WriterBuilder::new().from_writer(Vec::new()),
+            buf: String::new(),
+        };
+        for h in header {
+            t.cell(h)?;
+        }
+        t.end_row()?;
+        Ok(t)
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| err(csv::Error::from(e.into_error())))?;
-    Ok(OutputFile {
-        path: file.to_owned(),
-        contents: String::from_utf8_lossy(&bytes).into_owned(),
-    })
-}
 
-fn join(items: &[String]) -> String {
-    items.join("; ")
-}
+    fn err(&self, source: &csv::Error) -> RenderError {
+        RenderError::Csv {
+            file: self.file.clone(),
+            reason: source.to_string(),
+        }
+    }
 
-/// `abc123-prod: subscription 0f3c..., canadacentral` per cloud end.
-fn cloud_ends(ends: &[crate::CloudEnd]) -> Vec<String> {
-    ends.iter()
-        .map(|c| {
-            let what = match c.platform {
-                mccs_model::Platform::AzureAlz => "subscription",
-                mccs_model::Platform::AwsLza => "account",
-            };
-            format!("{}: {what} {}, {}", c.environment, c.account, c.region)
+    fn cell(&mut self, value: &str) -> Result<(), RenderError> {
+        self.w
+            .write_field(escape::csv(value).as_bytes())
+            .map_err(|e| self.err(&e))
+    }
+
+    /// The cell made in the scratch buffer by `fill`.
+    fn cell_with(&mut self, fill: impl FnOnce(&mut String)) -> Result<(), RenderError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        fill(&mut buf);
+        let done = self.cell(&buf);
+        self.buf = buf;
+        done
+    }
+
+    /// `items` joined with `; `.
+    fn joined<S: AsRef<str>>(&mut self, items: &[S]) -> Result<(), RenderError> {
+        self.cell_with(|buf| join_into(buf, items))
+    }
+
+    fn end_row(&mut self) -> Result<(), RenderError> {
+        self.w
+            .write_record(std::iter::empty::<&[u8]>())
+            .map_err(|e| self.err(&e))
+    }
+
+    fn finish(self) -> Result<OutputFile, RenderError> {
+        let file = self.file;
+        let bytes = self.w.into_inner().map_err(|e| RenderError::Csv {
+            file: file.clone(),
+            reason: e.into_error().to_string(),
+        })?;
+        let contents = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Ok(OutputFile {
+            path: file,
+            contents,
         })
-        .collect()
+    }
+}
+
+/// Appends `items` joined with `; `.
+fn join_into<S: AsRef<str>>(buf: &mut String, items: &[S]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            buf.push_str("; ");
+        }
+        buf.push_str(item.as_ref());
+    }
+}
+
+/// Appends `abc123-prod: subscription 0f3c..., canadacentral` per cloud end, joined with `; `.
+fn cloud_ends_into(buf: &mut String, ends: &[crate::CloudEnd]) {
+    for (i, c) in ends.iter().enumerate() {
+        if i > 0 {
+            buf.push_str("; ");
+        }
+        let what = match c.platform {
+            mccs_model::Platform::AzureAlz => "subscription",
+            mccs_model::Platform::AwsLza => "account",
+        };
+        // Writing to a String cannot fail.
+        let _ = write!(buf, "{}: {what} {}, {}", c.environment, c.account, c.region);
+    }
 }
 
 pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
-    let mut files = Vec::new();
-    let mut summary = Vec::new();
-    for f in &set.summary.flows {
-        let justification = f.justification.clone().unwrap_or_default();
-        let meta = [
-            f.requester.clone().unwrap_or_default(),
-            f.expires.map(|d| d.to_string()).unwrap_or_default(),
-            f.change_window.clone().unwrap_or_default(),
-            join(&cloud_ends(&f.cloud_ends)),
-        ];
-        if f.directions.is_empty() {
-            summary.push(vec![
-                f.flow.clone(),
-                String::new(),
-                f.status.label().to_owned(),
-                String::new(),
-                String::new(),
-                String::new(),
-                join(
-                    &f.problems
-                        .iter()
-                        .map(|p| format!("blocked: {}", p.message))
-                        .collect::<Vec<_>>(),
-                ),
-                justification,
-            ]);
-            if let Some(row) = summary.last_mut() {
-                row.extend(meta.iter().cloned());
-            }
-            continue;
-        }
-        for d in &f.directions {
-            let mut details = d.details.clone();
-            if d.status != f.status {
-                details.insert(0, format!("flow: {}", f.status.label()));
-            }
-            summary.push(vec![
-                f.flow.clone(),
-                d.direction.to_string(),
-                d.status.label().to_owned(),
-                d.source.clone(),
-                d.destination.clone(),
-                join(&d.services),
-                join(&details),
-                justification.clone(),
-            ]);
-            if let Some(row) = summary.last_mut() {
-                row.extend(meta.iter().cloned());
-            }
-        }
-    }
-    files.push(table(
-        "summary.csv",
+    let mut files = Vec::with_capacity(1 + 2 * set.requests.len());
+    let mut summary = Table::new(
+        "summary.csv".to_owned(),
         &[
             "Flow",
             "Direction",
@@ -115,33 +129,70 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
             "Change window",
             "Cloud ends",
         ],
-        &summary,
-    )?);
+    )?;
+    // The columns after Justification, the same on every row of a flow.
+    let meta = |t: &mut Table, f: &crate::FlowSummary| -> Result<(), RenderError> {
+        t.cell(f.requester.as_deref().unwrap_or_default())?;
+        t.cell_with(|buf| {
+            if let Some(d) = f.expires {
+                let _ = write!(buf, "{d}");
+            }
+        })?;
+        t.cell(f.change_window.as_deref().unwrap_or_default())?;
+        t.cell_with(|buf| cloud_ends_into(buf, &f.cloud_ends))?;
+        t.end_row()
+    };
+    for f in &set.summary.flows {
+        let justification = f.justification.as_deref().unwrap_or_default();
+        if f.directions.is_empty() {
+            summary.cell(&f.flow)?;
+            summary.cell("")?;
+            summary.cell(f.status.label())?;
+            summary.cell("")?;
+            summary.cell("")?;
+            summary.cell("")?;
+            summary.cell_with(|buf| {
+                for (i, p) in f.problems.iter().enumerate() {
+                    if i > 0 {
+                        buf.push_str("; ");
+                    }
+                    buf.push_str("blocked: ");
+                    buf.push_str(&p.message);
+                }
+            })?;
+            summary.cell(justification)?;
+            meta(&mut summary, f)?;
+            continue;
+        }
+        for d in &f.directions {
+            summary.cell(&f.flow)?;
+            summary.cell_with(|buf| {
+                let _ = write!(buf, "{}", d.direction);
+            })?;
+            summary.cell(d.status.label())?;
+            summary.cell(&d.source)?;
+            summary.cell(&d.destination)?;
+            summary.joined(&d.services)?;
+            summary.cell_with(|buf| {
+                if d.status != f.status {
+                    buf.push_str("flow: ");
+                    buf.push_str(f.status.label());
+                    if !d.details.is_empty() {
+                        buf.push_str("; ");
+                    }
+                }
+                join_into(buf, &d.details);
+            })?;
+            summary.cell(justification)?;
+            meta(&mut summary, f)?;
+        }
+    }
+    files.push(summary.finish()?);
     let mut taken = Vec::new();
     for r in &set.requests {
         let stem = file_stem(&r.id, &mut taken);
-        let objects: Vec<Vec<String>> = r
-            .objects
-            .iter()
-            .map(|o| {
-                vec![
-                    o.name.clone(),
-                    o.type_name.clone(),
-                    join(&o.addresses),
-                    match o.status {
-                        crate::ObjectStatus::Create => "create",
-                        crate::ObjectStatus::Existing => "existing",
-                        crate::ObjectStatus::Published => "published",
-                    }
-                    .to_owned(),
-                    o.published_by.clone().unwrap_or_default(),
-                    o.stands_for.clone(),
-                    join(&o.used_by),
-                ]
-            })
-            .collect();
-        files.push(table(
-            &format!("{stem}.objects.csv"),
+        let mut objects = Table::new(
+            format!("{stem}.objects.csv"),
             &[
                 "Object name",
                 "Type",
@@ -151,63 +202,24 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                 "Stands for",
                 "Used by",
             ],
-            &objects,
-        )?);
-        let traffic: Vec<Vec<String>> = r
-            .traffic
-            .iter()
-            .map(|t| {
-                let apply_on: Vec<String> = t
-                    .apply_on
-                    .iter()
-                    .map(|a| {
-                        let at = match &a.placement {
-                            Placement::Append => "append".to_owned(),
-                            Placement::Above { rule } => format!("above rule {rule}"),
-                        };
-                        let list = t
-                            .list
-                            .map_or_else(String::new, |l| format!("{} list, ", l.as_str()));
-                        let number = a
-                            .rule_number
-                            .map_or_else(String::new, |n| format!("rule number {n}, "));
-                        format!(
-                            "{} ({list}{number}{at}, {})",
-                            a.firewall,
-                            roles_text(&a.roles)
-                        )
-                    })
-                    .collect();
-                vec![
-                    t.rule.clone(),
-                    join(&t.sources),
-                    join(&t.destinations),
-                    join(&t.services),
-                    "allow".to_owned(),
-                    join(&apply_on),
-                    if t.return_traffic {
-                        format!("{}; return traffic", t.direction)
-                    } else {
-                        t.direction.to_string()
-                    },
-                    if t.failover_path {
-                        roles_text(&t.roles).to_owned()
-                    } else {
-                        format!("{} (no failover path)", roles_text(&t.roles))
-                    },
-                    join(&t.source_addresses),
-                    join(&t.destination_addresses),
-                    join(&t.flows),
-                    join(&t.justifications),
-                    join(&t.requesters),
-                    t.expires.map(|d| d.to_string()).unwrap_or_default(),
-                    join(&t.change_windows),
-                    join(&cloud_ends(&t.cloud_ends)),
-                ]
-            })
-            .collect();
-        files.push(table(
-            &format!("{stem}.traffic.csv"),
+        )?;
+        for o in &r.objects {
+            objects.cell(&o.name)?;
+            objects.cell(&o.type_name)?;
+            objects.joined(&o.addresses)?;
+            objects.cell(match o.status {
+                crate::ObjectStatus::Create => "create",
+                crate::ObjectStatus::Existing => "existing",
+                crate::ObjectStatus::Published => "published",
+            })?;
+            objects.cell(o.published_by.as_deref().unwrap_or_default())?;
+            objects.cell(&o.stands_for)?;
+            objects.joined(&o.used_by)?;
+            objects.end_row()?;
+        }
+        files.push(objects.finish()?);
+        let mut traffic = Table::new(
+            format!("{stem}.traffic.csv"),
             &[
                 "Rule name",
                 "Source",
@@ -226,8 +238,56 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                 "Change windows",
                 "Cloud ends",
             ],
-            &traffic,
-        )?);
+        )?;
+        for t in &r.traffic {
+            traffic.cell(&t.rule)?;
+            traffic.joined(&t.sources)?;
+            traffic.joined(&t.destinations)?;
+            traffic.joined(&t.services)?;
+            traffic.cell("allow")?;
+            traffic.cell_with(|buf| {
+                for (i, a) in t.apply_on.iter().enumerate() {
+                    if i > 0 {
+                        buf.push_str("; ");
+                    }
+                    let _ = write!(buf, "{} (", a.firewall);
+                    if let Some(l) = t.list {
+                        let _ = write!(buf, "{} list, ", l.as_str());
+                    }
+                    if let Some(n) = a.rule_number {
+                        let _ = write!(buf, "rule number {n}, ");
+                    }
+                    let _ = write!(buf, "{}", a.placement);
+                    let _ = write!(buf, ", {})", roles_text(&a.roles));
+                }
+            })?;
+            traffic.cell_with(|buf| {
+                let _ = write!(buf, "{}", t.direction);
+                if t.return_traffic {
+                    buf.push_str("; return traffic");
+                }
+            })?;
+            traffic.cell_with(|buf| {
+                buf.push_str(roles_text(&t.roles));
+                if !t.failover_path {
+                    buf.push_str(" (no failover path)");
+                }
+            })?;
+            traffic.joined(&t.source_addresses)?;
+            traffic.joined(&t.destination_addresses)?;
+            traffic.joined(&t.flows)?;
+            traffic.joined(&t.justifications)?;
+            traffic.joined(&t.requesters)?;
+            traffic.cell_with(|buf| {
+                if let Some(d) = t.expires {
+                    let _ = write!(buf, "{d}");
+                }
+            })?;
+            traffic.joined(&t.change_windows)?;
+            traffic.cell_with(|buf| cloud_ends_into(buf, &t.cloud_ends))?;
+            traffic.end_row()?;
+        }
+        files.push(traffic.finish()?);
     }
     Ok(files)
 }

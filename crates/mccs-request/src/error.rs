@@ -85,18 +85,32 @@ pub enum RenderError {
         /// The limit that was hit.
         limit: u64,
     },
-    /// Writing a CSV table failed.
-    #[error("cannot write the CSV table `{file}`: {source}")]
+    /// The format needs a part of the crate this build leaves out (a Cargo feature that is
+    /// off).
+    #[error(
+        "{what} output is not built into this program: enable mccs-request's `{feature}` feature"
+    )]
+    NotBuilt {
+        /// The output (`CSV`, `Markdown and HTML`).
+        what: &'static str,
+        /// The Cargo feature that builds it.
+        feature: &'static str,
+    },
+    /// Writing a CSV table failed. The CSV writer's error is kept as text: the crate's public
+    /// errors do not expose the types of the crates it uses, and the message says it once.
+    #[error("cannot write the CSV table `{file}`: {reason}")]
     Csv {
         /// The file being written.
         file: String,
-        /// The underlying error.
-        #[source]
-        source: csv::Error,
+        /// What the CSV writer reported.
+        reason: String,
     },
-    /// Serializing the JSON contract failed.
-    #[error("cannot serialize the request set as JSON: {0}")]
-    Json(#[from] serde_json::Error),
+    /// Serializing the JSON contract failed (kept as text, as for [`RenderError::Csv`]).
+    #[error("cannot serialize the request set as JSON: {reason}")]
+    Json {
+        /// What the JSON serializer reported.
+        reason: String,
+    },
 }
 
 fn at_line(line: Option<usize>) -> String {

@@ -13,7 +13,6 @@
 //! ```
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// Escapes text for Markdown (GitHub-flavoured, CommonMark), safe in a table cell, a list
 /// item, a paragraph or a heading:
@@ -27,6 +26,9 @@ use std::fmt::Write as _;
 /// - line breaks (`\r\n`, `\n`, `\r`, U+0085, U+2028, U+2029) become `<br>`; tabs and other
 ///   control characters become a space.
 pub fn markdown(text: &str) -> String {
+    if markdown_is_plain(text) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     let mut i = 0;
@@ -77,6 +79,37 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
+/// Whether [`markdown`] leaves `text` as it is: printable ASCII with nothing to escape (no
+/// markup character, no `_` outside a word, no line start that a Markdown block could take).
+/// A quick test most names, addresses and sentences pass, so the renderer can write them
+/// without building the escaped copy. `false` says nothing (the text may still come out
+/// unchanged).
+pub(crate) fn markdown_is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if matches!(bytes.first(), Some(b'#' | b'-' | b'+' | b'=')) {
+        return false;
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if (1..=9).contains(&digits)
+        && matches!(bytes.get(digits), Some(b'.' | b')'))
+        && matches!(bytes.get(digits + 1), None | Some(b' '))
+    {
+        return false;
+    }
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'\\' | b'`' | b'*' | b'[' | b']' | b'|' | b'~' | b'&' | b'<' | b'>' => false,
+        b'_' => {
+            let word = |j: Option<usize>| {
+                j.and_then(|j| bytes.get(j))
+                    .is_some_and(u8::is_ascii_alphanumeric)
+            };
+            word(i.checked_sub(1)) && word(Some(i + 1))
+        }
+        b' '..=b'~' => true,
+        _ => false,
+    })
+}
+
 /// Characters that make a spreadsheet read a cell as a formula when they start it.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -96,7 +129,68 @@ pub fn csv(value: &str) -> Cow<'_, str> {
 /// escaping).
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{}", minijinja::HtmlEscape(text));
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2f;"),
+            c => out.push(c),
+        }
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(feature = "templates")]
+    #[test]
+    fn html_escapes_as_the_html_template_does() {
+        for text in ["<a href=\"x\">&'/</a>", "plain", "", "ünïcødé & <b>"] {
+            assert_eq!(
+                super::html(text),
+                minijinja::HtmlEscape(text).to_string(),
+                "{text}"
+            );
+        }
+    }
+
+    use super::{markdown, markdown_is_plain};
+
+    /// Every string of up to four characters from an alphabet of the characters the escaping
+    /// treats specially (and some it does not): the quick test never says "plain" of a text
+    /// that escaping changes.
+    #[test]
+    fn plain_text_is_left_as_it_is() {
+        let alphabet: Vec<char> = "a1_ .)#-+=\\`*[]|~&<>\t\r\né\u{2028}".chars().collect();
+        let mut texts = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            let next: Vec<String> = last
+                .iter()
+                .flat_map(|t| {
+                    alphabet.iter().map(move |c| {
+                        let mut t = t.clone();
+                        t.push(*c);
+                        t
+                    })
+                })
+                .collect();
+            texts.extend(next.iter().cloned());
+            last = next;
+        }
+        let mut plain = 0;
+        for t in &texts {
+            if markdown_is_plain(t) {
+                plain += 1;
+                assert_eq!(markdown(t), *t, "{t:?}");
+            }
+        }
+        assert!(plain > 1000, "{plain}");
+        assert!(markdown_is_plain("MCCS_CITZ_ALZ_LIVE_abc123_prod"));
+        assert!(markdown_is_plain("10.46.8.0/24"));
+        assert!(!markdown_is_plain("1. first"));
+    }
 }

@@ -46,10 +46,12 @@
 //! [`Templates::from_dir`] reads); the caller writes the [`OutputFile`]s.
 
 mod build;
+#[cfg(feature = "csv")]
 mod csv_out;
 mod error;
 pub mod escape;
 mod model;
+mod output;
 mod render;
 mod vocabulary;
 
@@ -61,8 +63,8 @@ pub use model::{
     PathRole, Placement, Problem, Request, RequestSet, RequestedRule, RuleAction, RuleTarget,
     Summary, Totals, TrafficRow,
 };
+pub use output::{FormatParseError, OutputFile, OutputFormat};
 pub use render::{
-    DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, FormatParseError, MAX_TEMPLATE_BYTES,
-    OutputFile, OutputFormat, Templates, render,
+    DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, MAX_TEMPLATE_BYTES, Templates, render,
 };
 pub use vocabulary::{Vocabularies, Vocabulary, VocabularyError};

@@ -8,6 +8,7 @@ use mccs_model::{Date, Platform, RuleList};
 use mccs_naming::Direction;
 
 use crate::vocabulary::Vocabulary;
+pub use mccs_path::{PathRole, Placement};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,7 @@ pub const FORMAT_VERSION: u32 = 1;
 ///
 /// Build it with `RequestSet::from_plan`; render it with `mccs_request::render`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RequestSet {
     /// The version of this contract (`FORMAT_VERSION`, 1).
     pub format_version: u32,
@@ -51,6 +53,7 @@ impl RequestSet {
 /// One change request to file through one channel, such as the cloud firewall change request
 /// or the on-premises (iStore / STMS) firewall request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Request {
     /// The channel's name in the topology, e.g. `on-prem-firewall-request`. Unique in the set;
     /// used in file names.
@@ -85,6 +88,7 @@ pub struct Request {
 
 /// What a request says about one of its flows besides the rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct FlowDetails {
     /// The flow's name.
     pub flow: String,
@@ -102,6 +106,7 @@ pub struct FlowDetails {
 
 /// A firewall a request changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct FirewallInfo {
     /// Its name in the topology.
     pub name: String,
@@ -119,6 +124,7 @@ pub struct FirewallInfo {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ObjectType {
     /// A Network IP Range Object: one or more CIDRs, such as a VPC/VNet address space.
     Network,
@@ -162,6 +168,7 @@ pub enum ObjectStatus {
 
 /// One row of an Object Table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct ObjectRow {
     /// The object's name: the existing or published object's, or the name to create it under.
     pub name: String,
@@ -194,33 +201,9 @@ pub enum RuleAction {
     Allow,
 }
 
-/// Whether a path carries traffic normally or only after a failure.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum PathRole {
-    /// Every link on the path is primary.
-    Primary,
-    /// The path uses a secondary link or the DR region.
-    Failover,
-}
-
-/// Where a rule goes in a firewall's rulebase.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "at", rename_all = "kebab-case")]
-pub enum Placement {
-    /// After the existing rules (before the implicit deny).
-    Append,
-    /// Above this rule, which denies part of the traffic today (first match wins).
-    Above {
-        /// The deny rule.
-        rule: String,
-    },
-}
-
 /// One firewall a traffic rule must be applied on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RuleTarget {
     /// The firewall.
     pub firewall: String,
@@ -236,6 +219,7 @@ pub struct RuleTarget {
 
 /// One row of a Traffic Table: a rule to request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct TrafficRow {
     /// The rule name, e.g. `MCCS_CITZ_ALZ_LIVE_abc123_prod`.
     pub rule: String,
@@ -285,6 +269,7 @@ pub struct TrafficRow {
 
 /// A cloud end of a flow: the Project Set environment, and where its VPC/VNet lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct CloudEnd {
     /// The environment, e.g. `abc123-prod`.
     pub environment: String,
@@ -323,6 +308,7 @@ impl FlowStatus {
 
 /// Counts over the whole set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Totals {
     /// Flows planned.
     pub flows: usize,
@@ -347,6 +333,7 @@ pub struct Totals {
 
 /// Where every flow stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Summary {
     /// Counts.
     pub totals: Totals,
@@ -356,6 +343,7 @@ pub struct Summary {
 
 /// Where one flow stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct FlowSummary {
     /// The flow's name.
     pub flow: String,
@@ -381,6 +369,7 @@ pub struct FlowSummary {
 
 /// Where one direction of a flow stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct DirectionSummary {
     /// Outbound (initiated by the Project Set) or inbound (toward it).
     pub direction: Direction,
@@ -411,6 +400,7 @@ pub struct DirectionSummary {
 
 /// Existing rules of one firewall that let a flow through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct FirewallRules {
     /// The firewall.
     pub firewall: String,
@@ -426,6 +416,7 @@ pub struct FirewallRules {
 
 /// A firewall that allows only part of a flow today.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct PartialAllowance {
     /// The firewall.
     pub firewall: String,
@@ -449,6 +440,7 @@ pub struct PartialAllowance {
 
 /// A rule requested for a flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct RequestedRule {
     /// The request it is in (its `id`).
     pub request: String,
@@ -460,6 +452,7 @@ pub struct RequestedRule {
 
 /// Something that stops a flow or needs attention.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Problem {
     /// A stable identifier: `no-route`, `loop`, `not-owned`, `ambiguous`, `unknown-end`,
     /// `initiator`, `expired-rule`, `too-many-paths`, ...
@@ -473,6 +466,7 @@ pub struct Problem {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum NoteKind {
     /// Who files which request and who owns which part of the path.
     SharedResponsibility,
@@ -494,6 +488,7 @@ pub enum NoteKind {
 
 /// A note for the people filing or reviewing a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
 pub struct Note {
     /// What it is about.
     pub kind: NoteKind,

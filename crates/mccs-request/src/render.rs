@@ -1,79 +1,22 @@
 //! Rendering a request set: Markdown and HTML through (replaceable) minijinja templates, CSV
 //! tables through the csv crate, and the JSON contract through serde.
 
-use std::fmt;
 use std::path::Path;
-use std::str::FromStr;
 
-use minijinja::value::{Value, ViaDeserialize};
+#[cfg(feature = "templates")]
+use minijinja::value::{Value, ValueKind, ViaDeserialize};
+#[cfg(feature = "templates")]
 use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
 
+#[cfg(feature = "templates")]
 use crate::build::roles_text;
 use crate::error::RenderError;
+#[cfg(feature = "templates")]
 use crate::escape;
-use crate::model::{PathRole, Placement, RequestSet};
-
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum OutputFormat {
-    /// One Markdown document (`requests.md`) to paste into tickets.
-    Markdown,
-    /// One CSV file per table per request (`<request>.objects.csv`, `<request>.traffic.csv`)
-    /// and `summary.csv`, for a spreadsheet or a form import.
-    Csv,
-    /// The whole request set (`requests.json`), the stable contract for automation.
-    Json,
-    /// One self-contained printable HTML page (`requests.html`).
-    Html,
-}
-
-impl OutputFormat {
-    /// Every format, in a fixed order.
-    pub const ALL: [OutputFormat; 4] = [Self::Markdown, Self::Csv, Self::Json, Self::Html];
-
-    /// `markdown`, `csv`, `json` or `html`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Markdown => "markdown",
-            Self::Csv => "csv",
-            Self::Json => "json",
-            Self::Html => "html",
-        }
-    }
-}
-
-impl fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The text was not the name of an output format.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not an output format: use `markdown` (or `md`), `csv`, `json` or `html`")]
-pub struct FormatParseError(pub String);
-
-impl FromStr for OutputFormat {
-    type Err = FormatParseError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "markdown" | "md" => Ok(Self::Markdown),
-            "csv" => Ok(Self::Csv),
-            "json" => Ok(Self::Json),
-            "html" => Ok(Self::Html),
-            other => Err(FormatParseError(other.to_owned())),
-        }
-    }
-}
-
-/// One rendered file: a relative path (no directories) and its text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    /// The file name, e.g. `requests.md` or `on-prem-firewall-request.traffic.csv`.
-    pub path: String,
-    /// The contents, ending in a newline.
-    pub contents: String,
-}
+use crate::model::RequestSet;
+#[cfg(feature = "templates")]
+use crate::model::{PathRole, Placement};
+use crate::output::{OutputFile, OutputFormat};
 
 /// The default Markdown template (`templates/requests.md.jinja`).
 pub const DEFAULT_MARKDOWN_TEMPLATE: &str = include_str!("../templates/requests.md.jinja");
@@ -133,6 +76,7 @@ impl Default for Templates {
 
 const MARKDOWN_NAME: &str = "requests.md";
 const HTML_NAME: &str = "requests.html";
+#[cfg(feature = "templates")]
 const MARKDOWN_ESCAPE: &str = "markdown";
 
 impl Templates {
@@ -223,12 +167,18 @@ impl Templates {
     ///
     /// [`RenderError::TemplateSyntax`] naming the template, the line and the problem.
     pub fn check(&self) -> Result<(), RenderError> {
-        let mut env = environment();
-        add(&mut env, MARKDOWN_NAME, &self.markdown)?;
-        add(&mut env, HTML_NAME, &self.html)
+        #[cfg(feature = "templates")]
+        {
+            let mut env = environment();
+            add(&mut env, MARKDOWN_NAME, &self.markdown)?;
+            add(&mut env, HTML_NAME, &self.html)
+        }
+        #[cfg(not(feature = "templates"))]
+        Err(not_built("Markdown and HTML templates", "templates"))
     }
 }
 
+#[cfg(feature = "templates")]
 fn message(e: &minijinja::Error) -> String {
     match e.detail() {
         Some(d) => format!("{}: {d}", e.kind()),
@@ -236,6 +186,7 @@ fn message(e: &minijinja::Error) -> String {
     }
 }
 
+#[cfg(feature = "templates")]
 fn add<'s>(
     env: &mut Environment<'s>,
     name: &'s str,
@@ -249,6 +200,7 @@ fn add<'s>(
         })
 }
 
+#[cfg(feature = "templates")]
 /// Prints values: `none` as nothing, Markdown-escaped in Markdown templates, HTML-escaped in
 /// HTML templates; values marked safe as they are.
 fn formatter(
@@ -261,30 +213,42 @@ fn formatter(
     }
     match state.auto_escape() {
         AutoEscape::Custom(MARKDOWN_ESCAPE) if !value.is_safe() => {
-            let text = value.to_string();
-            out.write_str(&escape::markdown(&text))
-                .map_err(minijinja::Error::from)
+            // Strings are written from the value itself, and as they are when escaping would
+            // leave them unchanged: no copy per printed value.
+            let written = match value.as_str() {
+                Some(text) if value.kind() == ValueKind::String => {
+                    if escape::markdown_is_plain(text) {
+                        out.write_str(text)
+                    } else {
+                        out.write_str(&escape::markdown(text))
+                    }
+                }
+                _ => out.write_str(&escape::markdown(&value.to_string())),
+            };
+            written.map_err(minijinja::Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
 }
 
+#[cfg(feature = "templates")]
 fn roles_filter(roles: ViaDeserialize<Vec<PathRole>>) -> String {
     let ViaDeserialize(roles) = roles;
     roles_text(&roles).to_owned()
 }
 
+#[cfg(feature = "templates")]
 fn placement_filter(placement: ViaDeserialize<Placement>) -> String {
-    match placement.0 {
-        Placement::Append => "append".to_owned(),
-        Placement::Above { rule } => format!("above rule {rule}"),
-    }
+    let ViaDeserialize(placement) = placement;
+    placement.to_string()
 }
 
+#[cfg(feature = "templates")]
 fn status_filter(status: &str) -> String {
     status.replace('-', " ")
 }
 
+#[cfg(feature = "templates")]
 fn environment<'s>() -> Environment<'s> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
@@ -303,6 +267,7 @@ fn environment<'s>() -> Environment<'s> {
     env
 }
 
+#[cfg(feature = "templates")]
 fn render_template(
     set: &RequestSet,
     name: &'static str,
@@ -404,6 +369,7 @@ fn read_template(path: &Path) -> Result<Option<String>, RenderError> {
         .map_err(|_| file_error("is not UTF-8 text".into()))
 }
 
+#[cfg(feature = "templates")]
 /// The fuel (template engine steps) and output size a template may use to render `set`:
 /// generous for the shipped templates at any size (they use a few hundred steps per row), and
 /// growing with the request set, so only a template that loops without end runs out.
@@ -420,6 +386,7 @@ fn render_budget(set: &RequestSet) -> (u64, u64) {
     (fuel, output)
 }
 
+#[cfg(feature = "templates")]
 /// A writer that refuses to grow past `limit` bytes.
 struct Bounded {
     text: Vec<u8>,
@@ -427,6 +394,7 @@ struct Bounded {
     exceeded: bool,
 }
 
+#[cfg(feature = "templates")]
 impl std::io::Write for Bounded {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         if (self.text.len() + buf.len()) as u64 > self.limit {
@@ -475,47 +443,83 @@ pub fn render(
     Ok(match format {
         OutputFormat::Markdown => vec![OutputFile {
             path: MARKDOWN_NAME.to_owned(),
-            contents: render_template(set, MARKDOWN_NAME, &templates.markdown)?,
+            contents: template(set, MARKDOWN_NAME, &templates.markdown)?,
         }],
         OutputFormat::Html => vec![OutputFile {
             path: HTML_NAME.to_owned(),
-            contents: render_template(set, HTML_NAME, &templates.html)?,
+            contents: template(set, HTML_NAME, &templates.html)?,
         }],
         OutputFormat::Json => {
-            let mut contents = serde_json::to_string_pretty(set)?;
+            let mut contents =
+                serde_json::to_string_pretty(set).map_err(|e| RenderError::Json {
+                    reason: e.to_string(),
+                })?;
             contents.push('\n');
             vec![OutputFile {
                 path: "requests.json".to_owned(),
                 contents,
             }]
         }
+        #[cfg(feature = "csv")]
         OutputFormat::Csv => crate::csv_out::render(set)?,
+        #[cfg(not(feature = "csv"))]
+        OutputFormat::Csv => return Err(not_built("CSV", "csv")),
     })
 }
 
-/// A file-name-safe form of a request id, unique among `taken`.
-pub(crate) fn file_stem(id: &str, taken: &mut Vec<String>) -> String {
-    let mut stem: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
+/// A Markdown or HTML template rendered with the request set as its context.
+fn template(set: &RequestSet, name: &'static str, source: &Source) -> Result<String, RenderError> {
+    #[cfg(feature = "templates")]
+    {
+        render_template(set, name, source)
+    }
+    #[cfg(not(feature = "templates"))]
+    {
+        let _ = (set, name, source);
+        Err(not_built("Markdown and HTML", "templates"))
+    }
+}
+
+/// The error for a format this build of the crate leaves out.
+#[cfg(not(all(feature = "templates", feature = "csv")))]
+fn not_built(what: &'static str, feature: &'static str) -> RenderError {
+    RenderError::NotBuilt { what, feature }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A build without the `csv` and `templates` features renders JSON, and says which
+    /// feature each other format needs instead of writing nothing.
+    #[test]
+    fn formats_left_out_of_the_build_say_which_feature_they_need() {
+        let t = mccs_model::examples::reference();
+        let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+        let set = crate::RequestSet::from_plan(&t, &plan);
+        let templates = crate::Templates::default();
+        assert!(super::render(&set, crate::OutputFormat::Json, &templates).is_ok());
+        for (format, built, feature) in [
+            (crate::OutputFormat::Csv, cfg!(feature = "csv"), "csv"),
+            (
+                crate::OutputFormat::Markdown,
+                cfg!(feature = "templates"),
+                "templates",
+            ),
+            (
+                crate::OutputFormat::Html,
+                cfg!(feature = "templates"),
+                "templates",
+            ),
+        ] {
+            match super::render(&set, format, &templates) {
+                Ok(files) => assert!(built && !files.is_empty(), "{format}"),
+                Err(e) => {
+                    assert!(!built, "{format}: {e}");
+                    assert!(
+                        e.to_string().contains(&format!("`{feature}` feature")),
+                        "{e}"
+                    );
+                }
             }
-        })
-        .collect();
-    stem = stem.trim_start_matches('.').to_owned();
-    stem.truncate(100);
-    if stem.is_empty() || stem == "summary" {
-        stem = format!("request-{stem}").trim_end_matches('-').to_owned();
+        }
     }
-    let mut candidate = stem.clone();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{stem}-{n}");
-        n += 1;
-    }
-    taken.push(candidate.clone());
-    candidate
 }

@@ -20,6 +20,7 @@ use crate::model::ObjectType;
 /// The words one kind of request uses for its tables and its object types.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Vocabulary {
     /// Which vocabulary this is: `on-prem`, `azure-firewall`, `aws-network-firewall`,
     /// `generic`, or a team's own name.

@@ -22,17 +22,16 @@ fn cross_cloud() -> RequestSet {
 }
 
 fn flow(name: &str, source: &str, destination: &str, services: &[&str]) -> Flow {
-    Flow {
-        name: name.parse().unwrap(),
-        source: source.parse().unwrap(),
-        destination: destination.parse().unwrap(),
-        services: services.iter().map(|s| s.parse().unwrap()).collect(),
-        initiator: Initiator::Cloud,
-        justification: Some(format!("{name} is needed")),
-        requester: None,
-        expires: None,
-        change_window: None,
-    }
+    let services: Vec<mccs_model::ServiceRef> =
+        services.iter().map(|s| s.parse().unwrap()).collect();
+    Flow::new(
+        name.parse().unwrap(),
+        source.parse::<mccs_model::FlowEnd>().unwrap(),
+        destination.parse::<mccs_model::FlowEnd>().unwrap(),
+        services,
+    )
+    .initiator(Initiator::Cloud)
+    .justification(format!("{name} is needed"))
 }
 
 fn on_prem(set: &RequestSet) -> &Request {

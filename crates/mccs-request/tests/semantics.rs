@@ -381,13 +381,30 @@ const CARRIED: &str = "  - name: forms-to-oracle
     requester: Claims team
 ";
 
-fn end(environment: &str, platform: Platform, account: &str, region: &str) -> CloudEnd {
-    CloudEnd {
-        environment: environment.to_owned(),
+/// A cloud end as (environment, platform, account, region): `CloudEnd` is an output type
+/// (`#[non_exhaustive]`), compared field by field.
+type End = (String, Platform, String, String);
+
+fn end(environment: &str, platform: Platform, account: &str, region: &str) -> End {
+    (
+        environment.to_owned(),
         platform,
-        account: account.to_owned(),
-        region: region.to_owned(),
-    }
+        account.to_owned(),
+        region.to_owned(),
+    )
+}
+
+fn ends(list: &[CloudEnd]) -> Vec<End> {
+    list.iter()
+        .map(|c| {
+            (
+                c.environment.clone(),
+                c.platform,
+                c.account.clone(),
+                c.region.clone(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -415,7 +432,7 @@ fn requests_carry_requester_expiry_change_window_and_cloud_ends() {
         "111111111103",
         "ca-central-1",
     );
-    assert_eq!(forms.cloud_ends, std::slice::from_ref(&abc));
+    assert_eq!(ends(&forms.cloud_ends), std::slice::from_ref(&abc));
 
     // On the on-prem request (both flows on one rule per firewall would need one source; here
     // each flow has its own rule): each row carries its flow's fields and cloud end.
@@ -430,12 +447,12 @@ fn requests_carry_requester_expiry_change_window_and_cloud_ends() {
     );
     assert_eq!(f.change_windows, ["Sat 22:00-02:00 PT"]);
     assert_eq!(f.justifications, ["Forms read applications"]);
-    assert_eq!(f.cloud_ends, [abc]);
+    assert_eq!(ends(&f.cloud_ends), [abc]);
     let c = by_flow("claims-to-oracle");
     assert_eq!(c.requesters, ["Claims team"]);
     assert_eq!(c.expires, None);
     assert!(c.change_windows.is_empty());
-    assert_eq!(c.cloud_ends, [def]);
+    assert_eq!(ends(&c.cloud_ends), [def]);
 
     // Every format shows them.
     let md = rendered(&set, OutputFormat::Markdown);
@@ -674,13 +691,13 @@ fn an_object_inside_the_owner_network_is_a_cloud_end_with_its_account_and_region
     let flow = set.flow("reporting-to-claims-db").unwrap();
     let (_, vn) = t.environment(&"dat123-prod".parse().unwrap()).unwrap();
     assert_eq!(
-        flow.cloud_ends,
-        [CloudEnd {
-            environment: "dat123-prod".into(),
-            platform: Platform::AwsLza,
-            account: vn.account.clone(),
-            region: vn.region.clone(),
-        }]
+        ends(&flow.cloud_ends),
+        [end(
+            "dat123-prod",
+            Platform::AwsLza,
+            &vn.account,
+            &vn.region
+        )]
     );
 }
 

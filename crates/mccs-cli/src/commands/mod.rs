@@ -14,7 +14,7 @@ use crate::{Error, Exit, Result, render};
 
 mod completions;
 mod example;
-mod import;
+pub(crate) mod import;
 mod names;
 mod plan;
 mod schema;

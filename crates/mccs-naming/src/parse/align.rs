@@ -1,0 +1,504 @@
+//! Aligning a name's tokens with the template's parts: every way optional and multi-token
+//! parts can take the tokens, reading each part's value, and assembling the identity from a
+//! valid alignment.
+
+use mccs_model::{Environment, LicensePlate, Ministry, Name};
+
+use super::part_hints::{env_hint, known_list_hint, ministry_hint, plate_hint};
+use super::{Alignment, Failure, MAX_ALIGNMENTS, ParseError, ParseOptions, Value};
+use crate::convention::{Convention, Part, Placeholder, Target};
+use crate::format::format_sequence;
+use crate::identity::{ObjectIdentity, ParsedName, RuleIdentity};
+
+impl Convention {
+    /// Evaluates every part of one alignment: the values with their positions, or all errors
+    /// and how many of the wrong parts do not even look like what they should be.
+    pub(super) fn evaluate_alignment(
+        &self,
+        alignment: &Alignment,
+        tokens: &[&str],
+    ) -> Result<Vec<(usize, Value)>, Failure> {
+        let mut values = Vec::new();
+        let mut errors = Vec::new();
+        let mut implausible = 0;
+        let mut next_token = 0;
+        for (part, range) in self.parts().iter().zip(alignment) {
+            let (text, position) = match range {
+                Some((start, end)) => {
+                    next_token = *end;
+                    (Some(self.join(tokens, *start, *end)), start + 1)
+                }
+                None => (None, next_token + 1),
+            };
+            match self.evaluate(part, text.as_deref(), position) {
+                Ok(Some(value)) => values.push((position, value)),
+                Ok(None) => {}
+                Err(e) => {
+                    if !self.looks_like(part, text.as_deref()) {
+                        implausible += 1;
+                    }
+                    errors.push(e);
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(values)
+        } else {
+            Err((errors, implausible))
+        }
+    }
+
+    /// Whether a wrong `text` at least resembles `part` (a case slip, digits for a sequence),
+    /// to pick the likelier reading of an ambiguous name.
+    fn looks_like(&self, part: &Part, text: Option<&str>) -> bool {
+        let Some(text) = text else {
+            return false;
+        };
+        let spec = self.spec();
+        let any_ci = |tokens: &[&str]| {
+            tokens
+                .iter()
+                .any(|t| !t.is_empty() && t.eq_ignore_ascii_case(text))
+        };
+        match part {
+            Part::Literal(literal) => literal.eq_ignore_ascii_case(text),
+            Part::Slot { placeholder, .. } => match placeholder {
+                Placeholder::Sequence => {
+                    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+                }
+                Placeholder::Direction => {
+                    let d = &spec.direction_tokens;
+                    any_ci(&[&d.outbound, &d.inbound])
+                }
+                Placeholder::Platform => {
+                    let p = &spec.platform_tokens;
+                    any_ci(&[&p.aws_lza, &p.azure_alz])
+                }
+                Placeholder::Kind => {
+                    let k = &spec.kind_tokens;
+                    any_ci(&[&k.vpc, &k.vnet, &k.host, &k.range])
+                }
+                Placeholder::Ministry
+                | Placeholder::Plate
+                | Placeholder::Env
+                | Placeholder::Label => {
+                    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                }
+            },
+        }
+    }
+
+    fn join(&self, tokens: &[&str], start: usize, end: usize) -> String {
+        tokens
+            .get(start..end)
+            .map(|t| t.join(self.separator().encode_utf8(&mut [0; 4])))
+            .unwrap_or_default()
+    }
+
+    /// Reads one part. `text` is `None` for an optional part that was left out.
+    pub(super) fn evaluate(
+        &self,
+        part: &Part,
+        text: Option<&str>,
+        position: usize,
+    ) -> Result<Option<Value>, ParseError> {
+        let spec = self.spec();
+        let found = text.unwrap_or_default();
+        let is_label = matches!(
+            part,
+            Part::Slot {
+                placeholder: Placeholder::Label,
+                ..
+            }
+        );
+        if text == Some("") && !is_label {
+            return Err(ParseError::EmptyPart {
+                position,
+                separator: self.separator(),
+            });
+        }
+        let (placeholder, optional) = match part {
+            Part::Literal(literal) => {
+                if found == literal {
+                    return Ok(None);
+                }
+                let hint = if found.eq_ignore_ascii_case(literal) {
+                    format!("literal parts are written exactly: `{literal}`")
+                } else {
+                    format!(
+                        "part {position} of `{}` is always `{literal}`",
+                        self.template()
+                    )
+                };
+                return Err(ParseError::Literal {
+                    position,
+                    expected: literal.clone(),
+                    found: found.to_owned(),
+                    hint,
+                });
+            }
+            Part::Slot {
+                placeholder,
+                optional,
+            } => (*placeholder, *optional),
+        };
+        let err = |make: fn(usize, String, String) -> ParseError,
+                   hint: String|
+         -> Result<Option<Value>, ParseError> {
+            Err(make(position, found.to_owned(), hint))
+        };
+        match placeholder {
+            Placeholder::Ministry => match found.parse::<Ministry>() {
+                Ok(m) => Ok(Some(Value::Ministry(m))),
+                Err(_) => err(mk_ministry, ministry_hint(found)),
+            },
+            Placeholder::Platform => match spec.platform_tokens.platform(found) {
+                Some(p) => Ok(Some(Value::Platform(p))),
+                None => err(mk_platform, self.platform_hint(found)),
+            },
+            Placeholder::Plate => match found.parse::<LicensePlate>() {
+                Ok(p) => Ok(Some(Value::Plate(p))),
+                Err(_) => err(mk_plate, plate_hint(found)),
+            },
+            Placeholder::Env => match found.parse::<Environment>() {
+                Ok(e) => Ok(Some(Value::Env(e))),
+                Err(_) => err(mk_env, env_hint(found)),
+            },
+            Placeholder::Direction => {
+                let tokens = &spec.direction_tokens;
+                let direction = match text {
+                    Some("") => None,
+                    Some(t) => tokens.direction(t),
+                    None => tokens.direction(""),
+                };
+                match direction {
+                    Some(d) => Ok(Some(Value::Direction(d))),
+                    None => err(mk_direction, self.direction_hint(found)),
+                }
+            }
+            Placeholder::Sequence => match text {
+                None => Ok(Some(Value::Sequence(1))),
+                Some(t) => match parse_sequence(t, spec.sequence_width, optional) {
+                    Ok(n) => Ok(Some(Value::Sequence(n))),
+                    Err(hint) => err(mk_sequence, hint),
+                },
+            },
+            Placeholder::Kind => match spec.kind_tokens.kind(found) {
+                Some((kind, platform)) => Ok(Some(Value::Kind(kind, platform))),
+                None => err(mk_kind, self.kind_hint(found)),
+            },
+            Placeholder::Label => match text {
+                None => Ok(Some(Value::Label(None))),
+                Some(t) => match t.parse::<Name>() {
+                    Ok(n) => Ok(Some(Value::Label(Some(n)))),
+                    Err(_) => err(
+                        mk_label,
+                        "use 1 to 128 letters, digits, `_`, `-` or `.`, starting with a letter or digit (e.g. the endpoint name `ORA_DB01`)".to_owned(),
+                    ),
+                },
+            },
+        }
+    }
+
+    /// Builds the identity from the values of a valid alignment and applies the semantic checks.
+    pub(super) fn assemble(
+        &self,
+        values: Vec<(usize, Value)>,
+        options: &ParseOptions,
+    ) -> Result<ParsedName, ParseError> {
+        let mut ministry = None;
+        let mut platform = None;
+        let mut plate = None;
+        let mut env = None;
+        let mut direction = None;
+        let mut sequence = None;
+        let mut kind = None;
+        let mut label = None;
+        for (position, value) in values {
+            match value {
+                Value::Ministry(m) => ministry = Some((position, m)),
+                Value::Platform(p) => platform = Some(p),
+                Value::Plate(p) => plate = Some(p),
+                Value::Env(e) => env = Some((position, e)),
+                Value::Direction(d) => direction = Some(d),
+                Value::Sequence(s) => sequence = Some(s),
+                Value::Kind(k, p) => kind = Some((position, k, p)),
+                Value::Label(l) => label = Some(l),
+            }
+        }
+        let missing = |placeholder| ParseError::Incomplete { placeholder };
+        let (ministry_pos, ministry) = ministry.ok_or_else(|| missing(Placeholder::Ministry))?;
+        let platform = platform.ok_or_else(|| missing(Placeholder::Platform))?;
+        let license_plate = plate.ok_or_else(|| missing(Placeholder::Plate))?;
+        let (env_pos, environment) = env.ok_or_else(|| missing(Placeholder::Env))?;
+
+        if let Some(known) = options.known_ministries()
+            && !known.contains(&ministry)
+        {
+            return Err(ParseError::UnknownMinistry {
+                position: ministry_pos,
+                found: ministry.to_string(),
+                hint: known_list_hint(ministry.as_str(), known.iter().map(|m| m.as_str())),
+            });
+        }
+        if let Some(known) = options.known_environments()
+            && !known.contains(&environment)
+        {
+            return Err(ParseError::UnknownEnvironment {
+                position: env_pos,
+                found: environment.to_string(),
+                hint: known_list_hint(environment.as_str(), known.iter().map(|e| e.as_str())),
+            });
+        }
+
+        match self.target() {
+            Target::Rule => Ok(ParsedName::Rule(RuleIdentity {
+                ministry,
+                platform,
+                license_plate,
+                environment,
+                direction: direction.ok_or_else(|| missing(Placeholder::Direction))?,
+                sequence: sequence.ok_or_else(|| missing(Placeholder::Sequence))?,
+            })),
+            Target::Object => {
+                let (kind_pos, kind, kind_platform) =
+                    kind.ok_or_else(|| missing(Placeholder::Kind))?;
+                if let Some(kp) = kind_platform.filter(|kp| *kp != platform) {
+                    let tokens = &self.spec().kind_tokens;
+                    return Err(ParseError::KindPlatformMismatch {
+                        position: kind_pos,
+                        found: tokens.token(kind, kp).to_owned(),
+                        hint: format!(
+                            "`{}` is the {} network object; names with `{}` use `{}`",
+                            tokens.token(kind, kp),
+                            kp.as_str(),
+                            self.spec().platform_tokens.token(platform),
+                            tokens.token(kind, platform)
+                        ),
+                    });
+                }
+                Ok(ParsedName::Object(ObjectIdentity {
+                    ministry,
+                    platform,
+                    license_plate,
+                    environment,
+                    kind,
+                    label: label.flatten(),
+                }))
+            }
+        }
+    }
+
+    /// Whether every part of `parts` accepts its tokens under `alignment`.
+    pub(super) fn alignment_valid(
+        &self,
+        parts: &[Part],
+        alignment: &Alignment,
+        tokens: &[&str],
+    ) -> bool {
+        parts.iter().zip(alignment).all(|(part, range)| {
+            let text = range.map(|(s, e)| self.join(tokens, s, e));
+            self.evaluate(part, text.as_deref(), 1).is_ok()
+        })
+    }
+}
+
+macro_rules! part_error_ctor {
+    ($($fn_name:ident => $variant:ident),* $(,)?) => {
+        $(
+            fn $fn_name(position: usize, found: String, hint: String) -> ParseError {
+                ParseError::$variant { position, found, hint }
+            }
+        )*
+    };
+}
+
+part_error_ctor!(
+    mk_ministry => Ministry,
+    mk_platform => Platform,
+    mk_plate => LicensePlate,
+    mk_env => Environment,
+    mk_direction => Direction,
+    mk_sequence => Sequence,
+    mk_kind => Kind,
+    mk_label => Label,
+);
+
+/// Reads a sequence token; the error is the hint.
+fn parse_sequence(token: &str, width: u8, optional: bool) -> Result<u32, String> {
+    let example = format_sequence(2, width);
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "a sequence is digits only, at least {width} of them (e.g. `{example}`)"
+        ));
+    }
+    let Ok(n) = token.parse::<u32>() else {
+        return Err(format!(
+            "`{token}` is too large; sequences go up to {}",
+            u32::MAX
+        ));
+    };
+    if n == 0 {
+        return Err(format!("sequences start at 1 (e.g. `{example}`)"));
+    }
+    if optional && n == 1 {
+        return Err(format!(
+            "the first rule has no sequence part: drop `{token}` (the second rule is `{example}`)"
+        ));
+    }
+    let canonical = format_sequence(n, width);
+    if canonical != token {
+        return Err(format!(
+            "write sequence {n} as `{canonical}` ({width} digits at least, no extra leading zeros)"
+        ));
+    }
+    Ok(n)
+}
+
+/// Every way to give the template parts the `n` tokens, optional parts taken first.
+pub(super) fn alignments(parts: &[Part], n: usize) -> Vec<Alignment> {
+    let mut out = Vec::new();
+    let mut current = Vec::with_capacity(parts.len());
+    walk(parts, 0, n, &mut current, &mut out);
+    out
+}
+
+fn walk(parts: &[Part], token: usize, n: usize, current: &mut Alignment, out: &mut Vec<Alignment>) {
+    if out.len() >= MAX_ALIGNMENTS {
+        return;
+    }
+    let Some((part, rest)) = parts.split_first() else {
+        if token == n {
+            out.push(current.clone());
+        }
+        return;
+    };
+    // Prune: every required part left needs a token.
+    let required_left = parts
+        .iter()
+        .filter(|p| !matches!(p, Part::Slot { optional: true, .. }))
+        .count();
+    if n.saturating_sub(token) < required_left {
+        return;
+    }
+    let (optional, spans) = match part {
+        Part::Literal(_) => (false, false),
+        Part::Slot {
+            placeholder,
+            optional,
+        } => (*optional, *placeholder == Placeholder::Label),
+    };
+    if spans {
+        for end in (token + 1..=n).rev() {
+            current.push(Some((token, end)));
+            walk(rest, end, n, current, out);
+            current.pop();
+        }
+    } else if token < n {
+        current.push(Some((token, token + 1)));
+        walk(rest, token + 1, n, current, out);
+        current.pop();
+    }
+    if optional {
+        current.push(None);
+        walk(rest, token, n, current, out);
+        current.pop();
+    }
+}
+
+/// A perfect matching of rows (parts) to columns (tokens) in a square acceptance matrix,
+/// preferring each part's own token; `result[part] = token`.
+pub(super) fn perfect_matching(accepts: &[Vec<bool>]) -> Option<Vec<usize>> {
+    let k = accepts.len();
+    let mut owner: Vec<Option<usize>> = vec![None; k];
+    for part in 0..k {
+        let mut seen = vec![false; k];
+        if !augment(accepts, part, &mut owner, &mut seen) {
+            return None;
+        }
+    }
+    let mut result = vec![0; k];
+    for (token, part) in owner.iter().enumerate() {
+        let slot = result.get_mut((*part)?)?;
+        *slot = token;
+    }
+    Some(result)
+}
+
+fn augment(
+    accepts: &[Vec<bool>],
+    part: usize,
+    owner: &mut [Option<usize>],
+    seen: &mut [bool],
+) -> bool {
+    let Some(row) = accepts.get(part) else {
+        return false;
+    };
+    // Own token first, then the others in order.
+    let order = std::iter::once(part).chain((0..row.len()).filter(|t| *t != part));
+    for token in order {
+        if !row.get(token).copied().unwrap_or(false) {
+            continue;
+        }
+        match seen.get_mut(token) {
+            Some(s) if !*s => *s = true,
+            _ => continue,
+        }
+        let current = owner.get(token).copied().flatten();
+        let free = match current {
+            None => true,
+            Some(other) => augment(accepts, other, owner, seen),
+        };
+        if free {
+            if let Some(o) = owner.get_mut(token) {
+                *o = Some(part);
+            }
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching_prefers_identity_and_finds_swaps() {
+        let t = true;
+        let f = false;
+        assert_eq!(
+            perfect_matching(&[vec![t, t], vec![t, t]]),
+            Some(vec![0, 1])
+        );
+        assert_eq!(
+            perfect_matching(&[vec![f, t], vec![t, f]]),
+            Some(vec![1, 0])
+        );
+        assert_eq!(perfect_matching(&[vec![t, f], vec![t, f]]), None);
+        assert_eq!(perfect_matching(&[]), Some(vec![]));
+    }
+
+    #[test]
+    fn sequence_forms() {
+        assert_eq!(parse_sequence("02", 2, true), Ok(2));
+        assert_eq!(parse_sequence("100", 2, true), Ok(100));
+        assert!(parse_sequence("01", 2, true).is_err());
+        assert_eq!(parse_sequence("01", 2, false), Ok(1));
+        assert!(parse_sequence("2", 2, true).is_err());
+        assert!(parse_sequence("002", 2, true).is_err());
+        assert!(parse_sequence("00", 2, true).is_err());
+        assert!(parse_sequence("99999999999", 2, true).is_err());
+        assert!(parse_sequence("", 2, true).is_err());
+    }
+
+    #[test]
+    fn alignments_of_rule_template() {
+        let c = Convention::mccs_rule();
+        assert_eq!(alignments(c.parts(), 6).len(), 1);
+        assert_eq!(alignments(c.parts(), 7).len(), 2);
+        assert_eq!(alignments(c.parts(), 8).len(), 1);
+        assert!(alignments(c.parts(), 5).is_empty());
+        assert!(alignments(c.parts(), 9).is_empty());
+    }
+}

@@ -1,0 +1,308 @@
+//! Reading names back into typed identities, with errors that say which part is wrong, why,
+//! and how to fix it.
+//!
+//! This module holds the entry points ([`Convention::parse_with`] and its kin) and
+//! [`ParseOptions`]; [`error`] holds [`ParseError`], [`align`] matches tokens to the
+//! template's parts, and [`hints`] diagnoses names that match no alignment and words the hints.
+
+use std::collections::BTreeSet;
+
+use mccs_model::{Environment, LicensePlate, Ministry, Name, Platform};
+
+use crate::convention::{Convention, Target};
+use crate::identity::{Direction, ObjectIdentity, ObjectKind, ParsedName, RuleIdentity};
+
+mod align;
+mod error;
+mod hints;
+mod part_hints;
+
+use align::alignments;
+
+pub use error::ParseError;
+
+/// Extra knowledge to check names against, beyond their shape.
+///
+/// ```
+/// use mccs_naming::{Convention, ParseError, ParseOptions};
+/// let options = ParseOptions::default()
+///     .with_known_ministries(["CITZ".parse()?, "HLTH".parse()?])
+///     .with_standard_environments();
+/// let rules = Convention::mccs_rule();
+/// assert!(rules.parse_with("MCCS_CITZ_ALZ_LIVE_abc123_prod", &options).is_ok());
+/// assert!(matches!(
+///     rules.parse_with("MCCS_XYZ_ALZ_LIVE_abc123_prod", &options),
+///     Err(ParseError::UnknownMinistry { .. })
+/// ));
+/// # Ok::<(), mccs_model::IdentError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    known_ministries: Option<BTreeSet<Ministry>>,
+    known_environments: Option<BTreeSet<Environment>>,
+}
+
+impl ParseOptions {
+    /// Accept only these ministries (otherwise any well-formed short name is accepted).
+    #[must_use]
+    pub fn with_known_ministries(mut self, ministries: impl IntoIterator<Item = Ministry>) -> Self {
+        self.known_ministries = Some(ministries.into_iter().collect());
+        self
+    }
+
+    /// Accept only these environments (otherwise any environment the model accepts is).
+    #[must_use]
+    pub fn with_known_environments(
+        mut self,
+        environments: impl IntoIterator<Item = Environment>,
+    ) -> Self {
+        self.known_environments = Some(environments.into_iter().collect());
+        self
+    }
+
+    /// Accept only the environments the platforms provision: `dev`, `test`, `prod`, `tools`.
+    #[must_use]
+    pub fn with_standard_environments(self) -> Self {
+        self.with_known_environments([
+            Environment::Dev,
+            Environment::Test,
+            Environment::Prod,
+            Environment::Tools,
+        ])
+    }
+
+    /// The known ministries, if a list was given.
+    pub fn known_ministries(&self) -> Option<&BTreeSet<Ministry>> {
+        self.known_ministries.as_ref()
+    }
+
+    /// The known environments, if a list was given.
+    pub fn known_environments(&self) -> Option<&BTreeSet<Environment>> {
+        self.known_environments.as_ref()
+    }
+}
+
+/// A value read from one part.
+#[derive(Debug, Clone)]
+enum Value {
+    Ministry(Ministry),
+    Platform(Platform),
+    Plate(LicensePlate),
+    Env(Environment),
+    Direction(Direction),
+    Sequence(u32),
+    Kind(ObjectKind, Option<Platform>),
+    Label(Option<Name>),
+}
+
+/// The errors of a failed alignment, and how many of its wrong parts look nothing like what
+/// they should be.
+type Failure = (Vec<ParseError>, usize);
+
+/// For each template part, the range of tokens it takes (`None`: an optional part left out).
+type Alignment = Vec<Option<(usize, usize)>>;
+
+/// Enough alignments for any template a spec can describe; a guard, not a limit in practice.
+const MAX_ALIGNMENTS: usize = 256;
+
+impl Convention {
+    /// Reads a name back into its identity (rule or object, after the convention's target).
+    ///
+    /// ```
+    /// use mccs_naming::{Convention, ParsedName};
+    /// let parsed = Convention::mccs_rule().parse("MCCS_CITZ_ALZ_LIVE_abc123_prod")?;
+    /// assert!(matches!(parsed, ParsedName::Rule(_)));
+    /// # Ok::<(), mccs_naming::ParseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ParseError`] naming the first thing wrong; see [`Convention::parse_with`].
+    pub fn parse(&self, name: &str) -> Result<ParsedName, ParseError> {
+        self.parse_with(name, &ParseOptions::default())
+    }
+
+    /// Reads a name back into its identity, also checking it against `options`.
+    ///
+    /// Checks, in order: empty, over-long, disallowed characters, then the parts. When parts
+    /// are wrong it reports, most specific first: parts in the wrong order (when reordering
+    /// them would make the name valid), one missing or extra part, otherwise the first wrong
+    /// part. Last come the checks against `options` and that a `VPC`/`VNET` token matches the
+    /// platform.
+    ///
+    /// # Errors
+    ///
+    /// A [`ParseError`] naming the first thing wrong, with a hint.
+    pub fn parse_with(&self, name: &str, options: &ParseOptions) -> Result<ParsedName, ParseError> {
+        if name.is_empty() {
+            return Err(ParseError::Empty {
+                template: self.template().to_owned(),
+            });
+        }
+        let limits = self.limits();
+        let len = name.chars().count();
+        if len > limits.max_len {
+            return Err(ParseError::TooLong {
+                name: name.to_owned(),
+                len,
+                max: limits.max_len,
+            });
+        }
+        if let Some((i, ch)) = name.chars().enumerate().find(|(_, c)| !limits.allows(*c)) {
+            return Err(ParseError::BadCharacter {
+                name: name.to_owned(),
+                ch,
+                position: i + 1,
+                allowed: limits.describe(),
+            });
+        }
+        let tokens: Vec<&str> = name.split(self.separator()).collect();
+        let alignments = alignments(self.parts(), tokens.len());
+        // Among alignments that fail, the one with the fewest errors explains the name best;
+        // on a tie, the one whose wrong parts at least look like what they should be.
+        let mut best: Option<((usize, usize), ParseError)> = None;
+        for alignment in &alignments {
+            match self.evaluate_alignment(alignment, &tokens) {
+                Ok(values) => return self.assemble(values, options),
+                Err((errors, implausible)) => {
+                    let score = (errors.len(), implausible);
+                    if let Some(first) = errors.into_iter().next()
+                        && best.as_ref().is_none_or(|(s, _)| score < *s)
+                    {
+                        best = Some((score, first));
+                    }
+                }
+            }
+        }
+        if let Some((_, first_error)) = best {
+            return Err(self
+                .diagnose_order(name, &alignments, &tokens, options)
+                .unwrap_or(first_error));
+        }
+        Err(self.diagnose_count(name, &tokens, options))
+    }
+
+    /// Whether `candidate` parses: what a suggested fix must do before it is offered (a part
+    /// inserted, removed or moved can still leave the name too long, or with a `VPC` token on
+    /// an Azure platform). The checks of [`Convention::parse_with`], without diagnosing.
+    fn accepts(&self, candidate: &str, options: &ParseOptions) -> bool {
+        let limits = self.limits();
+        if candidate.is_empty()
+            || candidate.chars().count() > limits.max_len
+            || !candidate.chars().all(|c| limits.allows(c))
+        {
+            return false;
+        }
+        let tokens: Vec<&str> = candidate.split(self.separator()).collect();
+        alignments(self.parts(), tokens.len())
+            .iter()
+            .find_map(|a| self.evaluate_alignment(a, &tokens).ok())
+            .is_some_and(|values| self.assemble(values, options).is_ok())
+    }
+
+    /// Reads a rule name back into its identity.
+    ///
+    /// ```
+    /// use mccs_naming::{Convention, Direction, ParseError};
+    /// let rules = Convention::mccs_rule();
+    /// let id = rules.parse_rule("MCCS_CITZ_ALZ_LIVE_abc123_prod_IN")?;
+    /// assert_eq!((id.direction, id.sequence), (Direction::Inbound, 1));
+    /// assert!(matches!(
+    ///     rules.parse_rule("MCCS_CITZ_alz_LIVE_abc123_prod"),
+    ///     Err(ParseError::Platform { position: 3, .. })
+    /// ));
+    /// # Ok::<(), ParseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ParseError::WrongTarget`] for an object convention, otherwise as
+    /// [`Convention::parse_with`].
+    pub fn parse_rule(&self, name: &str) -> Result<RuleIdentity, ParseError> {
+        self.parse_rule_with(name, &ParseOptions::default())
+    }
+
+    /// [`Convention::parse_rule`], also checking against `options`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Convention::parse_rule`].
+    pub fn parse_rule_with(
+        &self,
+        name: &str,
+        options: &ParseOptions,
+    ) -> Result<RuleIdentity, ParseError> {
+        self.expect_parse_target(Target::Rule)?;
+        match self.parse_with(name, options)? {
+            ParsedName::Rule(id) => Ok(id),
+            ParsedName::Object(_) => Err(self.wrong_parse_target(Target::Rule)),
+        }
+    }
+
+    /// Reads an object name back into its identity.
+    ///
+    /// ```
+    /// use mccs_naming::{Convention, ObjectKind};
+    /// let id = Convention::mccs_object().parse_object("MCCS_CITZ_LZA_abc123_dev_VPC")?;
+    /// assert_eq!(id.kind, ObjectKind::Network);
+    /// assert_eq!(id.platform, mccs_model::Platform::AwsLza);
+    /// # Ok::<(), mccs_naming::ParseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ParseError::WrongTarget`] for a rule convention, otherwise as
+    /// [`Convention::parse_with`].
+    pub fn parse_object(&self, name: &str) -> Result<ObjectIdentity, ParseError> {
+        self.parse_object_with(name, &ParseOptions::default())
+    }
+
+    /// [`Convention::parse_object`], also checking against `options`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Convention::parse_object`].
+    pub fn parse_object_with(
+        &self,
+        name: &str,
+        options: &ParseOptions,
+    ) -> Result<ObjectIdentity, ParseError> {
+        self.expect_parse_target(Target::Object)?;
+        match self.parse_with(name, options)? {
+            ParsedName::Object(id) => Ok(id),
+            ParsedName::Rule(_) => Err(self.wrong_parse_target(Target::Object)),
+        }
+    }
+
+    fn expect_parse_target(&self, requested: Target) -> Result<(), ParseError> {
+        if self.target() == requested {
+            Ok(())
+        } else {
+            Err(self.wrong_parse_target(requested))
+        }
+    }
+
+    fn wrong_parse_target(&self, requested: Target) -> ParseError {
+        ParseError::WrongTarget {
+            convention: self.target(),
+            requested,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_example() {
+        let id = Convention::mccs_rule()
+            .parse_rule("MCCS_CITZ_ALZ_LIVE_abc123_prod")
+            .unwrap();
+        assert_eq!(id.ministry.as_str(), "CITZ");
+        assert_eq!(id.platform, Platform::AzureAlz);
+        assert_eq!(id.license_plate.as_str(), "abc123");
+        assert_eq!(id.environment, Environment::Prod);
+        assert_eq!((id.direction, id.sequence), (Direction::Outbound, 1));
+    }
+}

@@ -1,0 +1,339 @@
+//! Turning a plan into a request set: the entry points ([`RequestSet::from_plan`],
+//! [`BuildOptions`]), the builder they drive and the small helpers its parts share.
+//!
+//! The parts: [`objects`] (the Object Table), [`traffic`] (the requests and their Traffic
+//! Table rows), [`notes`] (the notes of each request and of the set) and [`summary`] (totals
+//! and flow summaries).
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use mccs_model::{FirewallKind, FirewallObject, Topology};
+use mccs_naming::{Convention, Direction};
+use mccs_path::{AddrSet, Addresses, FlowPlan, Party, Plan, SvcSet};
+
+use crate::model::{CloudEnd, FORMAT_VERSION, ObjectStatus, ObjectType, PathRole, RequestSet};
+use crate::vocabulary::Vocabularies;
+
+mod notes;
+mod objects;
+mod summary;
+mod traffic;
+
+/// Settings for [`RequestSet::from_plan_with`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BuildOptions {
+    /// How objects to create are named; [`Convention::mccs_object`] by default.
+    pub object_convention: Convention,
+    /// The words each request uses for its tables and object types; the built-in platform
+    /// vocabularies by default.
+    pub vocabularies: Vocabularies,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            object_convention: Convention::mccs_object(),
+            vocabularies: Vocabularies::default(),
+        }
+    }
+}
+
+impl BuildOptions {
+    /// Options that name objects with `convention` (an object convention, e.g. loaded from a
+    /// team's naming configuration).
+    #[must_use]
+    pub fn with_object_convention(mut self, convention: Convention) -> Self {
+        self.object_convention = convention;
+        self
+    }
+
+    /// Options whose requests speak these words (e.g. a team's own, read with
+    /// [`Vocabularies::from_json`]).
+    ///
+    /// ```
+    /// use mccs_request::{BuildOptions, RequestSet, Vocabularies};
+    /// let mut words = Vocabularies::default();
+    /// words.on_prem.object_table = "Objects to add".to_owned();
+    /// let t = mccs_model::examples::reference();
+    /// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    /// let set = RequestSet::from_plan_with(&t, &plan, &BuildOptions::default().with_vocabularies(words));
+    /// let on_prem = set.request("on-prem-firewall-request").unwrap();
+    /// assert_eq!(on_prem.vocabulary.object_table, "Objects to add");
+    /// assert_eq!(set.request("cloud-firewall-request").unwrap().objects[0].type_name, "IP Group");
+    /// ```
+    #[must_use]
+    pub fn with_vocabularies(mut self, vocabularies: Vocabularies) -> Self {
+        self.vocabularies = vocabularies;
+        self
+    }
+}
+
+impl RequestSet {
+    /// Builds the requests to file for `plan`, made on `topology`, with the MCCS object naming
+    /// convention.
+    ///
+    /// ```
+    /// use mccs_request::{ObjectStatus, RequestSet};
+    /// let t = mccs_model::examples::reference();
+    /// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    /// let set = RequestSet::from_plan(&t, &plan);
+    /// let on_prem = set.request("on-prem-firewall-request").unwrap();
+    /// let vnet = &on_prem.objects[0];
+    /// assert_eq!(vnet.name, "MCCS_CITZ_ALZ_abc123_prod_VNET");
+    /// assert_eq!(vnet.type_name, "Network IP Range Object");
+    /// assert_eq!(vnet.status, ObjectStatus::Create);
+    /// ```
+    pub fn from_plan(topology: &Topology, plan: &Plan) -> Self {
+        Self::from_plan_with(topology, plan, &BuildOptions::default())
+    }
+
+    /// [`RequestSet::from_plan`] with explicit options.
+    pub fn from_plan_with(topology: &Topology, plan: &Plan, options: &BuildOptions) -> Self {
+        Builder::new(topology, plan, options).build()
+    }
+}
+
+/// An object a party's addresses map to.
+#[derive(Debug, Clone)]
+struct Resolved {
+    name: String,
+    kind: ObjectType,
+    addresses: Vec<String>,
+    cidrs: Vec<String>,
+    status: ObjectStatus,
+    published_by: Option<String>,
+    stands_for: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    party: Party,
+    set: AddrSet,
+}
+
+struct Builder<'a> {
+    t: &'a Topology,
+    /// Look-ups by name (hash probes, not scans of the topology's lists).
+    index: mccs_model::Index<'a>,
+    plan: &'a Plan,
+    convention: &'a Convention,
+    vocabularies: &'a Vocabularies,
+    /// Each flow's position in the plan, by name (the first, if a name repeats).
+    flow_index: std::collections::HashMap<&'a str, usize>,
+    /// The address set of each topology object (by position), `None` when it cannot be
+    /// resolved (unknown group member, cycle).
+    object_sets: Vec<Option<AddrSet>>,
+    /// For each address set some object holds, the object [`Builder::existing`] prefers for
+    /// it (by position): published first, then a plain object before a group, then document
+    /// order.
+    best_object: HashMap<AddrSet, usize>,
+    /// Names given to objects to create, with their addresses.
+    assigned: HashMap<String, AddrSet>,
+    /// The objects each (party, addresses) resolved to, shared: a hit copies nothing.
+    cache: HashMap<Key, Rc<[Resolved]>>,
+    /// The cloud ends of each flow of the plan (by position), worked out once: the flow's
+    /// details, the rows it needs and its summary all show them.
+    flow_ends: Vec<Vec<CloudEnd>>,
+    /// The channel of the first planned rule of each (rule name, firewall).
+    rule_channel: HashMap<(&'a str, &'a str), &'a str>,
+}
+
+fn cidrs(set: &AddrSet) -> Vec<String> {
+    set.to_prefixes().iter().map(ToString::to_string).collect()
+}
+
+/// `primary path`, `failover path only`, `primary and failover paths`.
+pub(crate) fn roles_text(roles: &[PathRole]) -> &'static str {
+    match (
+        roles.contains(&PathRole::Primary),
+        roles.contains(&PathRole::Failover),
+    ) {
+        (true, true) => "primary and failover paths",
+        (true, false) => "primary path",
+        (false, true) => "failover path only",
+        (false, false) => "no path",
+    }
+}
+
+fn add_role(roles: &mut Vec<PathRole>, r: PathRole) {
+    if !roles.contains(&r) {
+        roles.push(r);
+        roles.sort_unstable();
+    }
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_owned());
+    }
+}
+
+fn services(s: &SvcSet) -> Vec<String> {
+    s.to_string().split(", ").map(str::to_owned).collect()
+}
+
+fn party_addresses(a: &Addresses) -> String {
+    match a.party {
+        Party::Prefix => a.set.to_string(),
+        _ => format!("{} ({})", a.party, a.set),
+    }
+}
+
+/// Groups addresses by party (first appearance), uniting the sets of one party.
+fn by_party(list: &[Addresses]) -> Vec<(Party, AddrSet)> {
+    let mut out: Vec<(Party, AddrSet)> = Vec::new();
+    for a in list {
+        match out.iter_mut().find(|(p, _)| *p == a.party) {
+            Some((_, s)) => *s = s.union(&a.set),
+            None => out.push((a.party.clone(), a.set.clone())),
+        }
+    }
+    out
+}
+
+fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// A list without repeats, in order of first appearance, that stays linear however long it
+/// grows (`push_unique` scans the list: fine for a handful, quadratic for a list per flow or
+/// per rule of a large plan).
+#[derive(Debug, Default)]
+struct UniqueList {
+    items: Vec<String>,
+    seen: HashSet<String>,
+}
+
+/// Up to this many items a [`UniqueList`] finds repeats by scanning its items; past it, a
+/// hash set takes over (most lists are a name or two: no set, no second copy of each).
+const UNIQUE_SCAN: usize = 16;
+
+impl UniqueList {
+    fn push(&mut self, s: &str) {
+        if self.items.len() < UNIQUE_SCAN {
+            if !self.items.iter().any(|x| x == s) {
+                self.items.push(s.to_owned());
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            self.seen.extend(self.items.iter().cloned());
+        }
+        if self.seen.insert(s.to_owned()) {
+            self.items.push(s.to_owned());
+        }
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn new(t: &'a Topology, plan: &'a Plan, options: &'a BuildOptions) -> Self {
+        let index = mccs_model::Index::new(t);
+        let object_sets = mccs_path::object_sets(t, &index);
+        let mut best_object: HashMap<AddrSet, usize> = HashMap::new();
+        let preference = |i: usize| {
+            t.objects.get(i).map(|o| {
+                (
+                    o.published_by().is_none(),
+                    matches!(o, FirewallObject::Group { .. }),
+                    i,
+                )
+            })
+        };
+        for (i, set) in object_sets.iter().enumerate() {
+            let Some(set) = set.as_ref().filter(|s| !s.is_empty()) else {
+                continue;
+            };
+            match best_object.get_mut(set) {
+                Some(best) if preference(i) < preference(*best) => *best = i,
+                Some(_) => {}
+                None => {
+                    best_object.insert(set.clone(), i);
+                }
+            }
+        }
+        let mut rule_channel = HashMap::new();
+        for r in &plan.rules {
+            for tg in &r.targets {
+                rule_channel
+                    .entry((r.name.as_str(), tg.firewall.as_str()))
+                    .or_insert(r.channel.as_str());
+            }
+        }
+        Self {
+            t,
+            index,
+            plan,
+            convention: &options.object_convention,
+            vocabularies: &options.vocabularies,
+            flow_index: plan
+                .flows
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, f)| (f.flow.as_str(), i))
+                .collect(),
+            object_sets,
+            best_object,
+            assigned: HashMap::new(),
+            cache: HashMap::new(),
+            flow_ends: Vec::new(),
+            rule_channel,
+        }
+    }
+
+    fn build(mut self) -> RequestSet {
+        self.flow_ends = self
+            .plan
+            .flows
+            .iter()
+            .map(|fp| self.cloud_ends(fp))
+            .collect();
+        let requests = self.requests();
+        let summary = self.summary(&requests);
+        let notes = self.set_notes(&requests, &summary);
+        RequestSet {
+            format_version: FORMAT_VERSION,
+            requests,
+            summary,
+            notes,
+        }
+    }
+
+    /// The position in the plan of the flow named `name` (the first, if a name repeats).
+    fn flow_position(&self, name: &str) -> Option<usize> {
+        self.flow_index.get(name).copied()
+    }
+
+    /// The plan of the flow named `name` (the first, if a name repeats).
+    fn flow_plan(&self, name: &str) -> Option<&'a FlowPlan> {
+        let plan = self.plan;
+        self.flow_index.get(name).and_then(|i| plan.flows.get(*i))
+    }
+
+    /// Whether a firewall of `kinds` is on a path of `flow` in `direction`.
+    fn crosses(&self, flow: &str, direction: Direction, kinds: &[FirewallKind]) -> bool {
+        self.flow_plan(flow).is_some_and(|fp| {
+            fp.directions
+                .iter()
+                .filter(|d| d.trace.flow.direction == direction)
+                .flat_map(|d| &d.steps)
+                .any(|s| {
+                    self.index
+                        .firewall(s.firewall.as_str())
+                        .is_some_and(|f| kinds.contains(&f.kind))
+                })
+        })
+    }
+
+    fn is_on_prem_kind(&self, firewall: &str) -> bool {
+        self.index
+            .firewall(firewall)
+            .is_some_and(|f| matches!(f.kind, FirewallKind::Edge | FirewallKind::Zone))
+    }
+}

@@ -1,0 +1,342 @@
+//! The requests, one per channel: the firewalls each covers, its Traffic Table rows (the
+//! rules to add, with their objects, placement and the flows they serve) and its Object Table.
+
+use std::collections::{HashMap, HashSet};
+
+use mccs_model::FirewallKind;
+use mccs_naming::Direction;
+use mccs_path::{AddrSet, Addresses, FlowPlan, Party, PlannedRule, Target};
+
+use super::{Builder, UniqueList, add_role, by_party, cidrs, push_unique, services};
+use crate::model::{
+    CloudEnd, FirewallInfo, FlowDetails, ObjectRow, PathRole, Request, RuleAction, RuleTarget,
+    TrafficRow,
+};
+
+/// What a traffic row carries from its flows besides the justifications.
+#[derive(Debug, Default)]
+struct RuleMeta {
+    requesters: Vec<String>,
+    expires: Option<mccs_model::Date>,
+    change_windows: Vec<String>,
+    cloud_ends: Vec<CloudEnd>,
+    failover_path: bool,
+}
+
+/// Whether a direction of `fp` has a failover path.
+fn has_failover_path(fp: &FlowPlan, direction: Direction) -> bool {
+    fp.directions
+        .iter()
+        .filter(|d| d.trace.flow.direction == direction)
+        .flat_map(|d| &d.trace.paths)
+        .any(|p| p.role == mccs_path::PathRole::Failover)
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn requests(&mut self) -> Vec<Request> {
+        let t = self.t;
+        let mut channels: Vec<String> = t
+            .channels
+            .iter()
+            .map(|c| c.name.to_string())
+            .filter(|c| self.plan.rules.iter().any(|r| r.channel == *c))
+            .collect();
+        for r in &self.plan.rules {
+            push_unique(&mut channels, r.channel.as_str());
+        }
+        let plan = self.plan;
+        channels
+            .into_iter()
+            .map(|id| {
+                let rules: Vec<&PlannedRule> =
+                    plan.rules.iter().filter(|r| r.channel == id).collect();
+                self.request(&id, &rules)
+            })
+            .collect()
+    }
+
+    fn request(&mut self, id: &str, rules: &[&'a PlannedRule]) -> Request {
+        let channel = self.index.channel(id);
+        let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = rules
+            .iter()
+            .flat_map(|r| &r.targets)
+            .map(|tg| self.firewall_kind(tg.firewall.as_str()))
+            .collect();
+        let vocabulary = self.vocabularies.for_request(id, &kinds).clone();
+        let mut objects: Vec<ObjectRow> = Vec::new();
+        // Each object row's position by name, and the (row, rule) pairs in `used_by`.
+        let mut object_rows: HashMap<String, usize> = HashMap::new();
+        let mut used_by: HashSet<(usize, &'a str)> = HashSet::new();
+        let mut traffic = Vec::new();
+        let mut firewalls: Vec<FirewallInfo> = Vec::new();
+        let mut firewall_names: HashSet<String> = HashSet::new();
+        let mut flows = UniqueList::default();
+        for r in rules {
+            let mut names = |me: &mut Self, list: &[Addresses]| -> Vec<String> {
+                let mut out = UniqueList::default();
+                for (party, set) in by_party(list) {
+                    for o in me.resolve(&party, &set).iter() {
+                        out.push(&o.name);
+                        match object_rows.get(&o.name).copied() {
+                            Some(i) => {
+                                if used_by.insert((i, r.name.as_str()))
+                                    && let Some(row) = objects.get_mut(i)
+                                {
+                                    row.used_by.push(r.name.clone());
+                                }
+                            }
+                            None => {
+                                used_by.insert((objects.len(), r.name.as_str()));
+                                object_rows.insert(o.name.clone(), objects.len());
+                                objects.push(ObjectRow {
+                                    name: o.name.clone(),
+                                    kind: o.kind,
+                                    type_name: vocabulary.object_word(o.kind).to_owned(),
+                                    addresses: o.addresses.clone(),
+                                    cidrs: o.cidrs.clone(),
+                                    status: o.status,
+                                    published_by: o.published_by.clone(),
+                                    stands_for: o.stands_for.clone(),
+                                    used_by: vec![r.name.clone()],
+                                });
+                            }
+                        }
+                    }
+                }
+                out.items
+            };
+            let sources = names(self, &r.sources);
+            let destinations = names(self, &r.destinations);
+            let union =
+                |list: &[Addresses]| list.iter().fold(AddrSet::new(), |acc, a| acc.union(&a.set));
+            let mut roles = Vec::new();
+            let apply_on: Vec<RuleTarget> = r
+                .targets
+                .iter()
+                .map(|tg| {
+                    let rs: Vec<PathRole> = tg.roles.clone();
+                    for x in &rs {
+                        add_role(&mut roles, *x);
+                    }
+                    RuleTarget {
+                        firewall: tg.firewall.to_string(),
+                        owner: tg.owner.clone(),
+                        placement: tg.placement.clone(),
+                        rule_number: tg.priority,
+                        roles: rs,
+                    }
+                })
+                .collect();
+            for tg in &r.targets {
+                if firewall_names.insert(tg.firewall.to_string()) {
+                    firewalls.push(self.firewall_info(tg));
+                }
+            }
+            for f in &r.flows {
+                flows.push(f.as_str());
+            }
+            let meta = self.rule_meta(r);
+            traffic.push(TrafficRow {
+                rule: r.name.clone(),
+                direction: r.direction,
+                owner: r.owner.as_ref().map(ToString::to_string),
+                sources,
+                source_addresses: cidrs(&union(&r.sources)),
+                destinations,
+                destination_addresses: cidrs(&union(&r.destinations)),
+                services: services(&r.services),
+                action: RuleAction::Allow,
+                apply_on,
+                list: r.list,
+                return_traffic: r.return_traffic,
+                roles,
+                flows: r.flows.iter().map(ToString::to_string).collect(),
+                justifications: r.justifications.clone(),
+                requesters: meta.requesters,
+                expires: meta.expires,
+                change_windows: meta.change_windows,
+                cloud_ends: meta.cloud_ends,
+                failover_path: meta.failover_path,
+            });
+        }
+        self.set_object_type_words(id, &mut objects, &traffic);
+        let mut request = Request {
+            id: id.to_owned(),
+            title: channel.map_or_else(|| id.to_owned(), |c| c.title.clone()),
+            form: channel.and_then(|c| c.form.clone()),
+            url: channel.and_then(|c| c.url.clone()),
+            filed_by: channel.map_or_else(
+                || "(not set in the topology)".to_owned(),
+                |c| c.filed_by.clone(),
+            ),
+            handled_by: channel.map_or_else(
+                || "(not set in the topology)".to_owned(),
+                |c| c.handled_by.clone(),
+            ),
+            vocabulary,
+            firewalls,
+            objects,
+            traffic,
+            flow_details: self.flow_details(&flows.items),
+            flows: flows.items,
+            notes: Vec::new(),
+        };
+        request.notes = self.request_notes(&request, rules);
+        request
+    }
+
+    /// The firewall a rule goes on, as the request lists it.
+    fn firewall_info(&self, tg: &Target) -> FirewallInfo {
+        let fw = self.index.firewall(tg.firewall.as_str());
+        FirewallInfo {
+            name: tg.firewall.to_string(),
+            kind: fw.map_or("firewall", |f| f.kind.noun()).to_owned(),
+            owner: tg.owner.clone(),
+            description: fw.and_then(|f| f.description.clone()),
+        }
+    }
+
+    /// The (kind, platform) of the firewall named `name`; an unknown one is `Other`.
+    fn firewall_kind(&self, name: &str) -> (FirewallKind, Option<mccs_model::Platform>) {
+        self.index
+            .firewall(name)
+            .map_or((FirewallKind::Other, None), |f| (f.kind, f.platform))
+    }
+
+    /// Sets each object's type word to the one of the firewalls that hold it.
+    fn set_object_type_words(&self, id: &str, objects: &mut [ObjectRow], traffic: &[TrafficRow]) {
+        // An object's type word is the one of the firewalls that hold it: in a request to both
+        // cloud firewalls, the Azure VNet's object is an IP Group and the AWS VPC's a prefix list.
+        let mut rows_of_rule: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, row) in traffic.iter().enumerate() {
+            rows_of_rule.entry(row.rule.as_str()).or_default().push(i);
+        }
+        for o in objects.iter_mut() {
+            // The rows of the rules that use it, in Traffic Table order.
+            let mut rows: Vec<usize> = o
+                .used_by
+                .iter()
+                .filter_map(|rule| rows_of_rule.get(rule.as_str()))
+                .flatten()
+                .copied()
+                .collect();
+            rows.sort_unstable();
+            rows.dedup();
+            let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = rows
+                .iter()
+                .filter_map(|i| traffic.get(*i))
+                .flat_map(|row| &row.apply_on)
+                .map(|a| self.firewall_kind(&a.firewall))
+                .collect();
+            o.type_name = self
+                .vocabularies
+                .for_request(id, &kinds)
+                .object_word(o.kind)
+                .to_owned();
+        }
+    }
+
+    /// The facts of each of `flows` (requester, cloud ends, expiry, ...), in their order.
+    fn flow_details(&self, flows: &[String]) -> Vec<FlowDetails> {
+        flows
+            .iter()
+            .filter_map(|f| self.flow_position(f))
+            .filter_map(|i| Some((self.plan.flows.get(i)?, self.flow_ends.get(i)?)))
+            .map(|(fp, ends)| FlowDetails {
+                flow: fp.flow.to_string(),
+                requester: fp.requester.clone(),
+                cloud_ends: ends.clone(),
+                expires: fp.expires,
+                change_window: fp.change_window.clone(),
+                justification: fp.justification.clone(),
+            })
+            .collect()
+    }
+
+    /// The cloud ends of a flow: each Project Set environment among its ends (named as one, or
+    /// an object or CIDR inside the network of the environment the flow's rules are for), with
+    /// account or subscription and region, in the order the directions name them.
+    pub(super) fn cloud_ends(&self, fp: &FlowPlan) -> Vec<CloudEnd> {
+        let mut out: Vec<CloudEnd> = Vec::new();
+        for d in &fp.directions {
+            for a in [&d.trace.flow.source, &d.trace.flow.destination] {
+                let env = match &a.party {
+                    Party::Environment { env } => env.clone(),
+                    _ => {
+                        // Addresses inside the owner's network (a database object in its Data
+                        // subnet, say) are that environment's end.
+                        let Some(owner) = &d.trace.flow.owner else {
+                            continue;
+                        };
+                        let inside = self.index.environment(owner).is_some_and(|(_, vn)| {
+                            AddrSet::from_prefixes(
+                                vn.address_space
+                                    .iter()
+                                    .chain(&vn.secondary_ranges)
+                                    .map(|p| p.trunc()),
+                            )
+                            .covers(&a.set)
+                        });
+                        if !inside {
+                            continue;
+                        }
+                        owner.clone()
+                    }
+                };
+                let name = env.to_string();
+                if out.iter().any(|c| c.environment == name) {
+                    continue;
+                }
+                let Some((ps, vn)) = self.index.environment(&env) else {
+                    continue;
+                };
+                out.push(CloudEnd {
+                    environment: name,
+                    platform: ps.platform,
+                    account: vn.account.clone(),
+                    region: vn.region.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// What a planned rule carries from its flows besides the justifications.
+    fn rule_meta(&self, r: &PlannedRule) -> RuleMeta {
+        let mut meta = RuleMeta::default();
+        let mut all_expire = !r.flows.is_empty();
+        let mut latest: Option<mccs_model::Date> = None;
+        let mut requesters = UniqueList::default();
+        let mut change_windows = UniqueList::default();
+        // A cloud end is the same wherever its environment appears (it is read from the
+        // topology), so its environment identifies it.
+        let mut cloud_ends: HashSet<String> = HashSet::new();
+        let flows = r
+            .flows
+            .iter()
+            .filter_map(|f| self.flow_position(f.as_str()))
+            .filter_map(|i| Some((self.plan.flows.get(i)?, self.flow_ends.get(i)?)));
+        for (fp, ends) in flows {
+            if let Some(x) = &fp.requester {
+                requesters.push(x);
+            }
+            if let Some(x) = &fp.change_window {
+                change_windows.push(x);
+            }
+            match fp.expires {
+                Some(e) => latest = latest.max(Some(e)),
+                None => all_expire = false,
+            }
+            for c in ends {
+                if cloud_ends.insert(c.environment.clone()) {
+                    meta.cloud_ends.push(c.clone());
+                }
+            }
+            meta.failover_path |= has_failover_path(fp, r.direction);
+        }
+        meta.requesters = requesters.items;
+        meta.change_windows = change_windows.items;
+        meta.expires = if all_expire { latest } else { None };
+        meta
+    }
+}
