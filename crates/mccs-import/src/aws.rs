@@ -16,6 +16,8 @@ struct Vpc {
     #[serde(default)]
     cidr_block_association_set: Vec<CidrAssociation>,
     #[serde(default)]
+    ipv6_cidr_block_association_set: Vec<Ipv6Association>,
+    #[serde(default)]
     tags: Vec<Tag>,
     #[serde(default)]
     is_default: bool,
@@ -28,17 +30,25 @@ struct CidrAssociation {
     cidr_block_state: Option<CidrBlockState>,
 }
 
+/// An IPv6 block of a VPC (`Ipv6CidrBlockAssociationSet`), Amazon-provided or BYOIP.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct CidrBlockState {
-    state: String,
+pub(crate) struct Ipv6Association {
+    pub(crate) ipv6_cidr_block: String,
+    pub(crate) ipv6_cidr_block_state: Option<CidrBlockState>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct Tag {
-    key: String,
-    value: String,
+pub(crate) struct CidrBlockState {
+    pub(crate) state: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct Tag {
+    pub(crate) key: String,
+    pub(crate) value: String,
 }
 
 /// The command whose output this reads.
@@ -74,6 +84,7 @@ fn read_vpc(index: usize, value: &Value, region: &str) -> Network {
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("Vpcs[{index}]"), str::to_owned);
             return Network {
+                id: label.clone(),
                 label,
                 unreadable: Some(format!("not a VPC entry: {e}")),
                 ..Network::default()
@@ -98,7 +109,14 @@ fn read_vpc(index: usize, value: &Value, region: &str) -> Network {
             }
         }
     }
+    for a in vpc.ipv6_cidr_block_association_set {
+        match a.ipv6_cidr_block_state.map(|s| s.state) {
+            Some(s) if s != "associated" => inactive.push((a.ipv6_cidr_block, s)),
+            _ => prefixes.push(a.ipv6_cidr_block),
+        }
+    }
     Network {
+        id: vpc.vpc_id,
         label,
         name,
         account: vpc.owner_id,
@@ -108,5 +126,6 @@ fn read_vpc(index: usize, value: &Value, region: &str) -> Network {
         tags,
         remark: vpc.is_default.then_some("the account's default VPC"),
         unreadable: None,
+        subnets: Vec::new(),
     }
 }

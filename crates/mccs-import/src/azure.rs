@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::{ImportError, Network};
+use crate::{ImportError, Network, RawSubnet};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -17,6 +17,19 @@ struct Vnet {
     address_space: Option<AddressSpace>,
     #[serde(default)]
     tags: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    subnets: Option<Vec<VnetSubnet>>,
+}
+
+/// A subnet as `vnet list` writes it: `addressPrefix`, or `addressPrefixes` when it has several
+/// (an IPv4 and an IPv6 range, say).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct VnetSubnet {
+    name: String,
+    address_prefix: Option<String>,
+    #[serde(default)]
+    address_prefixes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,6 +79,7 @@ fn read_vnet(index: usize, value: &Value) -> Network {
                 .and_then(Value::as_str)
                 .map_or_else(|| format!("[{index}]"), str::to_owned);
             return Network {
+                id: label.clone(),
                 label,
                 unreadable: Some(format!("not a VNet entry: {e}")),
                 ..Network::default()
@@ -81,7 +95,21 @@ fn read_vnet(index: usize, value: &Value) -> Network {
         "no subscription: `id` is not a resource ID `/subscriptions/<id>/resourceGroups/...`"
             .to_owned()
     });
+    let subnets = vnet
+        .subnets
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| RawSubnet {
+            id: s.name.clone(),
+            prefixes: s
+                .address_prefixes
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| s.address_prefix.into_iter().collect()),
+            name: Some(s.name),
+        })
+        .collect();
     Network {
+        id: vnet.name.clone(),
         label,
         name: Some(vnet.name),
         account,
@@ -94,6 +122,7 @@ fn read_vnet(index: usize, value: &Value) -> Network {
         tags: vnet.tags.unwrap_or_default(),
         remark: None,
         unreadable,
+        subnets,
     }
 }
 

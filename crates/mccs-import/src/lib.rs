@@ -37,6 +37,11 @@ use mccs_model::{
 
 mod aws;
 mod azure;
+mod merge;
+mod ranges;
+mod subnets;
+
+pub use merge::Merged;
 
 /// The tag key that holds a network's license plate unless told otherwise.
 pub const DEFAULT_PLATE_TAG: &str = "LicensePlate";
@@ -111,6 +116,17 @@ pub struct ImportOptions {
     pub ministry: Option<Ministry>,
     /// Ranges left out of the address space (non-routable secondary ranges); none by default.
     pub non_routable: Vec<IpNet>,
+    /// The license plate of networks whose tags and name give none (`--plate`).
+    pub plate: Option<LicensePlate>,
+    /// The environment of networks whose tags and name give none (`--env`).
+    pub environment: Option<Environment>,
+    /// Networks placed by hand (`--assign ID=PLATE-ENV`), by the provider's identifier (the
+    /// AWS `VpcId`, the Azure VNet name); these win over tags and names.
+    pub assignments: BTreeMap<String, EnvRef>,
+    /// The ministry of each Project Set already in the topology an import will be merged into
+    /// ([`ImportOptions::with_known`]): a network of such a Project Set without a ministry tag
+    /// takes its ministry.
+    pub known_ministries: BTreeMap<LicensePlate, Ministry>,
 }
 
 impl ImportOptions {
@@ -132,6 +148,52 @@ impl ImportOptions {
     #[must_use]
     pub fn with_non_routable(mut self, ranges: Vec<IpNet>) -> Self {
         self.non_routable = ranges;
+        self
+    }
+
+    /// With `plate` for networks whose tags and name give no license plate.
+    #[must_use]
+    pub fn with_plate(mut self, plate: LicensePlate) -> Self {
+        self.plate = Some(plate);
+        self
+    }
+
+    /// With `environment` for networks whose tags and name give none.
+    #[must_use]
+    pub fn with_environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+
+    /// Places the network whose provider identifier is `id` (the AWS `VpcId`, the Azure VNet
+    /// name) in `env`, whatever its tags and name say.
+    ///
+    /// ```
+    /// use mccs_import::{ImportOptions, aws_vpcs};
+    /// let json = r#"{"Vpcs": [{"VpcId": "vpc-1", "OwnerId": "111111111111",
+    ///     "CidrBlock": "10.40.0.0/24", "Tags": [{"Key": "Name", "Value": "Prod_vpc"}]}]}"#;
+    /// let options = ImportOptions::default()
+    ///     .with_ministry("CITZ".parse()?)
+    ///     .assign("vpc-1", "abc123-prod".parse()?);
+    /// let import = aws_vpcs(json, "ca-central-1", &options)?;
+    /// assert_eq!(import.placed()[0].env.to_string(), "abc123-prod");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn assign(mut self, id: impl Into<String>, env: EnvRef) -> Self {
+        self.assignments.insert(id.into(), env);
+        self
+    }
+
+    /// Knows the ministries of the Project Sets of `topology`, the one the import will be
+    /// merged into ([`Import::merge_into`]).
+    #[must_use]
+    pub fn with_known(mut self, topology: &Topology) -> Self {
+        for ps in &topology.project_sets {
+            self.known_ministries
+                .entry(ps.license_plate)
+                .or_insert_with(|| ps.ministry.clone());
+        }
         self
     }
 }
@@ -203,6 +265,8 @@ pub enum ImportError {
 /// One VPC or VNet as the provider describes it, before mapping.
 #[derive(Debug, Clone, Default)]
 struct Network {
+    /// The provider's identifier, which `--assign` matches: the AWS `VpcId`, the Azure VNet name.
+    id: String,
     /// How people find it: `vpc-0a1b2c3d (Name abc123-prod)`, `abc123-prod-vnet (resource group rg)`.
     label: String,
     /// The name `<plate>-<env>` may be read from: the AWS `Name` tag, the Azure VNet name.
@@ -221,6 +285,19 @@ struct Network {
     remark: Option<&'static str>,
     /// Why the entry could not even be read, if so.
     unreadable: Option<String>,
+    /// Its subnets, when the export lists them (Azure's `vnet list` does).
+    subnets: Vec<RawSubnet>,
+}
+
+/// A subnet as the provider describes it.
+#[derive(Debug, Clone, Default)]
+struct RawSubnet {
+    /// `subnet-0a1b2c3d` (AWS) or the subnet's name (Azure).
+    id: String,
+    /// The `Name` tag (AWS) or the name (Azure).
+    name: Option<String>,
+    /// Its ranges, as the provider writes them.
+    prefixes: Vec<String>,
 }
 
 /// A range of a network that is not in its environment's address space, and why.
@@ -239,6 +316,8 @@ pub struct LeftOut {
 pub struct Placed {
     /// The environment it became.
     pub env: EnvRef,
+    /// The provider's identifier: the AWS `VpcId`, the Azure VNet name.
+    pub id: String,
     /// The network, as people find it (`vpc-0a1b2c3d (Name abc123-prod)`).
     pub label: String,
     /// Its ranges that are not in the address space.
@@ -382,12 +461,13 @@ fn identity_from_name(name: &str) -> Option<(LicensePlate, Environment)> {
     Some((plate, env))
 }
 
-/// Where the license plate, environment and ministry of a network come from.
-fn identify(
-    provider: &Provider,
-    net: &Network,
-    options: &ImportOptions,
-) -> Result<(EnvRef, Ministry), String> {
+/// Where the license plate and environment of a network come from, in this order: an
+/// assignment by identifier, the tags, the name, the `--plate` / `--env` defaults. The ministry,
+/// which may come from another network of the same Project Set, is found later ([`map`]).
+fn identify(net: &Network, options: &ImportOptions) -> Result<EnvRef, String> {
+    if let Some(env) = options.assignments.get(&net.id) {
+        return Ok(env.clone());
+    }
     let tags = &options.tags;
     let from_name = net.name.as_deref().and_then(identity_from_name);
     let name_hint = match &net.name {
@@ -396,6 +476,7 @@ fn identify(
         }
         None => "it has no name".to_owned(),
     };
+    let assign_hint = format!("; tag it, or pass --assign {}=<plate>-<env>", net.id);
     let plate = match tag(net, &tags.plate) {
         Some(v) => v.to_ascii_lowercase().parse::<LicensePlate>().map_err(|_| {
             format!(
@@ -403,11 +484,12 @@ fn identify(
                 tags.plate
             )
         })?,
-        None => match &from_name {
-            Some((p, _)) => *p,
-            None => {
+        None => match (&from_name, options.plate) {
+            (Some((p, _)), _) => *p,
+            (None, Some(p)) => p,
+            (None, None) => {
                 return Err(format!(
-                    "no license plate: no `{}` tag, and {name_hint}",
+                    "no license plate: no `{}` tag, and {name_hint}{assign_hint}",
                     tags.plate
                 ));
             }
@@ -420,48 +502,54 @@ fn identify(
                 tags.environment
             )
         })?,
-        None => match &from_name {
-            Some((p, e)) if *p == plate => e.clone(),
+        None => match (&from_name, &options.environment) {
+            (Some((p, e)), _) if *p == plate => e.clone(),
+            (_, Some(e)) => e.clone(),
             _ => {
                 return Err(format!(
-                    "no environment for license plate {plate}: no `{}` tag, and {name_hint}",
+                    "no environment for license plate {plate}: no `{}` tag, and {name_hint}{assign_hint}",
                     tags.environment
                 ));
             }
         },
     };
-    let ministry = match tag(net, &tags.ministry) {
-        Some(v) => v.to_ascii_uppercase().parse::<Ministry>().map_err(|_| {
-            format!(
-                "tag `{}` is `{v}`, not a ministry short name (e.g. `CITZ`)",
-                tags.ministry
-            )
-        })?,
-        None => options.ministry.clone().ok_or_else(|| {
-            format!(
-                "no ministry for {plate}-{environment}: no `{}` tag; tag the {} or pass --ministry",
-                tags.ministry,
-                provider.noun()
-            )
-        })?,
-    };
-    Ok((
-        EnvRef {
-            license_plate: plate,
-            environment,
-        },
-        ministry,
-    ))
+    Ok(EnvRef {
+        license_plate: plate,
+        environment,
+    })
+}
+
+/// The ministry a network's tag names, if it has the tag.
+fn tagged_ministry(net: &Network, options: &ImportOptions) -> Option<Result<Ministry, String>> {
+    let key = &options.tags.ministry;
+    tag(net, key).map(|v| {
+        v.to_ascii_uppercase()
+            .parse::<Ministry>()
+            .map_err(|_| format!("tag `{key}` is `{v}`, not a ministry short name (e.g. `CITZ`)"))
+    })
 }
 
 /// Places every network in a Project Set environment, or says why it cannot.
+///
+/// Two passes: the first identifies each network and learns each license plate's ministry from
+/// the networks tagged with one, so that an environment whose Project Set has its ministry tag
+/// only on another environment is still placed; the second builds the Project Sets.
 fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> Import {
-    let non_routable = &options.non_routable;
+    let identities: Vec<Option<Result<EnvRef, String>>> = networks
+        .iter()
+        .map(|n| n.unreadable.is_none().then(|| identify(n, options)))
+        .collect();
+    let mut plate_ministry: BTreeMap<LicensePlate, Ministry> = BTreeMap::new();
+    for (net, id) in networks.iter().zip(&identities) {
+        if let (Some(Ok(env)), Some(Ok(m))) = (id, tagged_ministry(net, options)) {
+            plate_ministry.entry(env.license_plate).or_insert(m);
+        }
+    }
     let mut sets: BTreeMap<LicensePlate, ProjectSet> = BTreeMap::new();
     let mut origin: BTreeMap<EnvRef, String> = BTreeMap::new();
     let mut placed = Vec::new();
     let mut unplaced = Vec::new();
-    for net in networks {
+    for (net, identity) in networks.into_iter().zip(identities) {
         let mut refuse = |reason: String| {
             let reason = match net.remark {
                 Some(r) => format!("{reason} ({r})"),
@@ -472,16 +560,39 @@ fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> I
                 reason,
             });
         };
-        if let Some(why) = &net.unreadable {
-            refuse(why.clone());
-            continue;
-        }
-        let (env, ministry) = match identify(&provider, &net, options) {
-            Ok(x) => x,
-            Err(why) => {
+        let env = match identity {
+            None => {
+                refuse(net.unreadable.clone().unwrap_or_default());
+                continue;
+            }
+            Some(Err(why)) => {
                 refuse(why);
                 continue;
             }
+            Some(Ok(env)) => env,
+        };
+        let ministry = match tagged_ministry(&net, options) {
+            Some(Ok(m)) => m,
+            Some(Err(why)) => {
+                refuse(why);
+                continue;
+            }
+            None => match plate_ministry
+                .get(&env.license_plate)
+                .or_else(|| options.known_ministries.get(&env.license_plate))
+                .or(options.ministry.as_ref())
+            {
+                Some(m) => m.clone(),
+                None => {
+                    refuse(format!(
+                        "no ministry for {env}: no `{}` tag on any {} of Project Set {}; tag one, or pass --ministry",
+                        options.tags.ministry,
+                        provider.noun(),
+                        env.license_plate
+                    ));
+                    continue;
+                }
+            },
         };
         let Some(account) = net.account.clone().filter(|a| !a.trim().is_empty()) else {
             refuse(format!("no {}", provider.platform().account_noun()));
@@ -506,7 +617,7 @@ fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> I
                     range: p.clone(),
                     reason: "not a CIDR".to_owned(),
                 }),
-                Some(cidr) if non_routable.iter().any(|n| n.contains(&cidr)) => {
+                Some(cidr) if options.non_routable.iter().any(|n| n.contains(&cidr)) => {
                     left_out.push(LeftOut {
                         range: p.clone(),
                         reason: "non-routable secondary range".to_owned(),
@@ -542,10 +653,12 @@ fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> I
             ));
             continue;
         }
+        subnets::attach(&mut vnet, &net.subnets, &mut left_out);
         set.environments.insert(env.environment.clone(), vnet);
         origin.insert(env.clone(), net.label.clone());
         placed.push(Placed {
             env,
+            id: net.id.clone(),
             label: net.label.clone(),
             left_out,
         });
