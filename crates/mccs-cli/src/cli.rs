@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use mccs_model::{Date, Ministry};
+use mccs_model::{Date, EnvRef, Environment, LicensePlate, Ministry};
 
 /// The exit codes and what each means, for `--help`, the man page and docs/cli.md.
 pub const EXIT_CODES: &[(u8, &str)] = &[
@@ -484,9 +484,37 @@ pub struct TagArgs {
     #[arg(long, value_name = "KEY", default_value = DEFAULT_MINISTRY_TAG)]
     pub ministry_tag: String,
 
-    /// Ministry for networks without a ministry tag
+    /// Ministry for networks without a ministry tag, when no other network of their Project
+    /// Set (in the export or the topology) has one
     #[arg(long, value_name = "SHORT_NAME")]
     pub ministry: Option<Ministry>,
+
+    /// License plate for networks whose tags and name give none
+    #[arg(long, value_name = "PLATE")]
+    pub plate: Option<LicensePlate>,
+
+    /// Environment for networks whose tags and name give none
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<Environment>,
+
+    /// Place one network by hand: its VPC ID or VNet name, then `=<plate>-<env>` (repeatable)
+    #[arg(long, value_name = "ID=PLATE-ENV", value_parser = parse_assignment)]
+    pub assign: Vec<(String, EnvRef)>,
+}
+
+fn parse_assignment(s: &str) -> Result<(String, EnvRef), String> {
+    let Some((id, env)) = s.rsplit_once('=') else {
+        return Err(format!(
+            "`{s}` is not ID=PLATE-ENV, e.g. vpc-0a1b2c3d=abc123-prod"
+        ));
+    };
+    let env = env
+        .parse::<EnvRef>()
+        .map_err(|e| format!("`{env}` is not <plate>-<env> such as abc123-prod: {e}"))?;
+    if id.trim().is_empty() {
+        return Err(format!("`{s}` names no network before `=`"));
+    }
+    Ok((id.to_owned(), env))
 }
 
 /// Arguments of `mccs import aws-vpcs`.
@@ -503,6 +531,10 @@ pub struct AwsVpcsArgs {
     /// CIDR of non-routable secondary ranges, left out of the address space (repeatable)
     #[arg(long, value_name = "CIDR", default_value = DEFAULT_NON_ROUTABLE, value_parser = parse_cidr)]
     pub non_routable: Vec<String>,
+
+    /// The saved output of `aws ec2 describe-subnets --output json`: the VPCs' subnets
+    #[arg(long, value_name = "FILE")]
+    pub subnets: Option<PathBuf>,
 
     /// Tag mapping.
     #[command(flatten)]

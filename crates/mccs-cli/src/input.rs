@@ -73,6 +73,8 @@ pub(crate) enum Purpose {
     Flows,
     /// The JSON printed by `aws ec2 describe-vpcs`.
     AwsVpcs,
+    /// The JSON printed by `aws ec2 describe-subnets`.
+    AwsSubnets,
     /// The JSON printed by `az network vnet list`.
     AzureVnets,
 }
@@ -85,6 +87,7 @@ impl Purpose {
                 "a flows document (`version: 1` and a `flows:` list; .yaml, .json or .toml)"
             }
             Self::AwsVpcs => "the JSON output of `aws ec2 describe-vpcs`",
+            Self::AwsSubnets => "the JSON output of `aws ec2 describe-subnets`",
             Self::AzureVnets => "the JSON output of `az network vnet list`",
         }
     }
@@ -94,6 +97,9 @@ impl Purpose {
             Self::Topology => "start from `mccs example > topology.yaml`",
             Self::Flows => "copy the `flows:` section of `mccs example` into a file of its own",
             Self::AwsVpcs => "save it with `aws ec2 describe-vpcs --output json > vpcs.json`",
+            Self::AwsSubnets => {
+                "save it with `aws ec2 describe-subnets --output json > subnets.json`"
+            }
             Self::AzureVnets => "save it with `az network vnet list --output json > vnets.json`",
         }
     }

@@ -635,6 +635,73 @@ fn import_aws_vpcs_with_fallback_ministry() {
 }
 
 #[test]
+fn import_aws_vpcs_with_subnets_and_networks_placed_by_hand() {
+    let out = mccs()
+        .args([
+            "import",
+            "aws-vpcs",
+            "tests/data/aws-describe-vpcs.json",
+            "--region",
+            "ca-central-1",
+            "--subnets",
+            "tests/data/aws-describe-subnets.json",
+            "--ministry",
+            "CITZ",
+            "--assign",
+            "vpc-0b1c2d3e4fEXAMPLE=jkl012-tools",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_loads_clean(&stdout);
+    // The subnets of the placed VPC, by `Name` tag or ID; the shared-services VPC placed by hand.
+    assert!(stdout.contains("name: web-a\n"), "{stdout}");
+    assert!(
+        stdout.contains("name: subnet-0c2d3e4f5aEXAMPLE\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("license_plate: jkl012"), "{stdout}");
+    // What could not come along is said: a subnet of a placed VPC beside it in the document,
+    // a subnet whose VPC is not imported in the document and on standard error.
+    assert!(
+        stdout.contains(
+            "left out 10.10.0.0/20: subnet subnet-0d3e4f5a6bEXAMPLE (Name pods-a): outside"
+        ),
+        "{stdout}"
+    );
+    let orphan = "subnet subnet-0e4f5a6b7cEXAMPLE";
+    let why = "its VPC vpc-0f1a2b3c4dEXAMPLE is not imported";
+    assert!(
+        stdout.contains(&format!("#   {orphan}: {why}\n")),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(&format!(": {orphan} not imported: {why}\n")),
+        "{stderr}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the default VPC is still left out"
+    );
+    // A bad assignment is a usage error.
+    let out = mccs()
+        .args([
+            "import",
+            "aws-vpcs",
+            "tests/data/aws-describe-vpcs.json",
+            "--region",
+            "r",
+        ])
+        .args(["--assign", "vpc-1=abc123"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not <plate>-<env>"));
+}
+
+#[test]
 fn import_azure_vnets() {
     let out = mccs()
         .args([

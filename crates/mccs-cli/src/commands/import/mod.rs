@@ -22,16 +22,26 @@ fn options(tags: &TagArgs, non_routable: &[String]) -> ImportOptions {
                 .filter_map(|c| mccs_model::parse_prefix(c))
                 .collect(),
         );
-    match &tags.ministry {
+    let mut options = match &tags.ministry {
         Some(m) => options.with_ministry(m.clone()),
         None => options,
+    };
+    if let Some(p) = tags.plate {
+        options = options.with_plate(p);
     }
+    if let Some(e) = &tags.env {
+        options = options.with_environment(e.clone());
+    }
+    for (id, env) in &tags.assign {
+        options = options.assign(id.clone(), env.clone());
+    }
+    options
 }
 
 pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
     let name = display_name(&args.file);
     let text = read_text(&args.file, Purpose::AwsVpcs)?;
-    let import = mccs_import::aws_vpcs(
+    let mut import = mccs_import::aws_vpcs(
         &text,
         &args.region,
         &options(&args.tags, &args.non_routable),
@@ -40,6 +50,14 @@ pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
         name: name.clone(),
         message: e.to_string(),
     })?;
+    if let Some(path) = &args.subnets {
+        let subnets_name = display_name(path);
+        let text = read_text(path, Purpose::AwsSubnets)?;
+        import.add_aws_subnets(&text).map_err(|e| Error::BadInput {
+            name: subnets_name,
+            message: e.to_string(),
+        })?;
+    }
     emit(ctx, &name, &import)
 }
 
