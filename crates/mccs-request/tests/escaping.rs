@@ -380,11 +380,14 @@ fn traffic_line_columns_are_escaped() {
     ));
     assert!(!html.contains("<b>x"));
     let csv = render(&set, OutputFormat::Csv, &Templates::default()).unwrap();
-    let traffic = csv.iter().find(|f| f.path.ends_with(".traffic.csv")).unwrap();
+    let traffic = csv
+        .iter()
+        .find(|f| f.path.ends_with(".traffic.csv"))
+        .unwrap();
     assert!(
-        traffic
-            .contents
-            .contains(r",CITZ_ORACLE_DB,'=cmd|' /C calc'!A0 <b>x</b>,'=cmd|' /C calc'!A0 <b>x</b>,allow,"),
+        traffic.contents.contains(
+            r",CITZ_ORACLE_DB,'=cmd|' /C calc'!A0 <b>x</b>,'=cmd|' /C calc'!A0 <b>x</b>,allow,"
+        ),
         "{}",
         traffic.contents
     );

@@ -355,9 +355,14 @@ fn traffic_lines_one_per_firewall_and_service() {
         .apply_on
         .iter()
         .flat_map(|a| {
-            a.lines
-                .iter()
-                .map(|l| (l.number, a.firewall.as_str(), l.protocol.as_str(), l.port.as_str()))
+            a.lines.iter().map(|l| {
+                (
+                    l.number,
+                    a.firewall.as_str(),
+                    l.protocol.as_str(),
+                    l.port.as_str(),
+                )
+            })
         })
         .collect();
     let mut expected = Vec::new();
@@ -392,7 +397,16 @@ fn traffic_lines_one_per_firewall_and_service() {
     let mut reader = csv_rows(&traffic.contents);
     assert_eq!(
         &reader[0][..8],
-        ["#", "Rule name", "Source", "Destination", "Protocol", "Port", "Action", "Firewall"]
+        [
+            "#",
+            "Rule name",
+            "Source",
+            "Destination",
+            "Protocol",
+            "Port",
+            "Action",
+            "Firewall"
+        ]
     );
     reader.remove(0);
     let got: Vec<(String, String, String, String)> = reader
@@ -402,7 +416,14 @@ fn traffic_lines_one_per_firewall_and_service() {
         .collect();
     let want: Vec<(String, String, String, String)> = expected
         .iter()
-        .map(|(n, fw, p, port)| (n.to_string(), (*fw).to_owned(), (*p).to_owned(), (*port).to_owned()))
+        .map(|(n, fw, p, port)| {
+            (
+                n.to_string(),
+                (*fw).to_owned(),
+                (*p).to_owned(),
+                (*port).to_owned(),
+            )
+        })
         .collect();
     assert_eq!(got, want);
 }
