@@ -81,10 +81,10 @@ impl FromStr for OutputFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct RenderOptions {
-    /// Start every CSV file with a UTF-8 byte order mark (U+FEFF), so that LibreOffice Calc and
-    /// Excel, opening the file the default way, read it as UTF-8 and show names such as
-    /// `Forms – Oracle` or `Québec` as they are (without it they guess a legacy encoding and
-    /// show `â€“`). On by default; turn it off for tools that do not expect a mark.
+    /// Start every CSV file with a UTF-8 byte order mark (U+FEFF), so that spreadsheets that
+    /// look for it (Excel) read the file as UTF-8 and show names such as `Forms – Oracle` or
+    /// `Québec` as they are (without it they read a legacy code page and show `â€“`). On by
+    /// default; turn it off for tools that do not expect a mark (docs/requests.md).
     pub csv_bom: bool,
 }
 
