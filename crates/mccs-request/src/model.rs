@@ -351,6 +351,9 @@ pub struct Totals {
     pub objects_to_create: usize,
     /// Traffic Table rows over all requests (a rule in two requests counts twice).
     pub traffic_rows: usize,
+    /// Traffic Table lines over all requests, as request forms take them: one per rule,
+    /// firewall and service (`TrafficLine`).
+    pub traffic_lines: usize,
 }
 
 /// Where every flow stands.
