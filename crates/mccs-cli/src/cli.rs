@@ -285,6 +285,10 @@ pub struct PlanArgs {
     #[arg(long, requires = "out")]
     pub force: bool,
 
+    /// With --format csv --out, write CSV files without the UTF-8 byte order mark that lets spreadsheets read non-ASCII names (standard output never has one)
+    #[arg(long, requires = "out")]
+    pub no_csv_bom: bool,
+
     /// A directory with `requests.md.jinja` and/or `requests.html.jinja` replacing the layouts
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

@@ -31,7 +31,8 @@ fn plan_on_the_reference_topology_prints_the_seed_example() {
     assert!(md.contains(
         "| MCCS_CITZ_ALZ_abc123_prod_VNET | Network IP Range Object | 10.46.8.0/24 | **create**"
     ));
-    assert!(md.contains("| MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp/1521 | allow | 3pg (append)<br>zone-b-firewall (append)"));
+    assert!(md.contains("| 1 | MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp | 1521 | allow | 3pg | append |"));
+    assert!(md.contains("| 2 | MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp | 1521 | allow | zone-b-firewall | append |"));
     // Deterministic.
     let again = stdout(
         mccs()
@@ -354,4 +355,58 @@ fn plan_with_a_vocabulary_file_speaks_the_team_words() {
                 .and(predicate::str::contains("line 1"))
                 .and(predicate::str::contains("panicked").not()),
         );
+}
+
+/// CSV files written with `--out` start with a UTF-8 byte order mark (spreadsheets read
+/// non-ASCII names right); `--no-csv-bom` leaves it out; standard output never has one.
+#[test]
+fn plan_csv_files_start_with_a_byte_order_mark_unless_told_not_to() {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let topology = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/reference.yaml");
+    let base = [
+        "plan",
+        "--topology",
+        topology,
+        "--today",
+        "2026-01-01",
+        "--format",
+        "csv",
+    ];
+    let marked = tempfile::tempdir().unwrap();
+    mccs()
+        .args(base)
+        .arg("--out")
+        .arg(marked.path())
+        .assert()
+        .success();
+    let plain = tempfile::tempdir().unwrap();
+    mccs()
+        .args(base)
+        .arg("--out")
+        .arg(plain.path())
+        .arg("--no-csv-bom")
+        .assert()
+        .success();
+    let mut files = 0;
+    for entry in std::fs::read_dir(marked.path()).unwrap() {
+        let name = entry.unwrap().file_name();
+        let with = std::fs::read(marked.path().join(&name)).unwrap();
+        let without = std::fs::read(plain.path().join(&name)).unwrap();
+        assert!(with.starts_with(BOM), "{name:?}");
+        assert!(!without.starts_with(BOM), "{name:?}");
+        assert_eq!(&with[BOM.len()..], &without[..], "{name:?}");
+        files += 1;
+    }
+    assert_eq!(files, 5);
+    let out = mccs().args(base).assert().success();
+    let text = &out.get_output().stdout;
+    assert!(!text.windows(3).any(|w| w == BOM));
+    assert!(text.starts_with(b"# file: summary.csv\nFlow,Direction,"));
+    // Without --out there is nothing to leave the mark out of.
+    mccs()
+        .args(base)
+        .arg("--no-csv-bom")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--out"));
 }

@@ -2,6 +2,7 @@
 //!
 //! Every cell goes through [`escape::csv`] (no cell can start a spreadsheet formula); the csv
 //! writer quotes separators, quotes and line breaks. Lists in one cell are joined with `; `.
+//! Every file starts with a UTF-8 byte order mark unless the caller turns it off.
 
 use crate::build::roles_text;
 use crate::error::RenderError;
@@ -22,10 +23,14 @@ struct Table {
 }
 
 impl Table {
-    fn new(file: String, header: &[&str]) -> Result<Self, RenderError> {
+    fn new(file: String, header: &[&str], bom: bool) -> Result<Self, RenderError> {
+        let mut start = String::new();
+        if bom {
+            start.push(crate::output::BYTE_ORDER_MARK);
+        }
         let mut t = Self {
             file,
-            w: csv::WriterBuilder::new().from_writer(Vec::new()),
+            w: csv::WriterBuilder::new().from_writer(start.into_bytes()),
             buf: String::new(),
         };
         for h in header {
@@ -111,7 +116,7 @@ fn cloud_ends_into(buf: &mut String, ends: &[crate::CloudEnd]) {
     }
 }
 
-pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
+pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, RenderError> {
     let mut files = Vec::with_capacity(1 + 2 * set.requests.len());
     let mut summary = Table::new(
         "summary.csv".to_owned(),
@@ -129,6 +134,7 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
             "Change window",
             "Cloud ends",
         ],
+        bom,
     )?;
     // The columns after Justification, the same on every row of a flow.
     let meta = |t: &mut Table, f: &crate::FlowSummary| -> Result<(), RenderError> {
@@ -202,6 +208,7 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                 "Stands for",
                 "Used by",
             ],
+            bom,
         )?;
         for o in &r.objects {
             objects.cell(&o.name)?;
@@ -221,12 +228,15 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
         let mut traffic = Table::new(
             format!("{stem}.traffic.csv"),
             &[
+                "#",
                 "Rule name",
                 "Source",
                 "Destination",
-                "Service",
+                "Protocol",
+                "Port",
                 "Action",
-                "Apply on",
+                "Firewall",
+                "Placement",
                 "Direction",
                 "Paths",
                 "Source addresses",
@@ -238,54 +248,58 @@ pub(crate) fn render(set: &RequestSet) -> Result<Vec<OutputFile>, RenderError> {
                 "Change windows",
                 "Cloud ends",
             ],
+            bom,
         )?;
+        // One line per rule, firewall and service (`TrafficLine`), as request forms ask.
         for t in &r.traffic {
-            traffic.cell(&t.rule)?;
-            traffic.joined(&t.sources)?;
-            traffic.joined(&t.destinations)?;
-            traffic.joined(&t.services)?;
-            traffic.cell("allow")?;
-            traffic.cell_with(|buf| {
-                for (i, a) in t.apply_on.iter().enumerate() {
-                    if i > 0 {
-                        buf.push_str("; ");
-                    }
-                    let _ = write!(buf, "{} (", a.firewall);
-                    if let Some(l) = t.list {
-                        let _ = write!(buf, "{} list, ", l.as_str());
-                    }
-                    if let Some(n) = a.rule_number {
-                        let _ = write!(buf, "rule number {n}, ");
-                    }
-                    let _ = write!(buf, "{}", a.placement);
-                    let _ = write!(buf, ", {})", roles_text(&a.roles));
+            for a in &t.apply_on {
+                for line in &a.lines {
+                    traffic.cell_with(|buf| {
+                        let _ = write!(buf, "{}", line.number);
+                    })?;
+                    traffic.cell(&t.rule)?;
+                    traffic.joined(&t.sources)?;
+                    traffic.joined(&t.destinations)?;
+                    traffic.cell(&line.protocol)?;
+                    traffic.cell(&line.port)?;
+                    traffic.cell("allow")?;
+                    traffic.cell(&a.firewall)?;
+                    traffic.cell_with(|buf| {
+                        if let Some(l) = t.list {
+                            let _ = write!(buf, "{} list, ", l.as_str());
+                        }
+                        if let Some(n) = a.rule_number {
+                            let _ = write!(buf, "rule number {n}, ");
+                        }
+                        let _ = write!(buf, "{}", a.placement);
+                    })?;
+                    traffic.cell_with(|buf| {
+                        let _ = write!(buf, "{}", t.direction);
+                        if t.return_traffic {
+                            buf.push_str("; return traffic");
+                        }
+                    })?;
+                    traffic.cell_with(|buf| {
+                        buf.push_str(roles_text(&a.roles));
+                        if !t.failover_path {
+                            buf.push_str(" (no failover path)");
+                        }
+                    })?;
+                    traffic.joined(&t.source_addresses)?;
+                    traffic.joined(&t.destination_addresses)?;
+                    traffic.joined(&t.flows)?;
+                    traffic.joined(&t.justifications)?;
+                    traffic.joined(&t.requesters)?;
+                    traffic.cell_with(|buf| {
+                        if let Some(d) = t.expires {
+                            let _ = write!(buf, "{d}");
+                        }
+                    })?;
+                    traffic.joined(&t.change_windows)?;
+                    traffic.cell_with(|buf| cloud_ends_into(buf, &t.cloud_ends))?;
+                    traffic.end_row()?;
                 }
-            })?;
-            traffic.cell_with(|buf| {
-                let _ = write!(buf, "{}", t.direction);
-                if t.return_traffic {
-                    buf.push_str("; return traffic");
-                }
-            })?;
-            traffic.cell_with(|buf| {
-                buf.push_str(roles_text(&t.roles));
-                if !t.failover_path {
-                    buf.push_str(" (no failover path)");
-                }
-            })?;
-            traffic.joined(&t.source_addresses)?;
-            traffic.joined(&t.destination_addresses)?;
-            traffic.joined(&t.flows)?;
-            traffic.joined(&t.justifications)?;
-            traffic.joined(&t.requesters)?;
-            traffic.cell_with(|buf| {
-                if let Some(d) = t.expires {
-                    let _ = write!(buf, "{d}");
-                }
-            })?;
-            traffic.joined(&t.change_windows)?;
-            traffic.cell_with(|buf| cloud_ends_into(buf, &t.cloud_ends))?;
-            traffic.end_row()?;
+            }
         }
         files.push(traffic.finish()?);
     }

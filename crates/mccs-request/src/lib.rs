@@ -34,7 +34,8 @@
 //!   are named per `mccs_naming::Convention::mccs_object`, or reference an object of the
 //!   topology that holds exactly the addresses ([`ObjectStatus::Existing`]) or a centrally
 //!   published one ([`ObjectStatus::Published`]).
-//! - [`render`] writes a [`RequestSet`] in an [`OutputFormat`]. Markdown and HTML go through
+//! - [`render`] writes a [`RequestSet`] in an [`OutputFormat`] ([`render_with`] takes
+//!   [`RenderOptions`], such as CSV files without a byte order mark). Markdown and HTML go through
 //!   minijinja [`Templates`] that teams can replace; every value from the input is escaped for
 //!   its format ([`escape`]).
 //! - The JSON output is the [`RequestSet`] itself; its schema is [`RequestSet::json_schema`],
@@ -61,10 +62,11 @@ pub use model::{
     CloudEnd, DirectionSummary, FORMAT_VERSION, FirewallInfo, FirewallRules, FlowDetails,
     FlowStatus, FlowSummary, Note, NoteKind, ObjectRow, ObjectStatus, ObjectType, PartialAllowance,
     PathRole, Placement, Problem, Request, RequestSet, RequestedRule, RuleAction, RuleTarget,
-    Summary, Totals, TrafficRow,
+    Summary, Totals, TrafficLine, TrafficRow,
 };
-pub use output::{FormatParseError, OutputFile, OutputFormat};
+pub use output::{BYTE_ORDER_MARK, FormatParseError, OutputFile, OutputFormat, RenderOptions};
 pub use render::{
     DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, MAX_TEMPLATE_BYTES, Templates, render,
+    render_with,
 };
 pub use vocabulary::{Vocabularies, Vocabulary, VocabularyError};

@@ -215,6 +215,28 @@ pub struct RuleTarget {
     pub rule_number: Option<u32>,
     /// The paths that need the rule here.
     pub roles: Vec<PathRole>,
+    /// The request form's Traffic Table lines for the rule on this firewall: one per service,
+    /// numbered through the whole request.
+    pub lines: Vec<TrafficLine>,
+}
+
+/// One line of a request form's Traffic Table: one rule, on one firewall, for one service.
+///
+/// A rule with two services that goes on two firewalls fills four lines, so every line has a
+/// single firewall, protocol and port, as request forms ask.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct TrafficLine {
+    /// The line's number in its request's Traffic Table, from 1, in the order of the rules,
+    /// then of their firewalls (`TrafficRow::apply_on`), then of their services.
+    pub number: usize,
+    /// The service as `TrafficRow::services` spells it, e.g. `tcp/443`, `icmp`, `any`.
+    pub service: String,
+    /// Its protocol: `tcp`, `udp`, `icmp`, `any`, ...
+    pub protocol: String,
+    /// Its port or port range, e.g. `443` or `1024-65535`; `any` for any service; empty for a
+    /// protocol without ports (`icmp`).
+    pub port: String,
 }
 
 /// One row of a Traffic Table: a rule to request.
@@ -329,6 +351,9 @@ pub struct Totals {
     pub objects_to_create: usize,
     /// Traffic Table rows over all requests (a rule in two requests counts twice).
     pub traffic_rows: usize,
+    /// Traffic Table lines over all requests, as request forms take them: one per rule,
+    /// firewall and service (`TrafficLine`).
+    pub traffic_lines: usize,
 }
 
 /// Where every flow stands.

@@ -69,6 +69,43 @@ impl FromStr for OutputFormat {
     }
 }
 
+/// How to render, besides the format and the templates: see `mccs_request::render_with`.
+///
+/// The default writes CSV files with a UTF-8 byte order mark.
+///
+/// ```
+/// let options = mccs_request::RenderOptions::default();
+/// assert!(options.csv_bom);
+/// assert!(!options.with_csv_bom(false).csv_bom);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct RenderOptions {
+    /// Start every CSV file with a UTF-8 byte order mark (U+FEFF), so that spreadsheets that
+    /// look for it (Excel) read the file as UTF-8 and show names such as `Forms – Oracle` or
+    /// `Québec` as they are (without it they read a legacy code page and show `â€“`). On by
+    /// default; turn it off for tools that do not expect a mark (docs/requests.md).
+    pub csv_bom: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self { csv_bom: true }
+    }
+}
+
+impl RenderOptions {
+    /// These options with the CSV byte order mark on or off.
+    #[must_use]
+    pub fn with_csv_bom(mut self, on: bool) -> Self {
+        self.csv_bom = on;
+        self
+    }
+}
+
+/// The UTF-8 byte order mark CSV files start with (see [`RenderOptions::csv_bom`]).
+pub const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// One rendered file: a relative path (no directories) and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

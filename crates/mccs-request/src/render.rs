@@ -16,7 +16,7 @@ use crate::escape;
 use crate::model::RequestSet;
 #[cfg(feature = "templates")]
 use crate::model::{PathRole, Placement};
-use crate::output::{OutputFile, OutputFormat};
+use crate::output::{OutputFile, OutputFormat, RenderOptions};
 
 /// The default Markdown template (`templates/requests.md.jinja`).
 pub const DEFAULT_MARKDOWN_TEMPLATE: &str = include_str!("../templates/requests.md.jinja");
@@ -412,7 +412,9 @@ impl std::io::Write for Bounded {
 
 /// Renders `set` as `format`: the files to write (or to print one after the other).
 ///
-/// Output is deterministic: the same request set gives byte-identical files.
+/// Output is deterministic: the same request set gives byte-identical files. CSV files start
+/// with a UTF-8 byte order mark ([`RenderOptions::default`]); use [`render_with`] to leave it
+/// out.
 ///
 /// ```
 /// use mccs_request::{render, OutputFormat, RequestSet, Templates};
@@ -440,6 +442,33 @@ pub fn render(
     format: OutputFormat,
     templates: &Templates,
 ) -> Result<Vec<OutputFile>, RenderError> {
+    render_with(set, format, templates, &RenderOptions::default())
+}
+
+/// Renders `set` as `format` with `options`, e.g. CSV files without a byte order mark.
+///
+/// ```
+/// use mccs_request::{render_with, OutputFormat, RenderOptions, RequestSet, Templates};
+/// let t = mccs_model::examples::reference();
+/// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+/// let set = RequestSet::from_plan(&t, &plan);
+/// let plain = RenderOptions::default().with_csv_bom(false);
+/// let files = render_with(&set, OutputFormat::Csv, &Templates::default(), &plain)?;
+/// assert!(files[0].contents.starts_with("Flow,Direction,"));
+/// let marked = render_with(&set, OutputFormat::Csv, &Templates::default(), &RenderOptions::default())?;
+/// assert!(marked[0].contents.starts_with("\u{feff}Flow,Direction,"));
+/// # Ok::<(), mccs_request::RenderError>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`render`].
+pub fn render_with(
+    set: &RequestSet,
+    format: OutputFormat,
+    templates: &Templates,
+    options: &RenderOptions,
+) -> Result<Vec<OutputFile>, RenderError> {
     Ok(match format {
         OutputFormat::Markdown => vec![OutputFile {
             path: MARKDOWN_NAME.to_owned(),
@@ -461,9 +490,12 @@ pub fn render(
             }]
         }
         #[cfg(feature = "csv")]
-        OutputFormat::Csv => crate::csv_out::render(set)?,
+        OutputFormat::Csv => crate::csv_out::render(set, options.csv_bom)?,
         #[cfg(not(feature = "csv"))]
-        OutputFormat::Csv => return Err(not_built("CSV", "csv")),
+        OutputFormat::Csv => {
+            let _ = options;
+            return Err(not_built("CSV", "csv"));
+        }
     })
 }
 

@@ -346,6 +346,58 @@ fn every_text_field_of_the_contract_is_escaped() {
     }
 }
 
+/// The Traffic Table's own columns (the line's protocol and port) are free text to every
+/// format too: poisoned alone, they show escaped in each.
+#[test]
+fn traffic_line_columns_are_escaped() {
+    let benign = build(&mccs_model::examples::reference());
+    let fields: Vec<Path> = text_fields(&benign)
+        .into_iter()
+        .filter(|p| {
+            p.contains(&Err("lines".to_owned()))
+                && matches!(p.last(), Some(Err(k)) if k == "protocol" || k == "port")
+        })
+        .collect();
+    // Both columns of every line of both requests.
+    let lines: usize = benign
+        .requests
+        .iter()
+        .flat_map(|r| &r.traffic)
+        .flat_map(|t| &t.apply_on)
+        .map(|a| a.lines.len())
+        .sum();
+    assert_eq!(fields.len(), 2 * lines);
+    let h = "=cmd|' /C calc'!A0 <b>x</b>";
+    let set = poisoned(&benign, &fields, h);
+    let md = one(&set, OutputFormat::Markdown);
+    assert!(
+        md.contains(r"| \=cmd\|' /C calc'!A0 &lt;b&gt;x&lt;/b&gt; | \=cmd\|' /C calc'!A0 &lt;b&gt;x&lt;/b&gt; | allow |"),
+        "{md}"
+    );
+    let html = one(&set, OutputFormat::Html);
+    assert!(html.contains(
+        r#"<td class="nw">=cmd|&#x27; &#x2f;C calc&#x27;!A0 &lt;b&gt;x&lt;&#x2f;b&gt;</td>"#
+    ));
+    assert!(!html.contains("<b>x"));
+    let csv = render(&set, OutputFormat::Csv, &Templates::default()).unwrap();
+    let traffic = csv
+        .iter()
+        .find(|f| f.path.ends_with(".traffic.csv"))
+        .unwrap();
+    assert!(
+        traffic.contents.contains(
+            r",CITZ_ORACLE_DB,'=cmd|' /C calc'!A0 <b>x</b>,'=cmd|' /C calc'!A0 <b>x</b>,allow,"
+        ),
+        "{}",
+        traffic.contents
+    );
+    assert_csv_shape(
+        &render(&benign, OutputFormat::Csv, &Templates::default()).unwrap(),
+        &csv,
+        h,
+    );
+}
+
 #[test]
 fn hostile_request_ids_make_safe_file_names() {
     let mut set = build(&mccs_model::examples::reference());

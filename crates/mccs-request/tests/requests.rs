@@ -95,7 +95,10 @@ fn seed_example_network_object_and_rule_name() {
         "| MCCS_CITZ_ALZ_abc123_prod_VNET | Network IP Range Object | 10.46.8.0/24 | **create** |"
     ));
     assert!(md.contains(
-        "| 1 | MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp/1521 | allow | 3pg (append)<br>zone-b-firewall (append) | outbound (initiated by the Project Set) |"
+        "| 1 | MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp | 1521 | allow | 3pg | append | outbound (initiated by the Project Set) |"
+    ));
+    assert!(md.contains(
+        "| 2 | MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp | 1521 | allow | zone-b-firewall | append | outbound (initiated by the Project Set) |"
     ));
 }
 
@@ -325,7 +328,125 @@ fn deny_rule_above_which_the_rule_goes() {
             .iter()
             .any(|n| n.kind == NoteKind::Placement && n.text.contains("above DENY_TELNET"))
     );
-    assert!(markdown(&set).contains("3pg (above rule DENY_TELNET)"));
+    assert!(markdown(&set).contains("| 3pg | above rule DENY_TELNET |"));
+}
+
+/// A request form line holds one firewall, one protocol and one port: a rule with three
+/// services on two firewalls fills six numbered lines, the same in every format.
+#[test]
+fn traffic_lines_one_per_firewall_and_service() {
+    let mut t = mccs_model::examples::reference();
+    let f = t
+        .flows
+        .iter_mut()
+        .find(|f| f.name.as_str() == "citz-forms-to-oracle")
+        .unwrap();
+    f.services = ["tcp/1521", "udp/5000-5010", "icmp"]
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    let set = build(&t);
+    let req = on_prem(&set);
+    let row = &req.traffic[0];
+    assert_eq!(row.rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
+    assert_eq!(row.apply_on.len(), 2);
+    assert_eq!(row.services.len(), 3);
+    let lines: Vec<(usize, &str, &str, &str)> = row
+        .apply_on
+        .iter()
+        .flat_map(|a| {
+            a.lines.iter().map(|l| {
+                (
+                    l.number,
+                    a.firewall.as_str(),
+                    l.protocol.as_str(),
+                    l.port.as_str(),
+                )
+            })
+        })
+        .collect();
+    let mut expected = Vec::new();
+    for (i, fw) in ["3pg", "zone-b-firewall"].iter().enumerate() {
+        for (j, svc) in row.services.iter().enumerate() {
+            let (protocol, port) = match svc.split_once('/') {
+                Some((p, n)) => (p, n),
+                None => (svc.as_str(), ""),
+            };
+            expected.push((1 + 3 * i + j, *fw, protocol, port));
+        }
+    }
+    assert_eq!(lines, expected);
+    assert!(lines.iter().any(|l| l.2 == "udp" && l.3 == "5000-5010"));
+    assert!(lines.iter().any(|l| l.2 == "icmp" && l.3.is_empty()));
+    // The next rule's lines go on numbering.
+    assert_eq!(req.traffic[1].apply_on[0].lines[0].number, 7);
+
+    let md = markdown(&set);
+    assert!(md.contains(
+        "| 4 | MCCS_CITZ_ALZ_LIVE_abc123_prod | MCCS_CITZ_ALZ_abc123_prod_VNET | CITZ_ORACLE_DB | tcp | 1521 | allow | zone-b-firewall | append |"
+    ), "{md}");
+    let html = render(&set, OutputFormat::Html, &Templates::default()).unwrap();
+    assert!(html[0].contents.contains(
+        r#"<tr><td class="num">5</td><td class="name">MCCS_CITZ_ALZ_LIVE_abc123_prod</td><td class="names"><span class="name">MCCS_CITZ_ALZ_abc123_prod_VNET</span></td><td class="names"><span class="name">CITZ_ORACLE_DB</span></td><td class="nw">udp</td><td class="nw">5000-5010</td><td class="nw">allow</td><td class="name">zone-b-firewall</td>"#
+    ));
+    let csv = render(&set, OutputFormat::Csv, &Templates::default()).unwrap();
+    let traffic = csv
+        .iter()
+        .find(|f| f.path == "on-prem-firewall-request.traffic.csv")
+        .unwrap();
+    let mut reader = csv_rows(&traffic.contents);
+    assert_eq!(
+        &reader[0][..8],
+        [
+            "#",
+            "Rule name",
+            "Source",
+            "Destination",
+            "Protocol",
+            "Port",
+            "Action",
+            "Firewall"
+        ]
+    );
+    reader.remove(0);
+    let got: Vec<(String, String, String, String)> = reader
+        .iter()
+        .take(6)
+        .map(|r| (r[0].clone(), r[7].clone(), r[4].clone(), r[5].clone()))
+        .collect();
+    let want: Vec<(String, String, String, String)> = expected
+        .iter()
+        .map(|(n, fw, p, port)| {
+            (
+                n.to_string(),
+                (*fw).to_owned(),
+                (*p).to_owned(),
+                (*port).to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+}
+
+/// The rows of a CSV file (a leading byte order mark skipped), split at commas outside quotes.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        let mut row = Vec::new();
+        let mut cell = String::new();
+        let mut quoted = false;
+        for c in line.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ',' if !quoted => row.push(std::mem::take(&mut cell)),
+                c => cell.push(c),
+            }
+        }
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
 }
 
 #[test]

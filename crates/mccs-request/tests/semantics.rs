@@ -354,12 +354,20 @@ fn a_rule_in_two_requests_and_an_object_in_two_requests_count_once() {
     }
     let t = set.summary.totals;
     assert_eq!(
-        (t.requests, t.rules, t.traffic_rows, t.objects_to_create),
-        (2, 1, 2, 1)
+        (
+            t.requests,
+            t.rules,
+            t.traffic_rows,
+            t.traffic_lines,
+            t.objects_to_create
+        ),
+        (2, 1, 2, 3, 1)
     );
     let md = rendered(&set, OutputFormat::Markdown);
     assert!(
-        md.contains("2 requests to file (1 rule in 2 traffic rows, 1 object to create) for 1 flow"),
+        md.contains(
+            "2 requests to file (1 rule on 3 Traffic Table lines, 1 object to create) for 1 flow"
+        ),
         "{md}"
     );
 }

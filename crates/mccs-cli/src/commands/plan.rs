@@ -5,7 +5,8 @@ use std::path::Path;
 use mccs_model::{Diagnostic, Flow, ValidateOptions, load, validate};
 use mccs_path::{PlanOptions, Status, TraceOptions, plan};
 use mccs_request::{
-    BuildOptions, OutputFile, OutputFormat, RequestSet, Templates, Vocabularies, render,
+    BuildOptions, OutputFile, OutputFormat, RenderOptions, RequestSet, Templates, Vocabularies,
+    render_with,
 };
 
 use crate::cli::{PlanArgs, RequestFormat};
@@ -62,7 +63,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
         RequestFormat::Json => OutputFormat::Json,
         RequestFormat::Html => OutputFormat::Html,
     };
-    let files = render(&set, format, &templates).map_err(|e| Error::BadInput {
+    // The byte order mark is for spreadsheets opening a file; CSV on standard output is several
+    // files one after the other, where a mark would land in the middle.
+    let options = RenderOptions::default().with_csv_bom(args.out.is_some() && !args.no_csv_bom);
+    let files = render_with(&set, format, &templates, &options).map_err(|e| Error::BadInput {
         name: args
             .templates
             .as_ref()

@@ -57,6 +57,12 @@ impl<'a> Builder<'a> {
             rules: rules.len(),
             objects_to_create: objects.len(),
             traffic_rows: requests.iter().map(|r| r.traffic.len()).sum(),
+            traffic_lines: requests
+                .iter()
+                .flat_map(|r| &r.traffic)
+                .flat_map(|t| &t.apply_on)
+                .map(|a| a.lines.len())
+                .sum(),
             ..Totals::default()
         };
         // Each request's title, and the first Traffic Table row of each (request, rule), found

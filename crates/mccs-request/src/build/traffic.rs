@@ -10,7 +10,7 @@ use mccs_path::{AddrSet, Addresses, FlowPlan, Party, PlannedRule, Target};
 use super::{Builder, UniqueList, add_role, by_party, cidrs, push_unique, services};
 use crate::model::{
     CloudEnd, FirewallInfo, FlowDetails, ObjectRow, PathRole, Request, RuleAction, RuleTarget,
-    TrafficRow,
+    TrafficLine, TrafficRow,
 };
 
 /// What a traffic row carries from its flows besides the justifications.
@@ -124,6 +124,7 @@ impl<'a> Builder<'a> {
                         placement: tg.placement.clone(),
                         rule_number: tg.priority,
                         roles: rs,
+                        lines: Vec::new(),
                     }
                 })
                 .collect();
@@ -159,6 +160,7 @@ impl<'a> Builder<'a> {
                 failover_path: meta.failover_path,
             });
         }
+        number_lines(&mut traffic);
         self.set_object_type_words(id, &mut objects, &traffic);
         let mut request = Request {
             id: id.to_owned(),
@@ -338,5 +340,52 @@ impl<'a> Builder<'a> {
         meta.change_windows = change_windows.items;
         meta.expires = if all_expire { latest } else { None };
         meta
+    }
+}
+
+/// Fills every rule target's request form lines (one per service), numbered from 1 through
+/// the request: rules in order, then their firewalls, then their services.
+fn number_lines(traffic: &mut [TrafficRow]) {
+    let mut number = 0;
+    for row in traffic {
+        for target in &mut row.apply_on {
+            target.lines = row
+                .services
+                .iter()
+                .map(|service| {
+                    number += 1;
+                    let (protocol, port) = protocol_and_port(service);
+                    TrafficLine {
+                        number,
+                        service: service.clone(),
+                        protocol: protocol.to_owned(),
+                        port: port.to_owned(),
+                    }
+                })
+                .collect();
+        }
+    }
+}
+
+/// `tcp/443` as (`tcp`, `443`); `any` as (`any`, `any`); a protocol without ports (`icmp`)
+/// with an empty port.
+fn protocol_and_port(service: &str) -> (&str, &str) {
+    match service.split_once('/') {
+        Some((protocol, port)) => (protocol, port),
+        None if service == "any" => ("any", "any"),
+        None => (service, ""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::protocol_and_port;
+
+    #[test]
+    fn services_split_into_protocol_and_port() {
+        assert_eq!(protocol_and_port("tcp/443"), ("tcp", "443"));
+        assert_eq!(protocol_and_port("udp/5000-5010"), ("udp", "5000-5010"));
+        assert_eq!(protocol_and_port("icmp"), ("icmp", ""));
+        assert_eq!(protocol_and_port("any"), ("any", "any"));
     }
 }
