@@ -4,17 +4,10 @@ use mccs_model::ValidateOptions;
 
 use crate::cli::{ColorChoice, OutputFormat, ValidateArgs};
 use crate::commands::{Ctx, today};
-use crate::input::Source;
-use crate::{Error, Exit, Result, render};
+use crate::{Exit, Result, render};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ValidateArgs) -> Result<Exit> {
-    if args.file.is_some() && ctx.global.topology.is_some() {
-        return Err(Error::Usage(
-            "give the topology either as an argument or with --topology, not both".to_owned(),
-        ));
-    }
-    let path = args.file.as_deref().or(ctx.global.topology.as_deref());
-    let source = Source::topology(path)?;
+    let source = ctx.topology(&args.topology)?;
     let options = ValidateOptions::default().with_today(args.today.unwrap_or_else(today));
     let checked = source.check(&options);
     let diagnostics = &checked.diagnostics;
