@@ -606,3 +606,41 @@ fn trace_fits_the_width() {
         .assert()
         .code(2);
 }
+
+/// A name longer than the width is never split: it stands alone on its line (after the
+/// indent or the hop number), and only such lines are wider than the width.
+#[test]
+fn trace_keeps_a_hostile_long_name_whole() {
+    let long = format!("citz-oracle-db-{}", "x".repeat(110));
+    let dir = tempfile::tempdir().unwrap();
+    let topo = dir.path().join("long.yaml");
+    std::fs::write(
+        &topo,
+        mccs_model::examples::REFERENCE_YAML.replace("citz-oracle-db", &long),
+    )
+    .unwrap();
+    let out = stdout(
+        mccs()
+            .arg("trace")
+            .arg(&topo)
+            .args(["--from", "abc123-prod", "--to", &long, "--port", "1521"])
+            .args(["--today", "2026-01-01", "--width", "80"])
+            .assert()
+            .success(),
+    );
+    let mut wide = 0;
+    for line in out.lines().filter(|l| l.chars().count() > 80) {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .filter(|w| !(w.ends_with('.') && w.trim_end_matches('.').parse::<usize>().is_ok()))
+            .collect();
+        assert_eq!(
+            words.len(),
+            1,
+            "more than the long word on a wide line:\n{line}"
+        );
+        assert!(words[0].contains(&long), "{line}");
+        wide += 1;
+    }
+    assert!(wide >= 3, "the long name appears whole:\n{out}");
+}
