@@ -176,8 +176,11 @@ Check a topology document and report every problem at once.
 Every finding has a path into the document (such as \
 `project_sets[0].environments.prod.address_space[0]`) and, for YAML and JSON, a line and column. \
 On a terminal the findings are shown with the source around them; otherwise (or with \
-`--color never`) as `file:line:col: error: path: message` lines. Exits 1 when there are errors; \
-warnings (such as an expired rule) alone exit 0.")]
+`--color never`) as `file:line:col: error: path: message` lines. A flow that no firewall rule \
+can ever let through (an end in no network of the topology, ends with no address family in \
+common, an initiator on the wrong side) is an error too; a missing route shows when the paths \
+are followed, in `trace` and `plan`. Exits 1 when there are errors; warnings (such as an expired \
+rule) alone exit 0.")]
     Validate(ValidateArgs),
 
     /// Follow a flow hop by hop: every path, the addresses each hop sees, each firewall's verdict

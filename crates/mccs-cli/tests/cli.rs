@@ -920,3 +920,29 @@ fn trace_text_at_80_columns() {
     assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
     expect_file("trace_cross_cloud_80.txt", &out);
 }
+
+/// A flow no rule can ever let through (here: a destination in no network) is an error of
+/// `validate`, pointing at the end at fault, as `plan` reports it blocked.
+#[test]
+fn validate_reports_a_flow_no_rule_can_fix() {
+    let i = examples::REFERENCE_YAML.find("\nflows:\n").unwrap() + "\nflows:\n".len();
+    let doc = format!(
+        "{}  - name: to-nowhere\n    source: abc123-prod\n    destination: 192.0.2.0/24\n    services: [tcp/22]\n{}",
+        &examples::REFERENCE_YAML[..i],
+        &examples::REFERENCE_YAML[i..]
+    );
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(f.path(), doc).unwrap();
+    let out = mccs()
+        .args(["--color", "never", "validate", "--today", "2026-01-01"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(": error: flows[0].destination: flow `to-nowhere` is blocked whatever the firewalls allow: destination `192.0.2.0/24` (192.0.2.0/24) is in no network of the topology"),
+        "{text}"
+    );
+    assert!(text.ends_with(": 1 error\n"), "{text}");
+}
