@@ -16,11 +16,15 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     ),
     (
         1,
-        "findings: the topology has errors, rule names break the naming convention, or an import left networks out",
+        "findings: a flow is blocked by something no rule can fix (no route, unknown address, no common address family), the topology has errors, rule names break the naming convention, or an import left networks out",
     ),
     (
         2,
-        "usage error, or an input that cannot be used: missing, a directory, over 64 MiB, not UTF-8, empty or unparseable; for commands other than validate, also a topology with errors",
+        "usage error (such as no topology: give -t FILE or --example), or an input that cannot be used: missing, a directory, over 64 MiB, not UTF-8, empty or unparseable; for commands other than validate, also a topology with errors",
+    ),
+    (
+        3,
+        "with --check (plan, trace): no flow is blocked, but rules must be requested for one to be allowed on every path",
     ),
     (101, "internal error: a bug, please report it"),
 ];
@@ -33,8 +37,8 @@ pub const EXAMPLES: &[(&str, &str)] = &[
         "start a topology from the reference example",
     ),
     (
-        "mccs names check --mccs-only",
-        "check the MCCS rule names of the reference topology",
+        "mccs plan -t topology.yaml --check",
+        "exit 0 if every flow is allowed today, 3 if rules must be requested, 1 if one is blocked",
     ),
     (
         "mccs import aws-vpcs vpcs.json --region ca-central-1 > aws.yaml",
@@ -47,8 +51,9 @@ Model hybrid and multi-cloud connectivity and produce firewall change requests.
 
 mccs reads a topology document (YAML, JSON or TOML) describing Project Sets with their AWS VPCs \
 and Azure VNets, the cloud firewalls, DirectConnect / ExpressRoute, the on-prem edge (3PG) and \
-zone firewalls, and cross-cloud PrivateLink. Without --topology it works on the built-in \
-reference topology (see `mccs example`).";
+zone firewalls, and cross-cloud PrivateLink. A command that reads a topology needs one: a file, \
+given as `-t FILE` or as an argument, or `--example` to work on the built-in example topology \
+(see `mccs example`), whose names and addresses are illustrative.";
 
 /// The text after the options in `--help`: examples and exit codes, wrapped to 96 columns.
 fn after_long_help() -> String {
@@ -62,6 +67,8 @@ fn after_long_help() -> String {
         let mut width = line.len();
         for word in what.split(' ') {
             if width + word.len() > 96 {
+                // No space left at the end of a wrapped line.
+                line.truncate(line.trim_end().len());
                 line.push_str("\n       ");
                 width = 7;
             }
@@ -99,15 +106,43 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// The topology document (format by extension: .yaml/.yml, .json, .toml; otherwise YAML;
-    /// `-` reads standard input). Without it, the built-in reference topology
-    #[arg(short = 't', long, global = true, value_name = "FILE")]
-    pub topology: Option<PathBuf>,
-
     /// When to use colour and graphical diagnostics: `auto` uses them when standard output is a
     /// terminal
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+/// Which topology a command reads: a file (positional or `-t`), or, only when asked for with
+/// `--example`, a built-in example. With neither the command stops with exit code 2.
+#[derive(Debug, Clone, Args)]
+pub struct TopologyArgs {
+    /// The topology document (the same as --topology)
+    #[arg(value_name = "TOPOLOGY", conflicts_with_all = ["topology", "example"])]
+    pub file: Option<PathBuf>,
+
+    /// The topology document: .yaml/.yml, .json or .toml by extension, otherwise YAML; `-`
+    /// reads standard input. Required unless --example is given
+    #[arg(short = 't', long, value_name = "FILE", conflicts_with = "example")]
+    pub topology: Option<PathBuf>,
+
+    /// Use a built-in example topology instead of a file (`reference` when no NAME is given);
+    /// its names and addresses are illustrative, not a real estate
+    #[arg(
+        long,
+        value_enum,
+        value_name = "NAME",
+        num_args = 0..=1,
+        require_equals = false,
+        default_missing_value = "reference"
+    )]
+    pub example: Option<ExampleName>,
+}
+
+impl TopologyArgs {
+    /// The topology file given, positional or with `--topology`.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.file.as_deref().or(self.topology.as_deref())
+    }
 }
 
 /// When to use colour and graphical diagnostics.
@@ -141,8 +176,11 @@ Check a topology document and report every problem at once.
 Every finding has a path into the document (such as \
 `project_sets[0].environments.prod.address_space[0]`) and, for YAML and JSON, a line and column. \
 On a terminal the findings are shown with the source around them; otherwise (or with \
-`--color never`) as `file:line:col: error: path: message` lines. Exits 1 when there are errors; \
-warnings (such as an expired rule) alone exit 0.")]
+`--color never`) as `file:line:col: error: path: message` lines. A flow that no firewall rule \
+can ever let through (an end in no network of the topology, ends with no address family in \
+common, an initiator on the wrong side) is an error too; a missing route shows when the paths \
+are followed, in `trace` and `plan`. Exits 1 when there are errors; warnings (such as an expired \
+rule) alone exit 0.")]
     Validate(ValidateArgs),
 
     /// Follow a flow hop by hop: every path, the addresses each hop sees, each firewall's verdict
@@ -153,9 +191,11 @@ rule, denied by a rule, no matching rule (implicit deny), or partial with the pa
 
 FROM and TO take a Project Set environment (`abc123-prod`), a zone, endpoint, object or \
 external network name, or an address or CIDR. FROM opens the connection; the hops are printed \
-from FROM to TO. A flow is allowed only when every path allows it. Exits 1 when the flow is \
-blocked (no route, loop, no common address family); with `--check`, also when it is not allowed \
-on every path.")]
+from FROM to TO, fitted to --width columns: the flow's source, destination and services once, \
+then per hop its kind, any address it translates and its verdict. A flow is allowed only when \
+every path allows it. Exits 1 when the flow is blocked (no route, loop, no common address \
+family); with `--check`, exits 3 when it is not blocked but not allowed on every path (rules \
+must be requested). `--format json` is the stable format for programs.")]
     Trace(TraceArgs),
 
     /// Plan flows and print the firewall change requests to file
@@ -169,8 +209,8 @@ the flows already allowed (with the rules that allow them) and of those that are
 notes. Only what is missing is requested.
 
 Writes to standard output, or with --out DIR one file per request and table. Exits 1 when a \
-flow is blocked (something no rule can fix); with --check, also when any flow is not already \
-allowed on every path.")]
+flow is blocked (something no rule can fix); with --check, exits 3 when no flow is blocked but \
+some flow is not already allowed on every path (rules must be requested).")]
     Plan(PlanArgs),
 
     /// Print an embedded example topology (a starting point for your own)
@@ -200,9 +240,9 @@ For example: `mccs completions bash > ~/.local/share/bash-completion/completions
 /// Arguments of `mccs validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The topology document (the same as --topology)
-    #[arg(value_name = "TOPOLOGY")]
-    pub file: Option<PathBuf>,
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
 
     /// The day rule expiry is checked against (default: today, from the system clock, UTC)
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -216,6 +256,10 @@ pub struct ValidateArgs {
 /// Arguments of `mccs trace`.
 #[derive(Debug, Args)]
 pub struct TraceArgs {
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
+
     /// Where connections come from: `abc123-prod`, an endpoint or object name, or an address
     #[arg(long, value_name = "X")]
     pub from: mccs_model::FlowEnd,
@@ -240,13 +284,19 @@ pub struct TraceArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<Date>,
 
-    /// Also exit 1 when the flow is not allowed on every path (a blocked flow always exits 1)
+    /// Exit 3 when the flow is not blocked but not allowed on every path (a blocked flow always
+    /// exits 1)
     #[arg(long)]
     pub check: bool,
 
-    /// Output format
+    /// Output format: `json` (the stable format for programs) prints the traces as an array
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+
+    /// Fit the text to this many columns (default: the terminal's width, or 100 when standard
+    /// output is not a terminal)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    pub width: Option<u16>,
 
     /// Limits of the walk and of rule evaluation.
     #[command(flatten, next_help_heading = "Limits (docs/limits.md)")]
@@ -269,6 +319,10 @@ pub enum InitiatorArg {
 /// Arguments of `mccs plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
+
     /// A flows document (`version: 1` and `flows:`); default: the flows of the topology
     #[arg(long, value_name = "FILE")]
     pub flows: Option<PathBuf>,
@@ -302,7 +356,8 @@ pub struct PlanArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<Date>,
 
-    /// Also exit 1 when any flow is not already allowed on every path (a blocked flow always exits 1)
+    /// Exit 3 when no flow is blocked but some flow is not already allowed on every path (a
+    /// blocked flow always exits 1)
     #[arg(long)]
     pub check: bool,
 
@@ -419,6 +474,10 @@ what is wrong. Exits 1 when there are findings.")]
 /// Arguments of `mccs names check`.
 #[derive(Debug, Args)]
 pub struct NamesCheckArgs {
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
+
     /// Check only rules whose name starts with `MCCS` (in any case), leaving platform rules
     /// such as `DENY_TELNET` alone
     #[arg(long)]
@@ -614,7 +673,7 @@ mod tests {
         let Ok(Cli {
             command: Command::Plan(args),
             ..
-        }) = Cli::try_parse_from(["mccs", "plan"])
+        }) = Cli::try_parse_from(["mccs", "plan", "--example"])
         else {
             unreachable!("a valid command line");
         };

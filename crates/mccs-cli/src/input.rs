@@ -12,17 +12,17 @@ use std::path::Path;
 
 use mccs_model::{Checked, Format, ValidateOptions, check, examples};
 
+use crate::cli::ExampleName;
+
 /// The largest input read: 64 MiB. A topology of every Project Set in a large estate is a few
 /// megabytes; anything larger is almost certainly the wrong file.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The name the built-in reference topology goes by in messages.
-pub(crate) const BUILTIN_NAME: &str = "<reference>";
-
 /// A text read and ready to parse.
 #[derive(Debug, Clone)]
 pub(crate) struct Source {
-    /// The file name as given on the command line, `<stdin>` or [`BUILTIN_NAME`].
+    /// The file name as given on the command line, `<stdin>`, or for a built-in example its
+    /// name in angle brackets (`<reference>`).
     pub(crate) name: String,
     /// The text, without a leading byte-order mark.
     pub(crate) text: String,
@@ -31,16 +31,18 @@ pub(crate) struct Source {
 }
 
 impl Source {
-    /// The topology named on the command line, or the built-in reference topology.
-    pub(crate) fn topology(path: Option<&Path>) -> Result<Self, InputError> {
-        let Some(path) = path else {
-            return Ok(Self {
-                name: BUILTIN_NAME.to_owned(),
-                text: examples::REFERENCE_YAML.to_owned(),
-                format: Format::Yaml,
-            });
+    /// A built-in example topology.
+    pub(crate) fn example(name: ExampleName) -> Self {
+        let (name, text) = match name {
+            ExampleName::Reference => ("<reference>", examples::REFERENCE_YAML),
+            ExampleName::CrossCloud => ("<cross-cloud>", examples::CROSS_CLOUD_YAML),
+            ExampleName::LzaDataSubnet => ("<lza-data-subnet>", examples::LZA_DATA_SUBNET_YAML),
         };
-        Self::read(path, Purpose::Topology)
+        Self {
+            name: name.to_owned(),
+            text: text.to_owned(),
+            format: Format::Yaml,
+        }
     }
 
     /// A document file (topology or flows), its format from the extension (default YAML).
@@ -132,7 +134,7 @@ impl fmt::Display for InputError {
             InputErrorKind::NotFound => {
                 let hint = match self.purpose {
                     Purpose::Topology => {
-                        "check the path, or leave out the file to use the built-in reference topology"
+                        "check the path (`--example` instead of a file tries the built-in example topology)"
                     }
                     _ => "check the path",
                 };
@@ -258,10 +260,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn builtin_topology_is_the_reference() {
-        let s = Source::topology(None).unwrap();
-        assert_eq!(s.name, BUILTIN_NAME);
+    fn builtin_topologies_are_the_examples() {
+        let s = Source::example(ExampleName::Reference);
+        assert_eq!(s.name, "<reference>");
         assert_eq!(s.text, examples::REFERENCE_YAML);
+        let s = Source::example(ExampleName::CrossCloud);
+        assert_eq!(s.text, examples::CROSS_CLOUD_YAML);
     }
 
     #[test]

@@ -27,10 +27,13 @@ pub use man::man_page;
 pub enum Exit {
     /// `0`: done, nothing wrong (warnings allowed).
     Success = 0,
-    /// `1`: done, and the input has findings (errors, bad names, networks left out).
+    /// `1`: done, and the input has findings (a blocked flow, errors, bad names, networks left
+    /// out).
     Findings = 1,
     /// `2`: usage error or unusable input; a one-line message went to standard error.
     Trouble = 2,
+    /// `3`: `--check` of `plan` or `trace`: no flow is blocked, but rules must be requested.
+    RulesNeeded = 3,
 }
 
 impl Exit {

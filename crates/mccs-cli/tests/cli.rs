@@ -79,15 +79,108 @@ fn broken_file() -> tempfile::NamedTempFile {
 // validate
 
 #[test]
-fn validate_reference_by_default() {
+fn validate_the_example_only_when_asked() {
     mccs()
-        .arg("validate")
+        .args(["validate", "--example"])
         .assert()
         .code(0)
         .stdout(predicate::str::starts_with(
             "<reference>: valid: 3 Project Sets",
         ))
-        .stderr("");
+        .stderr(predicate::str::starts_with("mccs: note: ").and(predicate::str::contains(
+            "built-in reference example topology: its names, addresses and URLs are illustrative",
+        )));
+    mccs()
+        .args(["validate", "--example", "cross-cloud"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("<cross-cloud>: valid"));
+}
+
+/// Never answer a question that was not asked: every command that reads a topology needs one
+/// (or `--example`), and says how to give it in one line.
+#[test]
+fn no_topology_is_a_usage_error_that_says_how_to_fix_it() {
+    for args in [
+        &["validate"][..],
+        &["plan"],
+        &["trace", "--from", "abc123-prod", "--to", "citz-oracle-db"],
+        &["names", "check"],
+    ] {
+        let out = mccs().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: nothing on standard output"
+        );
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(
+            err.starts_with("mccs: no topology given: ")
+                && err.contains("-t topology.yaml")
+                && err.contains("--example"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// The topology is accepted the same way by every command that reads one: as an argument or
+/// with `-t`/`--topology` after the command; commands that read none do not offer `-t`.
+#[test]
+fn every_topology_command_takes_it_positionally_or_with_t() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.yaml");
+    std::fs::write(&path, examples::REFERENCE_YAML).unwrap();
+    let trace = [
+        "trace",
+        "--from",
+        "def456-prod",
+        "--to",
+        "hlth-claims-api",
+        "--port",
+        "443",
+    ];
+    for args in [
+        &["validate"][..],
+        &["plan"],
+        &trace,
+        &["names", "check", "--mccs-only"],
+    ] {
+        let positional = mccs().args(args).arg(&path).output().unwrap();
+        let flag = mccs().args(args).arg("-t").arg(&path).output().unwrap();
+        assert_ne!(
+            positional.status.code(),
+            Some(2),
+            "{args:?}: {positional:?}"
+        );
+        assert_eq!(positional.status.code(), flag.status.code(), "{args:?}");
+        assert_eq!(positional.stdout, flag.stdout, "{args:?}");
+        assert!(!positional.stdout.is_empty(), "{args:?}");
+    }
+    for args in [
+        &["example"][..],
+        &["schema", "topology"],
+        &["completions", "bash"],
+    ] {
+        mccs()
+            .args(args)
+            .arg("-t")
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("unexpected argument '-t'"));
+        let help = stdout_of(mccs().args(args.get(..1).unwrap_or_default()).arg("--help"));
+        assert!(
+            !help.contains("--topology"),
+            "{args:?} lists --topology:\n{help}"
+        );
+    }
+    // The help of -t is a whole sentence.
+    let help = stdout_of(mccs().args(["plan", "--help"]));
+    assert!(
+        help.contains("Required unless --example is given"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -103,9 +196,9 @@ fn validate_both_examples_from_files() {
             .code(0)
             .stderr("");
         mccs()
+            .arg("validate")
             .arg("--topology")
             .arg(&path)
-            .arg("validate")
             .assert()
             .code(0);
         mccs().args(["validate", "-t"]).arg(&path).assert().code(0);
@@ -198,7 +291,14 @@ fn validate_json_lists_every_finding() {
 #[test]
 fn validate_json_of_a_clean_topology_is_an_empty_array() {
     mccs()
-        .args(["validate", "--format", "json", "--today", "2025-01-01"])
+        .args([
+            "validate",
+            "--example",
+            "--format",
+            "json",
+            "--today",
+            "2025-01-01",
+        ])
         .assert()
         .code(0)
         .stdout("[]\n");
@@ -223,7 +323,14 @@ fn validate_graphical_report_shows_the_source() {
 fn warnings_alone_do_not_fail() {
     // The reference topology has a rule that expires on 2030-03-31.
     mccs()
-        .args(["validate", "--today", "2031-01-01", "--color", "never"])
+        .args([
+            "validate",
+            "--example",
+            "--today",
+            "2031-01-01",
+            "--color",
+            "never",
+        ])
         .assert()
         .code(0)
         .stdout(predicate::str::contains(
@@ -430,7 +537,12 @@ fn usage_errors_exit_2() {
         .args(["validate", "a.yaml", "--topology", "b.yaml"])
         .assert()
         .code(2)
-        .stderr("mccs: give the topology either as an argument or with --topology, not both\n");
+        .stderr(predicate::str::contains("cannot be used with"));
+    mccs()
+        .args(["plan", "--example", "-t", "b.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
 }
 
 #[test]
@@ -440,7 +552,10 @@ fn help_documents_exit_codes() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("Exit codes:"))
-        .stdout(predicate::str::contains("  101  internal error"));
+        .stdout(predicate::str::contains("  101  internal error"))
+        .stdout(predicate::str::contains(
+            "  3    with --check (plan, trace): no flow is blocked",
+        ));
     mccs()
         .arg("--version")
         .assert()
@@ -498,7 +613,7 @@ fn completions() {
 #[test]
 fn names_check_reports_each_finding_on_a_line() {
     let out = mccs()
-        .args(["names", "check"])
+        .args(["names", "check", "--example"])
         .assert()
         .code(1)
         .get_output()
@@ -517,7 +632,14 @@ fn names_check_reports_each_finding_on_a_line() {
         "{out}"
     );
 
-    let out = stdout_of(mccs().args(["names", "check", "--mccs-only", "--format", "json"]));
+    let out = stdout_of(mccs().args([
+        "names",
+        "check",
+        "--example",
+        "--mccs-only",
+        "--format",
+        "json",
+    ]));
     let v: Value = serde_json::from_str(&out).unwrap();
     let findings = v.as_array().unwrap();
     assert_eq!(findings.len(), 1);
@@ -840,4 +962,54 @@ fn expect_file(name: &str, actual: &str) {
          --- expected\n{expected}\n--- actual\n{actual}",
         path.display()
     );
+}
+
+/// The text of a trace at 80 columns, as a person sees it in a narrow pane (golden).
+#[test]
+fn trace_text_at_80_columns() {
+    let out = stdout_of(mccs().args([
+        "trace",
+        "--example",
+        "cross-cloud",
+        "--from",
+        "api001-prod",
+        "--to",
+        "AZURE_PAYMENTS_APP",
+        "--port",
+        "443",
+        "--initiator",
+        "both",
+        "--today",
+        "2026-11-23",
+        "--width",
+        "80",
+    ]));
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    expect_file("trace_cross_cloud_80.txt", &out);
+}
+
+/// A flow no rule can ever let through (here: a destination in no network) is an error of
+/// `validate`, pointing at the end at fault, as `plan` reports it blocked.
+#[test]
+fn validate_reports_a_flow_no_rule_can_fix() {
+    let i = examples::REFERENCE_YAML.find("\nflows:\n").unwrap() + "\nflows:\n".len();
+    let doc = format!(
+        "{}  - name: to-nowhere\n    source: abc123-prod\n    destination: 192.0.2.0/24\n    services: [tcp/22]\n{}",
+        &examples::REFERENCE_YAML[..i],
+        &examples::REFERENCE_YAML[i..]
+    );
+    let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
+    std::fs::write(f.path(), doc).unwrap();
+    let out = mccs()
+        .args(["--color", "never", "validate", "--today", "2026-01-01"])
+        .arg(f.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(": error: flows[0].destination: flow `to-nowhere` is blocked whatever the firewalls allow: destination `192.0.2.0/24` (192.0.2.0/24) is in no network of the topology"),
+        "{text}"
+    );
+    assert!(text.ends_with(": 1 error\n"), "{text}");
 }

@@ -49,9 +49,9 @@ fn assert_in_guide(guide: &str, output: &str, what: &str) {
 fn guide_seed_example_matches_the_tool() {
     let Some(guide) = guide() else { return };
     let plan = run(&[
+        "plan",
         "--topology",
         "seed-citz.yaml",
-        "plan",
         "--today",
         "2026-11-23",
     ]);
@@ -62,9 +62,9 @@ fn guide_seed_example_matches_the_tool() {
     );
     assert!(on_prem.contains("| Network IP Range Object | 10.46.8.0/24 |"));
     let trace = run(&[
+        "trace",
         "--topology",
         "seed-citz.yaml",
-        "trace",
         "--from",
         "abc123-prod",
         "--to",
@@ -84,9 +84,9 @@ fn guide_seed_example_matches_the_tool() {
 fn guide_private_link_example_matches_the_tool() {
     let Some(guide) = guide() else { return };
     let trace = run(&[
+        "trace",
         "--topology",
         "cross-cloud.yaml",
-        "trace",
         "--from",
         "api001-prod",
         "--to",
@@ -98,9 +98,9 @@ fn guide_private_link_example_matches_the_tool() {
     ]);
     assert_in_guide(&guide, &trace, "cross-cloud trace");
     let plan = run(&[
+        "plan",
         "--topology",
         "cross-cloud.yaml",
-        "plan",
         "--today",
         "2026-11-23",
     ]);
@@ -113,6 +113,7 @@ fn guide_direction_and_network_acl_examples_match_the_tool() {
     let Some(guide) = guide() else { return };
     let warehouse = run(&[
         "trace",
+        "--example",
         "--from",
         "data-warehouse",
         "--to",
@@ -125,9 +126,9 @@ fn guide_direction_and_network_acl_examples_match_the_tool() {
     assert_in_guide(&guide, &warehouse, "warehouse trace");
     assert!(guide.contains(warehouse.lines().next().unwrap()));
     let acl = run(&[
+        "trace",
         "--topology",
         "lza-data-subnet.yaml",
-        "trace",
         "--from",
         "reporting-app",
         "--to",
@@ -139,9 +140,9 @@ fn guide_direction_and_network_acl_examples_match_the_tool() {
     ]);
     assert_in_guide(&guide, &acl, "network ACL trace");
     let plan = run(&[
+        "plan",
         "--topology",
         "lza-data-subnet.yaml",
-        "plan",
         "--today",
         "2026-11-23",
     ]);

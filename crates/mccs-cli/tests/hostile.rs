@@ -35,9 +35,10 @@ fn every_hostile_document_gets_its_expected_answer() {
         let out = Command::cargo_bin("mccs")
             .unwrap()
             .env_remove("RUST_BACKTRACE")
-            .args(["--color", "never", "--topology"])
-            .arg(&doc)
+            .args(["--color", "never"])
             .args(&command)
+            .arg("--topology")
+            .arg(&doc)
             .args(
                 ["--today", "2026-12-01"]
                     .iter()

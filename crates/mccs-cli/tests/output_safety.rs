@@ -52,10 +52,17 @@ fn a_closed_pipe_keeps_the_exit_code() {
     );
     // A successful command stays successful.
     assert_eq!(run_closed(&["mccs", "schema", "topology"]), 0);
-    // `plan --check` on the reference topology needs rules: 1, pipe or not.
+    // `plan --check` on the reference topology needs rules: 3, pipe or not.
     assert_eq!(
-        run_closed(&["mccs", "plan", "--check", "--today", "2026-01-01"]),
-        1
+        run_closed(&[
+            "mccs",
+            "plan",
+            "--example",
+            "--check",
+            "--today",
+            "2026-01-01"
+        ]),
+        3
     );
 }
 
@@ -69,7 +76,15 @@ fn mccs() -> Command {
 fn out_dir_refuses_to_overwrite_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("reqs");
-    let args = ["plan", "--format", "csv", "--today", "2026-01-01", "--out"];
+    let args = [
+        "plan",
+        "--example",
+        "--format",
+        "csv",
+        "--today",
+        "2026-01-01",
+        "--out",
+    ];
     mccs().args(args).arg(&out).assert().success();
     let summary = out.join("summary.csv");
     let first = std::fs::read(&summary).unwrap();
@@ -108,8 +123,16 @@ fn out_dir_never_writes_through_a_symlink() {
     std::os::unix::fs::symlink(&victim, out.join("summary.csv")).unwrap();
     for force in [false, true] {
         let mut cmd = mccs();
-        cmd.args(["plan", "--format", "csv", "--today", "2026-01-01", "--out"])
-            .arg(&out);
+        cmd.args([
+            "plan",
+            "--example",
+            "--format",
+            "csv",
+            "--today",
+            "2026-01-01",
+            "--out",
+        ])
+        .arg(&out);
         if force {
             cmd.arg("--force");
         }
@@ -129,9 +152,9 @@ fn control_characters_from_the_document_never_reach_the_terminal_raw() {
     std::fs::write(&file, doc).unwrap();
     for args in [vec!["validate"], vec!["plan"]] {
         let out = mccs()
+            .args(&args)
             .arg("--topology")
             .arg(&file)
-            .args(&args)
             .output()
             .unwrap();
         assert_ne!(out.status.code(), Some(0), "{args:?}");

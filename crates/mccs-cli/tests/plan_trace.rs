@@ -23,7 +23,7 @@ fn stdout(assert: assert_cmd::assert::Assert) -> String {
 fn plan_on_the_reference_topology_prints_the_seed_example() {
     let md = stdout(
         mccs()
-            .args(["plan", "--today", "2026-01-01"])
+            .args(["plan", "--example", "--today", "2026-01-01"])
             .assert()
             .success(),
     );
@@ -36,7 +36,7 @@ fn plan_on_the_reference_topology_prints_the_seed_example() {
     // Deterministic.
     let again = stdout(
         mccs()
-            .args(["plan", "--today", "2026-01-01"])
+            .args(["plan", "--example", "--today", "2026-01-01"])
             .assert()
             .success(),
     );
@@ -44,10 +44,16 @@ fn plan_on_the_reference_topology_prints_the_seed_example() {
 }
 
 #[test]
-fn plan_check_exits_1_when_flows_need_rules_and_json_matches_the_schema_shape() {
-    mccs().args(["plan", "--check"]).assert().code(1);
+fn plan_check_exits_3_when_flows_need_rules_and_json_matches_the_schema_shape() {
+    mccs()
+        .args(["plan", "--example", "--check"])
+        .assert()
+        .code(3);
     let json: Value = serde_json::from_str(&stdout(
-        mccs().args(["plan", "--format", "json"]).assert().success(),
+        mccs()
+            .args(["plan", "--example", "--format", "json"])
+            .assert()
+            .success(),
     ))
     .unwrap();
     assert_eq!(json["requests"].as_array().unwrap().len(), 2);
@@ -72,7 +78,7 @@ fn plan_with_a_flows_file_of_an_allowed_flow_passes_check() {
     .unwrap();
     let md = stdout(
         mccs()
-            .arg("plan")
+            .args(["plan", "--example"])
             .arg("--flows")
             .arg(&flows)
             .arg("--check")
@@ -96,7 +102,7 @@ fn plan_with_a_broken_flows_file_names_the_line_and_exits_2() {
     )
     .unwrap();
     mccs()
-        .arg("plan")
+        .args(["plan", "--example"])
         .arg("--flows")
         .arg(&flows)
         .assert()
@@ -112,7 +118,7 @@ fn plan_with_a_broken_flows_file_names_the_line_and_exits_2() {
 fn plan_out_dir_writes_one_file_per_request_and_table() {
     let dir = tempfile::tempdir().unwrap();
     mccs()
-        .args(["plan", "--format", "csv", "--out"])
+        .args(["plan", "--example", "--format", "csv", "--out"])
         .arg(dir.path())
         .assert()
         .success();
@@ -136,6 +142,7 @@ fn trace_shows_every_path_and_check_reports_denied_flows() {
         mccs()
             .args([
                 "trace",
+                "--example",
                 "--from",
                 "abc123-prod",
                 "--to",
@@ -157,6 +164,7 @@ fn trace_shows_every_path_and_check_reports_denied_flows() {
     mccs()
         .args([
             "trace",
+            "--example",
             "--from",
             "abc123-prod",
             "--to",
@@ -166,10 +174,11 @@ fn trace_shows_every_path_and_check_reports_denied_flows() {
             "--check",
         ])
         .assert()
-        .code(1);
+        .code(3);
     mccs()
         .args([
             "trace",
+            "--example",
             "--from",
             "def456-prod",
             "--to",
@@ -190,10 +199,10 @@ fn trace_json_and_private_link_translation() {
     std::fs::write(&topo, mccs_model::examples::CROSS_CLOUD_YAML).unwrap();
     let json: Value = serde_json::from_str(&stdout(
         mccs()
+            .arg("trace")
             .arg("--topology")
             .arg(&topo)
             .args([
-                "trace",
                 "--from",
                 "api001-prod",
                 "--to",
@@ -220,6 +229,7 @@ fn trace_usage_and_unknown_ends() {
     mccs()
         .args([
             "trace",
+            "--example",
             "--from",
             "abc123-prod",
             "--to",
@@ -233,6 +243,7 @@ fn trace_usage_and_unknown_ends() {
     mccs()
         .args([
             "trace",
+            "--example",
             "--from",
             "abc123-prod",
             "--to",
@@ -250,25 +261,35 @@ fn trace_prints_hops_from_the_end_that_opens_the_connection() {
     // The warehouse opens the connection to the VNet: the first hop is the warehouse.
     let out = stdout(
         mccs()
-            .args(["trace", "--from", "data-warehouse", "--to", "abc123-prod"])
+            .args([
+                "trace",
+                "--example",
+                "--from",
+                "data-warehouse",
+                "--to",
+                "abc123-prod",
+            ])
             .args(["--port", "443", "--today", "2026-01-01"])
             .assert()
             .success(),
     );
     let first_hop = out
         .lines()
-        .find(|l| l.starts_with("  ") && !l.trim_start().starts_with("node"))
+        .find(|l| l.trim_start().starts_with("1. "))
         .unwrap();
-    assert!(
-        first_hop.trim_start().starts_with("data-warehouse"),
-        "{out}"
-    );
+    assert_eq!(first_hop, "  1. data-warehouse (on-prem endpoint)", "{out}");
     assert!(out.starts_with(
-        "flow 142.34.20.15/32 (data-warehouse) -> 10.46.8.0/24 (abc123-prod) on tcp/443 (inbound: opened toward abc123-prod)"
-    ));
-    // Stating the wrong side is refused, not swapped.
+        "flow data-warehouse -> abc123-prod (inbound: opened toward abc123-prod)\n  source       142.34.20.15/32 (data-warehouse)\n  destination  10.46.8.0/24 (abc123-prod)\n  services     tcp/443\n"
+    ), "{out}"); // Stating the wrong side is refused, not swapped.
     mccs()
-        .args(["trace", "--from", "abc123-prod", "--to", "data-warehouse"])
+        .args([
+            "trace",
+            "--example",
+            "--from",
+            "abc123-prod",
+            "--to",
+            "data-warehouse",
+        ])
         .args(["--initiator", "on-prem"])
         .assert()
         .code(1)
@@ -299,7 +320,7 @@ on_prem:
 ";
     let out = stdout(
         mccs()
-            .args(["--topology", "-", "trace", "--from", "abc123-prod"])
+            .args(["trace", "--topology", "-", "--from", "abc123-prod"])
             .args(["--to", "142.34.10.25"])
             .write_stdin(no_link)
             .assert()
@@ -310,17 +331,31 @@ on_prem:
         "{out}"
     );
     assert!(out.contains("=> BLOCKED"), "{out}");
-    // A flow that only needs rules exits 0 without --check, 1 with it.
+    // A flow that only needs rules exits 0 without --check, 3 with it.
     mccs()
-        .args(["trace", "--from", "abc123-prod", "--to", "citz-oracle-db"])
+        .args([
+            "trace",
+            "--example",
+            "--from",
+            "abc123-prod",
+            "--to",
+            "citz-oracle-db",
+        ])
         .args(["--port", "1521", "--today", "2026-01-01"])
         .assert()
         .success();
     mccs()
-        .args(["trace", "--from", "abc123-prod", "--to", "citz-oracle-db"])
+        .args([
+            "trace",
+            "--example",
+            "--from",
+            "abc123-prod",
+            "--to",
+            "citz-oracle-db",
+        ])
         .args(["--port", "1521", "--today", "2026-01-01", "--check"])
         .assert()
-        .code(1);
+        .code(3);
 }
 
 #[test]
@@ -336,7 +371,7 @@ fn plan_with_a_vocabulary_file_speaks_the_team_words() {
     .unwrap();
     let md = stdout(
         mccs()
-            .args(["plan", "--today", "2026-01-01", "--vocabulary"])
+            .args(["plan", "--example", "--today", "2026-01-01", "--vocabulary"])
             .arg(&words)
             .assert()
             .success(),
@@ -346,7 +381,7 @@ fn plan_with_a_vocabulary_file_speaks_the_team_words() {
 
     std::fs::write(&words, "{\"on_prem\": {\"name\": 1}}").unwrap();
     mccs()
-        .args(["plan", "--vocabulary"])
+        .args(["plan", "--example", "--vocabulary"])
         .arg(&words)
         .assert()
         .code(2)
@@ -409,4 +444,258 @@ fn plan_csv_files_start_with_a_byte_order_mark_unless_told_not_to() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--out"));
+}
+
+/// `plan --check` and `trace --check` tell the three answers apart: 0 all allowed, 3 rules to
+/// request, 1 blocked (which no request can fix, and the output says so).
+#[test]
+fn check_exit_codes_tell_allowed_needs_rules_and_blocked_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, flow: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(
+            &path,
+            format!("version: 1\nflows:\n  - name: f\n{flow}    services: [tcp/443]\n"),
+        )
+        .unwrap();
+        path
+    };
+    let allowed = write(
+        "allowed.yaml",
+        "    source: def456-prod\n    destination: hlth-claims-api\n",
+    );
+    let needs = write(
+        "needs.yaml",
+        "    source: abc123-prod\n    destination: 142.34.10.0/24\n",
+    );
+    // Unknown address: 192.0.2.0/24 is in no network of the reference topology.
+    let blocked = write(
+        "blocked.yaml",
+        "    source: abc123-prod\n    destination: 192.0.2.0/24\n",
+    );
+    for (flows, code) in [(&allowed, 0), (&needs, 3), (&blocked, 1)] {
+        mccs()
+            .args([
+                "plan",
+                "--example",
+                "--today",
+                "2026-01-01",
+                "--check",
+                "--flows",
+            ])
+            .arg(flows)
+            .assert()
+            .code(code);
+    }
+    // Without --check a flow that needs rules is a success, a blocked one is not.
+    mccs()
+        .args(["plan", "--example", "--flows"])
+        .arg(&needs)
+        .assert()
+        .code(0);
+    let md = stdout(
+        mccs()
+            .args(["plan", "--example", "--flows"])
+            .arg(&blocked)
+            .assert()
+            .code(1),
+    );
+    assert!(!md.contains("Nothing to file"), "{md}");
+    assert!(
+        md.contains("1 of 1 flow is **blocked** by something no firewall rule can fix"),
+        "{md}"
+    );
+    let row = md.lines().find(|l| l.starts_with("| f |")).unwrap();
+    // Unknown address: the summary says why, and what to do.
+    assert!(
+        row.contains("| blocked |") && row.contains("is in no network of the topology"),
+        "{row}"
+    );
+
+    for (to, code) in [
+        ("hlth-claims-api", 0),
+        ("142.34.10.0/24", 3),
+        ("192.0.2.1", 1),
+    ] {
+        let from = if to == "hlth-claims-api" {
+            "def456-prod"
+        } else {
+            "abc123-prod"
+        };
+        mccs()
+            .args(["trace", "--example", "--port", "443", "--check"])
+            .args(["--today", "2026-01-01", "--from", from, "--to", to])
+            .assert()
+            .code(code);
+    }
+}
+
+/// `--example` is said on standard error and in every request format; a topology file is not
+/// marked.
+#[test]
+fn example_output_is_marked_as_the_example() {
+    let out = mccs()
+        .args(["plan", "--example", "--today", "2026-01-01"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("mccs: note: this output is for the built-in reference example topology"),
+        "{err}"
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.starts_with("# Firewall change requests\n\n> **EXAMPLE: this output is for the built-in reference example topology"),
+        "{md}"
+    );
+    let json: Value = serde_json::from_str(&stdout(
+        mccs()
+            .args(["plan", "--example", "cross-cloud", "--format", "json"])
+            .assert()
+            .success(),
+    ))
+    .unwrap();
+    assert!(
+        json["banner"]
+            .as_str()
+            .unwrap()
+            .contains("built-in cross-cloud example topology"),
+        "{json}"
+    );
+    let html = stdout(
+        mccs()
+            .args(["plan", "--example", "--format", "html"])
+            .assert()
+            .success(),
+    );
+    assert!(html.contains("<p class=\"banner\""), "{html}");
+    let csv = stdout(
+        mccs()
+            .args(["plan", "--example", "--format", "csv"])
+            .assert()
+            .success(),
+    );
+    let mut lines = csv
+        .lines()
+        .skip_while(|l| !l.starts_with("# file: summary.csv"));
+    lines.next();
+    assert!(lines.next().unwrap().starts_with("Flow,"));
+    // The banner holds a comma, so it is quoted.
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("\"EXAMPLE: this output is for the built-in")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let topo = dir.path().join("t.yaml");
+    std::fs::write(&topo, mccs_model::examples::REFERENCE_YAML).unwrap();
+    let out = mccs().args(["plan", "-t"]).arg(&topo).output().unwrap();
+    assert!(out.stderr.is_empty());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(!md.contains("EXAMPLE"), "{md}");
+}
+
+/// Every trace of the reference topology's flows fits 80 and 100 columns (counted in
+/// characters), and `--width` is honoured; the text is golden at 80 columns.
+#[test]
+fn trace_fits_the_width() {
+    let pairs = [
+        ("abc123-prod", "citz-oracle-db", "1521"),
+        ("def456-prod", "hlth-claims-api", "443"),
+        ("data-warehouse", "abc123-prod", "443"),
+        ("abc123-prod", "142.34.10.0/24", "443"),
+    ];
+    for width in [80, 100] {
+        for (from, to, port) in pairs {
+            let out = stdout(
+                mccs()
+                    .args(["trace", "--example", "--today", "2026-01-01"])
+                    .args(["--from", from, "--to", to, "--port", port])
+                    .args(["--initiator", "both", "--width", &width.to_string()])
+                    .assert()
+                    .success(),
+            );
+            assert!(out.lines().count() > 10, "{out}");
+            for line in out.lines() {
+                assert!(
+                    line.chars().count() <= width,
+                    "{from} -> {to} at {width}: {} characters:\n{line}",
+                    line.chars().count()
+                );
+            }
+        }
+    }
+    // Not a terminal and no --width: 100 columns, which the oracle verdict line needs more than
+    // 80 of.
+    let default = stdout(
+        mccs()
+            .args([
+                "trace",
+                "--example",
+                "--from",
+                "abc123-prod",
+                "--to",
+                "citz-oracle-db",
+            ])
+            .args(["--port", "1521", "--today", "2026-01-01"])
+            .assert()
+            .success(),
+    );
+    let widest = default.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(widest > 80 && widest <= 100, "{widest}");
+    // Too narrow to be useful: a usage error.
+    mccs()
+        .args([
+            "trace",
+            "--example",
+            "--from",
+            "a",
+            "--to",
+            "b",
+            "--width",
+            "20",
+        ])
+        .assert()
+        .code(2);
+}
+
+/// A name longer than the width is never split: it stands alone on its line (after the
+/// indent or the hop number), and only such lines are wider than the width.
+#[test]
+fn trace_keeps_a_hostile_long_name_whole() {
+    let long = format!("citz-oracle-db-{}", "x".repeat(110));
+    let dir = tempfile::tempdir().unwrap();
+    let topo = dir.path().join("long.yaml");
+    std::fs::write(
+        &topo,
+        mccs_model::examples::REFERENCE_YAML.replace("citz-oracle-db", &long),
+    )
+    .unwrap();
+    let out = stdout(
+        mccs()
+            .arg("trace")
+            .arg(&topo)
+            .args(["--from", "abc123-prod", "--to", &long, "--port", "1521"])
+            .args(["--today", "2026-01-01", "--width", "80"])
+            .assert()
+            .success(),
+    );
+    let mut wide = 0;
+    for line in out.lines().filter(|l| l.chars().count() > 80) {
+        let words: Vec<&str> = line
+            .split_whitespace()
+            .filter(|w| !(w.ends_with('.') && w.trim_end_matches('.').parse::<usize>().is_ok()))
+            .collect();
+        assert_eq!(
+            words.len(),
+            1,
+            "more than the long word on a wide line:\n{line}"
+        );
+        assert!(words[0].contains(&long), "{line}");
+        wide += 1;
+    }
+    assert!(wide >= 3, "the long name appears whole:\n{out}");
 }

@@ -71,6 +71,7 @@ pub use trace::{
     Addresses, Diagnosis, DirectedFlow, FlowError, Hop, MAX_WORK, Path, PathEnd, PathRole,
     STEP_WORK, Trace, TraceOptions,
 };
+pub use trace_text::{DEFAULT_TRACE_WIDTH, TraceText};
 
 /// Resolves a flow's services (literal or named) to a set.
 pub fn resolve_services(graph: &NetworkGraph<'_>, services: &[mccs_model::ServiceRef]) -> SvcSet {

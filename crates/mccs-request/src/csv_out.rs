@@ -116,6 +116,9 @@ fn cloud_ends_into(buf: &mut String, ends: &[crate::CloudEnd]) {
     }
 }
 
+/// The number of columns of `summary.csv`.
+const SUMMARY_COLUMNS: usize = 12;
+
 pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, RenderError> {
     let mut files = Vec::with_capacity(1 + 2 * set.requests.len());
     let mut summary = Table::new(
@@ -148,6 +151,15 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
         t.cell_with(|buf| cloud_ends_into(buf, &f.cloud_ends))?;
         t.end_row()
     };
+    // A banner (such as "example topology") is the first row, in the first column, so it is
+    // the first thing seen in a spreadsheet and the header stays the header.
+    if let Some(banner) = &set.banner {
+        summary.cell(banner)?;
+        for _ in 1..SUMMARY_COLUMNS {
+            summary.cell("")?;
+        }
+        summary.end_row()?;
+    }
     for f in &set.summary.flows {
         let justification = f.justification.as_deref().unwrap_or_default();
         if f.directions.is_empty() {

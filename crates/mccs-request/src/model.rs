@@ -25,6 +25,11 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct RequestSet {
     /// The version of this contract (`FORMAT_VERSION`, 1).
     pub format_version: u32,
+    /// A line every format shows before anything else, such as the warning that the requests
+    /// are for a built-in example topology (see `BuildOptions::with_banner`). Absent (and left
+    /// out of the JSON) when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub banner: Option<String>,
     /// One request per channel that has rules to request, in the topology's channel order.
     pub requests: Vec<Request>,
     /// Where every flow stands: already allowed, needs rules, or blocked.

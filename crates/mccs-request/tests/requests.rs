@@ -487,6 +487,82 @@ fn blocked_flow_is_a_blocking_problem() {
     assert!(line.contains("blocked"), "{line}");
 }
 
+/// A flow no rule can fix never reads as "Nothing to file": the lead says it is blocked, and the
+/// summary row says why.
+#[test]
+fn only_blocked_flows_are_not_nothing_to_file() {
+    let mut t = mccs_model::examples::reference();
+    t.flows.clear();
+    t.flows.push(flow(
+        "to-nowhere",
+        "abc123-prod",
+        "192.0.2.0/24",
+        &["tcp/22"],
+    ));
+    let set = build(&t);
+    assert!(set.requests.is_empty());
+    let md = markdown(&set);
+    assert!(!md.contains("Nothing to file"), "{md}");
+    assert!(
+        md.contains("Nothing can be filed that lets every flow through: 1 of 1 flow is **blocked** by something no firewall rule can fix"),
+        "{md}"
+    );
+    let html = render(&set, OutputFormat::Html, &Templates::default()).unwrap();
+    assert!(!html[0].contents.contains("Nothing to file"));
+    assert!(
+        html[0]
+            .contents
+            .contains("<strong>blocked</strong> by something no firewall rule can fix")
+    );
+}
+
+/// The banner (`BuildOptions::with_banner`) is in every format, escaped for it.
+#[test]
+fn the_banner_is_in_every_format() {
+    let t = mccs_model::examples::reference();
+    let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    let banner = "EXAMPLE <b>only</b>, =1+1";
+    let options = mccs_request::BuildOptions::default().with_banner(banner);
+    let set = RequestSet::from_plan_with(&t, &plan, &options);
+    let md = markdown(&set);
+    let title = md.find("# Firewall change requests").unwrap();
+    let at = md.find("> **EXAMPLE").unwrap();
+    assert!(at > title && at < md.find("## Summary").unwrap(), "{md}");
+    assert!(!md.contains("<b>"), "escaped for Markdown: {md}");
+    let html = &render(&set, OutputFormat::Html, &Templates::default()).unwrap()[0].contents;
+    assert!(html.contains("<p class=\"banner\""), "{html}");
+    assert!(
+        html.contains("EXAMPLE &lt;b&gt;only&lt;&#x2f;b&gt;"),
+        "{html}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &render(&set, OutputFormat::Json, &Templates::default()).unwrap()[0].contents,
+    )
+    .unwrap();
+    assert_eq!(json["banner"], banner);
+    let csv = render(&set, OutputFormat::Csv, &Templates::default()).unwrap();
+    let summary = &csv
+        .iter()
+        .find(|f| f.path == "summary.csv")
+        .unwrap()
+        .contents;
+    let mut lines = summary.lines();
+    let header = lines.next().unwrap();
+    let row = lines.next().unwrap();
+    // The banner row, quoted like every cell, with as many fields as the header.
+    assert!(row.starts_with("\"EXAMPLE <b>only</b>, =1+1\","), "{row}");
+    assert_eq!(
+        row.matches(',').count(),
+        header.matches(',').count() + 1,
+        "{row}"
+    );
+    // Without a banner nothing changes: no field in JSON, no row in CSV.
+    let plain = RequestSet::from_plan(&t, &plan);
+    let json = &render(&plain, OutputFormat::Json, &Templates::default()).unwrap()[0].contents;
+    assert!(!json.contains("\"banner\""));
+    assert!(!markdown(&plain).contains("> **"));
+}
+
 #[test]
 fn nothing_to_file() {
     let mut t = mccs_model::examples::reference();

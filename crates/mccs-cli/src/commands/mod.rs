@@ -8,8 +8,8 @@ use std::io::Write;
 
 use mccs_model::{Checked, Date, ValidateOptions};
 
-use crate::cli::{ColorChoice, Command, GlobalArgs, ImportCommand, NamesCommand};
-use crate::input::Source;
+use crate::cli::{ColorChoice, Command, GlobalArgs, ImportCommand, NamesCommand, TopologyArgs};
+use crate::input::{Purpose, Source};
 use crate::{Error, Exit, Result, render};
 
 mod completions;
@@ -27,7 +27,7 @@ pub(crate) struct Ctx<'a> {
     pub(crate) out: &'a mut dyn Write,
     /// Standard error.
     pub(crate) err: &'a mut dyn Write,
-    /// `--topology`, `--color`.
+    /// `--color`.
     pub(crate) global: &'a GlobalArgs,
     /// Whether standard output is a terminal.
     pub(crate) out_is_terminal: bool,
@@ -43,11 +43,28 @@ impl Ctx<'_> {
         }
     }
 
-    /// Reads and validates the `--topology` (or the built-in reference) for a command that
-    /// needs a usable topology. When it has errors they are written to standard error and the
-    /// command stops with exit code 2: `mccs validate` is the command that reports them.
-    pub(crate) fn usable_topology(&mut self) -> Result<(Source, Checked)> {
-        let source = Source::topology(self.global.topology.as_deref())?;
+    /// The topology a command was given: the file (positional or `--topology`), or with
+    /// `--example` a built-in example, announced on standard error. With neither, a usage
+    /// error (exit code 2) that says how to give one: mccs never picks a topology by itself.
+    pub(crate) fn topology(&mut self, args: &TopologyArgs) -> Result<Source> {
+        if let Some(path) = args.path() {
+            return Ok(Source::read(path, Purpose::Topology)?);
+        }
+        let Some(name) = args.example else {
+            return Err(Error::Usage(
+                "no topology given: pass the topology file (`-t topology.yaml`, or as an argument), or `--example` to try the built-in example topology".to_owned(),
+            ));
+        };
+        let source = Source::example(name);
+        writeln!(self.err, "mccs: note: {}", example_note(&source.name))?;
+        Ok(source)
+    }
+
+    /// Reads and validates the topology for a command that needs a usable topology. When it
+    /// has errors they are written to standard error and the command stops with exit code 2:
+    /// `mccs validate` is the command that reports them.
+    pub(crate) fn usable_topology(&mut self, args: &TopologyArgs) -> Result<(Source, Checked)> {
+        let source = self.topology(args)?;
         let checked = source.check(&ValidateOptions::default());
         if checked.has_errors() {
             render::plain(self.err, &source.name, &checked.diagnostics)?;
@@ -64,6 +81,15 @@ impl Ctx<'_> {
         }
         Ok((source, checked))
     }
+}
+
+/// What is said about output made from a built-in example topology: on standard error, and
+/// as the banner of its change requests.
+pub(crate) fn example_note(name: &str) -> String {
+    let name = name.trim_start_matches('<').trim_end_matches('>');
+    format!(
+        "this output is for the built-in {name} example topology: its names, addresses and URLs are illustrative, not a real estate (pass -t FILE for yours)"
+    )
 }
 
 /// Runs one command.

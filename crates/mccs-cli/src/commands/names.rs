@@ -26,7 +26,7 @@ struct NameFinding<'a> {
 }
 
 pub(crate) fn check(ctx: &mut Ctx<'_>, args: &NamesCheckArgs) -> Result<Exit> {
-    let (source, checked) = ctx.usable_topology()?;
+    let (source, checked) = ctx.usable_topology(&args.topology)?;
     let topology = &checked.topology;
     let source_map = mccs_model::load(&source.text, source.format).source_map;
     let conventions = Conventions::default();

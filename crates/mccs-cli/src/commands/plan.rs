@@ -15,7 +15,7 @@ use crate::input::{Purpose, Source};
 use crate::{Error, Exit, Result, render as diag};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
-    let (_, checked) = ctx.usable_topology()?;
+    let (source, checked) = ctx.usable_topology(&args.topology)?;
     let mut topology = checked.topology;
     if let Some(path) = &args.flows {
         topology.flows = flows_from(ctx, path, &topology)?;
@@ -45,6 +45,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             message: e.to_string(),
         })?;
         build = build.with_vocabularies(words);
+    }
+    if args.topology.example.is_some() {
+        build = build.with_banner(format!(
+            "EXAMPLE: {}",
+            crate::commands::example_note(&source.name)
+        ));
     }
     let plan = plan(&topology, &topology.flows, &options);
     let set = RequestSet::from_plan_with(&topology, &plan, &build);
@@ -88,8 +94,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             }
         }
     }
-    Ok(if blocked || (args.check && !all_allowed) {
+    Ok(if blocked {
         Exit::Findings
+    } else if args.check && !all_allowed {
+        Exit::RulesNeeded
     } else {
         Exit::Success
     })

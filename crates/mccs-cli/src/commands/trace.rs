@@ -11,7 +11,7 @@ use crate::{Error, Exit, Result};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
     let service = service(args)?;
-    let (_, checked) = ctx.usable_topology()?;
+    let (_, checked) = ctx.usable_topology(&args.topology)?;
     let t = &checked.topology;
     let graph = NetworkGraph::build(t);
     let initiator = match args.initiator {
@@ -42,9 +42,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
         }
         OutputFormat::Text => {
             // Names and values from the document are shown with control characters visible.
+            let width = match args.width {
+                Some(n) => usize::from(n),
+                None => terminal_width(ctx.out_is_terminal),
+            };
             let mut buf = Vec::new();
             for tr in &traces {
-                write!(buf, "{tr}")?;
+                write!(buf, "{}", tr.text().width(width))?;
             }
             let shown = String::from_utf8_lossy(&buf);
             ctx.out
@@ -52,11 +56,13 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
         }
     }
     // A blocked flow (no route, loop, no common address family) is a finding whatever the
-    // flags: no rule can fix it. `--check` also fails a flow that needs rules.
+    // flags: no rule can fix it. With `--check`, a flow that needs rules exits 3.
     let blocked = traces.iter().any(Trace::is_blocked);
     let allowed = traces.iter().all(Trace::is_allowed);
-    Ok(if blocked || (args.check && !allowed) {
+    Ok(if blocked {
         Exit::Findings
+    } else if args.check && !allowed {
+        Exit::RulesNeeded
     } else {
         Exit::Success
     })
@@ -69,4 +75,13 @@ fn service(args: &TraceArgs) -> Result<Service> {
     };
     text.parse::<Service>()
         .map_err(|e| Error::Usage(format!("--proto/--port: {e}")))
+}
+
+/// The width to fit text to without `--width`: the terminal's when standard output is one (and
+/// its size is known), else [`mccs_path::DEFAULT_TRACE_WIDTH`].
+fn terminal_width(out_is_terminal: bool) -> usize {
+    out_is_terminal
+        .then(terminal_size::terminal_size)
+        .flatten()
+        .map_or(mccs_path::DEFAULT_TRACE_WIDTH, |(w, _)| usize::from(w.0))
 }

@@ -1,23 +1,24 @@
 //! `mccs validate`: every finding of a topology document, for people or programs.
 
-use mccs_model::ValidateOptions;
+use mccs_model::{Diagnostic, DocPath, Problem, Topology, ValidateOptions};
+use mccs_path::{Diagnosis, NetworkGraph};
 
 use crate::cli::{ColorChoice, OutputFormat, ValidateArgs};
 use crate::commands::{Ctx, today};
 use crate::input::Source;
-use crate::{Error, Exit, Result, render};
+use crate::{Exit, Result, render};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ValidateArgs) -> Result<Exit> {
-    if args.file.is_some() && ctx.global.topology.is_some() {
-        return Err(Error::Usage(
-            "give the topology either as an argument or with --topology, not both".to_owned(),
-        ));
-    }
-    let path = args.file.as_deref().or(ctx.global.topology.as_deref());
-    let source = Source::topology(path)?;
+    let source = ctx.topology(&args.topology)?;
     let options = ValidateOptions::default().with_today(args.today.unwrap_or_else(today));
     let checked = source.check(&options);
-    let diagnostics = &checked.diagnostics;
+    let mut diagnostics = checked.diagnostics.clone();
+    // On a topology without errors (so every flow is read, at its index), flows no rule can
+    // ever let through are errors too.
+    if !checked.has_errors() {
+        diagnostics.extend(blocked_flows(&source, &checked.topology));
+    }
+    let diagnostics = &diagnostics;
     match args.format {
         OutputFormat::Json => render::json(ctx.out, &source.name, diagnostics)?,
         OutputFormat::Text => {
@@ -31,9 +32,54 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ValidateArgs) -> Result<Exit> {
             writeln!(ctx.out, "{summary}")?;
         }
     }
-    Ok(if checked.has_errors() {
+    Ok(if diagnostics.iter().any(Diagnostic::is_error) {
         Exit::Findings
     } else {
         Exit::Success
     })
+}
+
+/// Flows that no firewall rule can ever let through, found without tracing them: an end in no
+/// network of the topology, ends with no address family in common, an initiator on the wrong
+/// side. (A missing route shows only when the paths are followed: `trace` and `plan` report it.)
+fn blocked_flows(source: &Source, topology: &Topology) -> Vec<Diagnostic> {
+    if topology.flows.is_empty() {
+        return Vec::new();
+    }
+    let graph = NetworkGraph::build(topology);
+    let mut found = Vec::new();
+    for (i, flow) in topology.flows.iter().enumerate() {
+        if let Err(e) = graph.directed_flows(flow) {
+            for d in e.diagnoses() {
+                // Point at the end at fault when the diagnosis names one.
+                let at = DocPath::root().key("flows").index(i);
+                let at = match d {
+                    Diagnosis::NotOwned { end, .. }
+                    | Diagnosis::Ambiguous { end, .. }
+                    | Diagnosis::UnknownEnd { end, .. }
+                        if end == "source" || end == "destination" =>
+                    {
+                        at.key(end.as_str())
+                    }
+                    Diagnosis::Initiator { .. } => at.key("initiator"),
+                    _ => at,
+                };
+                found.push(Diagnostic::error(
+                    at,
+                    Problem::Inconsistent {
+                        message: format!(
+                            "flow `{}` is blocked whatever the firewalls allow: {d}",
+                            flow.name
+                        ),
+                    },
+                ));
+            }
+        }
+    }
+    if !found.is_empty() {
+        mccs_model::load(&source.text, source.format)
+            .source_map
+            .locate_all(&mut found);
+    }
+    found
 }

@@ -29,6 +29,9 @@ pub struct BuildOptions {
     /// The words each request uses for its tables and object types; the built-in platform
     /// vocabularies by default.
     pub vocabularies: Vocabularies,
+    /// A line shown before anything else in every format (`RequestSet::banner`); none by
+    /// default.
+    pub banner: Option<String>,
 }
 
 impl Default for BuildOptions {
@@ -36,6 +39,7 @@ impl Default for BuildOptions {
         Self {
             object_convention: Convention::mccs_object(),
             vocabularies: Vocabularies::default(),
+            banner: None,
         }
     }
 }
@@ -68,6 +72,27 @@ impl BuildOptions {
         self.vocabularies = vocabularies;
         self
     }
+
+    /// Options whose request set carries `banner`: a line Markdown and HTML show under the
+    /// title, JSON as the `banner` field and CSV as the first row of `summary.csv`, such as a
+    /// warning that the requests are for an example topology.
+    ///
+    /// ```
+    /// use mccs_request::{BuildOptions, OutputFormat, RequestSet, Templates, render};
+    /// let t = mccs_model::examples::reference();
+    /// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    /// let options = BuildOptions::default().with_banner("EXAMPLE: not a real estate");
+    /// let set = RequestSet::from_plan_with(&t, &plan, &options);
+    /// assert_eq!(set.banner.as_deref(), Some("EXAMPLE: not a real estate"));
+    /// let md = render(&set, OutputFormat::Markdown, &Templates::default())?;
+    /// assert!(md[0].contents.contains("> **EXAMPLE: not a real estate**"));
+    /// # Ok::<(), mccs_request::RenderError>(())
+    /// ```
+    #[must_use]
+    pub fn with_banner(mut self, banner: impl Into<String>) -> Self {
+        self.banner = Some(banner.into());
+        self
+    }
 }
 
 impl RequestSet {
@@ -91,7 +116,9 @@ impl RequestSet {
 
     /// [`RequestSet::from_plan`] with explicit options.
     pub fn from_plan_with(topology: &Topology, plan: &Plan, options: &BuildOptions) -> Self {
-        Builder::new(topology, plan, options).build()
+        let mut set = Builder::new(topology, plan, options).build();
+        set.banner.clone_from(&options.banner);
+        set
     }
 }
 
@@ -299,6 +326,7 @@ impl<'a> Builder<'a> {
         let notes = self.set_notes(&requests, &summary);
         RequestSet {
             format_version: FORMAT_VERSION,
+            banner: None,
             requests,
             summary,
             notes,
