@@ -599,6 +599,12 @@ pub struct AwsVpcsArgs {
     #[arg(long, value_name = "FILE")]
     pub subnets: Option<PathBuf>,
 
+    /// Merge into this topology document: print it with the imported environments added
+    /// (Project Sets matched by license plate; nothing it already says is changed; overlaps
+    /// and conflicts are left out, with why)
+    #[arg(short = 't', long = "topology", value_name = "FILE")]
+    pub topology: Option<PathBuf>,
+
     /// Tag mapping.
     #[command(flatten)]
     pub tags: TagArgs,
@@ -610,6 +616,12 @@ pub struct AzureVnetsArgs {
     /// The saved output of `az network vnet list --output json` (`-` for standard input)
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+
+    /// Merge into this topology document: print it with the imported environments added
+    /// (Project Sets matched by license plate; nothing it already says is changed; overlaps
+    /// and conflicts are left out, with why)
+    #[arg(short = 't', long = "topology", value_name = "FILE")]
+    pub topology: Option<PathBuf>,
 
     /// Tag mapping.
     #[command(flatten)]

@@ -824,6 +824,64 @@ fn import_aws_vpcs_with_subnets_and_networks_placed_by_hand() {
 }
 
 #[test]
+fn import_merges_into_the_topology_given_with_t() {
+    let out = mccs()
+        .args([
+            "import",
+            "aws-vpcs",
+            "tests/data/aws-describe-vpcs.json",
+            "--region",
+            "ca-central-1",
+            "--subnets",
+            "tests/data/aws-describe-subnets.json",
+            "--assign",
+            "vpc-0b1c2d3e4fEXAMPLE=ghi789-tools",
+            "-t",
+            "../../examples/reference.yaml",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    // The whole topology comes out, and reads back clean.
+    assert_loads_clean(&stdout);
+    let first = stdout.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "# ../../examples/reference.yaml merged from tests/data/aws-describe-vpcs.json by `mccs import`: 1 added, 3 already there, 3 left out."
+    );
+    assert!(
+        stdout.contains("\nflows:\n"),
+        "the topology keeps its flows"
+    );
+    // ghi789-tools has no ministry tag: it takes the topology's EMLI; the prod VPC brings its
+    // subnets into the environment the topology already had.
+    assert!(stdout.contains("#   added ghi789-tools\n"), "{stdout}");
+    assert!(
+        stdout.contains("#   added subnet web-a to def456-prod\n"),
+        "{stdout}"
+    );
+    assert_eq!(stderr.lines().count(), 3, "{stderr}");
+    assert!(
+        stderr.lines().all(|l| l.contains(" not merged: ")),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(1), "some VPCs are left out");
+    // The topology to merge into passes the same gate as every topology.
+    let out = mccs()
+        .args([
+            "import",
+            "azure-vnets",
+            "tests/data/az-network-vnet-list.json",
+        ])
+        .args(["-t", "no-such-topology.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("mccs: no-such-topology.yaml: "));
+}
+
+#[test]
 fn import_azure_vnets() {
     let out = mccs()
         .args([

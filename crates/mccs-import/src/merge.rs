@@ -3,9 +3,11 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use mccs_model::{EnvRef, Topology};
+use std::collections::BTreeMap;
 
-use crate::ranges::Index;
+use mccs_model::{EnvRef, Name, Subnet, Topology, VirtualNetwork};
+
+use crate::ranges::{Disjoint, Index};
 use crate::{Import, NotImported, comment_safe};
 
 /// An import merged into an existing topology: the topology with the new Project Sets and
@@ -20,6 +22,7 @@ pub struct Merged {
     topology: Topology,
     added: Vec<EnvRef>,
     unchanged: Vec<EnvRef>,
+    subnets_added: Vec<(EnvRef, Name)>,
     left_out: Vec<NotImported>,
 }
 
@@ -43,6 +46,12 @@ impl Merged {
     /// space as the export.
     pub fn unchanged(&self) -> &[EnvRef] {
         &self.unchanged
+    }
+
+    /// The subnets the export adds to environments the topology already had (whose network
+    /// is the same): those not in the topology, neither by name nor by range.
+    pub fn subnets_added(&self) -> &[(EnvRef, Name)] {
+        &self.subnets_added
     }
 
     /// The imported environments not merged, and why: those the export could not place
@@ -69,6 +78,9 @@ impl Merged {
         );
         for env in &self.added {
             let _ = writeln!(doc, "#   added {env}");
+        }
+        for (env, subnet) in &self.subnets_added {
+            let _ = writeln!(doc, "#   added subnet {subnet} to {env}");
         }
         doc.push_str(&mccs_model::to_yaml(&self.topology)?);
         if !self.left_out.is_empty() {
@@ -128,6 +140,7 @@ impl Import {
         let mut topology = existing.clone();
         let mut added = Vec::new();
         let mut unchanged = Vec::new();
+        let mut subnets_added = Vec::new();
         let mut left_out = self.not_imported.clone();
         let mut ranges: Vec<(ipnet::IpNet, Owner)> = Vec::new();
         for ps in &existing.project_sets {
@@ -197,6 +210,16 @@ impl Import {
                             && old.address_space.iter().collect::<BTreeSet<_>>()
                                 == net.address_space.iter().collect::<BTreeSet<_>>();
                         if same {
+                            let had = topology.project_sets[at].environments.get_mut(env);
+                            for (name, why) in had
+                                .map(|old| add_subnets(old, &net.subnets))
+                                .unwrap_or_default()
+                            {
+                                match why {
+                                    None => subnets_added.push((env_ref.clone(), name)),
+                                    Some(why) => refuse(why),
+                                }
+                            }
                             unchanged.push(env_ref);
                         } else {
                             refuse(format!(
@@ -243,9 +266,58 @@ impl Import {
             topology,
             added,
             unchanged,
+            subnets_added,
             left_out,
         }
     }
+}
+
+/// Adds to `net` (an environment the topology has) the imported `subnets` it lacks: a subnet
+/// equal to one it has is skipped, one whose name it uses for another range or whose range
+/// overlaps one of its subnets is refused. Returns each subnet added (`None`) or refused
+/// (`Some(why)`).
+fn add_subnets(net: &mut VirtualNetwork, subnets: &[Subnet]) -> Vec<(Name, Option<String>)> {
+    let mut out = Vec::new();
+    let mut names: BTreeMap<Name, ipnet::IpNet> = net
+        .subnets
+        .iter()
+        .map(|s| (s.name.clone(), s.cidr))
+        .collect();
+    let mut used: Disjoint<Name> = Disjoint::default();
+    for s in &net.subnets {
+        let _ = used.insert(&s.cidr, s.name.clone());
+    }
+    for s in subnets {
+        match names.get(&s.name) {
+            Some(cidr) if *cidr == s.cidr => continue,
+            Some(cidr) => {
+                out.push((
+                    s.name.clone(),
+                    Some(format!(
+                        "subnet `{}` ({}) is in the topology with range {cidr}; edit the topology by hand if it changed",
+                        s.name, s.cidr
+                    )),
+                ));
+                continue;
+            }
+            None => {}
+        }
+        match used.insert(&s.cidr, s.name.clone()) {
+            Err(other) => out.push((
+                s.name.clone(),
+                Some(format!(
+                    "subnet `{}` ({}) overlaps subnet `{other}` of the topology",
+                    s.name, s.cidr
+                )),
+            )),
+            Ok(()) => {
+                names.insert(s.name.clone(), s.cidr);
+                net.subnets.push(s.clone());
+                out.push((s.name.clone(), None));
+            }
+        }
+    }
+    out
 }
 
 fn list(nets: &[ipnet::IpNet]) -> String {

@@ -324,3 +324,69 @@ fn azure_subnets_come_from_the_vnet_list() {
         .collect();
     assert_eq!(left, ["10.46.8.128/26", "10.99.0.0/26"]);
 }
+
+#[test]
+fn merging_brings_new_subnets_into_environments_the_topology_has() {
+    let mut existing = examples::reference();
+    let prod = existing
+        .project_sets
+        .iter_mut()
+        .find(|p| p.license_plate.to_string() == "def456")
+        .unwrap()
+        .environments
+        .get_mut(&"prod".parse().unwrap())
+        .unwrap();
+    prod.subnets.push(mccs_model::Subnet::new(
+        "web-a".parse().unwrap(),
+        "10.40.12.0/26".parse().unwrap(),
+    ));
+    prod.subnets.push(mccs_model::Subnet::new(
+        "db".parse().unwrap(),
+        "10.40.12.192/26".parse().unwrap(),
+    ));
+    let json = vpcs(&[vpc("vpc-p", "10.40.12.0/24", &[("Name", "def456-prod")])])
+        .replace("111111111111", "111111111103");
+    let mut import = aws_vpcs(
+        &json,
+        "ca-central-1",
+        &ImportOptions::default().with_known(&existing),
+    )
+    .unwrap();
+    import
+        .add_aws_subnets(
+            r#"{"Subnets": [
+            {"SubnetId": "s-1", "VpcId": "vpc-p", "CidrBlock": "10.40.12.0/26", "Tags": [{"Key": "Name", "Value": "web-a"}]},
+            {"SubnetId": "s-2", "VpcId": "vpc-p", "CidrBlock": "10.40.12.64/26", "Tags": [{"Key": "Name", "Value": "web-b"}]},
+            {"SubnetId": "s-3", "VpcId": "vpc-p", "CidrBlock": "10.40.12.128/26", "Tags": [{"Key": "Name", "Value": "db"}]},
+            {"SubnetId": "s-4", "VpcId": "vpc-p", "CidrBlock": "10.40.12.192/27", "Tags": [{"Key": "Name", "Value": "db-b"}]}
+        ]}"#,
+        )
+        .unwrap();
+    let merged = import.merge_into(&existing);
+    assert_eq!(merged.unchanged().len(), 1);
+    let added: Vec<String> = merged
+        .subnets_added()
+        .iter()
+        .map(|(e, s)| format!("{e} {s}"))
+        .collect();
+    // web-a is there already; web-b is new; db is in the topology with another range; db-b
+    // overlaps the topology's db.
+    assert_eq!(added, ["def456-prod web-b"]);
+    let reasons: Vec<&str> = merged
+        .left_out()
+        .iter()
+        .map(|u| u.reason.as_str())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "subnet `db` (10.40.12.128/26) is in the topology with range 10.40.12.192/26; edit the topology by hand if it changed",
+            "subnet `db-b` (10.40.12.192/27) overlaps subnet `db` of the topology",
+        ]
+    );
+    let text = merged.document("v.json", "t.yaml").unwrap();
+    assert!(
+        text.contains("#   added subnet web-b to def456-prod\n"),
+        "{text}"
+    );
+}

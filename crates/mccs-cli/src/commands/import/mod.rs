@@ -1,10 +1,13 @@
 //! `mccs import`: reads the provider's file, hands the text to [`mccs_import`], writes the
 //! document it makes to standard output and the networks left out to standard error.
 
-use mccs_import::{Import, ImportOptions, TagKeys};
-use mccs_model::ValidateOptions;
+use std::collections::BTreeSet;
+use std::path::Path;
 
-use crate::cli::{AwsVpcsArgs, AzureVnetsArgs, TagArgs};
+use mccs_import::{Import, ImportOptions, TagKeys};
+use mccs_model::{Topology, ValidateOptions};
+
+use crate::cli::{AwsVpcsArgs, AzureVnetsArgs, TagArgs, TopologyArgs};
 use crate::commands::Ctx;
 use crate::input::{Purpose, display_name, read_text};
 use crate::{Error, Exit, Result};
@@ -38,18 +41,32 @@ fn options(tags: &TagArgs, non_routable: &[String]) -> ImportOptions {
     options
 }
 
+/// The topology to merge into (`-t`), read and checked as every command reads one: `(its
+/// name, the topology)`.
+fn target(ctx: &mut Ctx<'_>, path: Option<&Path>) -> Result<Option<(String, Topology)>> {
+    let Some(path) = path else { return Ok(None) };
+    let args = TopologyArgs {
+        file: None,
+        topology: Some(path.to_owned()),
+        example: None,
+    };
+    let (source, checked) = ctx.usable_topology(&args)?;
+    Ok(Some((source.name, checked.topology)))
+}
+
 pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
     let name = display_name(&args.file);
+    let into = target(ctx, args.topology.as_deref())?;
     let text = read_text(&args.file, Purpose::AwsVpcs)?;
-    let mut import = mccs_import::aws_vpcs(
-        &text,
-        &args.region,
-        &options(&args.tags, &args.non_routable),
-    )
-    .map_err(|e| Error::BadInput {
-        name: name.clone(),
-        message: e.to_string(),
-    })?;
+    let mut options = options(&args.tags, &args.non_routable);
+    if let Some((_, t)) = &into {
+        options = options.with_known(t);
+    }
+    let mut import =
+        mccs_import::aws_vpcs(&text, &args.region, &options).map_err(|e| Error::BadInput {
+            name: name.clone(),
+            message: e.to_string(),
+        })?;
     if let Some(path) = &args.subnets {
         let subnets_name = display_name(path);
         let text = read_text(path, Purpose::AwsSubnets)?;
@@ -58,19 +75,77 @@ pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
             message: e.to_string(),
         })?;
     }
-    emit(ctx, &name, &import)
+    match into {
+        Some((into_name, t)) => merge(ctx, &name, &import, &into_name, &t),
+        None => emit(ctx, &name, &import),
+    }
 }
 
 pub(crate) fn azure_vnets(ctx: &mut Ctx<'_>, args: &AzureVnetsArgs) -> Result<Exit> {
     let name = display_name(&args.file);
+    let into = target(ctx, args.topology.as_deref())?;
     let text = read_text(&args.file, Purpose::AzureVnets)?;
-    let import = mccs_import::azure_vnets(&text, &options(&args.tags, &[])).map_err(|e| {
-        Error::BadInput {
-            name: name.clone(),
-            message: e.to_string(),
-        }
+    let mut options = options(&args.tags, &[]);
+    if let Some((_, t)) = &into {
+        options = options.with_known(t);
+    }
+    let import = mccs_import::azure_vnets(&text, &options).map_err(|e| Error::BadInput {
+        name: name.clone(),
+        message: e.to_string(),
     })?;
-    emit(ctx, &name, &import)
+    match into {
+        Some((into_name, t)) => merge(ctx, &name, &import, &into_name, &t),
+        None => emit(ctx, &name, &import),
+    }
+}
+
+/// Writes the topology `into` with the import merged ([`mccs_import::Merged::document`]); what
+/// was left out goes to standard error too, and so do the findings the merge adds (those the
+/// topology had before are not repeated).
+fn merge(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    import: &Import,
+    into_name: &str,
+    into: &Topology,
+) -> Result<Exit> {
+    let merged = import.merge_into(into);
+    let doc = merged
+        .document(name, into_name)
+        .map_err(|e| Error::BadInput {
+            name: name.to_owned(),
+            message: format!("{e}; this is a bug, please report it"),
+        })?;
+    ctx.out.write_all(doc.as_bytes())?;
+    for u in merged.left_out() {
+        writeln!(
+            ctx.err,
+            "mccs: {name}: {} not merged: {}",
+            u.label, u.reason
+        )?;
+    }
+    let options = ValidateOptions::default();
+    let before: BTreeSet<String> = mccs_model::validate(into, &options)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut new_errors = false;
+    for d in mccs_model::validate(merged.topology(), &options) {
+        if before.contains(&d.to_string()) {
+            continue;
+        }
+        new_errors |= d.is_error();
+        writeln!(
+            ctx.err,
+            "mccs: {name}: merged into {into_name}: {}: {}",
+            d.path, d.problem
+        )?;
+    }
+    Ok(if merged.left_out().is_empty() && !new_errors {
+        Exit::Success
+    } else {
+        Exit::Findings
+    })
 }
 
 /// Writes the document ([`Import::document`]); the networks left out also go to standard
