@@ -1,10 +1,12 @@
 //! Importers for mccs: cloud provider inventory to the Project Sets of a topology document.
 //!
-//! Each importer reads the JSON a provider's own CLI writes (`aws ec2 describe-vpcs`,
-//! `az network vnet list`), places every network in a Project Set environment from its tags or
-//! its name, and keeps every network it cannot place, with the reason, so nothing is dropped
-//! silently. The result is an [`Import`]: the [`Topology`] built, where each environment came
-//! from, what was left out, and the commented YAML document `mccs import` writes.
+//! Each importer reads the JSON a provider's own CLI writes (`aws ec2 describe-vpcs` and
+//! `describe-subnets`, `az network vnet list`), places every network in a Project Set
+//! environment from its tags, its name or an assignment, and keeps every network it cannot
+//! place, with the reason, so nothing is dropped silently. The result is an [`Import`]: the
+//! [`Topology`] built, where each environment came from, what was left out, and the commented
+//! YAML document `mccs import` writes; [`Import::merge_into`] fits it into an existing
+//! topology ([`Merged`]).
 //!
 //! ```
 //! use mccs_import::{ImportOptions, aws_vpcs};
