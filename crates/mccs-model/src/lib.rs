@@ -116,6 +116,25 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
     }
 }
 
+/// Where the JSON Schema of this version's topology document is published: the committed
+/// `crates/mccs-model/schema/topology.schema.json` at the release tag `v<version>` of the
+/// repository. The embedded examples name it on their first line
+/// (`# yaml-language-server: $schema=<this URL>`), so an editor finds the schema wherever the
+/// file is saved.
+///
+/// ```
+/// assert!(mccs_model::TOPOLOGY_SCHEMA_URL.ends_with("/crates/mccs-model/schema/topology.schema.json"));
+/// assert!(mccs_model::examples::REFERENCE_YAML.starts_with(&format!(
+///     "# yaml-language-server: $schema={}\n",
+///     mccs_model::TOPOLOGY_SCHEMA_URL
+/// )));
+/// ```
+pub const TOPOLOGY_SCHEMA_URL: &str = concat!(
+    "https://raw.githubusercontent.com/mccs-rs/mccs/v",
+    env!("CARGO_PKG_VERSION"),
+    "/crates/mccs-model/schema/topology.schema.json"
+);
+
 /// The JSON Schema of the topology document (draft 2020-12), for editors and other tools.
 pub fn topology_schema() -> schemars::Schema {
     schemars::schema_for!(Topology)

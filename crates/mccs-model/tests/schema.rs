@@ -64,13 +64,44 @@ fn docs_schema_is_the_crate_schema() {
 
 #[test]
 fn examples_point_editors_at_the_schema() {
+    // A URL, not a path relative to the file: `mccs example > anywhere.yaml` must still find it.
+    let header = format!(
+        "# yaml-language-server: $schema={}",
+        mccs_model::TOPOLOGY_SCHEMA_URL
+    );
     for (name, text) in mccs_model::examples::ALL {
         let first = text.lines().next().unwrap_or_default();
-        assert_eq!(
-            first, "# yaml-language-server: $schema=../../../docs/schema/topology.schema.json",
-            "{name}"
-        );
+        assert_eq!(first, header, "{name}");
     }
+}
+
+#[test]
+fn the_schema_url_names_this_repository_and_this_file() {
+    // https://raw.githubusercontent.com/<owner>/<repo>/v<version>/<path in the repository>
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let owner_repo = repository
+        .strip_prefix("https://github.com/")
+        .expect("a GitHub repository");
+    let expected_prefix = format!(
+        "https://raw.githubusercontent.com/{owner_repo}/v{}/",
+        env!("CARGO_PKG_VERSION")
+    );
+    let url = mccs_model::TOPOLOGY_SCHEMA_URL;
+    let in_repo = url
+        .strip_prefix(&expected_prefix)
+        .unwrap_or_else(|| panic!("{url} does not start with {expected_prefix}"));
+    // The named file is the committed schema itself, a regular file: raw.githubusercontent.com
+    // serves a symbolic link (such as docs/schema/topology.schema.json) as its target's path.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if !root.join("crates").is_dir() {
+        // Built from the published package, outside the repository: nothing to compare.
+        return;
+    }
+    let on_disk = root.join(in_repo);
+    let meta = std::fs::symlink_metadata(&on_disk)
+        .unwrap_or_else(|e| panic!("{}: {e}", on_disk.display()));
+    assert!(meta.is_file(), "{} is not a regular file", on_disk.display());
+    assert_eq!(std::fs::read_to_string(&on_disk).unwrap(), generated());
 }
 
 // ---------------------------------------------------------------------------------------------
