@@ -52,7 +52,10 @@ mod topology;
 mod validate;
 mod yaml_out;
 
-pub use address::{AddressError, AddressRange, AddressRef, FlowEnd, canonical_net, parse_prefix};
+pub use address::{
+    AddressError, AddressRange, AddressRef, FlowEnd, canonical_net, parse_ip_addr, parse_ip_net,
+    parse_prefix,
+};
 pub use date::{Date, DateError};
 pub use diag::{Diagnostic, DocPath, Location, Problem, Segment, Severity};
 pub use ident::{

@@ -15,7 +15,7 @@ use crate::diag::{Diagnostic, DocPath, Location, Problem};
 pub use crate::source_map::SourceMap;
 use crate::source_map::SourceMapBuilder;
 use crate::topology::{
-    FORMAT_VERSION, Firewall, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone,
+    FORMAT_VERSION, Firewall, FirewallObject, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone,
 };
 
 /// The text format of a topology document.
@@ -654,7 +654,7 @@ impl Reader {
                 "external_networks" => t.external_networks = self.list(value, &path),
                 "hybrid_links" => t.hybrid_links = self.list(value, &path),
                 "private_links" => t.private_links = self.list(value, &path),
-                "objects" => t.objects = self.list(value, &path),
+                "objects" => t.objects = self.list_with(value, &path, Self::object),
                 "services" => t.services = self.list(value, &path),
                 "flows" => t.flows = self.list(value, &path),
                 _ => self.shape(
@@ -676,6 +676,32 @@ impl Reader {
         fw.rules = self.list(rules, &path.key("rules"));
         fw.outbound_rules = self.list(outbound, &path.key("outbound_rules"));
         Some(fw)
+    }
+
+    /// Reads a firewall object. Objects are told apart by `kind`, and serde reads such values
+    /// whole, so its errors name the object, not the field: a malformed `address` or `range` is
+    /// checked here first and reported at the field.
+    fn object(&mut self, value: Value, path: &DocPath) -> Option<FirewallObject> {
+        let field_error = |field: &str| -> Option<String> {
+            let text = value.get(field)?.as_str()?;
+            let problem = match (value.get("kind")?.as_str()?, field) {
+                ("host", "address") => crate::parse_ip_addr(text).err()?.to_string(),
+                ("network", "address") => crate::parse_ip_net(text).err()?.to_string(),
+                ("range", "range") => text.parse::<crate::AddressRange>().err()?.to_string(),
+                _ => return None,
+            };
+            Some(problem)
+        };
+        for field in ["address", "range"] {
+            if let Some(message) = field_error(field) {
+                self.shape(path.key(field), message);
+                if let Some(n) = value.get("name").and_then(Value::as_str) {
+                    self.unreadable.insert(n.to_owned());
+                }
+                return None;
+            }
+        }
+        self.read(value, path)
     }
 
     fn project_set(&mut self, mut value: Value, path: &DocPath) -> Option<ProjectSet> {

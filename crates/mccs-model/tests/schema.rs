@@ -329,14 +329,28 @@ fn text_patterns_match_the_parsers() {
     let long = "n".repeat(128);
     let too_long = "n".repeat(129);
     assert_agrees("Name", |s| s.parse::<Name>().is_ok(), &[&long, &too_long]);
-    // Ports are checked by the parser only (1 to 65535): the pattern admits a superset.
+    // Ports too: 1 to 65535, without sign or leading zero.
+    let ports = [
+        "tcp/1",
+        "tcp/65535",
+        "tcp/65536",
+        "tcp/99999",
+        "tcp/0",
+        "tcp/01",
+        "tcp/+443",
+        "udp/1024-65535",
+        "udp/1024-",
+        "udp/5-4",
+    ];
     let service = def_pattern("Service");
-    for s in TRICKY {
-        if s.parse::<Service>().is_ok() {
-            assert!(service.is_match(s), "{s}");
+    for s in TRICKY.iter().chain(&ports) {
+        if *s == "udp/5-4" {
+            // first > last: only the reader knows (a documented reader-only case).
+            assert!(service.is_match(s) && s.parse::<Service>().is_err());
+            continue;
         }
+        assert_eq!(service.is_match(s), s.parse::<Service>().is_ok(), "{s}");
     }
-    assert!(service.is_match("tcp/99999") && "tcp/99999".parse::<Service>().is_err());
 }
 
 proptest! {
@@ -349,6 +363,32 @@ proptest! {
         prop_assert_eq!(def_pattern("Environment").is_match(&s), s.parse::<Environment>().is_ok());
         prop_assert_eq!(def_pattern("Name").is_match(&s), s.parse::<Name>().is_ok());
         prop_assert_eq!(def_pattern("EnvRef").is_match(&s), s.parse::<EnvRef>().is_ok());
+    }
+
+    #[test]
+    fn ip_patterns_accept_exactly_what_the_reader_reads(
+        s in "[0-9a-fA-F:./]{0,24}|([0-9]{1,4}\\.){0,4}[0-9]{0,4}(/[0-9]{0,4})?|([0-9a-f]{0,5}:){0,9}[0-9a-f]{0,5}(/[0-9]{1,3})?|::(ffff:)?[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,3})?"
+    ) {
+        let net_ok = mccs_model::parse_ip_net(&s).is_ok();
+        let addr_ok = mccs_model::parse_ip_addr(&s).is_ok();
+        let schema = schema();
+        prop_assert_eq!(conform_in(schema, "IpNet", &json!(s)).is_empty(), net_ok, "IpNet {}", s);
+        prop_assert_eq!(conform_in(schema, "IpAddr", &json!(s)).is_empty(), addr_ok, "IpAddr {}", s);
+        prop_assert_eq!(
+            conform_in(schema, "AddressRef", &json!(s)).is_empty(),
+            s.parse::<mccs_model::AddressRef>().is_ok(),
+            "AddressRef {}", s
+        );
+    }
+
+    #[test]
+    fn date_pattern_accepts_exactly_the_real_days(y in 0u16..10000, m in 0u8..14, d in 0u8..33) {
+        let s = format!("{y:04}-{m:02}-{d:02}");
+        prop_assert_eq!(
+            conform_in(schema(), "Date", &json!(s)).is_empty(),
+            s.parse::<mccs_model::Date>().is_ok(),
+            "{}", s
+        );
     }
 
     #[test]
@@ -463,6 +503,20 @@ fn check_node(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Ve
                     && n < min
                 {
                     errors.push(format!("{at}: {n} is below {min}"));
+                }
+            }
+            "minItems" => {
+                if let Some(items) = v.as_array()
+                    && (items.len() as u64) < kv.as_u64().unwrap()
+                {
+                    errors.push(format!("{at}: fewer than {kv} items"));
+                }
+            }
+            "minProperties" => {
+                if let Some(o) = v.as_object()
+                    && (o.len() as u64) < kv.as_u64().unwrap()
+                {
+                    errors.push(format!("{at}: fewer than {kv} properties"));
                 }
             }
             "required" => {
@@ -722,6 +776,25 @@ fn node_ends(node: &Node, s: &[char], starts: &BTreeSet<usize>) -> BTreeSet<usiz
             }
             out
         }
+    }
+}
+
+#[test]
+fn date_pattern_knows_leap_years() {
+    for (s, ok) in [
+        ("2024-02-29", true),
+        ("2000-02-29", true),
+        ("1900-02-29", false),
+        ("2026-02-29", false),
+        ("2026-02-30", false),
+        ("2026-04-31", false),
+        ("2026-12-31", true),
+        ("0000-01-01", false),
+        ("0004-02-29", true),
+        ("0400-02-29", true),
+    ] {
+        assert_eq!(conform_in(schema(), "Date", &json!(s)).is_empty(), ok, "{s}");
+        assert_eq!(s.parse::<mccs_model::Date>().is_ok(), ok, "{s}");
     }
 }
 

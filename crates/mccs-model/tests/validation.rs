@@ -1380,8 +1380,9 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn malformed_elements_do_not_cascade() {
-    // A malformed object is reported once, not again where the rule and flow name it. (Objects
-    // are told apart by `kind`, and serde reads such values whole: the path ends at the object.)
+    // A malformed object is reported once, not again where the rule and flow name it, at the
+    // field that is wrong (objects are told apart by `kind`, and serde reads such values whole:
+    // the reader checks their address first).
     let text = edit(&[
         (
             "    address: 142.34.10.25\nservices",
@@ -1392,9 +1393,9 @@ fn malformed_elements_do_not_cascade() {
     let d = only(&text);
     assert_finding(
         &d,
-        "objects[0]",
-        Some(at(&text, "kind: host")),
-        "invalid IP address syntax",
+        "objects[0].address",
+        Some(at(&text, "142.34.10.999")),
+        "`142.34.10.999`: part 999 is larger than 255: write four numbers from 0 to 255 separated by dots, e.g. `10.46.8.5`",
     );
 
     // A malformed service, channel, firewall, Project Set.
