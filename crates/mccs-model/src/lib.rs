@@ -98,6 +98,8 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
     let mut opts = options.clone();
     opts.unreadable_names
         .extend(loaded.unreadable_names.iter().cloned());
+    opts.incomplete_sections
+        .extend(loaded.incomplete_sections.iter().cloned());
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     let mut more = validate(&loaded.topology, &opts);
     for d in &mut more {

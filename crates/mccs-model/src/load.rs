@@ -56,6 +56,10 @@ pub struct Loaded {
     /// Names of elements that could not be read, so validation does not also report every
     /// reference to them as unknown.
     pub unreadable_names: BTreeSet<String>,
+    /// Top-level sections (`firewalls`, `on_prem`, ...) from which an element could not be
+    /// read, so validation does not also report what that element would have provided (a
+    /// platform's cloud firewall, the `on_prem` section) as missing.
+    pub incomplete_sections: BTreeSet<String>,
     /// For each list from which elements were left out (by its document path): the document
     /// index of each element kept, so findings about the model point at the right element.
     kept: HashMap<DocPath, Vec<usize>>,
@@ -186,6 +190,7 @@ pub fn load(text: &str, format: Format) -> Loaded {
         diagnostics,
         source_map,
         unreadable_names: reader.unreadable,
+        incomplete_sections: reader.incomplete,
         kept: reader.kept,
     }
 }
@@ -509,6 +514,7 @@ fn resolve_plain(s: &str) -> Value {
 struct Reader {
     diagnostics: Vec<Diagnostic>,
     unreadable: BTreeSet<String>,
+    incomplete: BTreeSet<String>,
     kept: HashMap<DocPath, Vec<usize>>,
 }
 
@@ -540,9 +546,11 @@ impl Reader {
     /// Reads one value as `T`; on failure reports it at the exact inner path and remembers the
     /// element's name so references to it are not also reported.
     fn read<T: DeserializeOwned>(&mut self, value: Value, path: &DocPath) -> Option<T> {
-        let name = ["name", "license_plate"]
+        // Both: a Project Set has a display `name`, but references name its license plate.
+        let names: Vec<String> = ["name", "license_plate"]
             .iter()
-            .find_map(|k| value.get(k).and_then(Value::as_str).map(str::to_owned));
+            .filter_map(|k| value.get(k).and_then(Value::as_str).map(str::to_owned))
+            .collect();
         // The common case, a well-formed element, is read without tracking the path; only a
         // failure is read again to say where inside the element it is.
         if let Ok(t) = T::deserialize(&value) {
@@ -560,10 +568,8 @@ impl Reader {
                         serde_path_to_error::Segment::Unknown => p,
                     };
                 }
-                self.shape(p, e.into_inner().to_string());
-                if let Some(n) = name {
-                    self.unreadable.insert(n);
-                }
+                self.shape(p, with_fix(e.into_inner().to_string()));
+                self.unreadable.extend(names);
                 None
             }
         }
@@ -592,6 +598,9 @@ impl Reader {
                     }
                 }
                 if kept.len() < total {
+                    if let [crate::diag::Segment::Key(section)] = path.segments() {
+                        self.incomplete.insert(section.clone());
+                    }
                     self.kept.insert(path.clone(), kept);
                 }
                 out
@@ -762,6 +771,7 @@ impl Reader {
     fn on_prem(&mut self, mut value: Value, path: &DocPath) -> Option<OnPrem> {
         let zones = take(&mut value, "zones");
         let Some(mut op) = self.read::<OnPrem>(value, path) else {
+            self.incomplete.insert("on_prem".to_owned());
             // Nothing under it is read: its zones and endpoints are not reported again as unknown.
             self.remember_names(&zones);
             for z in zones.as_array().into_iter().flatten() {
@@ -791,6 +801,17 @@ impl Reader {
                 self.unreadable.insert(n.to_owned());
             }
         }
+    }
+}
+
+/// serde's "missing field `owner`" with how to fix it.
+fn with_fix(message: String) -> String {
+    match message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        Some(field) => format!("{message}: add `{field}:` to this element"),
+        None => message,
     }
 }
 

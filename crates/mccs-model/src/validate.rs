@@ -23,6 +23,9 @@ pub struct ValidateOptions {
     pub today: Option<Date>,
     /// Names of elements the reader could not read; references to them are not reported again.
     pub unreadable_names: std::collections::BTreeSet<String>,
+    /// Top-level sections the reader could not read in full ([`crate::Loaded::incomplete_sections`]):
+    /// what they lack is not reported as missing, since the element left out may provide it.
+    pub incomplete_sections: std::collections::BTreeSet<String>,
 }
 
 impl ValidateOptions {
@@ -601,7 +604,10 @@ impl<'a> Validator<'a> {
         for (i, l) in t.hybrid_links.iter().enumerate() {
             let lp = root().key("hybrid_links").index(i);
             let platform = l.kind.platform();
-            if t.cloud_firewall(platform).is_none() {
+            // A firewall that could not be read may be this cloud firewall: reported once, there.
+            if t.cloud_firewall(platform).is_none()
+                && !self.options.incomplete_sections.contains("firewalls")
+            {
                 self.inconsistent(
                     lp.key("kind"),
                     format!(
@@ -614,7 +620,7 @@ impl<'a> Validator<'a> {
             if let Some(edge) = &l.edge_firewall {
                 self.firewall_ref(edge, FirewallKind::Edge, lp.key("edge_firewall"));
             }
-            if t.on_prem.is_none() {
+            if t.on_prem.is_none() && !self.options.incomplete_sections.contains("on_prem") {
                 self.inconsistent(
                     lp.clone(),
                     format!("hybrid link `{}` needs an `on_prem` section with its edge firewall (the 3PG)", l.name),
