@@ -62,11 +62,12 @@ fn explain_address(input: &str, text: &str) -> AddressError {
         {
             return ip_error(input, format!("`{c}` is not a hex digit"), FIX);
         }
-        if let Some(g) = text
-            .split(':')
-            .find(|g| g.len() > 4 && !g.contains('.'))
-        {
-            return ip_error(input, format!("group `{g}` has more than 4 hex digits"), FIX);
+        if let Some(g) = text.split(':').find(|g| g.len() > 4 && !g.contains('.')) {
+            return ip_error(
+                input,
+                format!("group `{g}` has more than 4 hex digits"),
+                FIX,
+            );
         }
         return ip_error(input, "not an IPv6 address", FIX);
     }
@@ -104,7 +105,12 @@ fn explain_address(input: &str, text: &str) -> AddressError {
 }
 
 /// Reads one IP address, IPv4 (`10.46.8.5`, four decimal parts without leading zeros) or IPv6
-/// (`fd00::5`), as documents write them; the error says what is wrong and how to write it.
+/// (`fd00::5`), as documents write them.
+///
+/// # Errors
+///
+/// [`AddressError::Ip`] for anything else (a network, a part over 255, a leading zero, ...),
+/// saying what is wrong and how to write it.
 ///
 /// ```
 /// use mccs_model::parse_ip_addr;
@@ -137,7 +143,12 @@ pub fn parse_ip_addr(s: &str) -> Result<IpAddr, AddressError> {
 
 /// Reads an IP network in CIDR notation, `10.46.8.0/24` or `fd00::/64`: an address as
 /// [`parse_ip_addr`] reads it, `/`, and a prefix length (decimal, no sign or leading zero, at
-/// most 32 for IPv4 and 128 for IPv6). The error says what is wrong and how to write it.
+/// most 32 for IPv4 and 128 for IPv6).
+///
+/// # Errors
+///
+/// [`AddressError::Ip`] for anything else (no prefix length, one too long, a bad address, ...),
+/// saying what is wrong and how to write it.
 ///
 /// ```
 /// use mccs_model::parse_ip_net;
@@ -226,9 +237,13 @@ pub fn parse_prefix(s: &str) -> Option<IpNet> {
 /// with it.
 fn not_an_address(s: &str) -> AddressError {
     if s.contains('/') {
-        parse_ip_net(s).err().unwrap_or_else(|| AddressError::Syntax(s.to_owned()))
+        parse_ip_net(s)
+            .err()
+            .unwrap_or_else(|| AddressError::Syntax(s.to_owned()))
     } else if s.contains(':') {
-        parse_ip_addr(s).err().unwrap_or_else(|| AddressError::Syntax(s.to_owned()))
+        parse_ip_addr(s)
+            .err()
+            .unwrap_or_else(|| AddressError::Syntax(s.to_owned()))
     } else {
         AddressError::Syntax(s.to_owned())
     }

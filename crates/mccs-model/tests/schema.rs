@@ -100,7 +100,11 @@ fn the_schema_url_names_this_repository_and_this_file() {
     let on_disk = root.join(in_repo);
     let meta = std::fs::symlink_metadata(&on_disk)
         .unwrap_or_else(|e| panic!("{}: {e}", on_disk.display()));
-    assert!(meta.is_file(), "{} is not a regular file", on_disk.display());
+    assert!(
+        meta.is_file(),
+        "{} is not a regular file",
+        on_disk.display()
+    );
     assert_eq!(std::fs::read_to_string(&on_disk).unwrap(), generated());
 }
 
@@ -793,7 +797,11 @@ fn date_pattern_knows_leap_years() {
         ("0004-02-29", true),
         ("0400-02-29", true),
     ] {
-        assert_eq!(conform_in(schema(), "Date", &json!(s)).is_empty(), ok, "{s}");
+        assert_eq!(
+            conform_in(schema(), "Date", &json!(s)).is_empty(),
+            ok,
+            "{s}"
+        );
         assert_eq!(s.parse::<mccs_model::Date>().is_ok(), ok, "{s}");
     }
 }

@@ -111,7 +111,9 @@ const BOTH: &[(&str, Mutation)] = &[
     ("CIDR prefix length 33", |d| {
         set(d, PROD_SPACE, json!(["10.46.7.0/33"]));
     }),
-    ("CIDR part 256", |d| set(d, PROD_SPACE, json!(["10.46.256.0/24"]))),
+    ("CIDR part 256", |d| {
+        set(d, PROD_SPACE, json!(["10.46.256.0/24"]));
+    }),
     ("CIDR with a leading zero", |d| {
         set(d, PROD_SPACE, json!(["010.46.7.0/24"]));
     }),
@@ -127,7 +129,9 @@ const BOTH: &[(&str, Mutation)] = &[
     ("IPv6 prefix length 129", |d| {
         set(d, PROD_SPACE, json!(["fd00::/129"]));
     }),
-    ("IPv6 with two `::`", |d| set(d, PROD_SPACE, json!(["fd00::1::/64"]))),
+    ("IPv6 with two `::`", |d| {
+        set(d, PROD_SPACE, json!(["fd00::1::/64"]));
+    }),
     ("zone network prefix length 33", |d| {
         set(d, "/on_prem/zones/0/networks/0", json!("142.34.10.0/33"));
     }),
@@ -150,9 +154,15 @@ const BOTH: &[(&str, Mutation)] = &[
         set(d, "/flows/0/destination", json!("142.34.10.0/33"));
     }),
     ("range of mixed families", |d| {
-        set(d, "/objects/0", json!({"kind": "range", "name": "R", "range": "10.0.0.1-::1"}));
+        set(
+            d,
+            "/objects/0",
+            json!({"kind": "range", "name": "R", "range": "10.0.0.1-::1"}),
+        );
     }),
-    ("port 70000", |d| set(d, "/flows/0/services", json!(["tcp/70000"]))),
+    ("port 70000", |d| {
+        set(d, "/flows/0/services", json!(["tcp/70000"]));
+    }),
     ("port with a sign", |d| {
         set(d, "/flows/0/services", json!(["tcp/+443"]));
     }),
@@ -179,28 +189,50 @@ const BOTH: &[(&str, Mutation)] = &[
     ("empty rule sources", |d| {
         set(d, "/firewalls/0/rules/0/sources", json!([]));
     }),
-    ("empty flow services", |d| set(d, "/flows/0/services", json!([]))),
-    ("empty group", |d| {
-        set(d, "/objects/0", json!({"kind": "group", "name": "G", "members": []}));
+    ("empty flow services", |d| {
+        set(d, "/flows/0/services", json!([]));
     }),
-    ("date 2026-02-30", |d| set(d, "/flows/0/expires", json!("2026-02-30"))),
+    ("empty group", |d| {
+        set(
+            d,
+            "/objects/0",
+            json!({"kind": "group", "name": "G", "members": []}),
+        );
+    }),
+    ("date 2026-02-30", |d| {
+        set(d, "/flows/0/expires", json!("2026-02-30"));
+    }),
     ("date 2025-02-29 (not a leap year)", |d| {
         set(d, "/flows/0/expires", json!("2025-02-29"));
     }),
-    ("date 2026-04-31", |d| set(d, "/flows/0/expires", json!("2026-04-31"))),
+    ("date 2026-04-31", |d| {
+        set(d, "/flows/0/expires", json!("2026-04-31"));
+    }),
     ("date without leading zeros", |d| {
         set(d, "/flows/0/expires", json!("2026-2-3"));
     }),
-    ("date 0000-01-01", |d| set(d, "/flows/0/expires", json!("0000-01-01"))),
-    ("unknown key", |d| set(d, "/firewalls/0/colour", json!("red"))),
+    ("date 0000-01-01", |d| {
+        set(d, "/flows/0/expires", json!("0000-01-01"));
+    }),
+    ("unknown key", |d| {
+        set(d, "/firewalls/0/colour", json!("red"));
+    }),
     ("unknown section", |d| set(d, "/zones", json!([]))),
-    ("missing required field", |d| remove(d, "/firewalls/0/owner")),
-    ("zone without a firewall", |d| remove(d, "/on_prem/zones/0/firewall")),
+    ("missing required field", |d| {
+        remove(d, "/firewalls/0/owner");
+    }),
+    ("zone without a firewall", |d| {
+        remove(d, "/on_prem/zones/0/firewall");
+    }),
     ("license plate", |d| {
         set(d, "/project_sets/0/license_plate", json!("abc1234"));
     }),
-    ("ministry case", |d| set(d, "/project_sets/0/ministry", json!("citz"))),
-    ("firewall kind", |d| set(d, "/firewalls/0/kind", json!("edgy"))),
+    ("ministry case", |d| {
+        set(d, "/project_sets/0/ministry", json!("citz"));
+    }),
+    ("firewall kind", |d| {
+        set(d, "/firewalls/0/kind", json!("edgy"));
+    }),
     ("rule name with a space", |d| {
         set(d, "/firewalls/0/rules/0/name", json!("bad name"));
     }),
@@ -222,7 +254,9 @@ const VALIDATE_ONLY: &[(&str, Mutation)] = &[
     ("unknown firewall", |d| {
         set(d, "/on_prem/zones/0/firewall", json!("no-such-firewall"));
     }),
-    ("unknown channel", |d| set(d, "/firewalls/0/channel", json!("no-such-channel"))),
+    ("unknown channel", |d| {
+        set(d, "/firewalls/0/channel", json!("no-such-channel"));
+    }),
     ("unknown environment in a flow", |d| {
         set(d, "/flows/0/source", json!("abc123-qa"));
     }),
@@ -230,15 +264,25 @@ const VALIDATE_ONLY: &[(&str, Mutation)] = &[
         let first = d.pointer("/firewalls/0/name").unwrap().clone();
         set(d, "/firewalls/1/name", first);
     }),
-    ("CIDR with host bits", |d| set(d, PROD_SPACE, json!(["10.46.8.1/24"]))),
-    ("endpoint outside its zone", |d| set(d, ENDPOINT, json!("10.9.9.9"))),
+    ("CIDR with host bits", |d| {
+        set(d, PROD_SPACE, json!(["10.46.8.1/24"]));
+    }),
+    ("endpoint outside its zone", |d| {
+        set(d, ENDPOINT, json!("10.9.9.9"));
+    }),
     ("port range first > last", |d| {
         set(d, "/flows/0/services", json!(["udp/5010-5000"]));
     }),
     ("address range first > last", |d| {
-        set(d, "/objects/0", json!({"kind": "range", "name": "R", "range": "10.0.0.9-10.0.0.1"}));
+        set(
+            d,
+            "/objects/0",
+            json!({"kind": "range", "name": "R", "range": "10.0.0.9-10.0.0.1"}),
+        );
     }),
-    ("cloud firewall without a platform", |d| remove(d, "/firewalls/0/platform")),
+    ("cloud firewall without a platform", |d| {
+        remove(d, "/firewalls/0/platform");
+    }),
     ("ministry not in `ministries`", |d| {
         set(d, "/project_sets/0/ministry", json!("AGRI"));
     }),
@@ -265,9 +309,7 @@ fn schema_and_validate_reject_the_same_mistakes() {
         let schema = schema_errors(&v, &doc);
         let validate = validate_errors(&doc);
         if schema.is_empty() || validate.is_empty() {
-            disagreements.push(format!(
-                "{what}: schema {schema:?}, validate {validate:?}"
-            ));
+            disagreements.push(format!("{what}: schema {schema:?}, validate {validate:?}"));
         }
     }
     assert!(disagreements.is_empty(), "{disagreements:#?}");

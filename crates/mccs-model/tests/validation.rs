@@ -1672,7 +1672,10 @@ fn one_mistake_one_error() {
     );
     let found = errors(&text);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].contains("firewalls[0]: missing field `owner`"), "{found:#?}");
+    assert!(
+        found[0].contains("firewalls[0]: missing field `owner`"),
+        "{found:#?}"
+    );
 
     // A cloud firewall of a misspelt kind: one error, at `kind`.
     let text = reference_with(
@@ -1681,7 +1684,10 @@ fn one_mistake_one_error() {
     );
     let found = errors(&text);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].contains("firewalls[1].kind: unknown variant `clod`"), "{found:#?}");
+    assert!(
+        found[0].contains("firewalls[1].kind: unknown variant `clod`"),
+        "{found:#?}"
+    );
 
     // A Project Set with a malformed ministry: the flows from and to its environments are not
     // reported as naming an unknown Project Set (it has a display `name`, and references use
@@ -1692,10 +1698,16 @@ fn one_mistake_one_error() {
     assert!(found[0].contains("project_sets[0].ministry"), "{found:#?}");
 
     // A malformed `on_prem`: the hybrid links are not also told there is no `on_prem`.
-    let text = reference_with("  edge_firewall: 3pg\n", "  edge_firewall: 3pg\n  site: Kamloops\n");
+    let text = reference_with(
+        "  edge_firewall: 3pg\n",
+        "  edge_firewall: 3pg\n  site: Kamloops\n",
+    );
     let found = errors(&text);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].contains("on_prem.site: unknown field `site`"), "{found:#?}");
+    assert!(
+        found[0].contains("on_prem.site: unknown field `site`"),
+        "{found:#?}"
+    );
 
     // An edge firewall without `owner`: `on_prem.edge_firewall` does not call it unknown.
     let text = reference_with(
@@ -1704,7 +1716,10 @@ fn one_mistake_one_error() {
     );
     let found = errors(&text);
     assert_eq!(found.len(), 1, "{found:#?}");
-    assert!(found[0].contains("firewalls[2]: missing field `owner`"), "{found:#?}");
+    assert!(
+        found[0].contains("firewalls[2]: missing field `owner`"),
+        "{found:#?}"
+    );
 }
 
 #[test]
@@ -1798,7 +1813,11 @@ fn address_errors_quote_the_value_point_at_the_field_and_say_the_fix() {
         let loc = d.location.expect("located");
         let line = text.lines().nth(loc.line - 1).unwrap();
         assert!(
-            line.chars().skip(loc.column - 1).collect::<String>().trim_start_matches(['[', '"']).starts_with(value),
+            line.chars()
+                .skip(loc.column - 1)
+                .collect::<String>()
+                .trim_start_matches(['[', '"'])
+                .starts_with(value),
             "{d} at {loc:?}: {line}"
         );
     }
@@ -1833,7 +1852,17 @@ fn network_and_range_objects_are_reported_at_the_field() {
     let t = "version: 1\nobjects:\n  - kind: network\n    name: N\n    address: 10.0.0.0/40\n  - kind: range\n    name: R\n    range: 10.0.0.9-10.0.0.1\n";
     let found = diagnostics(t, Format::Yaml);
     let paths: Vec<String> = found.iter().map(|d| d.path.to_string()).collect();
-    assert_eq!(paths, ["objects[0].address", "objects[1].range"], "{found:#?}");
-    assert!(found[0].to_string().contains("prefix length 40 is longer than 32"), "{}", found[0]);
+    assert_eq!(
+        paths,
+        ["objects[0].address", "objects[1].range"],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .to_string()
+            .contains("prefix length 40 is longer than 32"),
+        "{}",
+        found[0]
+    );
     assert_eq!(found[1].location.map(|l| l.line), Some(8));
 }
