@@ -245,6 +245,14 @@ const BOTH: &[(&str, Mutation)] = &[
 /// document (references, uniqueness, overlaps, one field against another) or arithmetic on the
 /// values (host bits, order of a range's ends), which JSON Schema cannot express.
 const VALIDATE_ONLY: &[(&str, Mutation)] = &[
+    // A valid name (names may be digits and dots), so the schema cannot tell it from one.
+    ("address-like name that is no address", |d| {
+        set(
+            d,
+            "/firewalls/0/rules/0/destinations/0",
+            json!("10.46.8.256"),
+        );
+    }),
     ("overlapping address spaces", |d| {
         set(d, PROD_SPACE, json!(["10.40.12.0/24"]));
     }),

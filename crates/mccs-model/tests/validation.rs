@@ -1866,3 +1866,21 @@ fn network_and_range_objects_are_reported_at_the_field() {
     );
     assert_eq!(found[1].location.map(|l| l.line), Some(8));
 }
+
+#[test]
+fn a_name_that_was_meant_as_an_address_says_so() {
+    // `10.46.8.256` is a valid name, so it reads as one; no object has it, and the finding says
+    // what is wrong with it as an address.
+    let text = reference_with(
+        "        sources: [MCCS_HLTH_LZA_def456_prod_VPC]\n        destinations: [HLTH_CLAIMS_API]\n        services: [https]\n        action: allow\n        description: Claims service calls",
+        "        sources: [MCCS_HLTH_LZA_def456_prod_VPC]\n        destinations: [10.46.8.256]\n        services: [https]\n        action: allow\n        description: Claims service calls",
+    );
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains(
+            "unknown object `10.46.8.256`, and it is not an IP address either (part 256 is larger than 255): write four numbers from 0 to 255 separated by dots"
+        ),
+        "{found:#?}"
+    );
+}
