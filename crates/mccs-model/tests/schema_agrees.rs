@@ -360,3 +360,69 @@ fn the_docs_list_the_validate_only_cases() {
         );
     }
 }
+
+/// One mistake, one error, in every element of every example: an element with a required field
+/// missing is reported once, and nothing that refers to it (or needs what it provides) is
+/// reported on top.
+#[test]
+fn a_missing_field_anywhere_is_one_error() {
+    // For each list: a required field other than the name (without its name an element cannot
+    // be told apart from a missing one).
+    let lists = [
+        ("/channels", "title"),
+        ("/firewalls", "owner"),
+        ("/project_sets", "platform"),
+        ("/on_prem/zones", "networks"),
+        ("/external_networks", "attached_to"),
+        ("/hybrid_links", "encryption"),
+        ("/private_links", "connectivity_account"),
+        ("/services", "services"),
+        ("/flows", "source"),
+    ];
+    let mut checked = 0;
+    let mut cascades = Vec::new();
+    for (name, text) in mccs_model::examples::ALL {
+        let doc =
+            serde_json::to_value(check(text, Format::Yaml, &ValidateOptions::default()).topology)
+                .unwrap();
+        for (list, field) in lists {
+            let n = doc
+                .pointer(list)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            for i in 0..n {
+                let mut broken = doc.clone();
+                remove(&mut broken, &format!("{list}/{i}/{field}"));
+                let found = validate_errors(&broken);
+                checked += 1;
+                if found.len() != 1 {
+                    cascades.push(format!("{name}: {list}/{i} without `{field}`: {found:#?}"));
+                }
+            }
+        }
+        // Objects: an address that is not one.
+        let n = doc
+            .pointer("/objects")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for i in 0..n {
+            let mut broken = doc.clone();
+            let o = broken.pointer_mut(&format!("/objects/{i}")).unwrap();
+            let field = match o["kind"].as_str().unwrap() {
+                "host" | "network" => "address",
+                "range" => "range",
+                _ => continue,
+            };
+            o[field] = json!("10.0.0.999");
+            let found = validate_errors(&broken);
+            checked += 1;
+            if found.len() != 1 {
+                cascades.push(format!(
+                    "{name}: object {i} with a bad `{field}`: {found:#?}"
+                ));
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} cases");
+    assert!(cascades.is_empty(), "{}", cascades.join("\n"));
+}
