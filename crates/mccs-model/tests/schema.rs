@@ -4,10 +4,11 @@
 //! After a change to the model, regenerate the file with
 //! `UPDATE_EXPECT=1 cargo test -p mccs-model --test schema`.
 //!
-//! No JSON Schema validator is among the workspace's dependencies, so this file has a small one:
-//! it understands exactly the keywords the generated schema uses (and fails on any other, so a
-//! change in the generator cannot make the check silently weaker), including `pattern` through a
-//! matcher for the regular-expression subset the schema's patterns are written in.
+//! This file has a small JSON Schema checker of its own: it understands exactly the keywords the
+//! generated schema uses (and fails on any other, so a change in the generator cannot make the
+//! check silently weaker), including `pattern` through a matcher for the regular-expression
+//! subset the schema's patterns are written in, which lets the tests below hold each pattern
+//! against its parser. `schema_agrees.rs` runs a real validator (the `jsonschema` crate).
 
 // Test helpers may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
