@@ -426,3 +426,102 @@ fn a_missing_field_anywhere_is_one_error() {
     assert!(checked > 40, "only {checked} cases");
     assert!(cascades.is_empty(), "{}", cascades.join("\n"));
 }
+
+/// Editors (yaml-language-server, VS Code) match `pattern` with JavaScript regular expressions
+/// in Unicode mode: every pattern of the schema compiles there and judges sample texts as the
+/// reader does. Runs `node` when it is installed; says so when it is not.
+#[test]
+fn patterns_work_as_javascript_regexes() {
+    let schema = serde_json::to_value(topology_schema()).unwrap();
+    let mut patterns = Vec::new();
+    collect_patterns(&schema, &mut patterns);
+    assert!(patterns.len() > 10, "{patterns:?}");
+    let defs = &schema["$defs"];
+    let samples = [
+        "10.46.7.0/24",
+        "10.46.7.0/33",
+        "010.46.7.0/24",
+        "10.46.7.0/024",
+        "10.46.7.0",
+        "142.34.10.256",
+        "fd00::/64",
+        "fd00::/129",
+        "::ffff:10.0.0.1",
+        "1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7:8:9",
+        "fd00::1::5",
+        "tcp/443",
+        "tcp/70000",
+        "tcp/+443",
+        "2024-02-29",
+        "2026-02-30",
+        "OCP_SILVER",
+        "any",
+    ];
+    let mut cases = Vec::new();
+    for (def, accepts) in [
+        (
+            "IpNet",
+            &(|s: &str| mccs_model::parse_ip_net(s).is_ok()) as &dyn Fn(&str) -> bool,
+        ),
+        ("IpAddr", &|s: &str| mccs_model::parse_ip_addr(s).is_ok()),
+        ("Service", &|s: &str| {
+            s.parse::<mccs_model::Service>().is_ok()
+        }),
+        ("Date", &|s: &str| s.parse::<mccs_model::Date>().is_ok()),
+        ("AddressRef", &|s: &str| {
+            s.parse::<mccs_model::AddressRef>().is_ok()
+        }),
+    ] {
+        let pattern = defs[def]["pattern"].as_str().unwrap();
+        for s in samples {
+            cases.push(json!([pattern, s, accepts(s)]));
+        }
+    }
+    let script = r#"
+        const [patterns, cases] = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+        for (const p of patterns) new RegExp(p, 'u');
+        const wrong = cases.filter(([p, s, ok]) => new RegExp(p, 'u').test(s) !== ok);
+        if (wrong.length) { console.log(JSON.stringify(wrong.map(([p, s, ok]) => [s, ok]))); process.exit(1); }
+        console.log(`${patterns.length} patterns, ${cases.length} cases`);
+    "#;
+    let child = std::process::Command::new("node")
+        .arg("-e")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("SKIPPED patterns_work_as_javascript_regexes: `node` is not installed");
+        return;
+    };
+    {
+        use std::io::Write;
+        let input = serde_json::to_vec(&json!([patterns, cases])).unwrap();
+        child.stdin.take().unwrap().write_all(&input).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "JavaScript disagrees: {stdout}");
+    assert!(stdout.contains("patterns"), "{stdout}");
+    eprintln!("node: {stdout}");
+}
+
+fn collect_patterns(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(o) => {
+            for (k, child) in o {
+                match (k.as_str(), child) {
+                    ("pattern", Value::String(p)) => out.push(p.clone()),
+                    ("patternProperties", Value::Object(props)) => {
+                        out.extend(props.keys().cloned());
+                        props.values().for_each(|c| collect_patterns(c, out));
+                    }
+                    _ => collect_patterns(child, out),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|c| collect_patterns(c, out)),
+        _ => {}
+    }
+}
