@@ -313,6 +313,7 @@ impl fmt::Display for AddressRange {
 text_serde!(AddressRange, "AddressRange", {
     "type": "string",
     "pattern": pattern::range(),
+    "patternErrorMessage": "Not an address range: write `<first>-<last>` with two addresses of one family, e.g. `10.0.0.10-10.0.0.20`.",
     "description": "An inclusive address range `<first>-<last>`, e.g. `10.0.0.10-10.0.0.20`."
 });
 
@@ -363,6 +364,7 @@ impl fmt::Display for AddressRef {
 text_serde!(AddressRef, "AddressRef", {
     "type": "string",
     "pattern": pattern::address_or_name(),
+    "patternErrorMessage": "Not `any`, an IP address, a CIDR (prefix length at most 32 for IPv4, 128 for IPv6) or an object name: e.g. `10.46.8.0/24`, `OCP_SILVER`.",
     "description": "`any`, an address or CIDR, or the name of a firewall object."
 });
 
@@ -415,6 +417,7 @@ impl fmt::Display for FlowEnd {
 text_serde!(FlowEnd, "FlowEnd", {
     "type": "string",
     "pattern": pattern::address_or_name(),
+    "patternErrorMessage": "Not an environment (`abc123-prod`), an IP address, a CIDR (prefix length at most 32 for IPv4, 128 for IPv6) or a name.",
     "description": "A Project Set environment (`abc123-prod`), an address or CIDR, or the name of an endpoint, object or external network."
 });
 
@@ -431,16 +434,17 @@ pub(crate) mod pattern {
         format!("(?:{OCTET}\\.){{3}}{OCTET}")
     }
 
-    /// `left` (k groups) `::` then at most `max_right` more groups, each followed by `:` when
-    /// `colon_after` (before an IPv4 tail).
+    /// `k` groups, `::`, then at most `max_right` more groups (each followed by `:` when an IPv4
+    /// `tail` comes last).
     fn compressed(k: usize, max_right: usize, tail: &str) -> String {
-        let left = if k == 0 {
-            String::new()
-        } else {
-            format!("(?:{HEX}:){{{}}}{HEX}", k - 1)
+        let left = match k {
+            0 => String::new(),
+            1 => HEX.to_owned(),
+            k => format!("(?:{HEX}:){{{}}}{HEX}", k - 1),
         };
         let right = match (max_right, tail.is_empty()) {
             (0, _) => String::new(),
+            (1, true) => format!("(?:{HEX})?"),
             (m, true) => format!("(?:(?:{HEX}:){{0,{}}}{HEX})?", m - 1),
             (m, false) => format!("(?:{HEX}:){{0,{m}}}"),
         };

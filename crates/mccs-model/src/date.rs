@@ -129,6 +129,7 @@ text_serde!(Date, "Date", {
     "type": "string",
     "format": "date",
     "pattern": DATE_PATTERN,
+    "patternErrorMessage": "Not a calendar day: write `YYYY-MM-DD`, e.g. `2027-03-31` (months have their own number of days; February 29 only in leap years).",
     "description": "A calendar date `YYYY-MM-DD`."
 });
 

@@ -309,6 +309,7 @@ const SERVICE: &str = concat!(
 text_serde!(PortRange, "PortRange", {
     "type": "string",
     "pattern": format!("^{PORTS}$"),
+    "patternErrorMessage": "Not a port or port range: write `1521` or `1024-65535` (1 to 65535, no sign or leading zero).",
     "description": "A port or an inclusive port range, e.g. `1521` or `1024-65535`."
 });
 
@@ -333,6 +334,7 @@ fn port_number(text: &str) -> Option<u16> {
 text_serde!(Service, "Service", {
     "type": "string",
     "pattern": format!("^{SERVICE}$"),
+    "patternErrorMessage": "Not a service: write `tcp/443`, `udp/5000-5010` (ports 1 to 65535, no sign or leading zero), `tcp`, `udp`, `icmp` or `any`.",
     "description": "A service: `tcp/443`, `udp/5000-5010`, `tcp` (all ports), `icmp` or `any`."
 });
 
@@ -369,6 +371,7 @@ impl fmt::Display for ServiceRef {
 text_serde!(ServiceRef, "ServiceRef", {
     "type": "string",
     "pattern": format!("^(?:{SERVICE}|{})$", crate::address::pattern::NAME),
+    "patternErrorMessage": "Not a service or a service name: write `tcp/443`, `udp/5000-5010` (ports 1 to 65535, no sign or leading zero), `icmp`, `any`, or the name of one under `services`.",
     "description": "A service (`tcp/443`, `udp/5000-5010`, `icmp`, `any`) or the name of one defined under `services`."
 });
 

@@ -29,6 +29,7 @@ impl JsonSchema for IpNetSchema {
             "description": "An IPv4 or IPv6 network in CIDR notation, e.g. `10.46.8.0/24` or `fd00::/32`.",
             "type": "string",
             "pattern": format!("^{}$", crate::address::pattern::ip_net()),
+            "patternErrorMessage": "Not a CIDR: write an IPv4 network such as `10.46.8.0/24` (four numbers 0 to 255, no leading zeros, prefix length 0 to 32) or an IPv6 network such as `fd00::/64` (prefix length 0 to 128).",
         })
     }
 }
@@ -47,6 +48,7 @@ impl JsonSchema for IpAddrSchema {
             "description": "An IPv4 or IPv6 address, e.g. `10.46.8.5` or `fd00::5`.",
             "type": "string",
             "pattern": format!("^{}$", crate::address::pattern::ip_addr()),
+            "patternErrorMessage": "Not an IP address: write an IPv4 address such as `10.46.8.5` (four numbers 0 to 255, no leading zeros, no prefix length) or an IPv6 address such as `fd00::5`.",
         })
     }
 }

@@ -418,6 +418,8 @@ const ANNOTATIONS: &[&str] = &[
     "examples",
     "default",
     "format",
+    // yaml-language-server's message for a value that does not match `pattern`.
+    "patternErrorMessage",
 ];
 
 /// Every way `value` breaks `schema` (the whole schema document, for `$ref`).
