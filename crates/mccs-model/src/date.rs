@@ -115,9 +115,21 @@ impl fmt::Display for Date {
     }
 }
 
+/// The days that exist, years 1 to 9999, for the schema: `format: date` alone is an annotation
+/// most validators and editors do not check.
+const DATE_PATTERN: &str = concat!(
+    "^(?:",
+    "(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-",
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))",
+    "|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)-02-29",
+    ")$"
+);
+
 text_serde!(Date, "Date", {
     "type": "string",
     "format": "date",
+    "pattern": DATE_PATTERN,
+    "patternErrorMessage": "Not a calendar day: write `YYYY-MM-DD`, e.g. `2027-03-31` (months have their own number of days; February 29 only in leap years).",
     "description": "A calendar date `YYYY-MM-DD`."
 });
 

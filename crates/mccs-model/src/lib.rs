@@ -52,7 +52,10 @@ mod topology;
 mod validate;
 mod yaml_out;
 
-pub use address::{AddressError, AddressRange, AddressRef, FlowEnd, canonical_net, parse_prefix};
+pub use address::{
+    AddressError, AddressRange, AddressRef, FlowEnd, canonical_net, parse_ip_addr, parse_ip_net,
+    parse_prefix,
+};
 pub use date::{Date, DateError};
 pub use diag::{Diagnostic, DocPath, Location, Problem, Segment, Severity};
 pub use ident::{
@@ -95,6 +98,8 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
     let mut opts = options.clone();
     opts.unreadable_names
         .extend(loaded.unreadable_names.iter().cloned());
+    opts.incomplete_sections
+        .extend(loaded.incomplete_sections.iter().cloned());
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     let mut more = validate(&loaded.topology, &opts);
     for d in &mut more {
@@ -115,6 +120,25 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
         diagnostics,
     }
 }
+
+/// Where the JSON Schema of this version's topology document is published: the committed
+/// `crates/mccs-model/schema/topology.schema.json` at the release tag `v<version>` of the
+/// repository. The embedded examples name it on their first line
+/// (`# yaml-language-server: $schema=<this URL>`), so an editor finds the schema wherever the
+/// file is saved.
+///
+/// ```
+/// assert!(mccs_model::TOPOLOGY_SCHEMA_URL.ends_with("/crates/mccs-model/schema/topology.schema.json"));
+/// assert!(mccs_model::examples::REFERENCE_YAML.starts_with(&format!(
+///     "# yaml-language-server: $schema={}\n",
+///     mccs_model::TOPOLOGY_SCHEMA_URL
+/// )));
+/// ```
+pub const TOPOLOGY_SCHEMA_URL: &str = concat!(
+    "https://raw.githubusercontent.com/mccs-rs/mccs/v",
+    env!("CARGO_PKG_VERSION"),
+    "/crates/mccs-model/schema/topology.schema.json"
+);
 
 /// The JSON Schema of the topology document (draft 2020-12), for editors and other tools.
 pub fn topology_schema() -> schemars::Schema {

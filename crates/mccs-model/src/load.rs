@@ -15,7 +15,7 @@ use crate::diag::{Diagnostic, DocPath, Location, Problem};
 pub use crate::source_map::SourceMap;
 use crate::source_map::SourceMapBuilder;
 use crate::topology::{
-    FORMAT_VERSION, Firewall, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone,
+    FORMAT_VERSION, Firewall, FirewallObject, OnPrem, ProjectSet, Topology, VirtualNetwork, Zone,
 };
 
 /// The text format of a topology document.
@@ -56,6 +56,10 @@ pub struct Loaded {
     /// Names of elements that could not be read, so validation does not also report every
     /// reference to them as unknown.
     pub unreadable_names: BTreeSet<String>,
+    /// Top-level sections (`firewalls`, `on_prem`, ...) from which an element could not be
+    /// read, so validation does not also report what that element would have provided (a
+    /// platform's cloud firewall, the `on_prem` section) as missing.
+    pub incomplete_sections: BTreeSet<String>,
     /// For each list from which elements were left out (by its document path): the document
     /// index of each element kept, so findings about the model point at the right element.
     kept: HashMap<DocPath, Vec<usize>>,
@@ -186,6 +190,7 @@ pub fn load(text: &str, format: Format) -> Loaded {
         diagnostics,
         source_map,
         unreadable_names: reader.unreadable,
+        incomplete_sections: reader.incomplete,
         kept: reader.kept,
     }
 }
@@ -509,6 +514,7 @@ fn resolve_plain(s: &str) -> Value {
 struct Reader {
     diagnostics: Vec<Diagnostic>,
     unreadable: BTreeSet<String>,
+    incomplete: BTreeSet<String>,
     kept: HashMap<DocPath, Vec<usize>>,
 }
 
@@ -540,9 +546,11 @@ impl Reader {
     /// Reads one value as `T`; on failure reports it at the exact inner path and remembers the
     /// element's name so references to it are not also reported.
     fn read<T: DeserializeOwned>(&mut self, value: Value, path: &DocPath) -> Option<T> {
-        let name = ["name", "license_plate"]
+        // Both: a Project Set has a display `name`, but references name its license plate.
+        let names: Vec<String> = ["name", "license_plate"]
             .iter()
-            .find_map(|k| value.get(k).and_then(Value::as_str).map(str::to_owned));
+            .filter_map(|k| value.get(k).and_then(Value::as_str).map(str::to_owned))
+            .collect();
         // The common case, a well-formed element, is read without tracking the path; only a
         // failure is read again to say where inside the element it is.
         if let Ok(t) = T::deserialize(&value) {
@@ -560,10 +568,8 @@ impl Reader {
                         serde_path_to_error::Segment::Unknown => p,
                     };
                 }
-                self.shape(p, e.into_inner().to_string());
-                if let Some(n) = name {
-                    self.unreadable.insert(n);
-                }
+                self.shape(p, with_fix(e.into_inner().to_string()));
+                self.unreadable.extend(names);
                 None
             }
         }
@@ -592,6 +598,9 @@ impl Reader {
                     }
                 }
                 if kept.len() < total {
+                    if let [crate::diag::Segment::Key(section)] = path.segments() {
+                        self.incomplete.insert(section.clone());
+                    }
                     self.kept.insert(path.clone(), kept);
                 }
                 out
@@ -654,7 +663,7 @@ impl Reader {
                 "external_networks" => t.external_networks = self.list(value, &path),
                 "hybrid_links" => t.hybrid_links = self.list(value, &path),
                 "private_links" => t.private_links = self.list(value, &path),
-                "objects" => t.objects = self.list(value, &path),
+                "objects" => t.objects = self.list_with(value, &path, Self::object),
                 "services" => t.services = self.list(value, &path),
                 "flows" => t.flows = self.list(value, &path),
                 _ => self.shape(
@@ -676,6 +685,32 @@ impl Reader {
         fw.rules = self.list(rules, &path.key("rules"));
         fw.outbound_rules = self.list(outbound, &path.key("outbound_rules"));
         Some(fw)
+    }
+
+    /// Reads a firewall object. Objects are told apart by `kind`, and serde reads such values
+    /// whole, so its errors name the object, not the field: a malformed `address` or `range` is
+    /// checked here first and reported at the field.
+    fn object(&mut self, value: Value, path: &DocPath) -> Option<FirewallObject> {
+        let field_error = |field: &str| -> Option<String> {
+            let text = value.get(field)?.as_str()?;
+            let problem = match (value.get("kind")?.as_str()?, field) {
+                ("host", "address") => crate::parse_ip_addr(text).err()?.to_string(),
+                ("network", "address") => crate::parse_ip_net(text).err()?.to_string(),
+                ("range", "range") => text.parse::<crate::AddressRange>().err()?.to_string(),
+                _ => return None,
+            };
+            Some(problem)
+        };
+        for field in ["address", "range"] {
+            if let Some(message) = field_error(field) {
+                self.shape(path.key(field), message);
+                if let Some(n) = value.get("name").and_then(Value::as_str) {
+                    self.unreadable.insert(n.to_owned());
+                }
+                return None;
+            }
+        }
+        self.read(value, path)
     }
 
     fn project_set(&mut self, mut value: Value, path: &DocPath) -> Option<ProjectSet> {
@@ -736,6 +771,7 @@ impl Reader {
     fn on_prem(&mut self, mut value: Value, path: &DocPath) -> Option<OnPrem> {
         let zones = take(&mut value, "zones");
         let Some(mut op) = self.read::<OnPrem>(value, path) else {
+            self.incomplete.insert("on_prem".to_owned());
             // Nothing under it is read: its zones and endpoints are not reported again as unknown.
             self.remember_names(&zones);
             for z in zones.as_array().into_iter().flatten() {
@@ -765,6 +801,17 @@ impl Reader {
                 self.unreadable.insert(n.to_owned());
             }
         }
+    }
+}
+
+/// serde's "missing field `owner`" with how to fix it.
+fn with_fix(message: String) -> String {
+    match message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        Some(field) => format!("{message}: add `{field}:` to this element"),
+        None => message,
     }
 }
 

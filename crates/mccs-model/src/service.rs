@@ -289,9 +289,27 @@ impl FromStr for PortRange {
     }
 }
 
+/// A port (1 to 65535, no sign or leading zero) or a port range, as the reader accepts them,
+/// for the schema (the reader also checks first <= last).
+const PORTS: &str = concat!(
+    "(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])",
+    "(?:-",
+    "(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])",
+    ")?"
+);
+/// A literal service.
+const SERVICE: &str = concat!(
+    "(?:any|icmp|(?:tcp|udp)(?:/",
+    "(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])",
+    "(?:-",
+    "(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])",
+    ")?)?)"
+);
+
 text_serde!(PortRange, "PortRange", {
     "type": "string",
-    "pattern": "^[0-9]{1,5}(-[0-9]{1,5})?$",
+    "pattern": format!("^{PORTS}$"),
+    "patternErrorMessage": "Not a port or port range: write `1521` or `1024-65535` (1 to 65535, no sign or leading zero).",
     "description": "A port or an inclusive port range, e.g. `1521` or `1024-65535`."
 });
 
@@ -315,7 +333,8 @@ fn port_number(text: &str) -> Option<u16> {
 
 text_serde!(Service, "Service", {
     "type": "string",
-    "pattern": "^(any|icmp|(tcp|udp)(/[0-9]{1,5}(-[0-9]{1,5})?)?)$",
+    "pattern": format!("^{SERVICE}$"),
+    "patternErrorMessage": "Not a service: write `tcp/443`, `udp/5000-5010` (ports 1 to 65535, no sign or leading zero), `tcp`, `udp`, `icmp` or `any`.",
     "description": "A service: `tcp/443`, `udp/5000-5010`, `tcp` (all ports), `icmp` or `any`."
 });
 
@@ -351,6 +370,8 @@ impl fmt::Display for ServiceRef {
 
 text_serde!(ServiceRef, "ServiceRef", {
     "type": "string",
+    "pattern": format!("^(?:{SERVICE}|{})$", crate::address::pattern::NAME),
+    "patternErrorMessage": "Not a service or a service name: write `tcp/443`, `udp/5000-5010` (ports 1 to 65535, no sign or leading zero), `icmp`, `any`, or the name of one under `services`.",
     "description": "A service (`tcp/443`, `udp/5000-5010`, `icmp`, `any`) or the name of one defined under `services`."
 });
 

@@ -8,14 +8,14 @@ use ipnet::IpNet;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::address::{AddressRange, AddressRef, FlowEnd};
+use crate::address::{AddressRange, AddressRef, FlowEnd, ip_serde};
 use crate::date::Date;
 use crate::ident::{EnvRef, Environment, LicensePlate, Ministry, Name, Platform};
 use crate::service::{Service, ServiceRef};
 
-/// The schema of the [`IpNet`] fields. `ipnet`'s own schema is `oneOf` an IPv4 and an IPv6
-/// network, but its IPv6 pattern also matches IPv4 networks, so a validator would reject every
-/// IPv4 CIDR (it matches both). Here the IPv6 pattern needs a `:`, as every IPv6 address has.
+/// The schema of the [`IpNet`] fields: a pattern that accepts exactly what the reader accepts
+/// ([`crate::parse_ip_net`]; a test runs both over the same texts), not the non-standard
+/// `format: ip` that editors ignore.
 enum IpNetSchema {}
 
 impl JsonSchema for IpNetSchema {
@@ -23,20 +23,32 @@ impl JsonSchema for IpNetSchema {
         "IpNet".into()
     }
 
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let v4 = generator.subschema_for::<ipnet::Ipv4Net>();
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "title": "IP network",
             "description": "An IPv4 or IPv6 network in CIDR notation, e.g. `10.46.8.0/24` or `fd00::/32`.",
-            "oneOf": [
-                v4,
-                {
-                    "title": "IPv6 network",
-                    "type": "string",
-                    "maxLength": 43,
-                    "pattern": "^[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*/(?:[0-9]|[1-9][0-9]|1[0-1][0-9]|12[0-8])$"
-                }
-            ]
+            "type": "string",
+            "pattern": format!("^{}$", crate::address::pattern::ip_net()),
+            "patternErrorMessage": "Not a CIDR: write an IPv4 network such as `10.46.8.0/24` (four numbers 0 to 255, no leading zeros, prefix length 0 to 32) or an IPv6 network such as `fd00::/64` (prefix length 0 to 128).",
+        })
+    }
+}
+
+/// The schema of the [`IpAddr`] fields, as [`IpNetSchema`] for [`crate::parse_ip_addr`].
+enum IpAddrSchema {}
+
+impl JsonSchema for IpAddrSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IpAddr".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "title": "IP address",
+            "description": "An IPv4 or IPv6 address, e.g. `10.46.8.5` or `fd00::5`.",
+            "type": "string",
+            "pattern": format!("^{}$", crate::address::pattern::ip_addr()),
+            "patternErrorMessage": "Not an IP address: write an IPv4 address such as `10.46.8.5` (four numbers 0 to 255, no leading zeros, no prefix length) or an IPv6 address such as `fd00::5`.",
         })
     }
 }
@@ -97,6 +109,7 @@ pub const FORMAT_VERSION: u32 = 1;
 #[non_exhaustive]
 pub struct Topology {
     /// Format version; this crate reads version 1.
+    #[schemars(extend("const" = FORMAT_VERSION))]
     pub version: u32,
     /// Known ministry short names. When not empty, every Project Set's ministry must be listed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -452,10 +465,13 @@ pub struct Rule {
     /// Rule name, e.g. `MCCS_CITZ_ALZ_LIVE_abc123_prod`.
     pub name: Name,
     /// Sources: `any`, addresses/CIDRs or object names.
+    #[schemars(extend("minItems" = 1))]
     pub sources: Vec<AddressRef>,
     /// Destinations: `any`, addresses/CIDRs or object names.
+    #[schemars(extend("minItems" = 1))]
     pub destinations: Vec<AddressRef>,
     /// Services: literal (`tcp/1521`) or named.
+    #[schemars(extend("minItems" = 1))]
     pub services: Vec<ServiceRef>,
     /// Allow or deny.
     pub action: Action,
@@ -489,6 +505,7 @@ pub struct ProjectSet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The environments and their VPC/VNet, keyed by environment (`dev`, `test`, `prod`, `tools`, ...).
+    #[schemars(extend("minProperties" = 1))]
     pub environments: BTreeMap<Environment, VirtualNetwork>,
 }
 
@@ -502,7 +519,8 @@ pub struct VirtualNetwork {
     /// Cloud region, e.g. `ca-central-1` or `canadacentral`.
     pub region: String,
     /// The routable address spaces (CIDRs); at least one.
-    #[schemars(with = "Vec<IpNetSchema>")]
+    #[serde(deserialize_with = "ip_serde::nets")]
+    #[schemars(with = "Vec<IpNetSchema>", extend("minItems" = 1))]
     pub address_space: Vec<IpNet>,
     /// Security groups / NSGs (firewalls of kind `security-group`): traffic into this network
     /// passes their inbound lists, traffic leaving it their outbound lists.
@@ -515,12 +533,21 @@ pub struct VirtualNetwork {
     /// Secondary, non-routable ranges (e.g. the LZA's 10.10.0.0/16). They may repeat across
     /// Project Sets; nothing outside the VPC can reach them, and their traffic leaves through
     /// the private NAT (`nat_addresses`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "ip_serde::nets"
+    )]
     #[schemars(with = "Vec<IpNetSchema>")]
     pub secondary_ranges: Vec<IpNet>,
     /// The private NAT's addresses, inside `address_space`: the source every firewall outside
     /// the VPC sees for traffic from a secondary range.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "ip_serde::addrs"
+    )]
+    #[schemars(with = "Vec<IpAddrSchema>")]
     pub nat_addresses: Vec<IpAddr>,
 }
 
@@ -556,6 +583,7 @@ pub struct Subnet {
     /// Its name, unique in the VPC (e.g. `data-a`).
     pub name: Name,
     /// Its CIDR, inside the VPC's address space or a secondary range.
+    #[serde(deserialize_with = "ip_serde::net")]
     #[schemars(with = "IpNetSchema")]
     pub cidr: IpNet,
     /// The network ACL (a firewall of kind `network-acl`) attached; none means the default
@@ -576,18 +604,30 @@ pub struct OnPrem {
     pub zones: Vec<Zone>,
 }
 
+/// The schema requires a zone's `firewall`, which the reader leaves optional so that validation
+/// reports a missing one as one finding and keeps the zone.
+fn require_firewall(schema: &mut schemars::Schema) {
+    if let Some(serde_json::Value::Array(required)) = schema.get_mut("required") {
+        required.push("firewall".into());
+    }
+}
+
 /// An on-prem network zone behind its own firewall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(transform = require_firewall)]
 #[non_exhaustive]
 pub struct Zone {
     /// Unique name.
     pub name: Name,
-    /// The zone firewall (a firewall of kind `zone`). Required: validation reports a zone without one.
+    /// The zone firewall (a firewall of kind `zone`). Required: validation reports a zone without
+    /// one (the schema requires it too), and the zone is still read so references to it hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Name")]
     pub firewall: Option<Name>,
     /// The zone's networks.
-    #[schemars(with = "Vec<IpNetSchema>")]
+    #[serde(deserialize_with = "ip_serde::nets")]
+    #[schemars(with = "Vec<IpNetSchema>", extend("minItems" = 1))]
     pub networks: Vec<IpNet>,
     /// Systems in the zone that flows reach.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -605,6 +645,8 @@ pub struct Endpoint {
     /// Unique name (shared namespace with objects and external networks).
     pub name: Name,
     /// Its address; must lie in one of the zone's networks.
+    #[serde(deserialize_with = "ip_serde::addr")]
+    #[schemars(with = "IpAddrSchema")]
     pub address: IpAddr,
     /// The existing firewall object the network team already has for this endpoint (e.g.
     /// `CITZ_ORACLE_DB`). Requests reference it by this name instead of creating an object. It
@@ -625,7 +667,8 @@ pub struct ExternalNetwork {
     /// Unique name (shared namespace with endpoints and objects).
     pub name: Name,
     /// Its address space.
-    #[schemars(with = "Vec<IpNetSchema>")]
+    #[serde(deserialize_with = "ip_serde::nets")]
+    #[schemars(with = "Vec<IpNetSchema>", extend("minItems" = 1))]
     pub prefixes: Vec<IpNet>,
     /// The firewall it sits behind.
     pub attached_to: Name,
@@ -732,8 +775,12 @@ pub struct PrivateLinkRegion {
     pub role: RegionRole,
     /// Private IPs of the VPC endpoint service (its load balancer): the source the far firewall
     /// sees for traffic from the consumers toward the provider.
+    #[serde(deserialize_with = "ip_serde::addrs")]
+    #[schemars(with = "Vec<IpAddrSchema>", extend("minItems" = 1))]
     pub endpoint_service_ips: Vec<IpAddr>,
     /// Private IPs of the VPC endpoint: the source the consumers see for traffic from the provider.
+    #[serde(deserialize_with = "ip_serde::addrs")]
+    #[schemars(with = "Vec<IpAddrSchema>", extend("minItems" = 1))]
     pub endpoint_ips: Vec<IpAddr>,
 }
 
@@ -751,6 +798,7 @@ pub struct PrivateLink {
     /// The central connectivity account's ID.
     pub connectivity_account: String,
     /// Project Set environments whose VPCs use this link.
+    #[schemars(extend("minItems" = 1))]
     pub consumers: Vec<EnvRef>,
     /// The external network reached (by name).
     pub provider: Name,
@@ -783,6 +831,8 @@ pub enum FirewallObject {
         /// Unique object name.
         name: Name,
         /// The address.
+        #[serde(deserialize_with = "ip_serde::addr")]
+        #[schemars(with = "IpAddrSchema")]
         address: IpAddr,
         /// Who publishes it centrally (e.g. "OpenShift platform team"); published objects are
         /// referenced in requests, never re-created.
@@ -797,6 +847,7 @@ pub enum FirewallObject {
         /// Unique object name.
         name: Name,
         /// The CIDR.
+        #[serde(deserialize_with = "ip_serde::net")]
         #[schemars(with = "IpNetSchema")]
         address: IpNet,
         /// Who publishes it centrally.
@@ -824,6 +875,7 @@ pub enum FirewallObject {
         /// Unique object name.
         name: Name,
         /// Member object names.
+        #[schemars(extend("minItems" = 1))]
         members: Vec<Name>,
         /// Who publishes it centrally.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -894,6 +946,7 @@ pub struct NamedService {
     /// Unique name.
     pub name: Name,
     /// What it carries.
+    #[schemars(extend("minItems" = 1))]
     pub services: Vec<Service>,
     /// Free text for people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -967,6 +1020,7 @@ pub struct Flow {
     /// The other end: an endpoint, object, external network, environment or CIDR.
     pub destination: FlowEnd,
     /// Destination services.
+    #[schemars(extend("minItems" = 1))]
     pub services: Vec<ServiceRef>,
     /// Who opens connections: the source (the default), or both ends.
     #[serde(default, skip_serializing_if = "Initiator::is_source")]

@@ -23,6 +23,9 @@ pub struct ValidateOptions {
     pub today: Option<Date>,
     /// Names of elements the reader could not read; references to them are not reported again.
     pub unreadable_names: std::collections::BTreeSet<String>,
+    /// Top-level sections the reader could not read in full ([`crate::Loaded::incomplete_sections`]):
+    /// what they lack is not reported as missing, since the element left out may provide it.
+    pub incomplete_sections: std::collections::BTreeSet<String>,
 }
 
 impl ValidateOptions {
@@ -601,7 +604,10 @@ impl<'a> Validator<'a> {
         for (i, l) in t.hybrid_links.iter().enumerate() {
             let lp = root().key("hybrid_links").index(i);
             let platform = l.kind.platform();
-            if t.cloud_firewall(platform).is_none() {
+            // A firewall that could not be read may be this cloud firewall: reported once, there.
+            if t.cloud_firewall(platform).is_none()
+                && !self.options.incomplete_sections.contains("firewalls")
+            {
                 self.inconsistent(
                     lp.key("kind"),
                     format!(
@@ -614,7 +620,7 @@ impl<'a> Validator<'a> {
             if let Some(edge) = &l.edge_firewall {
                 self.firewall_ref(edge, FirewallKind::Edge, lp.key("edge_firewall"));
             }
-            if t.on_prem.is_none() {
+            if t.on_prem.is_none() && !self.options.incomplete_sections.contains("on_prem") {
                 self.inconsistent(
                     lp.clone(),
                     format!("hybrid link `{}` needs an `on_prem` section with its edge firewall (the 3PG)", l.name),
@@ -867,12 +873,9 @@ impl<'a> Validator<'a> {
     fn address_ref(&mut self, a: &AddressRef, path: DocPath) {
         match a {
             AddressRef::Object(n) if self.index.object(n.as_str()).is_none() => {
-                self.unknown(
-                    path,
-                    "object",
-                    n.as_str(),
-                    ": define it under `objects` or write the CIDR".into(),
-                );
+                let hint = looks_like_an_address(n.as_str())
+                    .unwrap_or_else(|| ": define it under `objects` or write the CIDR".to_owned());
+                self.unknown(path, "object", n.as_str(), hint);
             }
             AddressRef::Prefix(p) => self.host_bits(*p, path),
             _ => {}
@@ -1017,12 +1020,10 @@ impl<'a> Validator<'a> {
                     && x.external_network(s).is_none()
                     && x.zone(s).is_none()
                 {
-                    self.unknown(
-                        path,
-                        "flow end",
-                        s,
-                        ": name a Project Set environment (`abc123-prod`), a zone, an endpoint, an object or an external network, or write a CIDR".into(),
-                    );
+                    let hint = looks_like_an_address(s).unwrap_or_else(|| {
+                        ": name a Project Set environment (`abc123-prod`), a zone, an endpoint, an object or an external network, or write a CIDR".to_owned()
+                    });
+                    self.unknown(path, "flow end", s, hint);
                 }
             }
         }
@@ -1166,6 +1167,20 @@ impl<'a> Validator<'a> {
         for (p, problem) in reports {
             self.err(p, problem);
         }
+    }
+}
+
+/// For a name of digits and dots (`10.0.0.256`, which a name may be) that no element has: it
+/// was meant as an IPv4 address, and the hint says what is wrong with it.
+fn looks_like_an_address(name: &str) -> Option<String> {
+    if !name.contains('.') || !name.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    match crate::parse_ip_addr(name) {
+        Err(crate::AddressError::Ip { problem, fix, .. }) => Some(format!(
+            ", and it is not an IP address either ({problem}): {fix}"
+        )),
+        _ => None,
     }
 }
 

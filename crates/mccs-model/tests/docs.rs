@@ -89,6 +89,38 @@ fn snippets_read_cleanly() {
 }
 
 #[test]
+fn the_broken_example_gives_the_errors_shown() {
+    // docs/topology-format.md shows a document with three mistakes (a fence `yaml broken`) and
+    // what `mccs validate` prints for it: one error per mistake, quoting the bad values.
+    let Some(md) = page() else { return };
+    let all = blocks(&md);
+    let at = all
+        .iter()
+        .position(|(info, _)| info == "yaml broken")
+        .expect("the broken example");
+    let (doc, shown) = (&all[at].1, &all[at + 1].1);
+    let found: Vec<String> = check(doc, Format::Yaml, &ValidateOptions::default())
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let l = d.location.expect("located");
+            format!(
+                "broken.yaml:{}:{}: {}: {}: {}",
+                l.line,
+                l.column,
+                if d.is_error() { "error" } else { "warning" },
+                d.path,
+                d.problem
+            )
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{found:#?}");
+    let mut want: Vec<&str> = shown.lines().collect();
+    assert_eq!(want.pop(), Some("broken.yaml: 3 errors"));
+    assert_eq!(found, want);
+}
+
+#[test]
 fn every_problem_kind_is_documented() {
     let Some(md) = page() else { return };
     let p = DocPath::root;

@@ -4,10 +4,11 @@
 //! After a change to the model, regenerate the file with
 //! `UPDATE_EXPECT=1 cargo test -p mccs-model --test schema`.
 //!
-//! No JSON Schema validator is among the workspace's dependencies, so this file has a small one:
-//! it understands exactly the keywords the generated schema uses (and fails on any other, so a
-//! change in the generator cannot make the check silently weaker), including `pattern` through a
-//! matcher for the regular-expression subset the schema's patterns are written in.
+//! This file has a small JSON Schema checker of its own: it understands exactly the keywords the
+//! generated schema uses (and fails on any other, so a change in the generator cannot make the
+//! check silently weaker), including `pattern` through a matcher for the regular-expression
+//! subset the schema's patterns are written in, which lets the tests below hold each pattern
+//! against its parser. `schema_agrees.rs` runs a real validator (the `jsonschema` crate).
 
 // Test helpers may unwrap: a failure is a test failure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -64,13 +65,48 @@ fn docs_schema_is_the_crate_schema() {
 
 #[test]
 fn examples_point_editors_at_the_schema() {
+    // A URL, not a path relative to the file: `mccs example > anywhere.yaml` must still find it.
+    let header = format!(
+        "# yaml-language-server: $schema={}",
+        mccs_model::TOPOLOGY_SCHEMA_URL
+    );
     for (name, text) in mccs_model::examples::ALL {
         let first = text.lines().next().unwrap_or_default();
-        assert_eq!(
-            first, "# yaml-language-server: $schema=../../../docs/schema/topology.schema.json",
-            "{name}"
-        );
+        assert_eq!(first, header, "{name}");
     }
+}
+
+#[test]
+fn the_schema_url_names_this_repository_and_this_file() {
+    // https://raw.githubusercontent.com/<owner>/<repo>/v<version>/<path in the repository>
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let owner_repo = repository
+        .strip_prefix("https://github.com/")
+        .expect("a GitHub repository");
+    let expected_prefix = format!(
+        "https://raw.githubusercontent.com/{owner_repo}/v{}/",
+        env!("CARGO_PKG_VERSION")
+    );
+    let url = mccs_model::TOPOLOGY_SCHEMA_URL;
+    let in_repo = url
+        .strip_prefix(&expected_prefix)
+        .unwrap_or_else(|| panic!("{url} does not start with {expected_prefix}"));
+    // The named file is the committed schema itself, a regular file: raw.githubusercontent.com
+    // serves a symbolic link (such as docs/schema/topology.schema.json) as its target's path.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    if !root.join("crates").is_dir() {
+        // Built from the published package, outside the repository: nothing to compare.
+        return;
+    }
+    let on_disk = root.join(in_repo);
+    let meta = std::fs::symlink_metadata(&on_disk)
+        .unwrap_or_else(|e| panic!("{}: {e}", on_disk.display()));
+    assert!(
+        meta.is_file(),
+        "{} is not a regular file",
+        on_disk.display()
+    );
+    assert_eq!(std::fs::read_to_string(&on_disk).unwrap(), generated());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,14 +334,28 @@ fn text_patterns_match_the_parsers() {
     let long = "n".repeat(128);
     let too_long = "n".repeat(129);
     assert_agrees("Name", |s| s.parse::<Name>().is_ok(), &[&long, &too_long]);
-    // Ports are checked by the parser only (1 to 65535): the pattern admits a superset.
+    // Ports too: 1 to 65535, without sign or leading zero.
+    let ports = [
+        "tcp/1",
+        "tcp/65535",
+        "tcp/65536",
+        "tcp/99999",
+        "tcp/0",
+        "tcp/01",
+        "tcp/+443",
+        "udp/1024-65535",
+        "udp/1024-",
+        "udp/5-4",
+    ];
     let service = def_pattern("Service");
-    for s in TRICKY {
-        if s.parse::<Service>().is_ok() {
-            assert!(service.is_match(s), "{s}");
+    for s in TRICKY.iter().chain(&ports) {
+        if *s == "udp/5-4" {
+            // first > last: only the reader knows (a documented reader-only case).
+            assert!(service.is_match(s) && s.parse::<Service>().is_err());
+            continue;
         }
+        assert_eq!(service.is_match(s), s.parse::<Service>().is_ok(), "{s}");
     }
-    assert!(service.is_match("tcp/99999") && "tcp/99999".parse::<Service>().is_err());
 }
 
 proptest! {
@@ -318,6 +368,32 @@ proptest! {
         prop_assert_eq!(def_pattern("Environment").is_match(&s), s.parse::<Environment>().is_ok());
         prop_assert_eq!(def_pattern("Name").is_match(&s), s.parse::<Name>().is_ok());
         prop_assert_eq!(def_pattern("EnvRef").is_match(&s), s.parse::<EnvRef>().is_ok());
+    }
+
+    #[test]
+    fn ip_patterns_accept_exactly_what_the_reader_reads(
+        s in "[0-9a-fA-F:./]{0,24}|([0-9]{1,4}\\.){0,4}[0-9]{0,4}(/[0-9]{0,4})?|([0-9a-f]{0,5}:){0,9}[0-9a-f]{0,5}(/[0-9]{1,3})?|::(ffff:)?[0-9]{1,3}(\\.[0-9]{1,3}){3}(/[0-9]{1,3})?"
+    ) {
+        let net_ok = mccs_model::parse_ip_net(&s).is_ok();
+        let addr_ok = mccs_model::parse_ip_addr(&s).is_ok();
+        let schema = schema();
+        prop_assert_eq!(conform_in(schema, "IpNet", &json!(s)).is_empty(), net_ok, "IpNet {}", s);
+        prop_assert_eq!(conform_in(schema, "IpAddr", &json!(s)).is_empty(), addr_ok, "IpAddr {}", s);
+        prop_assert_eq!(
+            conform_in(schema, "AddressRef", &json!(s)).is_empty(),
+            s.parse::<mccs_model::AddressRef>().is_ok(),
+            "AddressRef {}", s
+        );
+    }
+
+    #[test]
+    fn date_pattern_accepts_exactly_the_real_days(y in 0u16..10000, m in 0u8..14, d in 0u8..33) {
+        let s = format!("{y:04}-{m:02}-{d:02}");
+        prop_assert_eq!(
+            conform_in(schema(), "Date", &json!(s)).is_empty(),
+            s.parse::<mccs_model::Date>().is_ok(),
+            "{}", s
+        );
     }
 
     #[test]
@@ -342,6 +418,8 @@ const ANNOTATIONS: &[&str] = &[
     "examples",
     "default",
     "format",
+    // yaml-language-server's message for a value that does not match `pattern`.
+    "patternErrorMessage",
 ];
 
 /// Every way `value` breaks `schema` (the whole schema document, for `$ref`).
@@ -432,6 +510,20 @@ fn check_node(root: &Value, schema: &Value, v: &Value, at: &str, errors: &mut Ve
                     && n < min
                 {
                     errors.push(format!("{at}: {n} is below {min}"));
+                }
+            }
+            "minItems" => {
+                if let Some(items) = v.as_array()
+                    && (items.len() as u64) < kv.as_u64().unwrap()
+                {
+                    errors.push(format!("{at}: fewer than {kv} items"));
+                }
+            }
+            "minProperties" => {
+                if let Some(o) = v.as_object()
+                    && (o.len() as u64) < kv.as_u64().unwrap()
+                {
+                    errors.push(format!("{at}: fewer than {kv} properties"));
                 }
             }
             "required" => {
@@ -691,6 +783,29 @@ fn node_ends(node: &Node, s: &[char], starts: &BTreeSet<usize>) -> BTreeSet<usiz
             }
             out
         }
+    }
+}
+
+#[test]
+fn date_pattern_knows_leap_years() {
+    for (s, ok) in [
+        ("2024-02-29", true),
+        ("2000-02-29", true),
+        ("1900-02-29", false),
+        ("2026-02-29", false),
+        ("2026-02-30", false),
+        ("2026-04-31", false),
+        ("2026-12-31", true),
+        ("0000-01-01", false),
+        ("0004-02-29", true),
+        ("0400-02-29", true),
+    ] {
+        assert_eq!(
+            conform_in(schema(), "Date", &json!(s)).is_empty(),
+            ok,
+            "{s}"
+        );
+        assert_eq!(s.parse::<mccs_model::Date>().is_ok(), ok, "{s}");
     }
 }
 

@@ -394,7 +394,7 @@ fn missing_fields() {
         &d,
         "firewalls[0]",
         Some(at(&text, "name: azure-fw")),
-        "missing field `owner`",
+        "missing field `owner`: add `owner:` to this element",
     );
 
     let text = BASE.replacen("version: 1\n", "", 1);
@@ -1380,8 +1380,9 @@ fn every_problem_is_reported_at_once() {
 
 #[test]
 fn malformed_elements_do_not_cascade() {
-    // A malformed object is reported once, not again where the rule and flow name it. (Objects
-    // are told apart by `kind`, and serde reads such values whole: the path ends at the object.)
+    // A malformed object is reported once, not again where the rule and flow name it, at the
+    // field that is wrong (objects are told apart by `kind`, and serde reads such values whole:
+    // the reader checks their address first).
     let text = edit(&[
         (
             "    address: 142.34.10.25\nservices",
@@ -1392,9 +1393,9 @@ fn malformed_elements_do_not_cascade() {
     let d = only(&text);
     assert_finding(
         &d,
-        "objects[0]",
-        Some(at(&text, "kind: host")),
-        "invalid IP address syntax",
+        "objects[0].address",
+        Some(at(&text, "142.34.10.999")),
+        "`142.34.10.999`: part 999 is larger than 255: write four numbers from 0 to 255 separated by dots, e.g. `10.46.8.5`",
     );
 
     // A malformed service, channel, firewall, Project Set.
@@ -1417,7 +1418,7 @@ fn malformed_elements_do_not_cascade() {
         &d,
         "project_sets[0].environments.prod",
         Some(at(&text, "prod:")),
-        "missing field `region`",
+        "missing field `region`: add `region:` to this element",
     );
 
     // A malformed zone: its endpoints' names are not reported as unknown where flows use them.
@@ -1642,5 +1643,244 @@ fn a_security_group_listed_twice_on_one_network_is_an_error() {
     assert!(
         matches!(&d.problem, Problem::Duplicate { name, .. } if name == "sg-app"),
         "{d}"
+    );
+}
+
+/// The reference example with `old` (occurring once) replaced by `new`.
+fn reference_with(old: &str, new: &str) -> String {
+    let text = mccs_model::examples::REFERENCE_YAML;
+    assert_eq!(text.matches(old).count(), 1, "`{old}` must occur once");
+    text.replacen(old, new, 1)
+}
+
+/// Every error of `text`, shown, for assertions that say what came out.
+fn errors(text: &str) -> Vec<String> {
+    diagnostics(text, Format::Yaml)
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn one_mistake_one_error() {
+    // A cloud firewall without `owner`: the hybrid links of its platform are not also told
+    // that the platform has no cloud firewall.
+    let text = reference_with(
+        "  - name: aws-cloud-firewall\n    kind: cloud\n    platform: aws-lza\n    owner: Public Cloud Team\n",
+        "  - name: aws-cloud-firewall\n    kind: cloud\n    platform: aws-lza\n",
+    );
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("firewalls[0]: missing field `owner`"),
+        "{found:#?}"
+    );
+
+    // A cloud firewall of a misspelt kind: one error, at `kind`.
+    let text = reference_with(
+        "  - name: azure-cloud-firewall\n    kind: cloud\n",
+        "  - name: azure-cloud-firewall\n    kind: clod\n",
+    );
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("firewalls[1].kind: unknown variant `clod`"),
+        "{found:#?}"
+    );
+
+    // A Project Set with a malformed ministry: the flows from and to its environments are not
+    // reported as naming an unknown Project Set (it has a display `name`, and references use
+    // its license plate).
+    let text = reference_with("    ministry: CITZ\n", "    ministry: citz\n");
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].contains("project_sets[0].ministry"), "{found:#?}");
+
+    // A malformed `on_prem`: the hybrid links are not also told there is no `on_prem`.
+    let text = reference_with(
+        "  edge_firewall: 3pg\n",
+        "  edge_firewall: 3pg\n  site: Kamloops\n",
+    );
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("on_prem.site: unknown field `site`"),
+        "{found:#?}"
+    );
+
+    // An edge firewall without `owner`: `on_prem.edge_firewall` does not call it unknown.
+    let text = reference_with(
+        "  - name: 3pg\n    kind: edge\n    owner: On-premises network security\n",
+        "  - name: 3pg\n    kind: edge\n",
+    );
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains("firewalls[2]: missing field `owner`"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_firewall_really_missing_is_still_reported() {
+    // The suppression is for elements that could not be read, not for absent ones.
+    let text = reference_with(
+        "  - name: aws-cloud-firewall\n    kind: cloud\n",
+        "  - name: aws-cloud-firewall\n    kind: other\n",
+    );
+    let found = errors(&text);
+    assert!(
+        found
+            .iter()
+            .any(|e| e.contains("needs a cloud firewall on aws-lza")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn address_errors_quote_the_value_point_at_the_field_and_say_the_fix() {
+    let cases = [
+        (
+            "        address_space: [10.46.8.0/24]\n",
+            "        address_space: [10.46.8.0/33]\n",
+            "project_sets[0].environments.prod.address_space[0]",
+            "`10.46.8.0/33`: prefix length 33 is longer than 32, the most an IPv4 network has: write a prefix length from 0 to 32, e.g. `10.46.8.0/24`",
+        ),
+        (
+            "        address_space: [10.46.8.0/24]\n",
+            "        address_space: [10.46.8.0]\n",
+            "project_sets[0].environments.prod.address_space[0]",
+            "`10.46.8.0`: no prefix length: write the network in CIDR notation, e.g. `10.46.8.0/32` for this one address",
+        ),
+        (
+            "        address_space: [10.46.8.0/24]\n",
+            "        address_space: [010.46.8.0/24]\n",
+            "project_sets[0].environments.prod.address_space[0]",
+            "`010.46.8.0/24`: part `010` has a leading zero (some tools read it as octal): write `10`",
+        ),
+        (
+            "        address_space: [10.46.8.0/24]\n",
+            "        address_space: [10.46.8.0/+24]\n",
+            "project_sets[0].environments.prod.address_space[0]",
+            "`10.46.8.0/+24`: prefix length `+24` is not a plain number: write a prefix length from 0 to 32, e.g. `10.46.8.0/24`",
+        ),
+        (
+            "        address_space: [10.46.8.0/24]\n",
+            "        address_space: [\"fd00::/129\"]\n",
+            "project_sets[0].environments.prod.address_space[0]",
+            "`fd00::/129`: prefix length 129 is longer than 128, the most an IPv6 network has: write a prefix length from 0 to 128, e.g. `fd00::/64`",
+        ),
+        (
+            "      networks: [142.34.10.0/24]\n",
+            "      networks: [142.34.10/24]\n",
+            "on_prem.zones[0].networks[0]",
+            "`142.34.10/24`: an IPv4 address has four parts, this has 3: write four numbers from 0 to 255 separated by dots, e.g. `10.46.8.5`",
+        ),
+        (
+            "          address: 142.34.10.25\n",
+            "          address: 142.34.10.256\n",
+            "on_prem.zones[0].endpoints[0].address",
+            "`142.34.10.256`: part 256 is larger than 255: write four numbers from 0 to 255 separated by dots, e.g. `10.46.8.5`",
+        ),
+        (
+            "          address: 142.34.10.25\n",
+            "          address: 142.34.10.25/32\n",
+            "on_prem.zones[0].endpoints[0].address",
+            "`142.34.10.25/32`: a network, not one address: write the address alone (e.g. `142.34.10.25`)",
+        ),
+        (
+            "          address: 142.34.10.25\n",
+            "          address: \"fd00::1::5\"\n",
+            "on_prem.zones[0].endpoints[0].address",
+            "`fd00::1::5`: `::` appears more than once (it stands for one run of zero groups): write up to eight groups of 1 to 4 hex digits separated by `:`, with `::` once for a run of zero groups, e.g. `fd00::5`",
+        ),
+        (
+            "          address: 142.34.10.25\n",
+            "          address: somewhere\n",
+            "on_prem.zones[0].endpoints[0].address",
+            "`somewhere`: not an IP address: write an IPv4 address such as `10.46.8.5` or an IPv6 address such as `fd00::5`",
+        ),
+    ];
+    for (old, new, path, message) in cases {
+        let text = edit(&[(old, new)]);
+        let d = only(&text);
+        assert_eq!(d.path.to_string(), path, "{d}");
+        assert_eq!(d.problem.to_string(), message, "{d}");
+        // The location is the bad value's, not the enclosing element's.
+        let value = new.split_once(": ").unwrap().1.trim_end();
+        let value = value.trim_start_matches('[').trim_start_matches('"');
+        let loc = d.location.expect("located");
+        let line = text.lines().nth(loc.line - 1).unwrap();
+        assert!(
+            line.chars()
+                .skip(loc.column - 1)
+                .collect::<String>()
+                .trim_start_matches(['[', '"'])
+                .starts_with(value),
+            "{d} at {loc:?}: {line}"
+        );
+    }
+}
+
+#[test]
+fn rule_and_flow_addresses_that_are_not_addresses_say_why() {
+    // Text with `/` or `:` is never a name, so it is explained as the address it was meant to be.
+    for (text, message) in [
+        (
+            "10.0.0.0/33",
+            "`10.0.0.0/33`: prefix length 33 is longer than 32, the most an IPv4 network has: write a prefix length from 0 to 32, e.g. `10.0.0.0/24`",
+        ),
+        (
+            "fd00::zz",
+            "`fd00::zz`: `z` is not a hex digit: write up to eight groups of 1 to 4 hex digits separated by `:`, with `::` once for a run of zero groups, e.g. `fd00::5`",
+        ),
+    ] {
+        let e = text.parse::<mccs_model::AddressRef>().unwrap_err();
+        assert_eq!(e.to_string(), message);
+        let e = text.parse::<mccs_model::FlowEnd>().unwrap_err();
+        assert_eq!(e.to_string(), message);
+    }
+    // A name stays a name.
+    assert!("DB_HOST".parse::<mccs_model::AddressRef>().is_ok());
+    let e = "bad name!".parse::<mccs_model::AddressRef>().unwrap_err();
+    assert!(e.to_string().contains("is not an address"), "{e}");
+}
+
+#[test]
+fn network_and_range_objects_are_reported_at_the_field() {
+    let t = "version: 1\nobjects:\n  - kind: network\n    name: N\n    address: 10.0.0.0/40\n  - kind: range\n    name: R\n    range: 10.0.0.9-10.0.0.1\n";
+    let found = diagnostics(t, Format::Yaml);
+    let paths: Vec<String> = found.iter().map(|d| d.path.to_string()).collect();
+    assert_eq!(
+        paths,
+        ["objects[0].address", "objects[1].range"],
+        "{found:#?}"
+    );
+    assert!(
+        found[0]
+            .to_string()
+            .contains("prefix length 40 is longer than 32"),
+        "{}",
+        found[0]
+    );
+    assert_eq!(found[1].location.map(|l| l.line), Some(8));
+}
+
+#[test]
+fn a_name_that_was_meant_as_an_address_says_so() {
+    // `10.46.8.256` is a valid name, so it reads as one; no object has it, and the finding says
+    // what is wrong with it as an address.
+    let text = reference_with(
+        "        sources: [MCCS_HLTH_LZA_def456_prod_VPC]\n        destinations: [HLTH_CLAIMS_API]\n        services: [https]\n        action: allow\n        description: Claims service calls",
+        "        sources: [MCCS_HLTH_LZA_def456_prod_VPC]\n        destinations: [10.46.8.256]\n        services: [https]\n        action: allow\n        description: Claims service calls",
+    );
+    let found = errors(&text);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].contains(
+            "unknown object `10.46.8.256`, and it is not an IP address either (part 256 is larger than 255): write four numbers from 0 to 255 separated by dots"
+        ),
+        "{found:#?}"
     );
 }
