@@ -789,16 +789,21 @@ fn document_text(heading: &str, mapped: &Import) -> Result<String, mccs_model::Y
             "\n# Not imported: {n} {nouns} could not be mapped to a Project Set environment.\n\
              # Tag them (license plate, environment, ministry) and import again, or add them by hand:"
         );
-        for u in &mapped.not_imported {
-            let _ = writeln!(
-                doc,
-                "#   {}: {}",
-                comment_safe(&u.label),
-                comment_safe(&u.reason)
-            );
-        }
+        comment_list(&mut doc, &mapped.not_imported);
     }
     Ok(doc)
+}
+
+/// One comment line per network or subnet left out: `#   <label>: <reason>`, escaped.
+fn comment_list(doc: &mut String, list: &[NotImported]) {
+    for u in list {
+        let _ = writeln!(
+            doc,
+            "#   {}: {}",
+            comment_safe(&u.label),
+            comment_safe(&u.reason)
+        );
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use mccs_model::{EnvRef, Name, Subnet, Topology, VirtualNetwork};
 
 use crate::ranges::{Disjoint, Index};
-use crate::{Import, NotImported, comment_safe};
+use crate::{Import, NotImported, comment_list, comment_safe};
 
 /// An import merged into an existing topology: the topology with the new Project Sets and
 /// environments, and what happened to each imported environment.
@@ -85,14 +85,7 @@ impl Merged {
         doc.push_str(&mccs_model::to_yaml(&self.topology)?);
         if !self.left_out.is_empty() {
             doc.push_str("\n# Left out, and why:\n");
-            for u in &self.left_out {
-                let _ = writeln!(
-                    doc,
-                    "#   {}: {}",
-                    comment_safe(&u.label),
-                    comment_safe(&u.reason)
-                );
-            }
+            comment_list(&mut doc, &self.left_out);
         }
         Ok(doc)
     }
