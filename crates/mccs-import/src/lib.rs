@@ -613,6 +613,8 @@ fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> I
                 reason: reason.clone(),
             })
             .collect();
+        // A set beside the list: an export may hold any number of ranges per network.
+        let mut seen = std::collections::HashSet::new();
         for p in &net.prefixes {
             match mccs_model::parse_prefix(p) {
                 None => left_out.push(LeftOut {
@@ -625,7 +627,7 @@ fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> I
                         reason: "non-routable secondary range".to_owned(),
                     });
                 }
-                Some(cidr) if vnet.address_space.contains(&cidr) => {}
+                Some(cidr) if !seen.insert(cidr) => {}
                 Some(cidr) => vnet.address_space.push(cidr),
             }
         }

@@ -1,7 +1,9 @@
 //! Subnets: from Azure's `vnet list` (which lists them in each VNet) and from AWS's
 //! `aws ec2 describe-subnets` ([`Import::add_aws_subnets`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use ipnet::IpNet;
 
 use mccs_model::{Name, Subnet, VirtualNetwork};
 use serde::Deserialize;
@@ -16,6 +18,7 @@ use crate::{Import, ImportError, LeftOut, NotImported, RawSubnet};
 /// range of it (an IPv6 block beside the IPv4 one) is listed.
 pub(crate) fn attach(vnet: &mut VirtualNetwork, raw: &[RawSubnet], left_out: &mut Vec<LeftOut>) {
     let mut taken: BTreeSet<Name> = vnet.subnets.iter().map(|s| s.name.clone()).collect();
+    let spaces: HashSet<IpNet> = vnet.address_space.iter().map(IpNet::trunc).collect();
     let mut used: Disjoint<Name> = Disjoint::default();
     for s in &vnet.subnets {
         let _ = used.insert(&s.cidr, s.name.clone());
@@ -47,7 +50,7 @@ pub(crate) fn attach(vnet: &mut VirtualNetwork, raw: &[RawSubnet], left_out: &mu
         for p in &sn.prefixes {
             match mccs_model::parse_prefix(p) {
                 None => refuse(p, "not a CIDR".to_owned()),
-                Some(c) if !vnet.address_space.iter().any(|a| a.contains(&c)) => refuse(
+                Some(c) if !within(&spaces, &c) => refuse(
                     p,
                     "outside the imported address space (in a range left out of it)".to_owned(),
                 ),
@@ -66,6 +69,13 @@ pub(crate) fn attach(vnet: &mut VirtualNetwork, raw: &[RawSubnet], left_out: &mu
             vnet.subnets.push(Subnet::new(name, cidr));
         }
     }
+}
+
+/// Whether `net` is inside one of `spaces` (truncated prefixes): one of its at most 129
+/// supernets is among them, so the cost does not grow with the number of spaces.
+fn within(spaces: &HashSet<IpNet>, net: &IpNet) -> bool {
+    (0..=net.prefix_len())
+        .any(|len| IpNet::new(net.addr(), len).is_ok_and(|n| spaces.contains(&n.trunc())))
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,5 +203,29 @@ impl Import {
         }
         self.not_imported.extend(orphans);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn within_finds_the_space_that_holds_a_subnet() {
+        let spaces: HashSet<IpNet> = ["10.40.0.0/24", "10.50.0.0/16", "2600:1f11::/56"]
+            .iter()
+            .map(|s| s.parse::<IpNet>().unwrap_or_else(|e| panic!("{e}")).trunc())
+            .collect();
+        let is = |s: &str| within(&spaces, &s.parse().unwrap_or_else(|e| panic!("{e}")));
+        assert!(is("10.40.0.0/24"));
+        assert!(is("10.40.0.64/26"));
+        assert!(is("10.50.200.0/24"));
+        assert!(is("2600:1f11:0:10::/64"));
+        assert!(!is("10.40.1.0/26"));
+        assert!(
+            !is("10.40.0.0/23"),
+            "a supernet of a space is not inside it"
+        );
+        assert!(!is("2600:1f12::/64"));
     }
 }
