@@ -10,7 +10,7 @@ use std::time::Instant;
 use mccs_benches::{Size, estate, estate_with_group, estate_with_objects};
 use mccs_model::{Format, ValidateOptions, check, validate};
 use mccs_path::{NetworkGraph, PlanOptions, plan_with};
-use mccs_request::{OutputFormat, RequestSet, Templates, render};
+use mccs_request::{OutputFormat, RenderOptions, RequestSet, Templates, render, render_shared};
 
 /// This thread's CPU time in seconds (Linux: `/proc/thread-self/schedstat`), `None` elsewhere:
 /// on a shared machine the wall clock counts the time other work takes from us, this does not.
@@ -130,12 +130,14 @@ fn main() {
             if what == "plan" {
                 return;
             }
-            let set = time("from_plan", || RequestSet::from_plan(&t, &plan));
+            // Shared, as `mccs plan` renders it (the templates read it without a copy).
+            let set = std::sync::Arc::new(time("from_plan", || RequestSet::from_plan(&t, &plan)));
             let templates = Templates::default();
+            let options = RenderOptions::default();
             let (mut bytes, mut digest) = (0, FNV_OFFSET);
             for format in [OutputFormat::Markdown, OutputFormat::Csv] {
                 match time(&format!("render {format}"), || {
-                    render(&set, format, &templates)
+                    render_shared(&set, format, &templates, &options)
                 }) {
                     Ok(files) => {
                         for f in &files {

@@ -35,9 +35,10 @@
 //!   topology that holds exactly the addresses ([`ObjectStatus::Existing`]) or a centrally
 //!   published one ([`ObjectStatus::Published`]).
 //! - [`render`] writes a [`RequestSet`] in an [`OutputFormat`] ([`render_with`] takes
-//!   [`RenderOptions`], such as CSV files without a byte order mark). Markdown and HTML go through
-//!   minijinja [`Templates`] that teams can replace; every value from the input is escaped for
-//!   its format ([`escape`]).
+//!   [`RenderOptions`], such as CSV files without a byte order mark; [`render_shared`] renders
+//!   a set behind an `Arc` without copying it). Markdown and HTML go through minijinja
+//!   [`Templates`] that teams can replace, which read the set row by row as they need it;
+//!   every value from the input is escaped for its format ([`escape`]).
 //! - The JSON output is the [`RequestSet`] itself; its schema is [`RequestSet::json_schema`],
 //!   committed at `crates/mccs-request/schema/requests.schema.json`.
 //!
@@ -54,6 +55,8 @@ pub mod escape;
 mod model;
 mod output;
 mod render;
+#[cfg(feature = "templates")]
+mod view;
 mod vocabulary;
 
 pub use build::BuildOptions;
@@ -67,6 +70,6 @@ pub use model::{
 pub use output::{BYTE_ORDER_MARK, FormatParseError, OutputFile, OutputFormat, RenderOptions};
 pub use render::{
     DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, MAX_TEMPLATE_BYTES, Templates, render,
-    render_with,
+    render_shared, render_with,
 };
 pub use vocabulary::{Vocabularies, Vocabulary, VocabularyError};

@@ -6,7 +6,7 @@ use mccs_model::{Diagnostic, Flow, ValidateOptions, load, validate};
 use mccs_path::{PlanOptions, Status, TraceOptions, plan};
 use mccs_request::{
     BuildOptions, OutputFile, OutputFormat, RenderOptions, RequestSet, Templates, Vocabularies,
-    render_with,
+    render_shared,
 };
 
 use crate::cli::{PlanArgs, RequestFormat};
@@ -53,7 +53,8 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
         ));
     }
     let plan = plan(&topology, &topology.flows, &options);
-    let set = RequestSet::from_plan_with(&topology, &plan, &build);
+    // Shared, so the Markdown and HTML templates read it where it is instead of a copy.
+    let set = std::sync::Arc::new(RequestSet::from_plan_with(&topology, &plan, &build));
     let all_allowed = plan
         .flows
         .iter()
@@ -72,7 +73,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
     // The byte order mark is for spreadsheets opening a file; CSV on standard output is several
     // files one after the other, where a mark would land in the middle.
     let options = RenderOptions::default().with_csv_bom(args.out.is_some() && !args.no_csv_bom);
-    let files = render_with(&set, format, &templates, &options).map_err(|e| Error::BadInput {
+    let files = render_shared(&set, format, &templates, &options).map_err(|e| Error::BadInput {
         name: args
             .templates
             .as_ref()
