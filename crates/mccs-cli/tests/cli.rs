@@ -867,6 +867,32 @@ fn import_merges_into_the_topology_given_with_t() {
         "{stderr}"
     );
     assert_eq!(out.status.code(), Some(1), "some VPCs are left out");
+    // A finding the topology had already (a warning here) is not repeated as the merge's.
+    let dir = tempfile::tempdir().unwrap();
+    let warned = dir.path().join("warned.yaml");
+    let text = std::fs::read_to_string("../../examples/reference.yaml")
+        .unwrap()
+        .replacen(
+            "address_space: [10.40.10.0/24]\n",
+            "address_space: [10.40.10.0/24]\n        secondary_ranges: [10.10.0.0/16]\n",
+            1,
+        );
+    std::fs::write(&warned, text).unwrap();
+    let out = mccs()
+        .args([
+            "import",
+            "azure-vnets",
+            "tests/data/az-network-vnet-list.json",
+        ])
+        .args(["--ministry", "PSSG", "-t"])
+        .arg(&warned)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("secondary_ranges"), "{stdout}");
+    assert!(!stderr.contains("nat_addresses"), "{stderr}");
+    assert!(stderr.contains(" not merged: "), "{stderr}");
     // The topology to merge into passes the same gate as every topology.
     let out = mccs()
         .args([

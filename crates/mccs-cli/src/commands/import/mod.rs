@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use mccs_import::{Import, ImportOptions, TagKeys};
-use mccs_model::{Topology, ValidateOptions};
+use mccs_model::{Diagnostic, Topology, ValidateOptions};
 
 use crate::cli::{AwsVpcsArgs, AzureVnetsArgs, TagArgs, TopologyArgs};
 use crate::commands::Ctx;
@@ -41,9 +41,22 @@ fn options(tags: &TagArgs, non_routable: &[String]) -> ImportOptions {
     options
 }
 
-/// The topology to merge into (`-t`), read and checked as every command reads one: `(its
-/// name, the topology)`.
-fn target(ctx: &mut Ctx<'_>, path: Option<&Path>) -> Result<Option<(String, Topology)>> {
+/// The topology to merge into (`-t`), read and checked as every command reads one.
+struct Target {
+    /// Its name, for messages and the document's heading.
+    name: String,
+    topology: Topology,
+    /// The findings it has already ([`finding_key`]), so the merge reports only new ones.
+    known: BTreeSet<String>,
+}
+
+/// A finding without its line and column: the merged topology is validated as a value, so
+/// its findings have none, and the target's findings are matched to them this way.
+fn finding_key(d: &Diagnostic) -> String {
+    format!("{:?} {}: {}", d.severity, d.path, d.problem)
+}
+
+fn target(ctx: &mut Ctx<'_>, path: Option<&Path>) -> Result<Option<Target>> {
     let Some(path) = path else { return Ok(None) };
     let args = TopologyArgs {
         file: None,
@@ -51,7 +64,11 @@ fn target(ctx: &mut Ctx<'_>, path: Option<&Path>) -> Result<Option<(String, Topo
         example: None,
     };
     let (source, checked) = ctx.usable_topology(&args)?;
-    Ok(Some((source.name, checked.topology)))
+    Ok(Some(Target {
+        name: source.name,
+        known: checked.diagnostics.iter().map(finding_key).collect(),
+        topology: checked.topology,
+    }))
 }
 
 pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
@@ -59,8 +76,8 @@ pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
     let into = target(ctx, args.topology.as_deref())?;
     let text = read_text(&args.file, Purpose::AwsVpcs)?;
     let mut options = options(&args.tags, &args.non_routable);
-    if let Some((_, t)) = &into {
-        options = options.with_known(t);
+    if let Some(t) = &into {
+        options = options.with_known(&t.topology);
     }
     let mut import =
         mccs_import::aws_vpcs(&text, &args.region, &options).map_err(|e| Error::BadInput {
@@ -76,7 +93,7 @@ pub(crate) fn aws_vpcs(ctx: &mut Ctx<'_>, args: &AwsVpcsArgs) -> Result<Exit> {
         })?;
     }
     match into {
-        Some((into_name, t)) => merge(ctx, &name, &import, &into_name, &t),
+        Some(t) => merge(ctx, &name, &import, &t),
         None => emit(ctx, &name, &import),
     }
 }
@@ -86,15 +103,15 @@ pub(crate) fn azure_vnets(ctx: &mut Ctx<'_>, args: &AzureVnetsArgs) -> Result<Ex
     let into = target(ctx, args.topology.as_deref())?;
     let text = read_text(&args.file, Purpose::AzureVnets)?;
     let mut options = options(&args.tags, &[]);
-    if let Some((_, t)) = &into {
-        options = options.with_known(t);
+    if let Some(t) = &into {
+        options = options.with_known(&t.topology);
     }
     let import = mccs_import::azure_vnets(&text, &options).map_err(|e| Error::BadInput {
         name: name.clone(),
         message: e.to_string(),
     })?;
     match into {
-        Some((into_name, t)) => merge(ctx, &name, &import, &into_name, &t),
+        Some(t) => merge(ctx, &name, &import, &t),
         None => emit(ctx, &name, &import),
     }
 }
@@ -102,14 +119,9 @@ pub(crate) fn azure_vnets(ctx: &mut Ctx<'_>, args: &AzureVnetsArgs) -> Result<Ex
 /// Writes the topology `into` with the import merged ([`mccs_import::Merged::document`]); what
 /// was left out goes to standard error too, and so do the findings the merge adds (those the
 /// topology had before are not repeated).
-fn merge(
-    ctx: &mut Ctx<'_>,
-    name: &str,
-    import: &Import,
-    into_name: &str,
-    into: &Topology,
-) -> Result<Exit> {
-    let merged = import.merge_into(into);
+fn merge(ctx: &mut Ctx<'_>, name: &str, import: &Import, into: &Target) -> Result<Exit> {
+    let into_name = &into.name;
+    let merged = import.merge_into(&into.topology);
     let doc = merged
         .document(name, into_name)
         .map_err(|e| Error::BadInput {
@@ -124,14 +136,9 @@ fn merge(
             u.label, u.reason
         )?;
     }
-    let options = ValidateOptions::default();
-    let before: BTreeSet<String> = mccs_model::validate(into, &options)
-        .iter()
-        .map(ToString::to_string)
-        .collect();
     let mut new_errors = false;
-    for d in mccs_model::validate(merged.topology(), &options) {
-        if before.contains(&d.to_string()) {
+    for d in mccs_model::validate(merged.topology(), &ValidateOptions::default()) {
+        if into.known.contains(&finding_key(&d)) {
             continue;
         }
         new_errors |= d.is_error();
