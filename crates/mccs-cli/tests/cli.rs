@@ -1083,7 +1083,7 @@ fn validate_reports_a_flow_no_rule_can_fix() {
         &examples::REFERENCE_YAML[i..]
     );
     let f = tempfile::Builder::new().suffix(".yaml").tempfile().unwrap();
-    std::fs::write(f.path(), doc).unwrap();
+    std::fs::write(f.path(), &doc).unwrap();
     let out = mccs()
         .args(["--color", "never", "validate", "--today", "2026-01-01"])
         .arg(f.path())
@@ -1096,4 +1096,16 @@ fn validate_reports_a_flow_no_rule_can_fix() {
         "{text}"
     );
     assert!(text.ends_with(": 1 error\n"), "{text}");
+    // Located at the destination's line, as every finding is.
+    let line = doc
+        .lines()
+        .position(|l| l == "    destination: 192.0.2.0/24")
+        .unwrap()
+        + 1;
+    let at = format!("{}:{line}:", f.path().display());
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with(&at) && l.contains("flows[0].destination")),
+        "{at}\n{text}"
+    );
 }

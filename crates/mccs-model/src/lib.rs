@@ -82,6 +82,9 @@ pub struct Checked {
     /// Every error and warning, in document order (by line and column where the format gives
     /// them).
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each element of the document is, to give findings made later (by a caller's own
+    /// checks on [`Checked::topology`]) their line and column: [`SourceMap::locate_all`].
+    pub source_map: SourceMap,
 }
 
 impl Checked {
@@ -118,6 +121,7 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
     Checked {
         topology: loaded.topology,
         diagnostics,
+        source_map: loaded.source_map,
     }
 }
 

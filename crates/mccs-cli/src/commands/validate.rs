@@ -1,11 +1,10 @@
 //! `mccs validate`: every finding of a topology document, for people or programs.
 
-use mccs_model::{Diagnostic, DocPath, Problem, Topology, ValidateOptions};
+use mccs_model::{Diagnostic, DocPath, Problem, SourceMap, Topology, ValidateOptions};
 use mccs_path::{Diagnosis, NetworkGraph};
 
 use crate::cli::{ColorChoice, OutputFormat, ValidateArgs};
 use crate::commands::{Ctx, today};
-use crate::input::Source;
 use crate::{Exit, Result, render};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ValidateArgs) -> Result<Exit> {
@@ -16,7 +15,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ValidateArgs) -> Result<Exit> {
     // On a topology without errors (so every flow is read, at its index), flows no rule can
     // ever let through are errors too.
     if !checked.has_errors() {
-        diagnostics.extend(blocked_flows(&source, &checked.topology));
+        diagnostics.extend(blocked_flows(&checked.topology, &checked.source_map));
     }
     let diagnostics = &diagnostics;
     match args.format {
@@ -42,7 +41,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ValidateArgs) -> Result<Exit> {
 /// Flows that no firewall rule can ever let through, found without tracing them: an end in no
 /// network of the topology, ends with no address family in common, an initiator on the wrong
 /// side. (A missing route shows only when the paths are followed: `trace` and `plan` report it.)
-fn blocked_flows(source: &Source, topology: &Topology) -> Vec<Diagnostic> {
+fn blocked_flows(topology: &Topology, source_map: &SourceMap) -> Vec<Diagnostic> {
     if topology.flows.is_empty() {
         return Vec::new();
     }
@@ -76,10 +75,6 @@ fn blocked_flows(source: &Source, topology: &Topology) -> Vec<Diagnostic> {
             }
         }
     }
-    if !found.is_empty() {
-        mccs_model::load(&source.text, source.format)
-            .source_map
-            .locate_all(&mut found);
-    }
+    source_map.locate_all(&mut found);
     found
 }
