@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use mccs_model::{Checked, Format, ValidateOptions, check, examples};
+use mccs_model::{Checked, Format, ValidateOptions, check_with, examples};
 
 use crate::cli::ExampleName;
 
@@ -28,6 +28,9 @@ pub(crate) struct Source {
     pub(crate) text: String,
     /// The format the text is read as.
     pub(crate) format: Format,
+    /// The directory files the document names (rulebase exports) are read from: the
+    /// document's own, or the working directory for standard input and the examples.
+    pub(crate) dir: std::path::PathBuf,
 }
 
 impl Source {
@@ -42,6 +45,7 @@ impl Source {
             name: name.to_owned(),
             text: text.to_owned(),
             format: Format::Yaml,
+            dir: std::path::PathBuf::from("."),
         }
     }
 
@@ -53,16 +57,32 @@ impl Source {
             .and_then(|e| e.to_str())
             .and_then(Format::from_extension)
             .unwrap_or(Format::Yaml);
+        let dir = match path.parent() {
+            Some(p) if path != Path::new("-") && !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
         Ok(Self {
             name: display_name(path),
             text,
             format,
+            dir,
         })
     }
 
-    /// Reads and validates the topology.
+    /// Reads and validates the topology, reading the exports its firewalls name in
+    /// `rulebase` (relative to the document's directory) through the same input gate.
     pub(crate) fn check(&self, options: &ValidateOptions) -> Checked {
-        check(&self.text, self.format, options)
+        let mut reader = mccs_import::rulebase::Reader::new(|file: &str| {
+            let path = self.dir.join(file);
+            read_text(&path, Purpose::Export).map_err(|e| {
+                let shown = e.to_string();
+                let name = display_name(&path);
+                shown
+                    .strip_prefix(&format!("{name}: "))
+                    .map_or(shown.clone(), str::to_owned)
+            })
+        });
+        check_with(&self.text, self.format, options, &mut reader)
     }
 }
 
@@ -79,6 +99,8 @@ pub(crate) enum Purpose {
     AwsSubnets,
     /// The JSON printed by `az network vnet list`.
     AzureVnets,
+    /// A platform export a firewall's `rulebase` names.
+    Export,
 }
 
 impl Purpose {
@@ -91,6 +113,7 @@ impl Purpose {
             Self::AwsVpcs => "the JSON output of `aws ec2 describe-vpcs`",
             Self::AwsSubnets => "the JSON output of `aws ec2 describe-subnets`",
             Self::AzureVnets => "the JSON output of `az network vnet list`",
+            Self::Export => "the platform export the firewall's `rulebase` names",
         }
     }
 
@@ -103,6 +126,7 @@ impl Purpose {
                 "save it with `aws ec2 describe-subnets --output json > subnets.json`"
             }
             Self::AzureVnets => "save it with `az network vnet list --output json > vnets.json`",
+            Self::Export => "save it as docs/import.md says for its format",
         }
     }
 }

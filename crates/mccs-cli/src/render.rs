@@ -63,6 +63,25 @@ fn severity_word(s: Severity) -> &'static str {
 pub(crate) fn plain(out: &mut dyn Write, file: &str, diagnostics: &[Diagnostic]) -> io::Result<()> {
     for d in diagnostics {
         let sev = severity_word(d.severity);
+        if let Some(export) = &d.file {
+            // A finding in an export a firewall's `rulebase` names: the export's place first,
+            // then the element of the document it became.
+            let at = d
+                .location
+                .map(|l| format!(":{}:{}", l.line, l.column))
+                .unwrap_or_default();
+            let inside = d
+                .export_path
+                .as_deref()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default();
+            let line = format!(
+                "{export}{at}: {sev}:{inside} ({file}: {}): {}",
+                d.path, d.problem
+            );
+            writeln!(out, "{}", terminal_safe(&line))?;
+            continue;
+        }
         let line = match d.location {
             Some(l) => format!(
                 "{file}:{}:{}: {sev}: {}: {}",

@@ -41,6 +41,7 @@ mod aws;
 mod azure;
 mod merge;
 mod ranges;
+pub mod rulebase;
 mod subnets;
 
 pub use merge::Merged;

@@ -279,6 +279,7 @@ impl Firewall {
             rules: Vec::new(),
             outbound_rules: Vec::new(),
             ephemeral_ports: None,
+            rulebase: None,
         }
     }
 
@@ -320,6 +321,13 @@ impl Firewall {
     #[must_use]
     pub fn outbound_rule(mut self, rule: Rule) -> Self {
         self.outbound_rules.push(rule);
+        self
+    }
+
+    /// Takes the rules from a platform export instead of the document (`rulebase`).
+    #[must_use]
+    pub fn rulebase(mut self, rulebase: crate::rulebase::RulebaseRef) -> Self {
+        self.rulebase = Some(rulebase);
         self
     }
 
@@ -372,6 +380,8 @@ impl Rule {
             ticket: None,
             expires: None,
             priority: None,
+            disabled: false,
+            unknown: None,
         }
     }
 
@@ -448,6 +458,30 @@ impl Rule {
     #[must_use]
     pub fn priority(mut self, priority: u32) -> Self {
         self.priority = Some(priority);
+        self
+    }
+
+    /// Marks the rule disabled: kept and shown, never evaluated.
+    #[must_use]
+    pub fn disabled(mut self) -> Self {
+        self.disabled = true;
+        self
+    }
+
+    /// Says what else the rule matches on that mccs cannot judge (an FQDN, an App-ID, ...):
+    /// traffic reaching it gets the verdict `unknown`.
+    ///
+    /// ```
+    /// use mccs_model::{AddressRef, Rule, Service};
+    /// let https: Service = "tcp/443".parse()?;
+    /// let r = Rule::allow("WEB_OUT".parse()?, [AddressRef::Any], [AddressRef::Any], [https])
+    ///     .unknown("FQDN *.oracle.com");
+    /// assert_eq!(r.unknown.as_deref(), Some("FQDN *.oracle.com"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn unknown(mut self, what: impl Into<String>) -> Self {
+        self.unknown = Some(what.into());
         self
     }
 }

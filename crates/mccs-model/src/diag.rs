@@ -46,6 +46,11 @@ impl DocPath {
         p.0.pop().map(|_| p)
     }
 
+    /// A path of these steps.
+    pub(crate) fn from_segments(segments: Vec<Segment>) -> Self {
+        Self(segments)
+    }
+
     /// The steps.
     pub fn segments(&self) -> &[Segment] {
         &self.0
@@ -301,6 +306,13 @@ pub enum Problem {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// Something in a platform export a firewall's `rulebase` names: it cannot be read, or a
+    /// rule was kept but marked (unknown, approximated).
+    #[error("{message}")]
+    Export {
+        /// What is wrong and how to fix it.
+        message: String,
+    },
 }
 
 /// `a` or `an`, for the word that follows.
@@ -320,11 +332,19 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Where in the document.
     pub path: DocPath,
-    /// Line and column, when the source text is known (YAML and JSON).
+    /// Line and column, when the source text is known (YAML and JSON); in `file` when that is
+    /// set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     /// What is wrong.
     pub problem: Problem,
+    /// The file the finding is in when it is not the document itself: an export a firewall's
+    /// `rulebase` names. `path` then says which element of the document it became.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The path inside that export (`[0].properties.ruleCollections[1].rules[3]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export_path: Option<String>,
 }
 
 impl Diagnostic {
@@ -335,6 +355,8 @@ impl Diagnostic {
             path,
             location: None,
             problem,
+            file: None,
+            export_path: None,
         }
     }
 
@@ -345,6 +367,8 @@ impl Diagnostic {
             path,
             location: None,
             problem,
+            file: None,
+            export_path: None,
         }
     }
 
@@ -360,6 +384,16 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        if let Some(file) = &self.file {
+            write!(f, "{sev}: {file}:")?;
+            if let Some(l) = self.location {
+                write!(f, "{l}:")?;
+            }
+            if let Some(p) = &self.export_path {
+                write!(f, " {p}")?;
+            }
+            return write!(f, " ({}): {}", self.path, self.problem);
+        }
         match self.location {
             Some(l) => write!(f, "{sev}: {l}: {}: {}", self.path, self.problem),
             None => write!(f, "{sev}: {}: {}", self.path, self.problem),

@@ -34,7 +34,7 @@ pub enum IdentError {
     Platform(String),
     /// A name with characters a firewall would not accept.
     #[error(
-        "`{0}` is not a valid name: use 1 to 128 letters, digits, `_`, `-` or `.`, starting with a letter or digit"
+        "`{0}` is not a valid name: use 1 to 128 letters, digits, `_`, `-`, `.` or single spaces, starting with a letter or digit and not ending in a space"
     )]
     Name(String),
     /// A Project Set environment reference that is not `<plate>-<env>`.
@@ -309,13 +309,16 @@ text_serde!(Platform, "Platform", {
 });
 
 /// The name of a thing in the document: a firewall, object, service, zone, endpoint, link...
-/// 1 to 128 ASCII letters, digits, `_`, `-` or `.`, starting with a letter or digit: what
-/// firewall managers accept as an object name.
+/// 1 to 128 ASCII letters, digits, `_`, `-`, `.` or spaces, starting with a letter or digit
+/// and not ending in a space: what firewall managers accept as an object name (PAN-OS allows
+/// spaces, as in `Allow web`; one space at a time).
 ///
 /// ```
 /// use mccs_model::Name;
 /// assert!("OCP_SILVER_EGRESS".parse::<Name>().is_ok());
-/// assert!("bad name".parse::<Name>().is_err());
+/// assert!("Allow web".parse::<Name>().is_ok());
+/// assert!("bad  name".parse::<Name>().is_err());
+/// assert!("bad/name".parse::<Name>().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Name(String);
@@ -335,8 +338,10 @@ impl FromStr for Name {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let ok = (1..=Self::MAX_LEN).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && !s.ends_with(' ')
+            && !s.contains("  ")
             && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' '));
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -404,8 +409,9 @@ impl std::borrow::Borrow<str> for Name {
 
 text_serde!(Name, "Name", {
     "type": "string",
-    "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$",
-    "description": "A name: letters, digits, `_`, `-`, `.`."
+    "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*( [A-Za-z0-9_.-]+)*$",
+    "maxLength": 128,
+    "description": "A name: letters, digits, `_`, `-`, `.` and single spaces inside."
 });
 
 /// One environment of one Project Set, written `<plate>-<env>` (e.g. `abc123-prod`).

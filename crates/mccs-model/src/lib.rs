@@ -45,6 +45,7 @@ pub mod examples;
 mod ident;
 mod index;
 mod load;
+pub mod rulebase;
 mod service;
 mod source_map;
 mod text;
@@ -63,6 +64,9 @@ pub use ident::{
 };
 pub use index::Index;
 pub use load::{Format, Loaded, SourceMap, load, lone_cr_to_lf};
+pub use rulebase::{
+    ExportFinding, ExportPlace, ImportedRulebase, RulebaseFormat, RulebaseReader, RulebaseRef,
+};
 pub use service::{PortRange, Protocol, Service, ServiceError, ServiceRef};
 pub use topology::{
     Action, Channel, Encryption, Endpoint, ExternalNetwork, FORMAT_VERSION, Firewall, FirewallKind,
@@ -95,8 +99,42 @@ impl Checked {
 }
 
 /// Reads and validates a document in one step: [`load`], then [`validate`], with every finding
-/// given its line and column.
+/// given its line and column. A firewall whose rules come from an export (`rulebase`) is an
+/// error here, since this crate reads no files: use [`check_with`] and a reader.
 pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
+    check_with(text, format, options, &mut rulebase::NoExports)
+}
+
+/// [`check`], reading the exports firewalls name in `rulebase` with `reader` before validating:
+/// each export's rules become the firewall's, its objects and services join the document's
+/// (an object or service of the same name must be the same, or it is an error), and every
+/// finding about an imported element points into the export ([`Diagnostic::file`]).
+///
+/// ```
+/// use mccs_model::{check_with, ExportFinding, Firewall, Format, ImportedRulebase, Rule,
+///     RulebaseReader, RulebaseRef, ValidateOptions, AddressRef, ExportPlace};
+///
+/// struct OneRule;
+/// impl RulebaseReader for OneRule {
+///     fn read(&mut self, _: &Firewall, r: &RulebaseRef) -> Result<ImportedRulebase, Vec<ExportFinding>> {
+///         let mut rb = ImportedRulebase::new();
+///         let rule = Rule::allow("WEB".parse().unwrap(), [AddressRef::Any], [AddressRef::Any],
+///             ["tcp/443".parse::<mccs_model::Service>().unwrap()]);
+///         rb.push_rule(rule, ExportPlace::new(r.file.clone(), "[0]"));
+///         Ok(rb)
+///     }
+/// }
+/// let text = "version: 1\nchannels:\n  - {name: c, title: C, filed_by: a, handled_by: b}\nfirewalls:\n  - name: fw\n    kind: other\n    owner: o\n    channel: c\n    rulebase: {format: pan-os, file: running.xml}\n";
+/// let checked = check_with(text, Format::Yaml, &ValidateOptions::default(), &mut OneRule);
+/// assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+/// assert_eq!(checked.topology.firewalls[0].rules[0].name, "WEB");
+/// ```
+pub fn check_with(
+    text: &str,
+    format: Format,
+    options: &ValidateOptions,
+    reader: &mut dyn RulebaseReader,
+) -> Checked {
     let mut loaded = load(text, format);
     let mut opts = options.clone();
     opts.unreadable_names
@@ -104,8 +142,16 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
     opts.incomplete_sections
         .extend(loaded.incomplete_sections.iter().cloned());
     let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+    let (mut from_exports, origins) = rulebase::read_all(&mut loaded.topology, reader);
     let mut more = validate(&loaded.topology, &opts);
     for d in &mut more {
+        if let Some((fw_path, place, rest)) = origins.find(&d.path) {
+            d.path = loaded.document_path(&fw_path);
+            d.file = Some(place.file.clone());
+            d.location = place.location;
+            d.export_path = Some(format!("{}{rest}", place.path));
+            continue;
+        }
         d.path = loaded.document_path(&d.path);
         if let Problem::Duplicate { first, .. } | Problem::Overlap { other: first, .. } =
             &mut d.problem
@@ -113,11 +159,22 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
             *first = loaded.document_path(first);
         }
     }
-    loaded.source_map.locate_all(&mut more);
-    diagnostics.extend(more);
+    for d in &mut from_exports {
+        d.path = loaded.document_path(&d.path);
+    }
+    // Findings in exports are located in the export; the document's own by the source map.
+    let (mut in_exports, mut own): (Vec<_>, Vec<_>) = from_exports
+        .into_iter()
+        .chain(more)
+        .partition(|d| d.file.is_some());
+    loaded.source_map.locate_all(&mut own);
+    diagnostics.extend(own);
     // Document order: by position where the format gives one (a stable sort keeps the order
     // of findings at the same place, and of TOML findings, which have none).
     diagnostics.sort_by_key(|d| d.location.map(|l| (l.line, l.column)));
+    // Then each export's findings, by file and place (a stable sort: reading order within one).
+    in_exports.sort_by(|a, b| (&a.file, a.location).cmp(&(&b.file, b.location)));
+    diagnostics.extend(in_exports);
     Checked {
         topology: loaded.topology,
         diagnostics,

@@ -228,6 +228,19 @@ impl SourceMap {
         }
     }
 
+    /// A map of a JSON text (such as a platform export), built from a copy of it on the first
+    /// look-up, so a text without findings costs only the copy.
+    ///
+    /// ```
+    /// use mccs_model::{DocPath, SourceMap};
+    /// let map = SourceMap::json("[\n  {\"name\": \"a\"},\n  {\"name\": \"b\"}\n]");
+    /// let at = map.locate(&DocPath::root().index(1).key("name")).unwrap();
+    /// assert_eq!((at.line, at.column), (3, 12));
+    /// ```
+    pub fn json(json: &str) -> Self {
+        Self::lazy(json)
+    }
+
     /// A map of a JSON text, built from a copy of it on the first look-up.
     pub(crate) fn lazy(json: &str) -> Self {
         Self {

@@ -408,6 +408,14 @@ pub struct Firewall {
     /// For a network ACL: the ephemeral ports return traffic goes to (default 1024-65535).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_ports: Option<crate::service::PortRange>,
+    /// Where the rules come from when they are not written here: a platform's own export
+    /// (`az network firewall policy rule-collection-group list`, `aws ec2
+    /// describe-security-groups`, a PAN-OS running configuration, ...), read when the document
+    /// is checked with a [`crate::RulebaseReader`] ([`crate::check_with`]). Its rules fill
+    /// `rules` / `outbound_rules` (which must then be empty here) and its objects and services
+    /// join the document's, under their own names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rulebase: Option<crate::rulebase::RulebaseRef>,
 }
 
 impl Firewall {
@@ -488,6 +496,17 @@ pub struct Rule {
     /// first, whatever their order in the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<u32>,
+    /// A disabled rule: kept (an import never drops one), shown, never evaluated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disabled: bool,
+    /// What else the rule matches on that mccs cannot judge: an FQDN, an application (App-ID),
+    /// a signature, a user or country, a service tag without a published address list, e.g.
+    /// `FQDN *.oracle.com`. `sources`, `destinations` and `services` are then what the rule
+    /// *may* match (everything the platform could match, `any` where unknown): traffic that
+    /// reaches such a rule gets the verdict `unknown`, naming the rule, and a person must check
+    /// it; it is never guessed allowed or denied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown: Option<String>,
 }
 
 /// A Project Set: a team's cloud environments on one platform, owned by a ministry.

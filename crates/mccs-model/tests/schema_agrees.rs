@@ -233,8 +233,8 @@ const BOTH: &[(&str, Mutation)] = &[
     ("firewall kind", |d| {
         set(d, "/firewalls/0/kind", json!("edgy"));
     }),
-    ("rule name with a space", |d| {
-        set(d, "/firewalls/0/rules/0/name", json!("bad name"));
+    ("rule name with two spaces", |d| {
+        set(d, "/firewalls/0/rules/0/name", json!("bad  name"));
     }),
     ("address space not a list", |d| {
         set(d, PROD_SPACE, json!("10.46.8.0/24"));

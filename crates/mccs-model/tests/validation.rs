@@ -304,7 +304,7 @@ fn unknown_field() {
         &d,
         "firewalls[0].colour",
         Some(value_of(&text, "colour")),
-        "unknown field `colour`, expected one of `name`, `kind`, `platform`, `owner`, `channel`, `description`, `rules`, `outbound_rules`, `ephemeral_ports`",
+        "unknown field `colour`, expected one of `name`, `kind`, `platform`, `owner`, `channel`, `description`, `rules`, `outbound_rules`, `ephemeral_ports`, `rulebase`",
     );
 
     let text = edit(&[("version: 1\n", "version: 1\nzones: []\n")]);

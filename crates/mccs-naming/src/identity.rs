@@ -274,5 +274,9 @@ pub fn cidr_label(cidr: &str) -> Result<Name, IdentError> {
             other => other,
         })
         .collect();
+    if text.contains(' ') {
+        // Names may hold spaces; a CIDR never does.
+        return Err(IdentError::Name(text));
+    }
     text.parse()
 }

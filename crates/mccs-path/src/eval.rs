@@ -43,6 +43,9 @@ pub(crate) struct CompiledRule {
     /// A platform default rule (an Azure NSG's, an AWS security group's default egress): it is
     /// not in the document, so a planned rule never goes above it but simply into the list.
     pub(crate) default: bool,
+    /// What else the rule matches on that the model cannot judge (`Rule::unknown`): traffic
+    /// it touches gets the verdict `unknown`.
+    pub(crate) unknown: Option<String>,
 }
 
 impl CompiledRule {
@@ -56,6 +59,7 @@ impl CompiledRule {
             expires: None,
             name: name.to_owned(),
             default: true,
+            unknown: None,
         }
     }
 }
@@ -121,7 +125,8 @@ impl CompiledRulebase {
         resolver: &Resolver,
         defaults: Vec<CompiledRule>,
     ) -> Self {
-        let mut rules: Vec<&Rule> = fw.list(list).iter().collect();
+        // Disabled rules are kept in the document and never evaluated.
+        let mut rules: Vec<&Rule> = fw.list(list).iter().filter(|r| !r.disabled).collect();
         if fw.kind == FirewallKind::NetworkAcl {
             // A stable sort keeps document order for equal (or missing) numbers.
             rules.sort_by_key(|r| r.priority.unwrap_or(u32::MAX));
@@ -134,6 +139,7 @@ impl CompiledRulebase {
             expires: r.expires,
             name: r.name.to_string(),
             default: false,
+            unknown: r.unknown.clone(),
         });
         let mut rb = Self::default();
         let mut bucket_of = HashMap::new();
@@ -444,6 +450,38 @@ impl Evaluation {
             }
             None => {}
         }
+        let mut unknown: Vec<u32> = self
+            .matched
+            .iter()
+            .map(|(_, n)| *n)
+            .filter(|n| {
+                rb.rules
+                    .get(*n as usize)
+                    .is_some_and(|r| r.unknown.is_some())
+            })
+            .collect();
+        if !unknown.is_empty() {
+            unknown.sort_unstable();
+            unknown.dedup();
+            let what = unknown
+                .iter()
+                .filter_map(|n| rb.rules.get(*n as usize))
+                .map(|r| {
+                    format!(
+                        "rule `{}` ({}) also matches on {}",
+                        r.name,
+                        r.action.as_str(),
+                        r.unknown.as_deref().unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Verdict::Unknown {
+                reason: format!(
+                    "{what}, which mccs cannot judge: a person must check on the firewall whether it matches this flow"
+                ),
+            };
+        }
         let name = |n: u32| rb.name(n).to_owned();
         let mut allow: Vec<u32> = Vec::new();
         let mut deny: Vec<u32> = Vec::new();
@@ -624,6 +662,78 @@ mod tests {
         assert_eq!(
             empty.evaluate(&all).verdict(&empty),
             Verdict::NoMatchingRule
+        );
+    }
+
+    #[test]
+    fn a_rule_the_model_cannot_judge_makes_the_verdict_unknown_and_names_it() {
+        let flow = FlowBox {
+            src: set(3),
+            dst: set(5),
+            svc: SvcSet::from_services(&["tcp/443".parse().unwrap()]),
+        };
+        // An allow rule the model cannot judge, before an allow: unknown, never allowed.
+        let fw = firewall(vec![
+            rule(0, 0, 0, 0, true).unknown("FQDN *.oracle.com"),
+            rule(1, 0, 0, 0, true),
+        ]);
+        let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+        let v = rb.evaluate(&flow).verdict(&rb);
+        let Verdict::Unknown { reason } = &v else {
+            panic!("{v}")
+        };
+        assert!(
+            reason.contains("rule `R0` (allow) also matches on FQDN *.oracle.com"),
+            "{reason}"
+        );
+        // A deny the model cannot judge before a deny: unknown too (never guessed denied).
+        let fw = firewall(vec![
+            rule(0, 0, 0, 0, false).unknown("App-ID ssl"),
+            rule(1, 0, 0, 0, false),
+        ]);
+        let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+        assert!(matches!(
+            rb.evaluate(&flow).verdict(&rb),
+            Verdict::Unknown { .. }
+        ));
+        // One the traffic never reaches (an earlier rule decides) changes nothing.
+        let fw = firewall(vec![
+            rule(0, 0, 0, 0, true),
+            rule(1, 0, 0, 0, false).unknown("App-ID ssl"),
+        ]);
+        let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+        assert_eq!(
+            rb.evaluate(&flow).verdict(&rb),
+            Verdict::Allowed {
+                rules: vec!["R0".into()]
+            }
+        );
+        // Nor one that does not overlap the traffic (other destinations).
+        let fw = firewall(vec![
+            rule(0, 0, 6, 0, true).unknown("FQDN x"),
+            rule(1, 0, 0, 0, true),
+        ]);
+        let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+        assert!(rb.evaluate(&flow).verdict(&rb).is_allowed());
+    }
+
+    #[test]
+    fn a_disabled_rule_is_never_evaluated() {
+        let flow = FlowBox {
+            src: set(3),
+            dst: set(5),
+            svc: SvcSet::from_services(&["tcp/443".parse().unwrap()]),
+        };
+        let fw = firewall(vec![
+            rule(0, 0, 0, 0, false).disabled(),
+            rule(1, 0, 0, 0, true),
+        ]);
+        let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+        assert_eq!(
+            rb.evaluate(&flow).verdict(&rb),
+            Verdict::Allowed {
+                rules: vec!["R1".into()]
+            }
         );
     }
 }
