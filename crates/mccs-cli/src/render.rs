@@ -141,6 +141,11 @@ pub(crate) fn graphical(
     let text = terminal_safe(&lf).into_owned();
     let named = NamedSource::new(terminal_safe(&source.name), text.clone());
     for d in diagnostics {
+        if d.file.is_some() {
+            // A finding in an export: its line and column are in that file, not this text.
+            plain(out, &source.name, std::slice::from_ref(d))?;
+            continue;
+        }
         let report = Report::new(d, &named, &text);
         writeln!(
             out,

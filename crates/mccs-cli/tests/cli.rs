@@ -1109,3 +1109,44 @@ fn validate_reports_a_flow_no_rule_can_fix() {
         "{at}\n{text}"
     );
 }
+
+/// A firewall whose rules come from an export: problems with the export are reported with the
+/// export's file, and the reference's own mistakes at the document's line.
+#[test]
+fn validate_reports_problems_of_rulebase_exports_in_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "\
+version: 1
+channels:
+  - {name: c, title: C, filed_by: a, handled_by: b}
+firewalls:
+  - name: edge
+    kind: edge
+    owner: o
+    channel: c
+    rulebase: {format: pan-os, file: missing.xml}
+  - name: nsg
+    kind: security-group
+    platform: azure-alz
+    owner: o
+    channel: c
+    rulebase: {format: azure-nsg, file: nsgs.json}
+";
+    std::fs::write(dir.path().join("t.yaml"), doc).unwrap();
+    let out = mccs()
+        .args(["validate", "--color", "never"])
+        .arg(dir.path().join("t.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines().any(|l| l.ends_with(":15:5: error: firewalls[1].rulebase: an export of format azure-nsg can hold many rulebases: say which with `select`")),
+        "{text}"
+    );
+    assert!(
+        text.lines().any(|l| l.starts_with("missing.xml: error:") && l.contains("(")
+            && l.contains("firewalls[0].rulebase") && l.contains("no such file")),
+        "{text}"
+    );
+}

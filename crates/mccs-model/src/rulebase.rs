@@ -488,7 +488,7 @@ pub(crate) fn read_all(
                 rb_at.clone(),
                 Problem::Inconsistent {
                     message: format!(
-                        "a {} export can hold many rulebases: say which with `select`",
+                        "an export of format {} can hold many rulebases: say which with `select`",
                         reference.format
                     ),
                 },

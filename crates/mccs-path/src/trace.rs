@@ -349,9 +349,32 @@ pub enum Diagnosis {
         /// The plan's limit.
         limit: u64,
     },
+    /// A rule the flow reaches also matches on something mccs cannot judge (`Rule::unknown`:
+    /// an FQDN, an App-ID, a signature, ...): that firewall's verdict is `unknown` and the flow
+    /// is not judged; a person must check the rule.
+    #[error(
+        "{firewall}: rule `{rule}` ({action}) also matches on {what}, which mccs cannot judge: check on the firewall whether it lets this flow through; if it does not, request a rule placed above it"
+    )]
+    UnknownRule {
+        /// The firewall.
+        firewall: String,
+        /// The rule.
+        rule: String,
+        /// `allow` or `deny`.
+        action: String,
+        /// What the rule matches on that mccs cannot judge.
+        what: String,
+    },
 }
 
 impl Diagnosis {
+    /// Whether the flow could not be judged: a limit of the walk ([`Diagnosis::is_limit`]) or a
+    /// rule mccs cannot judge ([`Diagnosis::UnknownRule`]). Such a flow is neither allowed nor
+    /// denied, but blocked with this reason, and nothing is requested for it.
+    pub fn is_unjudged(&self) -> bool {
+        self.is_limit() || matches!(self, Self::UnknownRule { .. })
+    }
+
     /// Whether this is a limit of the walk (paths, hops, steps): the flow was not fully followed,
     /// so it is neither allowed nor denied, but blocked with this reason.
     pub fn is_limit(&self) -> bool {
@@ -613,7 +636,7 @@ impl Trace {
     pub fn is_allowed(&self) -> bool {
         !self.paths.is_empty()
             && self.paths.iter().all(Path::is_allowed)
-            && !self.diagnoses.iter().any(Diagnosis::is_limit)
+            && !self.diagnoses.iter().any(Diagnosis::is_unjudged)
     }
 
     /// Whether something a firewall rule cannot fix stops the flow (no route, loop, unknown end),
@@ -621,7 +644,7 @@ impl Trace {
     pub fn is_blocked(&self) -> bool {
         self.paths.is_empty()
             || self.paths.iter().any(|p| p.end != PathEnd::Delivered)
-            || self.diagnoses.iter().any(Diagnosis::is_limit)
+            || self.diagnoses.iter().any(Diagnosis::is_unjudged)
     }
 }
 
@@ -1303,6 +1326,27 @@ impl Walk<'_> {
             return (Arc::new(ev.verdict(rb)), None);
         }
         self.expired(&ev, rb, firewall);
+        let mut unjudged = false;
+        for (_, n) in &ev.matched {
+            let Some(rule) = rb.rules.get(*n as usize) else {
+                continue;
+            };
+            let Some(what) = &rule.unknown else { continue };
+            unjudged = true;
+            let d = Diagnosis::UnknownRule {
+                firewall: firewall.to_string(),
+                rule: rule.name.clone(),
+                action: rule.action.as_str().to_owned(),
+                what: what.clone(),
+            };
+            if !self.diagnoses.contains(&d) {
+                self.diagnoses.push(d);
+            }
+        }
+        if unjudged {
+            // Not judged: nothing is requested for a verdict mccs cannot know.
+            return (Arc::new(ev.verdict(rb)), None);
+        }
         (Arc::new(ev.verdict(rb)), missing(&ev, rb).map(Arc::new))
     }
 

@@ -623,3 +623,66 @@ fn a_plan_that_runs_out_of_work_judges_the_first_flows_and_blocks_the_rest() {
             .all(|r| r.flows.iter().all(|f| f == "to-db-0"))
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rules mccs cannot judge, and disabled rules (issue 15)
+
+#[test]
+fn a_rule_mccs_cannot_judge_makes_the_flow_unknown_and_nothing_is_requested_for_it() {
+    // An App-ID rule on the 3PG that may match the flow: the 3PG's verdict is unknown, the flow
+    // is blocked with the rule's name, and no rule is requested (a guess either way would be a
+    // broken promise).
+    let text = with_rules(
+        BASE,
+        "3pg-kam",
+        "      - name: WEB_APPS\n        sources: [any]\n        destinations: [any]\n        services: [tcp]\n        action: allow\n        unknown: App-ID web-browsing\n",
+    );
+    let t = topology(&format!(
+        "{text}flows:\n  - name: to-db\n    source: abc123-prod\n    destination: db\n    services: [tcp/1521]\n"
+    ));
+    let tr = traces(&t, "abc123-prod", "db", "tcp/1521", Initiator::Source).unwrap();
+    assert!(matches!(
+        verdict(&tr[0], 0, "3pg-kam"),
+        Verdict::Unknown { reason } if reason.contains("`WEB_APPS`")
+    ));
+    assert!(!tr[0].is_allowed());
+    assert!(tr[0].is_blocked());
+    assert!(tr[0].diagnoses.iter().any(|d| matches!(
+        d,
+        Diagnosis::UnknownRule { firewall, rule, .. } if firewall == "3pg-kam" && rule == "WEB_APPS"
+    )));
+    let p = plan(&t, &t.flows, &PlanOptions::default());
+    assert_eq!(p.flows[0].status(), Status::Blocked);
+    assert!(
+        p.rules.iter().all(|r| r.targets.iter().all(|x| x.firewall != "3pg-kam")),
+        "nothing is requested on the firewall whose verdict is unknown"
+    );
+    // The same rule for another service does not touch the flow: judged as before.
+    let text = with_rules(
+        BASE,
+        "3pg-kam",
+        "      - name: WEB_APPS\n        sources: [any]\n        destinations: [any]\n        services: [udp]\n        action: allow\n        unknown: App-ID dns\n",
+    );
+    let t = topology(&format!(
+        "{text}flows:\n  - name: to-db\n    source: abc123-prod\n    destination: db\n    services: [tcp/1521]\n"
+    ));
+    let p = plan(&t, &t.flows, &PlanOptions::default());
+    assert_eq!(p.flows[0].status(), Status::NeedsRules);
+}
+
+#[test]
+fn a_disabled_deny_rule_denies_nothing_and_a_planned_rule_does_not_go_above_it() {
+    let text = with_rules(
+        BASE,
+        "azure-fw",
+        "      - name: OLD_DENY\n        sources: [any]\n        destinations: [any]\n        services: [any]\n        action: deny\n        disabled: true\n",
+    );
+    let t = topology(&format!(
+        "{text}flows:\n  - name: to-db\n    source: abc123-prod\n    destination: db\n    services: [tcp/1521]\n"
+    ));
+    let tr = traces(&t, "abc123-prod", "db", "tcp/1521", Initiator::Source).unwrap();
+    assert_eq!(verdict(&tr[0], 0, "azure-fw"), &Verdict::NoMatchingRule);
+    let p = plan(&t, &t.flows, &PlanOptions::default());
+    let cloud = p.rules.iter().find(|r| r.channel == "cloud-req").unwrap();
+    assert_eq!(cloud.targets[0].placement, Placement::Append);
+}

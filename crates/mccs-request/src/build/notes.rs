@@ -481,7 +481,7 @@ impl<'a> Builder<'a> {
             notes.push(Note {
                 kind: NoteKind::Blocked,
                 text: format!(
-                    "{} {} blocked by a problem no firewall rule can fix (see the summary): fix the topology or the flow and plan again before filing for {}.",
+                    "{} {} blocked by a problem no firewall rule can fix, or by a rule mccs cannot judge (see the summary for which): fix the topology or the flow, or check that rule on the firewall, and plan again before filing for {}.",
                     list(&blocked),
                     if blocked.len() == 1 { "is" } else { "are" },
                     if blocked.len() == 1 { "it" } else { "them" },
