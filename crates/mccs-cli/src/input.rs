@@ -74,6 +74,16 @@ impl Source {
     pub(crate) fn check(&self, options: &ValidateOptions) -> Checked {
         let mut reader = mccs_import::rulebase::Reader::new(|file: &str| {
             let path = self.dir.join(file);
+            // Exports are files the platform wrote: a device or a pipe named in a document is
+            // refused before it is opened (a hostile document could name /dev/zero or a FIFO).
+            if let Ok(meta) = std::fs::metadata(&path)
+                && !meta.is_file()
+                && !meta.is_dir()
+            {
+                return Err(
+                    "is not a regular file; give the path of the platform export the firewall's `rulebase` names".to_owned(),
+                );
+            }
             read_text(&path, Purpose::Export).map_err(|e| {
                 let shown = e.to_string();
                 let name = display_name(&path);
