@@ -213,6 +213,21 @@ flow is blocked (something no rule can fix); with --check, exits 3 when no flow 
 some flow is not already allowed on every path (rules must be requested).")]
     Plan(PlanArgs),
 
+    /// Find rules that do nothing: shadowed, duplicate, redundant, or for networks that are gone
+    #[command(long_about = "\
+Find rules that do nothing: shadowed, duplicate, redundant, or for networks that are gone.
+
+For every firewall (or only --firewall NAME), each rule's match is evaluated against the rules \
+before it and the rules after it, exactly (the same interval sets that judge flows): a rule \
+that earlier rules cover completely never matches (shadowed, naming the covering rules, and \
+whether one does the opposite); one equal to an earlier rule is a duplicate; one whose traffic \
+would get the same action without it (from later rules or the implicit deny) is redundant; a \
+rule whose sources or destinations lie in no network of the topology is for a network that is \
+gone. A rule covered only in part is not reported. Nothing is claimed past a rule mccs cannot \
+judge (`unknown:`). Each finding holds on its own: remove one rule at a time and run again. \
+Exits 0 (with --check: 3 when there are findings).")]
+    Rules(RulesArgs),
+
     /// Print an embedded example topology (a starting point for your own)
     Example(ExampleArgs),
 
@@ -251,6 +266,26 @@ pub struct ValidateArgs {
     /// Output format: `json` prints an array of the findings
     #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
     pub format: OutputFormat,
+}
+
+/// Arguments of `mccs rules`.
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
+
+    /// Only this firewall
+    #[arg(long, value_name = "NAME")]
+    pub firewall: Option<mccs_model::Name>,
+
+    /// Output format: `json` prints an array of the findings
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Exit 3 when any rule does nothing (for CI)
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// Arguments of `mccs trace`.

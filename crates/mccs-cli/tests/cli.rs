@@ -1145,8 +1145,40 @@ firewalls:
         "{text}"
     );
     assert!(
-        text.lines().any(|l| l.starts_with("missing.xml: error:") && l.contains("(")
-            && l.contains("firewalls[0].rulebase") && l.contains("no such file")),
+        text.lines().any(|l| l.starts_with("missing.xml: error:")
+            && l.contains("(")
+            && l.contains("firewalls[0].rulebase")
+            && l.contains("no such file")),
         "{text}"
     );
+}
+
+#[test]
+fn rules_names_what_does_nothing_and_check_exits_3() {
+    let out = mccs()
+        .args(["rules", "--example", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        "3pg: rule `DENY_TELNET` (#1) is redundant: what reaches it gets the same action from implicit deny without it (keep it if it guards against allow rules added later)\n<reference>: 1 finding of 5 rules\n"
+    );
+    let json: Value = serde_json::from_str(&stdout_of(mccs().args([
+        "rules",
+        "--example",
+        "--format",
+        "json",
+        "--firewall",
+        "3pg",
+    ])))
+    .unwrap();
+    assert_eq!(json[0]["kind"], "redundant");
+    assert_eq!(json[0]["decided_by"][0], "implicit deny");
+    let out = mccs()
+        .args(["rules", "--example", "--firewall", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

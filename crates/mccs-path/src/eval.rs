@@ -25,7 +25,7 @@ pub struct FlowBox {
 }
 
 impl FlowBox {
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.src.is_empty() || self.dst.is_empty() || self.svc.is_empty()
     }
 }
@@ -225,6 +225,20 @@ impl CompiledRulebase {
         let candidates = self.candidates(&flow);
         let budget = max_parts.saturating_add(candidates.len().saturating_mul(4));
         self.evaluate_rules(flow, candidates.into_iter(), budget, max_checks)
+    }
+
+    /// First-match evaluation of `flow` over the rules `order` names (ascending), cutting it
+    /// into at most `max_parts` parts plus four per rule, with at most `max_checks`
+    /// comparisons: the rule analysis's view of a rule's neighbours.
+    pub(crate) fn evaluate_in(
+        &self,
+        flow: FlowBox,
+        order: Vec<u32>,
+        max_parts: usize,
+        max_checks: u64,
+    ) -> Evaluation {
+        let budget = max_parts.saturating_add(order.len().saturating_mul(4));
+        self.evaluate_rules(flow, order.into_iter(), budget, max_checks)
     }
 
     /// First-match evaluation scanning every rule (the reference the index must agree with).

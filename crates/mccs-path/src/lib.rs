@@ -47,6 +47,7 @@
 //! flows into traces and plans.
 
 mod addrset;
+mod analysis;
 mod eval;
 mod graph;
 mod label;
@@ -58,6 +59,7 @@ mod trace;
 mod trace_text;
 
 pub use addrset::AddrSet;
+pub use analysis::{AnalysisOptions, IMPLICIT_DENY, RuleFinding, RuleFindingKind, analysis_of};
 pub use eval::{FlowBox, MAX_BOXES, Verdict};
 pub use graph::{Edge, NetworkGraph, Node, Party, Translation};
 pub use mccs_naming::Direction;

@@ -654,7 +654,9 @@ fn a_rule_mccs_cannot_judge_makes_the_flow_unknown_and_nothing_is_requested_for_
     let p = plan(&t, &t.flows, &PlanOptions::default());
     assert_eq!(p.flows[0].status(), Status::Blocked);
     assert!(
-        p.rules.iter().all(|r| r.targets.iter().all(|x| x.firewall != "3pg-kam")),
+        p.rules
+            .iter()
+            .all(|r| r.targets.iter().all(|x| x.firewall != "3pg-kam")),
         "nothing is requested on the firewall whose verdict is unknown"
     );
     // The same rule for another service does not touch the flow: judged as before.

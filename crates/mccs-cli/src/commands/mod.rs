@@ -17,6 +17,7 @@ mod example;
 pub(crate) mod import;
 mod names;
 mod plan;
+mod rules;
 mod schema;
 mod trace;
 mod validate;
@@ -98,6 +99,7 @@ pub(crate) fn dispatch(command: &Command, ctx: &mut Ctx<'_>) -> Result<Exit> {
         Command::Validate(args) => validate::run(ctx, args),
         Command::Trace(args) => trace::run(ctx, args),
         Command::Plan(args) => plan::run(ctx, args),
+        Command::Rules(args) => rules::run(ctx, args),
         Command::Example(args) => example::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Names(NamesCommand::Check(args)) => names::check(ctx, args),
