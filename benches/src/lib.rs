@@ -289,3 +289,46 @@ pub fn estate_with_group(size: Size, members: usize) -> Topology {
     }
     t
 }
+
+/// The estate of `size` (its rules left out) with one edge firewall (the 3PG) of `rules` rules,
+/// for the rule analysis (`mccs rules`): mostly environment-to-endpoint allows on random ports,
+/// with every 50th rule a wide allow (an environment's /22 to a zone's /24, all TCP) that
+/// covers some later rules, and every 97th a deny of a port from anywhere.
+pub fn estate_with_big_firewall(size: Size, rules: usize) -> Topology {
+    let mut t = estate(Size { rules: 0, ..size });
+    let mut rng = Rng(0x0A11_A5E5);
+    let envs = size.project_sets * 4;
+    let mut list = Vec::with_capacity(rules);
+    for r in 0..rules {
+        let env = rng.below(envs);
+        let ep = rng.below(size.endpoints);
+        let rule = if r % 50 == 0 {
+            let wide: ipnet::IpNet = name(&format!("10.{}.{}.0/22", env / 256, (env % 256) & !3));
+            Rule::allow(
+                name(&format!("WIDE{r}")),
+                [wide],
+                [zone_cidr(ep % size.zones.max(1))],
+                [Service::Tcp(PortRange::ALL)],
+            )
+        } else if r % 97 == 0 {
+            Rule::deny(
+                name(&format!("DENY{r}")),
+                [AddressRef::Any],
+                [AddressRef::Any],
+                [tcp(1000 + u16::try_from(rng.below(200)).unwrap_or(0))],
+            )
+        } else {
+            Rule::allow(
+                name(&format!("R{r}")),
+                [env_cidr(env)],
+                [endpoint_addr(size, ep)],
+                [tcp(1000 + u16::try_from(rng.below(200)).unwrap_or(0))],
+            )
+        };
+        list.push(rule);
+    }
+    if let Some(f) = t.firewalls.iter_mut().find(|f| f.name == "3pg") {
+        f.rules = list;
+    }
+    t
+}

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use mccs_model::{Action, FirewallKind, Name, RuleList, Topology};
+use mccs_model::{Action, Name, RuleList, Topology};
 use serde::Serialize;
 
 use crate::addrset::AddrSet;
@@ -195,7 +195,7 @@ pub fn analysis_of(
             let Some(rb) = graph.rulebase(i, *list) else {
                 continue;
             };
-            analyse(&fw.name, fw.kind, *list, rb, &known, options, &mut out);
+            analyse(&fw.name, *list, rb, &known, options, &mut out);
         }
     }
     out
@@ -236,14 +236,12 @@ fn known_addresses(t: &Topology) -> AddrSet {
 
 fn analyse(
     firewall: &Name,
-    kind: FirewallKind,
     list: Option<RuleList>,
     rb: &CompiledRulebase,
     known: &AddrSet,
     options: &AnalysisOptions,
     out: &mut Vec<RuleFinding>,
 ) {
-    let _ = kind;
     let mut seen: HashMap<(&FlowBox, Action), usize> = HashMap::new();
     let boxes: Vec<FlowBox> = rb
         .rules
@@ -254,10 +252,11 @@ fn analyse(
             svc: r.svc.clone(),
         })
         .collect();
+    let name = |m: u32| rb.name(m).to_owned();
     let finding = |n: usize, kind: RuleFindingKind| RuleFinding {
         firewall: firewall.clone(),
         list,
-        rule: rb.name(u32::try_from(n).unwrap_or(u32::MAX)).to_owned(),
+        rule: name(u32::try_from(n).unwrap_or(u32::MAX)),
         position: n + 1,
         kind,
     };
@@ -280,85 +279,165 @@ fn analyse(
             out.push(finding(
                 n,
                 RuleFindingKind::Duplicate {
-                    of: rb
-                        .name(u32::try_from(*first).unwrap_or(u32::MAX))
-                        .to_owned(),
+                    of: name(u32::try_from(*first).unwrap_or(u32::MAX)),
                 },
             ));
             continue;
         }
         seen.insert((this, rule.action), n);
         let Ok(n32) = u32::try_from(n) else { break };
-        // What of this rule's match the rules before it take.
-        let earlier: Vec<u32> = rb
+        // The rules that share traffic with this one, before and after it.
+        let overlapping = |m: &u32| {
+            boxes.get(*m as usize).is_some_and(|b| {
+                b.svc.overlaps(&this.svc) && b.src.overlaps(&this.src) && b.dst.overlaps(&this.dst)
+            })
+        };
+        let (earlier, later): (Vec<u32>, Vec<u32>) = rb
             .candidates(this)
             .into_iter()
-            .take_while(|&m| m < n32)
-            .collect();
-        let before = rb.evaluate_in(this.clone(), earlier, options.max_parts, options.max_checks);
-        if let Some(reason) = not_judged(&before, rb) {
-            out.push(finding(n, RuleFindingKind::NotJudged { reason }));
+            .filter(|m| *m != n32 && overlapping(m))
+            .partition(|m| *m < n32);
+        // Shadowed needs the earlier rules together to cover each dimension: a cheap test
+        // first, the exact evaluation only when it passes.
+        let covers = |pick: fn(&FlowBox) -> &AddrSet, whole: &AddrSet| {
+            AddrSet::union_all(
+                earlier
+                    .iter()
+                    .filter_map(|m| boxes.get(*m as usize))
+                    .map(pick),
+            )
+            .covers(whole)
+        };
+        let may_be_shadowed = !earlier.is_empty()
+            && covers(|b| &b.src, &this.src)
+            && covers(|b| &b.dst, &this.dst)
+            && earlier
+                .iter()
+                .filter_map(|m| boxes.get(*m as usize))
+                .fold(crate::svcset::SvcSet::default(), |acc, b| acc.union(&b.svc))
+                .covers(&this.svc);
+        let before = (may_be_shadowed || rule.action == Action::Allow).then(|| {
+            rb.evaluate_in(
+                this.clone(),
+                earlier.clone(),
+                options.max_parts,
+                options.max_checks,
+            )
+        });
+        if let Some(before) = &before {
+            if let Some(reason) = not_judged(before, rb) {
+                out.push(finding(n, RuleFindingKind::NotJudged { reason }));
+                continue;
+            }
+            if before.unmatched.is_empty() {
+                let mut by: Vec<u32> = before.matched.iter().map(|(_, m)| *m).collect();
+                by.sort_unstable();
+                by.dedup();
+                let conflicting = by.iter().any(|m| {
+                    rb.rules
+                        .get(*m as usize)
+                        .is_some_and(|r| r.action != rule.action)
+                });
+                out.push(finding(
+                    n,
+                    RuleFindingKind::Shadowed {
+                        by: by.iter().map(|m| name(*m)).collect(),
+                        conflicting,
+                    },
+                ));
+                continue;
+            }
+        }
+        if rule.unknown.is_some() {
             continue;
         }
-        if before.unmatched.is_empty() {
-            let mut by: Vec<u32> = before.matched.iter().map(|(_, m)| *m).collect();
-            by.sort_unstable();
-            by.dedup();
-            let conflicting = by.iter().any(|m| {
-                rb.rules
-                    .get(*m as usize)
-                    .is_some_and(|r| r.action != rule.action)
-            });
-            out.push(finding(
-                n,
-                RuleFindingKind::Shadowed {
-                    by: by.iter().map(|m| rb.name(*m).to_owned()).collect(),
-                    conflicting,
-                },
-            ));
-            continue;
-        }
-        // What reaches it: would the rules after it (and the implicit deny) do the same?
-        let mut decided: Vec<u32> = Vec::new();
-        let mut implicit = false;
-        let mut same = true;
-        for part in before.unmatched {
-            let later: Vec<u32> = rb
-                .candidates(&part)
-                .into_iter()
-                .filter(|&m| m > n32)
-                .collect();
-            let after = rb.evaluate_in(part, later, options.max_parts, options.max_checks);
-            if not_judged(&after, rb).is_some() {
-                same = false;
-                break;
+        let redundant = match rule.action {
+            Action::Deny => deny_is_redundant(rb, &boxes, this, n32, &earlier, &later, options),
+            Action::Allow => {
+                before.and_then(|b| allow_is_redundant(rb, b.unmatched, &later, options))
             }
-            for (_, m) in &after.matched {
-                if rb.rules.get(*m as usize).map(|r| r.action) != Some(rule.action) {
-                    same = false;
-                }
-                decided.push(*m);
-            }
-            if !after.unmatched.is_empty() {
-                implicit = true;
-                if rule.action != Action::Deny {
-                    same = false;
-                }
-            }
-            if !same {
-                break;
-            }
-        }
-        if same && rule.unknown.is_none() {
-            decided.sort_unstable();
-            decided.dedup();
-            let mut names: Vec<String> = decided.iter().map(|m| rb.name(*m).to_owned()).collect();
-            if implicit {
-                names.push(IMPLICIT_DENY.to_owned());
-            }
-            out.push(finding(n, RuleFindingKind::Redundant { decided_by: names }));
+        };
+        if let Some(decided_by) = redundant {
+            out.push(finding(n, RuleFindingKind::Redundant { decided_by }));
         }
     }
+}
+
+/// A deny rule is redundant when no traffic that reaches it would be allowed without it: for
+/// each later allow rule that overlaps it, the shared traffic is evaluated against the other
+/// rules (small boxes, so this stays cheap for wide deny rules), looking for a part an allow
+/// after it takes. Returns what decides instead: the later deny rules that overlap it and the
+/// implicit deny.
+fn deny_is_redundant(
+    rb: &CompiledRulebase,
+    boxes: &[FlowBox],
+    this: &FlowBox,
+    n: u32,
+    earlier: &[u32],
+    later: &[u32],
+    options: &AnalysisOptions,
+) -> Option<Vec<String>> {
+    let action = |m: u32| rb.rules.get(m as usize).map(|r| r.action);
+    for &j in later {
+        if action(j) != Some(Action::Allow) {
+            continue;
+        }
+        let b = boxes.get(j as usize)?;
+        let shared = FlowBox {
+            src: this.src.intersection(&b.src),
+            dst: this.dst.intersection(&b.dst),
+            svc: this.svc.intersection(&b.svc),
+        };
+        let order: Vec<u32> = earlier
+            .iter()
+            .chain(later.iter().take_while(|m| **m <= j))
+            .copied()
+            .collect();
+        let ev = rb.evaluate_in(shared, order, options.max_parts, options.max_checks);
+        if not_judged(&ev, rb).is_some() {
+            return None;
+        }
+        if ev
+            .matched
+            .iter()
+            .any(|(_, m)| *m > n && action(*m) == Some(Action::Allow))
+        {
+            return None;
+        }
+    }
+    let mut names: Vec<String> = later
+        .iter()
+        .filter(|m| action(**m) == Some(Action::Deny))
+        .map(|m| rb.name(*m).to_owned())
+        .collect();
+    names.push(IMPLICIT_DENY.to_owned());
+    Some(names)
+}
+
+/// An allow rule is redundant when every part that reaches it is allowed by a later rule.
+/// Returns those rules.
+fn allow_is_redundant(
+    rb: &CompiledRulebase,
+    reaching: Vec<FlowBox>,
+    later: &[u32],
+    options: &AnalysisOptions,
+) -> Option<Vec<String>> {
+    let mut decided: Vec<u32> = Vec::new();
+    for part in reaching {
+        let ev = rb.evaluate_in(part, later.to_vec(), options.max_parts, options.max_checks);
+        if not_judged(&ev, rb).is_some() || !ev.unmatched.is_empty() {
+            return None;
+        }
+        for (_, m) in &ev.matched {
+            if rb.rules.get(*m as usize).map(|r| r.action) != Some(Action::Allow) {
+                return None;
+            }
+            decided.push(*m);
+        }
+    }
+    decided.sort_unstable();
+    decided.dedup();
+    Some(decided.iter().map(|m| rb.name(*m).to_owned()).collect())
 }
 
 /// Why an evaluation proves nothing: a limit was hit, or a rule it met cannot be judged.
@@ -386,7 +465,7 @@ mod tests {
     use super::*;
     use crate::resolve::Resolver;
     use crate::svcset::SvcSet;
-    use mccs_model::{AddressRef, Firewall, Rule, ServiceRef};
+    use mccs_model::{AddressRef, Firewall, FirewallKind, Rule, ServiceRef};
     use proptest::prelude::*;
 
     const POOL: [&str; 8] = [
@@ -459,7 +538,7 @@ mod tests {
             let rb = CompiledRulebase::new(&fw, &resolver);
             let mut out = Vec::new();
             let known = AddrSet::any();
-            analyse(&fw.name, fw.kind, None, &rb, &known, &AnalysisOptions::default(), &mut out);
+            analyse(&fw.name, None, &rb, &known, &AnalysisOptions::default(), &mut out);
             for f in &out {
                 let judged = !matches!(f.kind, RuleFindingKind::NotJudged { .. });
                 prop_assert!(judged, "{}", f);
