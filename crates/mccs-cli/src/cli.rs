@@ -166,6 +166,20 @@ pub enum OutputFormat {
     Json,
 }
 
+/// What `mccs trace` prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// Text for people (and `grep`).
+    #[default]
+    Text,
+    /// JSON for programs.
+    Json,
+    /// Graphviz DOT: a digraph of the paths (`dot -Tsvg` draws it).
+    Dot,
+    /// SVG: the paths drawn, one row per path.
+    Svg,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -324,9 +338,10 @@ pub struct TraceArgs {
     #[arg(long)]
     pub check: bool,
 
-    /// Output format: `json` (the stable format for programs) prints the traces as an array
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format: `json` (the stable format for programs) prints the traces as an array;
+    /// `dot` (Graphviz) and `svg` draw the paths, one picture per direction
+    #[arg(long, value_enum, default_value_t = TraceFormat::Text)]
+    pub format: TraceFormat,
 
     /// Fit the text to this many columns (default: the terminal's width, or 100 when standard
     /// output is not a terminal)

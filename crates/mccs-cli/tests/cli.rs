@@ -1182,3 +1182,51 @@ fn rules_names_what_does_nothing_and_check_exits_3() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The picture in docs/cli.md is what `mccs trace --format svg` draws today.
+#[test]
+fn the_path_picture_in_the_docs_is_the_tools_output() {
+    let out = mccs()
+        .args([
+            "trace",
+            "--example",
+            "cross-cloud",
+            "--from",
+            "api001-prod",
+            "--to",
+            "AZURE_PAYMENTS_APP",
+            "--port",
+            "443",
+            "--format",
+            "svg",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/images/trace-cross-cloud.svg");
+    if std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v == "1") {
+        std::fs::write(&doc, &out.stdout).unwrap();
+    }
+    assert_eq!(
+        std::fs::read(&doc).unwrap(),
+        out.stdout,
+        "docs/images/trace-cross-cloud.svg is stale: UPDATE_EXPECT=1 cargo test -p mccs-cli --test cli"
+    );
+    let dot = stdout_of(mccs().args([
+        "trace",
+        "--example",
+        "--from",
+        "abc123-prod",
+        "--to",
+        "citz-oracle-db",
+        "--port",
+        "1521",
+        "--format",
+        "dot",
+    ]));
+    assert!(
+        dot.starts_with("digraph \"abc123-prod -> citz-oracle-db\" {\n"),
+        "{dot}"
+    );
+    assert!(dot.contains("[style=dashed, label=\"failover\"]"));
+}

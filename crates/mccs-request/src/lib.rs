@@ -54,6 +54,7 @@ mod error;
 pub mod escape;
 mod model;
 mod output;
+mod picture;
 mod render;
 #[cfg(feature = "templates")]
 mod view;
@@ -68,6 +69,7 @@ pub use model::{
     Summary, Totals, TrafficLine, TrafficRow,
 };
 pub use output::{BYTE_ORDER_MARK, FormatParseError, OutputFile, OutputFormat, RenderOptions};
+pub use picture::{MAX_DRAWN_HOPS, trace_dot, trace_svg};
 pub use render::{
     DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, MAX_TEMPLATE_BYTES, Templates, render,
     render_shared, render_with,

@@ -468,3 +468,76 @@ fn libreoffice_reads_the_csv_names_and_columns() {
         ));
     }
 }
+
+/// The path pictures, parsed by Chromium as SVG (XML: a `parsererror` if not well-formed) and
+/// laid out: one box per hop, and every name and verdict fits inside its box.
+#[test]
+fn chromium_draws_the_path_pictures_with_every_label_inside_its_box() {
+    let Some(chromium_bin) = client(&["chromium", "chromium-browser"], "chromium") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // A long name of the widest letters must be cut to fit, not spill out of its box.
+    let wide = mccs_model::examples::REFERENCE_YAML
+        .replace("citz-oracle-db", "WWWWMMMMWWWWMMMMWWWWMMMMWWWWMMMM_DB");
+    let wide = mccs_model::check(&wide, mccs_model::Format::Yaml, &Default::default()).topology;
+    for (name, t) in [
+        ("reference", mccs_model::examples::reference()),
+        ("cross-cloud", mccs_model::examples::cross_cloud()),
+        ("wide-names", wide),
+    ] {
+        let g = mccs_path::NetworkGraph::build(&t);
+        let flow = &g.directed_flows(&t.flows[0]).unwrap()[0];
+        let trace = g.trace(flow, &mccs_path::TraceOptions::default());
+        let hops: usize = trace.paths.iter().map(|p| p.hops.len()).sum();
+        let svg = mccs_request::trace_svg(&trace);
+        let page = format!(
+            r"<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><script>
+(function () {{
+  var p = new DOMParser().parseFromString({}, 'image/svg+xml');
+  var errors = p.getElementsByTagName('parsererror').length;
+  var svg = document.importNode(p.documentElement, true);
+  document.body.appendChild(svg);
+  var overflow = [];
+  svg.querySelectorAll('g').forEach(function (g) {{
+    var r = g.querySelector('rect');
+    if (!r) {{ return; }}
+    var rb = r.getBBox();
+    g.querySelectorAll('text').forEach(function (t) {{
+      var b = t.getBBox();
+      if (b.x < rb.x - 1 || b.x + b.width > rb.x + rb.width + 1) {{ overflow.push(t.textContent); }}
+    }});
+  }});
+  document.body.setAttribute('data-errors', String(errors));
+  document.body.setAttribute('data-rects', String(svg.querySelectorAll('rect').length));
+  document.body.setAttribute('data-overflow', overflow.join(' | '));
+}})();
+</script></body></html>",
+            serde_json::to_string(&svg).unwrap()
+        );
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, page).unwrap();
+        let out = chromium(
+            &chromium_bin,
+            &dir.path().join(format!("profile-{name}")),
+            &file,
+            &["--window-size=1600,600", "--dump-dom"],
+        );
+        let dom = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            body_attribute(&dom, "data-errors"),
+            "0",
+            "{name}: not well-formed"
+        );
+        assert_eq!(
+            body_attribute(&dom, "data-rects").parse::<usize>().unwrap(),
+            hops,
+            "{name}: one box per hop"
+        );
+        assert_eq!(
+            body_attribute(&dom, "data-overflow"),
+            "",
+            "{name}: text outside its box"
+        );
+    }
+}

@@ -5,7 +5,7 @@ use std::io::Write;
 use mccs_model::{Initiator, Service};
 use mccs_path::{NetworkGraph, SvcSet, Trace, TraceOptions};
 
-use crate::cli::{InitiatorArg, OutputFormat, TraceArgs};
+use crate::cli::{InitiatorArg, TraceArgs, TraceFormat};
 use crate::commands::{Ctx, today};
 use crate::{Error, Exit, Result};
 
@@ -36,11 +36,21 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
         .apply(TraceOptions::default().with_today(args.today.unwrap_or_else(today)));
     let traces: Vec<Trace> = flows.iter().map(|f| graph.trace(f, &options)).collect();
     match args.format {
-        OutputFormat::Json => {
+        TraceFormat::Dot => {
+            for tr in &traces {
+                ctx.out.write_all(mccs_request::trace_dot(tr).as_bytes())?;
+            }
+        }
+        TraceFormat::Svg => {
+            for tr in &traces {
+                ctx.out.write_all(mccs_request::trace_svg(tr).as_bytes())?;
+            }
+        }
+        TraceFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &traces).map_err(std::io::Error::other)?;
             writeln!(ctx.out)?;
         }
-        OutputFormat::Text => {
+        TraceFormat::Text => {
             // Names and values from the document are shown with control characters visible.
             let width = match args.width {
                 Some(n) => usize::from(n),
