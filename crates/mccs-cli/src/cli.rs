@@ -242,6 +242,20 @@ judge (`unknown:`). Each finding holds on its own: remove one rule at a time and
 Exits 0 (with --check: 3 when there are findings).")]
     Rules(RulesArgs),
 
+    /// Who can reach an end (--to), or what an end can reach (--from), through every firewall
+    #[command(long_about = "\
+Who can reach an end (--to), or what an end can reach (--from), through every firewall.
+
+Traces the service from every Project Set environment, on-prem zone and external network of the \
+topology to the end (or from the end to each of them) on every path, primary and failover, and \
+prints each with its outcome and each firewall's verdict: allowed (every path, every firewall, \
+all of the traffic), partial (no firewall denies all of it, one allows only part: the trace \
+says which), unknown (a rule mccs cannot judge, or a limit: a person checks), not allowed, or \
+blocked (no route). By default only the first three are listed; --all lists every end. The end \
+is what `trace` takes: an environment, zone, endpoint, object or external network, or an \
+address.")]
+    Reach(ReachArgs),
+
     /// Print an embedded example topology (a starting point for your own)
     Example(ExampleArgs),
 
@@ -300,6 +314,47 @@ pub struct RulesArgs {
     /// Exit 3 when any rule does nothing (for CI)
     #[arg(long)]
     pub check: bool,
+}
+
+/// Arguments of `mccs reach`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("end").required(true).args(["to", "from"])))]
+pub struct ReachArgs {
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
+
+    /// Who can open connections to this end
+    #[arg(long, value_name = "END")]
+    pub to: Option<mccs_model::FlowEnd>,
+
+    /// What this end can open connections to
+    #[arg(long, value_name = "END")]
+    pub from: Option<mccs_model::FlowEnd>,
+
+    /// Protocol: tcp, udp, icmp or any
+    #[arg(long, default_value = "tcp")]
+    pub proto: String,
+
+    /// Destination port or range (`1521`, `5000-5010`); all ports when left out
+    #[arg(long)]
+    pub port: Option<String>,
+
+    /// List every end, also those not allowed or blocked
+    #[arg(long)]
+    pub all: bool,
+
+    /// Output format: `json` prints every end (as with --all) as an array
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// The day rule expiry is checked against (default: today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+
+    /// Limits of the walk and of rule evaluation.
+    #[command(flatten, next_help_heading = "Limits (docs/limits.md)")]
+    pub limits: LimitArgs,
 }
 
 /// Arguments of `mccs trace`.

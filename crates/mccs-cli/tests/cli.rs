@@ -1230,3 +1230,54 @@ fn the_path_picture_in_the_docs_is_the_tools_output() {
     );
     assert!(dot.contains("[style=dashed, label=\"failover\"]"));
 }
+
+#[test]
+fn reach_lists_who_can_open_connections_and_all_lists_the_rest() {
+    let text = stdout_of(mccs().args([
+        "reach",
+        "--example",
+        "--to",
+        "hlth-claims-api",
+        "--port",
+        "443",
+    ]));
+    assert_eq!(
+        text,
+        "Who can open tcp/443 connections to hlth-claims-api:\n  allowed      def456-prod (environment)\n               aws-cloud-firewall: allowed by MCCS_HLTH_LZA_LIVE_def456_prod\n               3pg: allowed by MCCS_HLTH_LZA_LIVE_def456_prod\n               zone-b-firewall: allowed by MCCS_HLTH_LZA_LIVE_def456_prod\n<reference>: 1 of 10 ends allowed, 0 partial, 0 unknown (--all lists the 9 not allowed or blocked)\n"
+    );
+    let all = stdout_of(mccs().args([
+        "reach",
+        "--example",
+        "--to",
+        "hlth-claims-api",
+        "--port",
+        "443",
+        "--all",
+    ]));
+    assert_eq!(
+        all.matches(" (environment)\n").count()
+            + all.matches(" (zone)\n").count()
+            + all.matches(" (external network)\n").count(),
+        10
+    );
+    let json: Value = serde_json::from_str(&stdout_of(mccs().args([
+        "reach",
+        "--example",
+        "--from",
+        "def456-prod",
+        "--port",
+        "443",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["end"] == "zone-b" && r["outcome"] == "partial")
+    );
+    // Exactly one of --to and --from.
+    let out = mccs().args(["reach", "--example"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

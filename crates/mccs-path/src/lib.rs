@@ -53,6 +53,7 @@ mod graph;
 mod label;
 mod plan;
 mod prefix;
+mod reach;
 mod resolve;
 mod svcset;
 mod trace;
@@ -67,6 +68,7 @@ pub use plan::{
     DirectedPlan, FlowPlan, MAX_PLAN_WORK, PLAN_WORK_PER_FLOW, Placement, Plan, PlanOptions,
     PlannedRule, Status, Step, Target, apply, plan, plan_with,
 };
+pub use reach::{Deciding, Reach, ReachDirection, ReachOutcome, reach};
 pub use resolve::object_sets;
 pub use svcset::SvcSet;
 pub use trace::{

@@ -17,9 +17,10 @@ mod example;
 pub(crate) mod import;
 mod names;
 mod plan;
+mod reach;
 mod rules;
 mod schema;
-mod trace;
+pub(crate) mod trace;
 mod validate;
 
 /// What every command gets: where to write, and the global options.
@@ -100,6 +101,7 @@ pub(crate) fn dispatch(command: &Command, ctx: &mut Ctx<'_>) -> Result<Exit> {
         Command::Trace(args) => trace::run(ctx, args),
         Command::Plan(args) => plan::run(ctx, args),
         Command::Rules(args) => rules::run(ctx, args),
+        Command::Reach(args) => reach::run(ctx, args),
         Command::Example(args) => example::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Names(NamesCommand::Check(args)) => names::check(ctx, args),

@@ -79,7 +79,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &TraceArgs) -> Result<Exit> {
 }
 
 fn service(args: &TraceArgs) -> Result<Service> {
-    let text = match (&args.port, args.proto.as_str()) {
+    parse_service(&args.proto, args.port.as_deref())
+}
+
+/// `--proto` and `--port` as one service.
+pub(crate) fn parse_service(proto: &str, port: Option<&str>) -> Result<Service> {
+    let text = match (port, proto) {
         (None, p) => p.to_owned(),
         (Some(port), p) => format!("{p}/{port}"),
     };
