@@ -72,10 +72,7 @@ impl<'a> Walk<'a> {
         match value {
             Value::Object(m) => Some(m),
             other => {
-                self.error(
-                    path,
-                    format!("{what} is {}, not an object", kind_of(other)),
-                );
+                self.error(path, format!("{what} is {}, not an object", kind_of(other)));
                 None
             }
         }
@@ -308,7 +305,11 @@ pub(crate) fn port_service(
 
 /// The service of an ICMP type and code (`-1`: every type or code), and what the model
 /// cannot judge (it has no ICMP types).
-pub(crate) fn icmp_service(v6: bool, icmp_type: Option<i64>, code: Option<i64>) -> (Service, Option<String>) {
+pub(crate) fn icmp_service(
+    v6: bool,
+    icmp_type: Option<i64>,
+    code: Option<i64>,
+) -> (Service, Option<String>) {
     let family = if v6 { "ICMPv6" } else { "ICMP" };
     match (icmp_type, code) {
         (None | Some(-1), None | Some(-1)) => (Service::Icmp, None),

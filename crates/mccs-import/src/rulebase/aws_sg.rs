@@ -151,7 +151,11 @@ fn find(w: &mut Walk<'_>, groups: &[Value], at: &DocPath, select: &str) -> Optio
         if id == Some(select) && by_id.is_none() {
             by_id = Some(i);
         } else if name == Some(select) {
-            by_name.push((i, id.unwrap_or("?"), gm.get("VpcId").and_then(Value::as_str)));
+            by_name.push((
+                i,
+                id.unwrap_or("?"),
+                gm.get("VpcId").and_then(Value::as_str),
+            ));
         }
     }
     if by_id.is_some() {
@@ -160,7 +164,11 @@ fn find(w: &mut Walk<'_>, groups: &[Value], at: &DocPath, select: &str) -> Optio
     match by_name.as_slice() {
         [(i, _, _)] => Some(*i),
         [] => {
-            let more = if groups.len() > seen.len() { ", ..." } else { "" };
+            let more = if groups.len() > seen.len() {
+                ", ..."
+            } else {
+                ""
+            };
             w.error(
                 at,
                 format!(
@@ -269,7 +277,7 @@ fn permission(
             let Some((svc, svc_unknown)) = service.clone() else {
                 continue;
             };
-            let family = family_note(&svc_unknown, &peer, pm);
+            let family = family_note(&peer, pm);
             let unknown = join_unknown(join_unknown(peer_unknown, svc_unknown), family);
             let dir = if list.outbound { "out" } else { "in" };
             let raw = format!("{}-{dir}-{n}", list.group);
@@ -353,11 +361,7 @@ fn permission_service(
 }
 
 /// ICMP of one family with an address of the other matches nothing on AWS.
-fn family_note(
-    _svc_unknown: &Option<String>,
-    peer: &AddressRef,
-    pm: &serde_json::Map<String, Value>,
-) -> Option<String> {
+fn family_note(peer: &AddressRef, pm: &serde_json::Map<String, Value>) -> Option<String> {
     let proto = pm
         .get("IpProtocol")
         .and_then(Value::as_str)

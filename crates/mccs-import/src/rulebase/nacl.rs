@@ -159,7 +159,10 @@ fn entry_rule(w: &mut Walk<'_>, acl: &str, entry: &Value, path: &DocPath) -> Opt
         other => {
             w.error(
                 &path.key("RuleAction"),
-                format!("`{}` is not a rule action: AWS writes allow or deny", shorten(other)),
+                format!(
+                    "`{}` is not a rule action: AWS writes allow or deny",
+                    shorten(other)
+                ),
             );
             return None;
         }
@@ -168,7 +171,10 @@ fn entry_rule(w: &mut Walk<'_>, acl: &str, entry: &Value, path: &DocPath) -> Opt
         (Some(c), None) => ("CidrBlock", c),
         (None, Some(c)) => ("Ipv6CidrBlock", c),
         (Some(_), Some(_)) => {
-            w.error(path, "an entry has either `CidrBlock` or `Ipv6CidrBlock`, not both");
+            w.error(
+                path,
+                "an entry has either `CidrBlock` or `Ipv6CidrBlock`, not both",
+            );
             return None;
         }
         (None, None) => {
