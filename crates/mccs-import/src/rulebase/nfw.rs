@@ -351,8 +351,10 @@ pub fn read(
     }
     if !strict {
         // Suricata's action order: pass, drop, reject, alert (a stable sort keeps each
-        // class in policy order).
-        stateful.sort_by_key(|(class, _)| *class);
+        // class in policy order). Within a class the exact rules come first: any rule of
+        // the class that matches decides the same way, so an unknown one only matters for
+        // what no exact one matches.
+        stateful.sort_by_key(|(class, r)| (*class, r.unknown.is_some()));
     }
     let mut stateful: Vec<Ir> = stateful.into_iter().map(|(_, r)| r).collect();
     let policy_place = w.place(&ppath);
