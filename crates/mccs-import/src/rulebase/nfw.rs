@@ -139,10 +139,10 @@ impl Ir {
         let mut svc = Vec::new();
         for a in &self.svc {
             for b in &by.svc {
-                if let Some(s) = a.intersect(b) {
-                    if !svc.contains(&s) {
-                        svc.push(s);
-                    }
+                if let Some(s) = a.intersect(b)
+                    && !svc.contains(&s)
+                {
+                    svc.push(s);
                 }
             }
         }
@@ -309,23 +309,23 @@ pub fn read(
     // Collect every referenced group's variables first: names shared with other content get
     // qualified.
     for (r, _) in stateless_refs.iter().chain(&stateful_refs) {
-        if let Some(&gi) = by_arn.get(&r.arn) {
-            if let Some(g) = groups.get(gi) {
-                let mut gw = Walk::new(g.export);
-                let sets = ip_sets(
-                    &mut gw,
-                    g.value
-                        .get("RuleGroup")
-                        .and_then(|rg| rg.get("RuleVariables"))
-                        .and_then(|v| v.get("IPSets")),
-                    &DocPath::root()
-                        .key("RuleGroup")
-                        .key("RuleVariables")
-                        .key("IPSets"),
-                );
-                w.errors.extend(gw.errors);
-                vars.add_group(&g.name, sets);
-            }
+        if let Some(&gi) = by_arn.get(&r.arn)
+            && let Some(g) = groups.get(gi)
+        {
+            let mut gw = Walk::new(g.export);
+            let sets = ip_sets(
+                &mut gw,
+                g.value
+                    .get("RuleGroup")
+                    .and_then(|rg| rg.get("RuleVariables"))
+                    .and_then(|v| v.get("IPSets")),
+                &DocPath::root()
+                    .key("RuleGroup")
+                    .key("RuleVariables")
+                    .key("IPSets"),
+            );
+            w.errors.extend(gw.errors);
+            vars.add_group(&g.name, sets);
         }
     }
     vars.settle();
@@ -383,23 +383,23 @@ pub fn read(
                 "Default action order: Network Firewall passes traffic no stateful rule drops"
             }
             .to_owned(),
-            policy_place.clone(),
+            policy_place,
         )
     });
 
     for (arn, &gi) in &by_arn {
-        if !used_groups.contains(arn) {
-            if let Some(g) = groups.get(gi) {
-                let mut gw = Walk::new(g.export);
-                gw.warn(
-                    &DocPath::root().key("RuleGroupResponse").key("RuleGroupArn"),
-                    format!(
-                        "rule group `{}` is not referenced by the policy: nothing of it was imported",
-                        g.name
-                    ),
-                );
-                w.warnings.extend(gw.warnings);
-            }
+        if !used_groups.contains(arn)
+            && let Some(g) = groups.get(gi)
+        {
+            let mut gw = Walk::new(g.export);
+            gw.warn(
+                &DocPath::root().key("RuleGroupResponse").key("RuleGroupArn"),
+                format!(
+                    "rule group `{}` is not referenced by the policy: nothing of it was imported",
+                    g.name
+                ),
+            );
+            w.warnings.extend(gw.warnings);
         }
     }
 
@@ -437,7 +437,7 @@ pub fn read(
             out.extend(stateful);
         }
         Some(StatelessDefault::Final(rule)) => {
-            out.push(rule);
+            out.push(*rule);
             if !forwarded {
                 // Nothing reaches the stateful engine: keep its rules, never evaluated.
                 for mut s in stateful {
@@ -475,15 +475,12 @@ fn write_rule(
     ir: Ir,
     names: &mut HashSet<String>,
 ) -> Option<(Rule, ExportPlace)> {
-    let (mut name, renamed) = match super::to_name(&ir.name) {
-        Some(n) => n,
-        None => {
-            w.errors.push(ExportFinding::error(
-                ir.place,
-                format!("`{}` cannot be made a rule name", shorten(&ir.name)),
-            ));
-            return None;
-        }
+    let Some((mut name, renamed)) = super::to_name(&ir.name) else {
+        w.errors.push(ExportFinding::error(
+            ir.place,
+            format!("`{}` cannot be made a rule name", shorten(&ir.name)),
+        ));
+        return None;
     };
     let mut k = 2usize;
     while !names.insert(name.as_str().to_ascii_lowercase()) {
@@ -560,14 +557,14 @@ fn references(
             );
             continue;
         }
-        if let Some(p) = priority {
-            if !(1..=65535).contains(&p) {
-                w.error(
-                    &rpath.key("Priority"),
-                    format!("priority {p} is not one: AWS takes 1 to 65535"),
-                );
-                continue;
-            }
+        if let Some(p) = priority
+            && !(1..=65535).contains(&p)
+        {
+            w.error(
+                &rpath.key("Priority"),
+                format!("priority {p} is not one: AWS takes 1 to 65535"),
+            );
+            continue;
         }
         let drop_to_alert = rm
             .get("Override")
@@ -665,18 +662,21 @@ fn ip_sets(
 
 /// `10.0.0.0/16` or `10.0.0.5`.
 fn cidr_or_host(w: &mut Walk<'_>, text: &str, path: &DocPath) -> Option<IpNet> {
-    if !text.contains('/') {
-        if let Ok(a) = parse_ip_addr(text) {
-            return Some(IpNet::from(a));
-        }
+    if !text.contains('/')
+        && let Ok(a) = parse_ip_addr(text)
+    {
+        return Some(IpNet::from(a));
     }
     w.cidr(text, path)
 }
 
+/// A variable's object and its networks.
+type Variable = (Name, Vec<IpNet>);
+
 /// The variables of the groups and the policy, and the objects they become.
 struct Vars {
     /// (group, variable) -> the object and its networks, or `None` when it could not be read.
-    by_group: HashMap<(String, String), Option<(Name, Vec<IpNet>)>>,
+    by_group: HashMap<(String, String), Option<Variable>>,
     /// The policy's variables (HOME_NET).
     policy: HashMap<String, Option<Vec<IpNet>>>,
     /// Every definition: (group or "" for the policy, variable, networks, place).
@@ -820,7 +820,7 @@ fn object(
 /// What the stateless engine does with packets no stateless rule matches.
 enum StatelessDefault {
     Forward,
-    Final(Ir),
+    Final(Box<Ir>),
 }
 
 fn standard_action(actions: &[Value]) -> Result<&str, String> {
@@ -855,18 +855,18 @@ fn stateless_default(
     let place = w.place(&path);
     match standard_action(actions) {
         Ok("aws:forward_to_sfe") => Some(StatelessDefault::Forward),
-        Ok("aws:pass") => Some(StatelessDefault::Final(Ir::any(
+        Ok("aws:pass") => Some(StatelessDefault::Final(Box::new(Ir::any(
             format!("{policy}-stateless-default-pass"),
             Action::Allow,
             "The policy's stateless default action aws:pass: packets no stateless rule matches pass, without stateful inspection".to_owned(),
             place,
-        ))),
-        Ok(_) => Some(StatelessDefault::Final(Ir::any(
+        )))),
+        Ok(_) => Some(StatelessDefault::Final(Box::new(Ir::any(
             format!("{policy}-stateless-default-drop"),
             Action::Deny,
             "The policy's stateless default action aws:drop: packets no stateless rule matches are dropped".to_owned(),
             place,
-        ))),
+        )))),
         Err(e) => {
             w.error(&path, e);
             None
@@ -1238,7 +1238,7 @@ fn stateful_group(
         // them would be evaluated (in the default action order).
         let mut class = 3u8;
         for line in text.lines().take(1_000_000) {
-            let word = line.trim_start().split_whitespace().next().unwrap_or("");
+            let word = line.split_whitespace().next().unwrap_or("");
             class = class.min(match word {
                 "pass" => 0,
                 "drop" => 1,
@@ -1495,12 +1495,12 @@ fn stateful_rule(
     // An IP rule with ports matches TCP and UDP only on those ports, and every other protocol.
     let ip_with_ports = protos == [Service::Any] && dports.is_some();
     let forward_unknown = join_unknown(
-        join_unknown(unknown.clone(), u.clone()),
+        join_unknown(unknown.clone(), u),
         ip_with_ports.then(|| {
             "protocol IP with ports (every protocol other than TCP and UDP too)".to_owned()
         }),
     );
-    let description = msg.clone().or_else(|| {
+    let description = msg.or_else(|| {
         Some(format!(
             "stateful rule {} of rule group {}",
             index + 1,
@@ -1554,7 +1554,7 @@ fn stateful_rule(
                 unknown: back_unknown,
                 description: description.map(|d| format!("{d} (direction ANY: the reverse way)")),
                 disabled: alert,
-                place: place.clone(),
+                place,
             },
         ));
     } else if !direction.eq_ignore_ascii_case("FORWARD") {
@@ -1606,13 +1606,13 @@ fn address_text(
         Some(i) => i.split(',').map(str::trim).collect(),
         None => vec![t],
     };
-    if let [one] = parts.as_slice() {
-        if let Some(var) = one.strip_prefix('$') {
-            return match ctx.vars.lookup(ctx.group, var) {
-                Ok((name, nets)) => (Some(Addr::Object(name, nets)), None),
-                Err(u) => (Some(Addr::Any), Some(u)),
-            };
-        }
+    if let [one] = parts.as_slice()
+        && let Some(var) = one.strip_prefix('$')
+    {
+        return match ctx.vars.lookup(ctx.group, var) {
+            Ok((name, nets)) => (Some(Addr::Object(name, nets)), None),
+            Err(u) => (Some(Addr::Any), Some(u)),
+        };
     }
     let mut nets = Vec::new();
     for p in parts {
