@@ -848,3 +848,23 @@ fn findings_of_an_imported_rule_point_into_the_export() {
         "{w:#?}"
     );
 }
+
+#[test]
+fn the_example_of_the_docs_validates_with_its_eight_warnings() {
+    let text = std::fs::read_to_string(dir().join("topology.yaml")).unwrap();
+    let mut reader =
+        Reader::new(|f: &str| std::fs::read_to_string(dir().join(f)).map_err(|e| e.to_string()));
+    let c = check_with(
+        &text,
+        Format::Yaml,
+        &ValidateOptions::default(),
+        &mut reader,
+    );
+    assert!(!c.has_errors(), "{:#?}", c.diagnostics);
+    assert_eq!(c.diagnostics.len(), 8, "{:#?}", c.diagnostics);
+    assert!(
+        c.diagnostics
+            .iter()
+            .all(|d| d.file.is_some() && d.location.is_some())
+    );
+}

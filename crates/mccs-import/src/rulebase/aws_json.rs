@@ -332,3 +332,62 @@ pub(crate) fn join_unknown(a: Option<String>, b: Option<String>) -> Option<Strin
         (a, b) => a.or(b),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn protocols_are_names_or_numbers() {
+        assert_eq!(Proto::parse("-1"), Some(Proto::All));
+        assert_eq!(Proto::parse("TCP"), Some(Proto::Tcp));
+        assert_eq!(Proto::parse("17"), Some(Proto::Udp));
+        assert_eq!(Proto::parse("58"), Some(Proto::Icmpv6));
+        assert_eq!(Proto::parse("50"), Some(Proto::Other(50)));
+        assert_eq!(Proto::parse("256"), None);
+        assert_eq!(Proto::parse("gre"), None);
+        assert_eq!(Proto::parse(""), None);
+    }
+
+    #[test]
+    fn port_ranges_as_aws_writes_them() {
+        let text =
+            |r: Result<(Service, Option<String>), String>| r.map(|(s, u)| (s.to_string(), u));
+        assert_eq!(
+            text(port_service(true, Some(0), Some(65535))),
+            Ok(("tcp".into(), None))
+        );
+        assert_eq!(
+            text(port_service(false, Some(53), Some(53))),
+            Ok(("udp/53".into(), None))
+        );
+        assert_eq!(
+            text(port_service(true, None, None)),
+            Ok(("tcp".into(), None))
+        );
+        assert!(port_service(true, Some(0), Some(0)).unwrap().1.is_some());
+        assert!(port_service(true, Some(10), Some(1)).is_err());
+        assert!(port_service(true, Some(-5), Some(1)).is_err());
+        assert!(port_service(true, Some(1), Some(70_000)).is_err());
+    }
+
+    #[test]
+    fn icmp_types_are_unknown_and_all_types_exact() {
+        assert_eq!(
+            icmp_service(false, Some(-1), Some(-1)),
+            (Service::Icmp, None)
+        );
+        assert!(
+            icmp_service(false, Some(8), None)
+                .1
+                .unwrap()
+                .contains("ICMP type 8 code any")
+        );
+        assert!(
+            icmp_service(true, Some(128), Some(0))
+                .1
+                .unwrap()
+                .contains("ICMPv6 type 128 code 0")
+        );
+    }
+}

@@ -457,7 +457,7 @@ pub fn read(
     for (object, place) in vars.objects() {
         rb.push_object(object, place);
     }
-    let mut names = HashSet::new();
+    let mut names = Names::default();
     for ir in out {
         if let Some((rule, place)) = write_rule(&mut w, ir, &mut names) {
             rb.push_rule(rule, place);
@@ -469,12 +469,15 @@ pub fn read(
 /// A rule name suffix marking a stateless `aws:forward_to_sfe` rule until the list is written.
 const FORWARD_MARK: &str = "\u{0}forward";
 
+/// The rule names in use (lower-cased) and the next number to try for each taken name.
+#[derive(Default)]
+struct Names {
+    used: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
 /// Names the rule (unique in the firewall) and writes it.
-fn write_rule(
-    w: &mut Walk<'_>,
-    ir: Ir,
-    names: &mut HashSet<String>,
-) -> Option<(Rule, ExportPlace)> {
+fn write_rule(w: &mut Walk<'_>, ir: Ir, names: &mut Names) -> Option<(Rule, ExportPlace)> {
     let Some((mut name, renamed)) = super::to_name(&ir.name) else {
         w.errors.push(ExportFinding::error(
             ir.place,
@@ -482,16 +485,37 @@ fn write_rule(
         ));
         return None;
     };
-    let mut k = 2usize;
-    while !names.insert(name.as_str().to_ascii_lowercase()) {
-        let suffix = format!("-{k}");
-        let mut base: String = name.as_str().to_owned();
-        base.truncate(Name::MAX_LEN.saturating_sub(suffix.len()));
-        name = format!("{base}{suffix}").parse().ok()?;
-        k += 1;
+    // A name taken already gets `-2`, `-3`, ...: the next number of each name is kept, so
+    // many rules of one name cost one step each, not one per rule before them.
+    let key = name.as_str().to_lowercase();
+    if !names.used.insert(key.clone()) {
+        let base = name.as_str().to_owned();
+        loop {
+            let k = names.next.entry(key.clone()).or_insert(2);
+            let suffix = format!("-{k}");
+            *k += 1;
+            let cut: String = base
+                .chars()
+                .take(Name::MAX_LEN.saturating_sub(suffix.len()))
+                .collect();
+            let Ok(candidate) = format!("{cut}{suffix}").parse::<Name>() else {
+                return None;
+            };
+            if names.used.insert(candidate.as_str().to_lowercase()) {
+                name = candidate;
+                break;
+            }
+        }
     }
     let mut description = ir.description.filter(|d| !d.is_empty());
     if renamed {
+        w.warnings.push(ExportFinding::warning(
+            ir.place.clone(),
+            format!(
+                "`{}` cannot be a rule name: imported as `{name}` (the original is kept in the description)",
+                shorten(&ir.name)
+            ),
+        ));
         description = Some(match description {
             Some(d) => format!("{d} ({})", ir.name),
             None => ir.name.clone(),
@@ -1258,7 +1282,10 @@ fn stateful_group(
                 dst: Addr::Any,
                 svc: vec![Service::Any],
                 action: Action::Deny,
-                unknown: Some(format!("the {rules} Suricata rule(s) of rule group {} (RulesString), which mccs does not read", g.name)),
+                unknown: Some(format!(
+                    "the {rules} Suricata rule(s) of rule group {} (RulesString)",
+                    g.name
+                )),
                 description: Some(format!("Suricata rules of rule group {}", g.name)),
                 disabled: false,
                 place,
@@ -1713,5 +1740,65 @@ fn port_range(text: &str) -> Option<PortRange> {
     match text.split_once(':') {
         Some((a, b)) => PortRange::new(num(a)?, num(b)?),
         None => PortRange::single(num(text)?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nets(list: &[&str]) -> Addr {
+        Addr::Nets(list.iter().map(|n| n.parse().unwrap()).collect())
+    }
+
+    #[test]
+    fn suricata_ports_are_read_exactly() {
+        assert_eq!(port_range("443"), PortRange::single(443));
+        assert_eq!(port_range("1990:1994"), PortRange::new(1990, 1994));
+        assert_eq!(port_range("0"), None);
+        assert_eq!(port_range("70000"), None);
+        assert_eq!(port_range("+80"), None);
+        assert_eq!(port_range("10:1"), None);
+    }
+
+    #[test]
+    fn addresses_meet_by_containment() {
+        let vpc = nets(&["10.1.0.0/24"]);
+        assert_eq!(
+            vpc.meet(&nets(&["10.1.0.64/26", "10.2.0.0/16"])),
+            Some(nets(&["10.1.0.64/26"]))
+        );
+        assert_eq!(vpc.meet(&nets(&["10.0.0.0/8"])), Some(vpc.clone()));
+        assert_eq!(vpc.meet(&nets(&["192.0.2.0/24"])), None);
+        assert_eq!(Addr::Any.meet(&vpc), Some(vpc.clone()));
+    }
+
+    #[test]
+    fn stateless_protocols_and_ports_become_services() {
+        let https = [PortRange::single(443).unwrap()];
+        let (s, u) = services(&[6, 17], Some(&https));
+        assert_eq!(
+            s.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            ["tcp/443", "udp/443"]
+        );
+        assert!(u.is_none());
+        let (s, u) = services(&[], None);
+        assert_eq!(s, [Service::Any]);
+        assert!(u.is_none());
+        let (s, u) = services(&[50], None);
+        assert_eq!(s, [Service::Any]);
+        assert!(u.unwrap().contains("IP protocol 50"));
+    }
+
+    #[test]
+    fn standard_actions_are_exactly_one() {
+        let v = |a: &[&str]| a.iter().map(|s| Value::from(*s)).collect::<Vec<_>>();
+        assert_eq!(
+            standard_action(&v(&["aws:pass", "metrics"])),
+            Ok("aws:pass")
+        );
+        assert!(standard_action(&v(&["aws:pass", "aws:drop"])).is_err());
+        assert!(standard_action(&v(&[])).is_err());
+        assert!(standard_action(&v(&["aws:maybe"])).is_err());
     }
 }
