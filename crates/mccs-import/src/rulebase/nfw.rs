@@ -1261,14 +1261,17 @@ fn stateful_group(
         // Which actions the Suricata rules use, so the unknown rule sits where the first of
         // them would be evaluated (in the default action order).
         let mut class = 3u8;
-        for line in text.lines().take(1_000_000) {
+        let mut only_pass = true;
+        for line in text.lines() {
             let word = line.split_whitespace().next().unwrap_or("");
-            class = class.min(match word {
+            let c = match word {
                 "pass" => 0,
                 "drop" => 1,
                 "reject" => 2,
                 _ => 3,
-            });
+            };
+            only_pass &= c == 0 || word.is_empty() || word.starts_with('#');
+            class = class.min(c);
         }
         let rules = text
             .lines()
@@ -1281,7 +1284,12 @@ fn stateful_group(
                 src: Addr::Any,
                 dst: Addr::Any,
                 svc: vec![Service::Any],
-                action: Action::Deny,
+                // What the rules would do, as far as the words they start with say.
+                action: if only_pass && rules > 0 {
+                    Action::Allow
+                } else {
+                    Action::Deny
+                },
                 unknown: Some(format!(
                     "the {rules} Suricata rule(s) of rule group {} (RulesString)",
                     g.name
