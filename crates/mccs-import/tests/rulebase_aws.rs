@@ -868,3 +868,48 @@ fn the_example_of_the_docs_validates_with_its_eight_warnings() {
             .all(|d| d.file.is_some() && d.location.is_some())
     );
 }
+
+#[test]
+fn network_firewall_variables_defined_differently_are_qualified_and_undefined_ones_unknown() {
+    let read = |egress: String, tls: String| {
+        let groups = vec![
+            export("nfw-rg-blocklist.json"),
+            Export::new("nfw-rg-egress.json", egress),
+            Export::new("nfw-rg-tls.json", tls),
+        ];
+        nfw::read(&export("nfw-policy.json"), &groups, &firewall("cloud"))
+            .unwrap_or_else(|e| panic!("{:#?}", messages(&e)))
+    };
+    let egress = std::fs::read_to_string(dir().join("nfw-rg-egress.json")).unwrap();
+    let tls = std::fs::read_to_string(dir().join("nfw-rg-tls.json")).unwrap();
+    // The TLS group's HOME_NET is another network: both are qualified by their group.
+    let rb = read(egress.clone(), tls.replace("10.1.0.0/24", "10.1.0.0/25"));
+    let objects: Vec<String> = rb.objects.iter().map(|o| o.name().to_string()).collect();
+    assert!(
+        objects.contains(&"egress-rules.HOME_NET".to_owned()),
+        "{objects:?}"
+    );
+    assert!(
+        objects.contains(&"tls-sni.HOME_NET".to_owned()),
+        "{objects:?}"
+    );
+    assert_eq!(rb.rules[2].sources[0].to_string(), "egress-rules.HOME_NET");
+    // Defined nowhere: Network Firewall's default is the inspection VPC's CIDR, not in the
+    // export, so the rules using it are unknown over `any`.
+    let undefined = egress.replace("\"HOME_NET\"", "\"OTHER_NET\"");
+    let rb = read(undefined, tls);
+    let r = &rb.rules[2];
+    assert_eq!(r.name.as_str(), "egress-rules-sid-1001");
+    assert_eq!(r.sources[0].to_string(), "any");
+    assert!(
+        r.unknown
+            .as_deref()
+            .unwrap()
+            .contains("$HOME_NET, which neither the rule group nor the policy defines"),
+        "{r:?}"
+    );
+    assert!(has(
+        &rb.findings,
+        "rule `egress-rules-sid-1001` is kept as unknown"
+    ));
+}
