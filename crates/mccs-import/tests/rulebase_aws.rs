@@ -1002,3 +1002,38 @@ fn readers_never_panic_on_cut_or_altered_exports() {
         }
     }
 }
+
+#[test]
+fn an_export_of_another_shape_names_the_command_that_writes_the_right_one() {
+    // An `az network nsg list` export (a list) given as security groups.
+    let e = aws_sg::read(
+        &Export::new(
+            "nsgs.json",
+            "[{\"name\": \"nsg-web\", \"securityRules\": []}]",
+        ),
+        "nsg-web",
+        &firewall("security-group"),
+    )
+    .unwrap_err();
+    assert_eq!(
+        messages(&e),
+        [
+            "error: nsgs.json:1:1: the export is a list: not the JSON `aws ec2 describe-security-groups --output json` writes, which is an object"
+        ]
+    );
+    // Security groups given as network ACLs.
+    let e = nacl::read(
+        &export("describe-security-groups.json"),
+        "acl-1",
+        &firewall("network-acl"),
+    )
+    .unwrap_err();
+    assert!(
+        has(
+            &e,
+            "describe-security-groups.json:1:1: no `NetworkAcls` here: not the JSON `aws ec2 describe-network-acls --output json` writes"
+        ),
+        "{:#?}",
+        messages(&e)
+    );
+}

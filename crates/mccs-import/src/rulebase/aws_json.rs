@@ -62,7 +62,30 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// `value[key]` when it is an object; an error when it is something else.
+    /// The export's top level, which AWS writes as an object; an error naming the command
+    /// otherwise (an `az` export given for an AWS format, a list, ...).
+    pub(crate) fn root<'v>(
+        &mut self,
+        value: &'v Value,
+        format: RulebaseFormat,
+    ) -> Option<&'v serde_json::Map<String, Value>> {
+        match value {
+            Value::Object(m) => Some(m),
+            other => {
+                self.error(
+                    &DocPath::root(),
+                    format!(
+                        "the export is {}: not the JSON `{}` writes, which is an object",
+                        kind_of(other),
+                        format.export_command()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `value` when it is an object; an error when it is something else.
     pub(crate) fn object<'v>(
         &mut self,
         value: &'v Value,

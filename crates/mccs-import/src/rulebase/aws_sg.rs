@@ -43,7 +43,7 @@ pub fn read(
     let root = w.parse(RulebaseFormat::AwsSecurityGroup)?;
     check_firewall(&mut w, firewall);
     let top = DocPath::root();
-    let Some(m) = w.object(&root, &top, "the export") else {
+    let Some(m) = w.root(&root, RulebaseFormat::AwsSecurityGroup) else {
         return Err(w.errors);
     };
     if !m.contains_key("SecurityGroups") {

@@ -52,7 +52,7 @@ pub fn read(
         RulebaseFormat::AwsNetworkAcl,
     );
     let top = DocPath::root();
-    let Some(m) = w.object(&root, &top, "the export") else {
+    let Some(m) = w.root(&root, RulebaseFormat::AwsNetworkAcl) else {
         return Err(w.errors);
     };
     if !m.contains_key("NetworkAcls") {

@@ -195,7 +195,7 @@ pub fn read(
         RulebaseFormat::AwsNetworkFirewall,
     );
     let top = DocPath::root();
-    let Some(m) = w.object(&root, &top, "the export") else {
+    let Some(m) = w.root(&root, RulebaseFormat::AwsNetworkFirewall) else {
         return Err(w.errors);
     };
     let Some(policy_value) = m.get("FirewallPolicy") else {
