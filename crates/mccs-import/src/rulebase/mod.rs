@@ -31,6 +31,7 @@ use mccs_model::{
     RulebaseFormat, RulebaseReader, RulebaseRef, SourceMap,
 };
 
+mod aws_json;
 pub mod aws_sg;
 pub mod azure_fw;
 pub mod nacl;
