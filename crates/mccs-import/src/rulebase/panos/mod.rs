@@ -1,9 +1,9 @@
 //! PAN-OS running configuration: the XML `show config running` and the XML API
 //! (`type=config&action=show`) write, or the same configuration as `set` commands.
 //!
-//! Two front ends ([`xml`] and [`set`]) read the text into one shape (a [`Config`]: the shared
-//! objects and those of the selected virtual system or Panorama device group, with its rules in
-//! order); [`map`] turns that into the model's rules, objects and services. See
+//! Two front ends (XML and `set`) read the text into one shape (the shared objects and those
+//! of the selected virtual system or Panorama device group, with its rules in order); one
+//! mapping turns that into the model's rules, objects and services. See
 //! `docs/import/panos.md` for what is mapped to what and what is marked unknown.
 
 use std::collections::{HashMap, HashSet};

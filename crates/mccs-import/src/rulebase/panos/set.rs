@@ -596,7 +596,7 @@ mod tests {
             ]
         );
         assert_eq!(w[4].1, 29);
-        assert!(value(&w, 5).is_ok_and(|(v, n)| v == ["A", "B"] && n == 10));
+        assert!(value(&w, 6).is_ok_and(|(v, n)| v == ["A", "B"] && n == 10));
         assert!(tokens("set address \"open").is_err());
     }
 }
