@@ -589,3 +589,44 @@ fn set_commands_give_the_same_verdicts() {
         "{v:?}"
     );
 }
+
+#[test]
+fn move_commands_place_rules_as_pan_os_does() {
+    let text = "set rulebase security rules A from any to any source any destination any application any service any action deny\n\
+        set rulebase security rules B from any to any source any destination any application any service any action deny\n\
+        set rulebase security rules C from any to any source 10.0.0.0/8 destination any application any service service-https action allow\n\
+        move rulebase security rules C before A\n\
+        set rulebase security rules D from any to any source any destination any application any service any action allow\n\
+        move rulebase security rules D after C\n\
+        move rulebase security rules A bottom\n\
+        move rulebase security rules B top\n";
+    let rb = read(&Export::new("moves.set", text), None).unwrap();
+    assert_eq!(names(&rb), ["B", "C", "D", "A"]);
+    let bad = "set rulebase security rules A from any to any source any destination any application any service any action deny\n\
+        move rulebase security rules A before GHOST\n\
+        move rulebase security rules NOPE top\n\
+        move rulebase security rules A sideways\n";
+    assert_eq!(
+        errors(&Export::new("moves.set", bad), None),
+        [
+            "error: moves.set:2:39: line 2: no security rule `GHOST` in this rulebase before this line: define it with `set` first",
+            "error: moves.set:3:30: line 3: no security rule `NOPE` in this rulebase before this line: define it with `set` first",
+            "error: moves.set:4:32: line 4: say where: `top`, `bottom`, `before OTHER` or `after OTHER`",
+        ]
+    );
+}
+
+#[test]
+fn objects_named_like_addresses_or_services_are_written_out() {
+    // PAN-OS lets an object be called `10.1.1.10` or a service `tcp` (both seen in real
+    // configurations); a rule naming them gets their addresses and ports.
+    let text = "set address 10.1.1.10 ip-netmask 10.1.1.10/32\n\
+        set service tcp protocol tcp port 1-65535\n\
+        set service \"udp 123\" protocol udp port 123\n\
+        set rulebase security rules r1 from z1 to z2 source 10.1.1.10 destination 10.1.2.0/24 application any service [ tcp \"udp 123\" ] action allow\n";
+    let rb = read(&Export::new("odd.set", text), None).unwrap();
+    assert_eq!(strings(&rb.rules[0].sources), ["10.1.1.10/32"]);
+    assert_eq!(strings(&rb.rules[0].services), ["tcp", "udp 123"]);
+    let services: Vec<&str> = rb.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(services, ["udp 123"]);
+}

@@ -25,6 +25,10 @@ mod xml;
 /// above any real group, and a bound on the work nesting can cause.
 pub const MAX_SERVICE_GROUP_SERVICES: usize = 4096;
 
+/// The most `move` commands one `set` export may hold: each costs up to the length of its rule
+/// list, so this bounds their work to 10,000 times the rules.
+pub const MAX_MOVES: usize = 10_000;
+
 /// Reads the security rules of the virtual system or Panorama device group `select` names
 /// (default `vsys1`), with the address, address group, service and service group objects of
 /// that scope and of `shared`.
@@ -664,6 +668,9 @@ impl<'c> Mapper<'c, '_> {
         if let Some(sp) = &s.source_ports {
             return SvcRes::Unknown(format!("source ports {sp} (service {name})"));
         }
+        if name.parse::<Service>().is_ok() {
+            return SvcRes::Exact(services);
+        }
         let Some(n) = self.name(name, &s.at) else {
             return SvcRes::Bad;
         };
@@ -724,6 +731,9 @@ impl<'c> Mapper<'c, '_> {
         if let Some(why) = unknown {
             return SvcRes::Unknown(format!("service group {name} holds {why}"));
         }
+        if name.parse::<Service>().is_ok() {
+            return SvcRes::Exact(all);
+        }
         let Some(n) = self.name(name, &g.at) else {
             return SvcRes::Bad;
         };
@@ -761,6 +771,22 @@ impl<'c> Mapper<'c, '_> {
                 let mut stack = Vec::new();
                 match self.address(m, &mut stack) {
                     Res::Exact => match self.names.get(m.as_str()).cloned().flatten() {
+                        // An object named like an address (`10.1.1.1`, `any`) is written out
+                        // as its addresses, so the rule reads the same wherever it is printed.
+                        Some(n) if m == "any" || literal(m).is_some() => {
+                            let own = self
+                                .out
+                                .objects
+                                .iter()
+                                .find(|o| *o.name() == n)
+                                .map(FirewallObject::own_prefixes)
+                                .unwrap_or_default();
+                            if own.is_empty() {
+                                out.push(AddressRef::Object(n));
+                            } else {
+                                out.extend(own.into_iter().map(AddressRef::Prefix));
+                            }
+                        }
                         Some(n) => out.push(AddressRef::Object(n)),
                         None => bad = true,
                     },
@@ -841,7 +867,9 @@ impl<'c> Mapper<'c, '_> {
             let mut stack = Vec::new();
             match self.service(s, &mut stack) {
                 SvcRes::Exact(list) => {
-                    if self.services.contains_key(s.as_str()) {
+                    // A service named like a literal (`tcp`, `any`) is written out, so the
+                    // rule reads the same wherever it is printed.
+                    if self.services.contains_key(s.as_str()) && s.parse::<Service>().is_err() {
                         match self.names.get(s.as_str()).cloned().flatten() {
                             Some(n) => out.push(ServiceRef::Named(n)),
                             None => bad = true,

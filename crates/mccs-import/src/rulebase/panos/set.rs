@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use mccs_model::{ExportFinding, Location};
 
-use super::{AddrKind, Address, AddressGroup, Config, Place, RawRule, Scope, Svc, SvcGroup};
+use super::{
+    AddrKind, Address, AddressGroup, Config, MAX_MOVES, Place, RawRule, Scope, Svc, SvcGroup,
+};
 use crate::rulebase::Export;
 
 /// A token and the column (in characters) it starts at.
@@ -111,6 +113,7 @@ impl Scopes {
 pub(super) fn read(export: &Export, select: Option<&str>) -> Result<Config, Vec<ExportFinding>> {
     let mut s = Scopes::default();
     let mut errors = Vec::new();
+    let mut moves = 0usize;
     for (n, line) in export.text().lines().enumerate() {
         let line_no = n + 1;
         let trimmed = line.trim();
@@ -141,6 +144,23 @@ pub(super) fn read(export: &Export, select: Option<&str>) -> Result<Config, Vec<
         };
         match first.as_str() {
             "set" => {}
+            "move" => {
+                moves += 1;
+                let done = if moves > MAX_MOVES {
+                    Err((
+                        *first_col,
+                        format!(
+                            "more than {MAX_MOVES} `move` commands: apply them on the firewall and export its configuration instead"
+                        ),
+                    ))
+                } else {
+                    move_rule(&mut s, &words)
+                };
+                if let Err((col, message)) = done {
+                    errors.push(err(col, message));
+                }
+                continue;
+            }
             "configure" | "exit" | "quit" | "commit" => continue,
             other => {
                 errors.push(err(
@@ -194,11 +214,12 @@ pub(super) fn read(export: &Export, select: Option<&str>) -> Result<Config, Vec<
     })
 }
 
-/// One `set` command (the words after `set`).
-fn command(s: &mut Scopes, words: &[Token], line_no: usize) -> Result<(), (usize, String)> {
+/// The scope a command names after its verb (`vsys NAME`, `device-group NAME`, `shared`, or
+/// none: `vsys1`), and the index of the word after it.
+fn scope_key(words: &[Token]) -> Result<(String, usize), (usize, String)> {
     let col = |i: usize| words.get(i).map_or(1, |w| w.1);
     let word = |i: usize| words.get(i).map(|w| w.0.as_str());
-    let (key, mut i) = match word(1) {
+    Ok(match word(1) {
         Some("shared") => ("shared".to_owned(), 2),
         Some("vsys") => match word(2) {
             Some(v) => (format!("vsys {v}"), 3),
@@ -219,7 +240,82 @@ fn command(s: &mut Scopes, words: &[Token], line_no: usize) -> Result<(), (usize
             }
         },
         _ => ("vsys vsys1".to_owned(), 1),
+    })
+}
+
+/// `move [SCOPE] rulebase|pre-rulebase|post-rulebase security rules NAME top|bottom|before
+/// OTHER|after OTHER`: where PAN-OS puts a rule, as `mccs plan --emit pan-os` places one above
+/// a deny.
+fn move_rule(s: &mut Scopes, words: &[Token]) -> Result<(), (usize, String)> {
+    let col = |i: usize| words.get(i).map_or(1, |w| w.1);
+    let word = |i: usize| words.get(i).map(|w| w.0.as_str());
+    let (key, i) = scope_key(words)?;
+    let list: u8 = match (word(i), word(i + 1), word(i + 2)) {
+        (Some("pre-rulebase"), Some("security"), Some("rules")) => 0,
+        (Some("rulebase"), Some("security"), Some("rules")) => 1,
+        (Some("post-rulebase"), Some("security"), Some("rules")) => 2,
+        _ => {
+            return Err((
+                col(i),
+                "mccs reads `move` only for security rules: `move rulebase security rules NAME top|bottom|before OTHER|after OTHER`".to_owned(),
+            ));
+        }
     };
+    let Some(name) = word(i + 3) else {
+        return Err((col(i + 2), "the rule to move is missing".to_owned()));
+    };
+    let where_at = i + 4;
+    let other = word(where_at + 1);
+    let missing = |n: &str, at: usize| {
+        (
+            col(at),
+            format!(
+                "no security rule `{n}` in this rulebase before this line: define it with `set` first"
+            ),
+        )
+    };
+    let scope = s.get(&key);
+    let rules = match list {
+        0 => &mut scope.pre_rules,
+        1 => &mut scope.rules,
+        _ => &mut scope.post_rules,
+    };
+    let Some(from) = rules.iter().position(|r| r.name == name) else {
+        return Err(missing(name, i + 3));
+    };
+    let rule = rules.remove(from);
+    let to = match (word(where_at), other) {
+        (Some("top"), _) => Some(0),
+        (Some("bottom"), _) => Some(rules.len()),
+        (Some("before"), Some(o)) => rules.iter().position(|r| r.name == o),
+        (Some("after"), Some(o)) => rules.iter().position(|r| r.name == o).map(|k| k + 1),
+        _ => {
+            rules.insert(from, rule);
+            return Err((
+                col(where_at),
+                "say where: `top`, `bottom`, `before OTHER` or `after OTHER`".to_owned(),
+            ));
+        }
+    };
+    let Some(to) = to else {
+        rules.insert(from, rule);
+        return Err(missing(other.unwrap_or_default(), where_at + 1));
+    };
+    rules.insert(to, rule);
+    // The rules' positions moved: index them again.
+    let names: Vec<String> = rules.iter().map(|r| r.name.clone()).collect();
+    s.rules.retain(|(k, l, _), _| !(k == &key && *l == list));
+    for (k, n) in names.into_iter().enumerate() {
+        s.rules.insert((key.clone(), list, n), k);
+    }
+    Ok(())
+}
+
+/// One `set` command (the words after `set`).
+fn command(s: &mut Scopes, words: &[Token], line_no: usize) -> Result<(), (usize, String)> {
+    let col = |i: usize| words.get(i).map_or(1, |w| w.1);
+    let word = |i: usize| words.get(i).map(|w| w.0.as_str());
+    let (key, mut i) = scope_key(words)?;
     let what_col = col(i);
     let Some(what) = word(i) else {
         return Ok(());
