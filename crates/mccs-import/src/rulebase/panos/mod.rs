@@ -966,7 +966,7 @@ impl<'c> Mapper<'c, '_> {
                 raw.to.join(", ")
             ));
         }
-        if (from_zoned || to_zoned) && why.is_empty() {
+        if (from_zoned || to_zoned) && why.is_empty() && !raw.disabled {
             zoned.push(rule);
         }
         let zones = format!(
