@@ -628,3 +628,28 @@ fn objects_named_like_addresses_or_services_are_written_out() {
     let services: Vec<&str> = rb.services.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(services, ["udp 123"]);
 }
+
+#[test]
+fn deeply_nested_xml_and_huge_names_do_not_overflow() {
+    let mut deep = String::from("<config>");
+    for _ in 0..100_000 {
+        deep.push_str("<a>");
+    }
+    for _ in 0..100_000 {
+        deep.push_str("</a>");
+    }
+    deep.push_str("</config>");
+    let found = errors(&Export::new("deep.xml", deep), None);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let long = "N".repeat(10_000);
+    let text = format!(
+        "set address {long} ip-netmask 10.0.0.1\nset rulebase security rules {long} from any to any source {long} destination any application any service any action allow\n"
+    );
+    let rb = read(&Export::new("long.set", text), None).unwrap();
+    assert_eq!(rb.rules[0].name.as_str().len(), 128);
+    assert!(
+        rb.findings
+            .iter()
+            .any(|f| f.message.contains("is not a name mccs can write"))
+    );
+}
