@@ -17,8 +17,9 @@ use super::{
 };
 use crate::rulebase::Export;
 
-/// A token and the column (in characters) it starts at.
-type Token = (String, usize);
+/// A token, the column (in characters) it starts at, and whether it was quoted (a quoted `[`
+/// is a name, not a list).
+type Token = (String, usize, bool);
 
 /// Splits a line into words, quoted strings and `[` / `]`.
 fn tokens(line: &str) -> Result<Vec<Token>, (usize, String)> {
@@ -46,7 +47,7 @@ fn tokens(line: &str) -> Result<Vec<Token>, (usize, String)> {
                     "a quoted name is not closed: add the closing `\"`".to_owned(),
                 ));
             }
-            out.push((word, col + 1));
+            out.push((word, col + 1, true));
             continue;
         }
         let mut word = String::new();
@@ -57,7 +58,7 @@ fn tokens(line: &str) -> Result<Vec<Token>, (usize, String)> {
             word.push(c);
             chars.next();
         }
-        out.push((word, col + 1));
+        out.push((word, col + 1, false));
     }
     Ok(out)
 }
@@ -66,19 +67,19 @@ fn tokens(line: &str) -> Result<Vec<Token>, (usize, String)> {
 fn value(words: &[Token], i: usize) -> Result<(Vec<String>, usize), String> {
     match words.get(i) {
         None => Err("a value is missing at the end of the line".to_owned()),
-        Some((w, _)) if w == "[" => {
+        Some((w, _, false)) if w == "[" => {
             let mut list = Vec::new();
             let mut j = i + 1;
             loop {
                 match words.get(j) {
                     None => return Err("a list `[` is not closed: add `]`".to_owned()),
-                    Some((w, _)) if w == "]" => return Ok((list, j + 1)),
-                    Some((w, _)) => list.push(w.clone()),
+                    Some((w, _, false)) if w == "]" => return Ok((list, j + 1)),
+                    Some((w, _, _)) => list.push(w.clone()),
                 }
                 j += 1;
             }
         }
-        Some((w, _)) => Ok((vec![w.clone()], i + 1)),
+        Some((w, _, _)) => Ok((vec![w.clone()], i + 1)),
     }
 }
 
@@ -139,7 +140,7 @@ pub(super) fn read(export: &Export, select: Option<&str>) -> Result<Config, Vec<
                 continue;
             }
         };
-        let Some((first, first_col)) = words.first() else {
+        let Some((first, first_col, _)) = words.first() else {
             continue;
         };
         match first.as_str() {
@@ -694,5 +695,7 @@ mod tests {
         assert_eq!(w[4].1, 29);
         assert!(value(&w, 6).is_ok_and(|(v, n)| v == ["A", "B"] && n == 10));
         assert!(tokens("set address \"open").is_err());
+        let w = tokens(r#"set address A description "[" tag x"#).unwrap_or_default();
+        assert!(value(&w, 4).is_ok_and(|(v, n)| v == ["["] && n == 5));
     }
 }
