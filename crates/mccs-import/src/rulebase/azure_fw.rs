@@ -91,7 +91,11 @@ pub fn read(
         let Some((name, renamed)) = names.unique(&raw, &e.group) else {
             errors.push(ExportFinding::error(
                 e.at,
-                format!("rule `{}` of collection `{}` cannot be given a name", short(&e.rule), short(&e.collection)),
+                format!(
+                    "rule `{}` of collection `{}` cannot be given a name",
+                    short(&e.rule),
+                    short(&e.collection)
+                ),
             ));
             continue;
         };
@@ -232,7 +236,10 @@ fn read_ip_groups(cx: &mut Cx<'_>, out: &mut ImportedRulebase) -> IpGroups {
     };
     for (g, at) in items {
         if !g.is_object() {
-            cx.error(&at, "an IP Group is a JSON object with `id`, `name` and `ipAddresses`");
+            cx.error(
+                &at,
+                "an IP Group is a JSON object with `id`, `name` and `ipAddresses`",
+            );
             continue;
         }
         let Some((raw, name_at)) = cx.string(g, &at, "name", true) else {
@@ -240,7 +247,10 @@ fn read_ip_groups(cx: &mut Cx<'_>, out: &mut ImportedRulebase) -> IpGroups {
         };
         let id = cx.string(g, &at, "id", false).map(|(s, _)| s);
         let Some((name, renamed)) = to_name(raw) else {
-            cx.error(&name_at, format!("IP Group name `{raw}` cannot be an object name"));
+            cx.error(
+                &name_at,
+                format!("IP Group name `{raw}` cannot be an object name"),
+            );
             continue;
         };
         let place = cx.place(&at);
@@ -385,7 +395,14 @@ pub(super) fn ports(text: &str) -> Result<PortRange, String> {
 /// `a, b, c (and 4 more)`.
 pub(super) fn listing(what: &str, items: &[String]) -> String {
     let mut s = format!("{what} ");
-    s.push_str(&items.iter().take(NAMED_IN_UNKNOWN).cloned().collect::<Vec<_>>().join(", "));
+    s.push_str(
+        &items
+            .iter()
+            .take(NAMED_IN_UNKNOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     if items.len() > NAMED_IN_UNKNOWN {
         s.push_str(&format!(" (and {} more)", items.len() - NAMED_IN_UNKNOWN));
     }
@@ -494,14 +511,17 @@ impl<'e> Cx<'e> {
     }
 
     /// The list `key` (missing or null: empty).
-    pub(super) fn list<'v>(&mut self, v: &'v Value, at: &DocPath, key: &str) -> Vec<(&'v Value, DocPath)> {
+    pub(super) fn list<'v>(
+        &mut self,
+        v: &'v Value,
+        at: &DocPath,
+        key: &str,
+    ) -> Vec<(&'v Value, DocPath)> {
         match Self::get(v, at, key) {
             None => Vec::new(),
-            Some((Value::Array(a), p)) => a
-                .iter()
-                .enumerate()
-                .map(|(i, x)| (x, p.index(i)))
-                .collect(),
+            Some((Value::Array(a), p)) => {
+                a.iter().enumerate().map(|(i, x)| (x, p.index(i))).collect()
+            }
             Some((_, p)) => {
                 self.error(&p, format!("`{key}` must be a list"));
                 Vec::new()
@@ -510,18 +530,31 @@ impl<'e> Cx<'e> {
     }
 
     /// The whole number `key`, in `lo..=hi`.
-    pub(super) fn number(&mut self, v: &Value, at: &DocPath, key: &str, lo: u32, hi: u32) -> Option<u32> {
+    pub(super) fn number(
+        &mut self,
+        v: &Value,
+        at: &DocPath,
+        key: &str,
+        lo: u32,
+        hi: u32,
+    ) -> Option<u32> {
         match Self::get(v, at, key) {
             Some((x, p)) => {
                 let n = x
                     .as_u64()
                     .or_else(|| x.as_str().and_then(|s| s.trim().parse::<u64>().ok()));
-                match n.and_then(|n| u32::try_from(n).ok()).filter(|n| (lo..=hi).contains(n)) {
+                match n
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| (lo..=hi).contains(n))
+                {
                     Some(n) => Some(n),
                     None => {
                         self.error(
                             &p,
-                            format!("`{key}` must be a whole number from {lo} to {hi}, not {}", short(&x.to_string())),
+                            format!(
+                                "`{key}` must be a whole number from {lo} to {hi}, not {}",
+                                short(&x.to_string())
+                            ),
                         );
                         None
                     }
@@ -637,7 +670,10 @@ fn read_collection(
             }
         }
         None => {
-            cx.error(&c_at, "`action` is missing: give `{\"type\": \"Allow\"}` or `Deny`");
+            cx.error(
+                &c_at,
+                "`action` is missing: give `{\"type\": \"Allow\"}` or `Deny`",
+            );
             None
         }
     };
@@ -668,7 +704,13 @@ fn read_collection(
             Some((t, _)) if t.eq_ignore_ascii_case("ApplicationRule") => Some(Kind::Application),
             Some((t, _)) if t.eq_ignore_ascii_case("NatRule") => Some(Kind::Nat),
             Some((t, p)) => {
-                cx.error(&p, format!("rule type `{}` is not NetworkRule, ApplicationRule or NatRule", short(t)));
+                cx.error(
+                    &p,
+                    format!(
+                        "rule type `{}` is not NetworkRule, ApplicationRule or NatRule",
+                        short(t)
+                    ),
+                );
                 None
             }
             None => None,
@@ -718,7 +760,8 @@ fn read_collection(
             at: ExportPlace::default(),
         };
         let mut side = Side::new(cx, r, &r_at, groups, ipg_file);
-        let (sources, src_nothing) = side.read("sourceAddresses", "sourceIpGroups", None, &mut e.unknown);
+        let (sources, src_nothing) =
+            side.read("sourceAddresses", "sourceIpGroups", None, &mut e.unknown);
         let fqdns = if kind == Kind::Application {
             None
         } else {
@@ -729,7 +772,12 @@ fn read_collection(
             // any destination it may reach.
             (vec![AddressRef::Any], false)
         } else {
-            side.read("destinationAddresses", "destinationIpGroups", fqdns, &mut e.unknown)
+            side.read(
+                "destinationAddresses",
+                "destinationIpGroups",
+                fqdns,
+                &mut e.unknown,
+            )
         };
         e.sources = sources;
         e.destinations = destinations;
@@ -742,10 +790,16 @@ fn read_collection(
                     .string(r, &r_at, "translatedAddress", false)
                     .or_else(|| cx.string(r, &r_at, "translatedFqdn", false))
                     .map_or("?", |(s, _)| s);
-                let port = cx.string(r, &r_at, "translatedPort", false).map_or("?", |(s, _)| s);
+                let port = cx
+                    .string(r, &r_at, "translatedPort", false)
+                    .map_or("?", |(s, _)| s);
                 e.unknown.insert(
                     0,
-                    format!("DNAT to {}:{} (mccs does not model address translation on this firewall)", short(to), short(port)),
+                    format!(
+                        "DNAT to {}:{} (mccs does not model address translation on this firewall)",
+                        short(to),
+                        short(port)
+                    ),
                 );
             }
             Kind::Application => {
@@ -825,7 +879,9 @@ impl<'c, 'e, 'v> Side<'c, 'e, 'v> {
             match address(text) {
                 Ok(Addr::Any) => any = true,
                 Ok(Addr::Net(n)) => out.push(AddressRef::Prefix(n)),
-                Ok(Addr::Range(r)) => out.extend(r.to_prefixes().into_iter().map(AddressRef::Prefix)),
+                Ok(Addr::Range(r)) => {
+                    out.extend(r.to_prefixes().into_iter().map(AddressRef::Prefix))
+                }
                 Ok(Addr::Tag(t)) => tags.push(t),
                 Err(e) => self.cx.error(&p, format!("`{addr_key}`: {e}")),
             }
@@ -848,8 +904,8 @@ impl<'c, 'e, 'v> Side<'c, 'e, 'v> {
                 None => self.cx.error(
                     &p,
                     format!(
-                        "IP Group `{}` is not in {}: export the IP Groups of every resource group the policy uses",
-                        short(id),
+                        "IP Group `{}` is not in {}: export the IP Groups of every resource group the policy uses (`az network ip-group list` without `-g`)",
+                        short(last_segment(id)),
                         self.ipg_file.unwrap_or("the IP Groups export")
                     ),
                 ),
@@ -873,7 +929,10 @@ impl<'c, 'e, 'v> Side<'c, 'e, 'v> {
             any = true;
         }
         if named == 0 {
-            self.cx.error(self.at, format!("the rule has no `{addr_key}` and no `{ipg_key}`"));
+            self.cx.error(
+                self.at,
+                format!("the rule has no `{addr_key}` and no `{ipg_key}`"),
+            );
         }
         if any {
             return (vec![AddressRef::Any], false);
@@ -904,7 +963,10 @@ fn network_services(cx: &mut Cx<'_>, r: &Value, at: &DocPath) -> Vec<ServiceRef>
     let (mut tcp, mut udp, mut icmp) = (false, false, false);
     let protocols = cx.strings(r, at, "ipProtocols");
     if protocols.is_empty() {
-        cx.error(at, "the rule has no `ipProtocols`: give TCP, UDP, ICMP or Any");
+        cx.error(
+            at,
+            "the rule has no `ipProtocols`: give TCP, UDP, ICMP or Any",
+        );
     }
     for (text, p) in protocols {
         match text.to_ascii_lowercase().as_str() {
@@ -912,14 +974,23 @@ fn network_services(cx: &mut Cx<'_>, r: &Value, at: &DocPath) -> Vec<ServiceRef>
             "udp" => udp = true,
             "icmp" => icmp = true,
             "any" => (tcp, udp, icmp) = (true, true, true),
-            _ => cx.error(&p, format!("protocol `{}` is not TCP, UDP, ICMP or Any", short(text))),
+            _ => cx.error(
+                &p,
+                format!("protocol `{}` is not TCP, UDP, ICMP or Any", short(text)),
+            ),
         }
     }
     if (tcp || udp) && ranges.is_empty() {
-        cx.error(at, "the rule has no `destinationPorts`: give `*` for every port");
+        cx.error(
+            at,
+            "the rule has no `destinationPorts`: give `*` for every port",
+        );
     }
     let mut out = Vec::new();
-    for (on, make) in [(tcp, Service::Tcp as fn(PortRange) -> Service), (udp, Service::Udp)] {
+    for (on, make) in [
+        (tcp, Service::Tcp as fn(PortRange) -> Service),
+        (udp, Service::Udp),
+    ] {
         if on {
             out.extend(ranges.iter().map(|p| ServiceRef::Literal(make(*p))));
         }
@@ -936,12 +1007,18 @@ fn application_services(cx: &mut Cx<'_>, r: &Value, at: &DocPath) -> Vec<Service
     for (p, p_at) in cx.list(r, at, "protocols") {
         let port = p
             .get("port")
-            .and_then(|x| x.as_u64().or_else(|| x.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|x| {
+                x.as_u64()
+                    .or_else(|| x.as_str().and_then(|s| s.parse().ok()))
+            })
             .and_then(|n| u16::try_from(n).ok())
             .and_then(PortRange::single);
         match port {
             Some(pr) => out.push(ServiceRef::Literal(Service::Tcp(pr))),
-            None => cx.error(&p_at, "an application rule protocol needs `port`, 1 to 65535"),
+            None => cx.error(
+                &p_at,
+                "an application rule protocol needs `port`, 1 to 65535",
+            ),
         }
     }
     if out.is_empty() {

@@ -41,8 +41,7 @@ pub fn read(
     firewall: &Firewall,
 ) -> Result<ImportedRulebase, Vec<ExportFinding>> {
     let mut cx = Cx::new(export);
-    if firewall.kind != FirewallKind::SecurityGroup
-        || firewall.platform != Some(Platform::AzureAlz)
+    if firewall.kind != FirewallKind::SecurityGroup || firewall.platform != Some(Platform::AzureAlz)
     {
         cx.errors.push(ExportFinding::error(
             ExportPlace::new(export.file(), ""),
@@ -196,7 +195,10 @@ fn read_rule(cx: &mut Cx<'_>, r: &Value, at: &DocPath) -> Option<(Dir, u32, Rule
         Some((d, _)) if d.eq_ignore_ascii_case("inbound") => Some(Dir::Inbound),
         Some((d, _)) if d.eq_ignore_ascii_case("outbound") => Some(Dir::Outbound),
         Some((d, p)) => {
-            cx.error(&p, format!("direction `{}` is not Inbound or Outbound", short(d)));
+            cx.error(
+                &p,
+                format!("direction `{}` is not Inbound or Outbound", short(d)),
+            );
             None
         }
         None => None,
@@ -245,7 +247,13 @@ fn read_rule(cx: &mut Cx<'_>, r: &Value, at: &DocPath) -> Option<(Dir, u32, Rule
                 Some(vec![ServiceRef::Literal(Service::Any)])
             }
             _ => {
-                cx.error(&p_at, format!("protocol `{}` is not Tcp, Udp, Icmp, Esp, Ah or *", short(p)));
+                cx.error(
+                    &p_at,
+                    format!(
+                        "protocol `{}` is not Tcp, Udp, Icmp, Esp, Ah or *",
+                        short(p)
+                    ),
+                );
                 None
             }
         },
@@ -274,7 +282,13 @@ fn read_rule(cx: &mut Cx<'_>, r: &Value, at: &DocPath) -> Option<(Dir, u32, Rule
         rule = rule.description(d);
     }
     if !unknown.is_empty() {
-        rule = rule.unknown(unknown.join("; "));
+        let mut once: Vec<String> = Vec::with_capacity(unknown.len());
+        for u in unknown {
+            if !once.contains(&u) {
+                once.push(u);
+            }
+        }
+        rule = rule.unknown(once.join("; "));
     }
     Some((dir, prio, rule))
 }
@@ -323,11 +337,18 @@ fn side(
     let mut out = Vec::new();
     let mut any = false;
     let mut tags = Vec::new();
+    let written = texts.len();
     for (t, p) in texts {
         match address(t) {
             Ok(Addr::Any) => any = true,
             Ok(Addr::Net(n)) => out.push(AddressRef::Prefix(n)),
-            Ok(Addr::Range(_)) => cx.error(&p, format!("`{}`: an NSG rule holds addresses and CIDRs, not ranges", short(t))),
+            Ok(Addr::Range(_)) => cx.error(
+                &p,
+                format!(
+                    "`{}`: an NSG rule holds addresses and CIDRs, not ranges",
+                    short(t)
+                ),
+            ),
             Ok(Addr::Tag(tag)) if tag.eq_ignore_ascii_case("AzureLoadBalancer") => {
                 if let Ok(AddressRef::Prefix(n)) = AZURE_LOAD_BALANCER.parse::<AddressRef>() {
                     out.push(AddressRef::Prefix(n));
@@ -341,12 +362,13 @@ fn side(
         .list(r, at, asg_key)
         .into_iter()
         .map(|(v, _)| {
-            v.get("id")
-                .and_then(Value::as_str)
-                .map_or_else(|| "?".to_owned(), |id| short(id.rsplit('/').next().unwrap_or(id)))
+            v.get("id").and_then(Value::as_str).map_or_else(
+                || "?".to_owned(),
+                |id| short(id.rsplit('/').next().unwrap_or(id)),
+            )
         })
         .collect();
-    let named = !out.is_empty() || any || !tags.is_empty() || !asgs.is_empty();
+    let named = written > 0 || !asgs.is_empty();
     if !tags.is_empty() {
         unknown.push(listing("service tag", &tags));
         any = true;
@@ -356,7 +378,10 @@ fn side(
         any = true;
     }
     if !named {
-        cx.error(at, format!("the rule has no `{one}`, `{many}` or `{asg_key}`"));
+        cx.error(
+            at,
+            format!("the rule has no `{one}`, `{many}` or `{asg_key}`"),
+        );
     }
     if any || out.is_empty() {
         return vec![AddressRef::Any];
@@ -366,11 +391,39 @@ fn side(
 
 /// Azure's six default rules: (name, priority, direction, access, source, destination).
 const DEFAULTS: [(&str, u32, &str, &str, &str, &str); 6] = [
-    ("AllowVnetInBound", 65000, "Inbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-    ("AllowAzureLoadBalancerInBound", 65001, "Inbound", "Allow", "AzureLoadBalancer", "*"),
+    (
+        "AllowVnetInBound",
+        65000,
+        "Inbound",
+        "Allow",
+        "VirtualNetwork",
+        "VirtualNetwork",
+    ),
+    (
+        "AllowAzureLoadBalancerInBound",
+        65001,
+        "Inbound",
+        "Allow",
+        "AzureLoadBalancer",
+        "*",
+    ),
     ("DenyAllInBound", 65500, "Inbound", "Deny", "*", "*"),
-    ("AllowVnetOutBound", 65000, "Outbound", "Allow", "VirtualNetwork", "VirtualNetwork"),
-    ("AllowInternetOutBound", 65001, "Outbound", "Allow", "*", "Internet"),
+    (
+        "AllowVnetOutBound",
+        65000,
+        "Outbound",
+        "Allow",
+        "VirtualNetwork",
+        "VirtualNetwork",
+    ),
+    (
+        "AllowInternetOutBound",
+        65001,
+        "Outbound",
+        "Allow",
+        "*",
+        "Internet",
+    ),
     ("DenyAllOutBound", 65500, "Outbound", "Deny", "*", "*"),
 ];
 
