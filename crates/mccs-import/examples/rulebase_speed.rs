@@ -8,6 +8,7 @@
 //! ```text
 //! cargo run --release -p mccs-import --example rulebase_speed [RULES]
 //! ```
+#![allow(clippy::print_stdout)] // the figure is the output
 
 use std::time::Instant;
 

@@ -902,7 +902,7 @@ impl<'c, 'e, 'v> Side<'c, 'e, 'v> {
                 Ok(Addr::Any) => any = true,
                 Ok(Addr::Net(n)) => out.push(AddressRef::Prefix(n)),
                 Ok(Addr::Range(r)) => {
-                    out.extend(r.to_prefixes().into_iter().map(AddressRef::Prefix))
+                    out.extend(r.to_prefixes().into_iter().map(AddressRef::Prefix));
                 }
                 Ok(Addr::Tag(t)) => tags.push(t),
                 Err(e) => self.cx.error(&p, format!("`{addr_key}`: {e}")),
