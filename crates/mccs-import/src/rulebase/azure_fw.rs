@@ -171,32 +171,41 @@ struct Entry {
 
 /// The model names given so far, to keep each unique.
 #[derive(Default)]
-struct Names(HashSet<String>);
+struct Names {
+    given: HashSet<String>,
+    /// Per base name, the next number to try: numbering stays linear however many rules share
+    /// a name.
+    next: HashMap<String, usize>,
+}
 
 impl Names {
     /// A unique name for `<collection>.<rule>` (`raw`): itself, else prefixed with the
     /// group, else numbered. `true` when it is not `raw` as written.
     fn unique(&mut self, raw: &str, group: &str) -> Option<(Name, bool)> {
-        let (first, mut renamed) = to_name(raw)?;
-        if self.0.insert(first.as_str().to_owned()) {
+        let (first, renamed) = to_name(raw)?;
+        if self.given.insert(first.as_str().to_owned()) {
             return Some((first, renamed));
         }
-        renamed = true;
         if let Some((n, _)) = to_name(&format!("{group}.{raw}"))
-            && self.0.insert(n.as_str().to_owned())
+            && self.given.insert(n.as_str().to_owned())
         {
-            return Some((n, renamed));
+            return Some((n, true));
         }
-        // Numbered: at most one try per name already given, plus one.
+        // Numbered: each try either succeeds or skips a number taken by another rule, so the
+        // tries over the whole export are at most its rules plus one per base name.
         let base = first.as_str().to_owned();
-        for k in 2..=self.0.len() + 2 {
+        let mut k = self.next.get(&base).copied().unwrap_or(2);
+        let last = k + self.given.len() + 1;
+        while k <= last {
             let suffix = format!(".{k}");
+            k += 1;
             let keep = Name::MAX_LEN.saturating_sub(suffix.len());
             let cut: String = base.chars().take(keep).collect();
             if let Some((n, _)) = to_name(&format!("{cut}{suffix}"))
-                && self.0.insert(n.as_str().to_owned())
+                && self.given.insert(n.as_str().to_owned())
             {
-                return Some((n, renamed));
+                self.next.insert(base, k);
+                return Some((n, true));
             }
         }
         None
