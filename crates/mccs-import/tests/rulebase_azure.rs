@@ -649,3 +649,56 @@ fn big_policy(n: usize) -> String {
     }
     format!("[{}]", groups.join(",\n"))
 }
+
+/// Every cut of the exports and a few byte-level corruptions: an error or a rulebase, never a
+/// panic.
+#[test]
+fn truncated_and_corrupted_exports_never_panic() {
+    for file in [
+        "policy.json",
+        "nsgs.json",
+        "ip-groups.json",
+        "parent-policy.json",
+    ] {
+        let text = std::fs::read_to_string(dir().join(file)).unwrap();
+        let mut variants: Vec<String> = (0..text.len())
+            .step_by(text.len() / 40 + 1)
+            .filter_map(|n| text.get(..n).map(str::to_owned))
+            .collect();
+        for (from, to) in [
+            ("\"priority\": 200", "\"priority\": -1"),
+            ("\"priority\": 100", "\"priority\": 1e400"),
+            ("[", "[[[[[[[[[["),
+            ("\"TCP\"", "null"),
+            ("\"Tcp\"", "{}"),
+            ("\"name\"", "\"nom\""),
+            ("\"rules\": [", "\"rules\": {\"a\": ["),
+            ("10.", "10.\\u0000"),
+        ] {
+            variants.push(text.replacen(from, to, 1));
+            variants.push(text.replace(from, to));
+        }
+        for v in variants {
+            let pol = v.clone();
+            let mut reader = Reader::new(move |f: &str| {
+                if f == "x.json" {
+                    Ok(pol.clone())
+                } else {
+                    std::fs::read_to_string(dir().join(f)).map_err(|e| e.to_string())
+                }
+            });
+            let as_policy = RulebaseRef::new(RulebaseFormat::AzureFirewallPolicy, "x.json")
+                .ip_groups("ip-groups.json");
+            let _ = reader.read(&azure_fw(), &as_policy);
+            let as_ipg = RulebaseRef::new(RulebaseFormat::AzureFirewallPolicy, "policy.json")
+                .ip_groups("x.json");
+            let _ = reader.read(&azure_fw(), &as_ipg);
+            let as_nsg =
+                RulebaseRef::new(RulebaseFormat::AzureNsg, "x.json").select("nsg-xyz789-prod");
+            if let Err(errors) = reader.read(&nsg_fw(), &as_nsg) {
+                assert!(!errors.is_empty());
+                assert!(errors.iter().all(|e| e.place.file == "x.json"));
+            }
+        }
+    }
+}
