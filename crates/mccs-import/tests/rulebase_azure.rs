@@ -702,3 +702,31 @@ fn truncated_and_corrupted_exports_never_panic() {
         }
     }
 }
+
+/// `nsg show` (one NSG object) and the REST API's unflattened `properties` are read too.
+#[test]
+fn nsg_show_and_rest_shapes_are_read() {
+    let text = std::fs::read_to_string(dir().join("nsgs.json")).unwrap();
+    let list: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let one = serde_json::to_string_pretty(&list[1]).unwrap();
+    let mut reader = Reader::new(move |_: &str| Ok(one.clone()));
+    let r = RulebaseRef::new(RulebaseFormat::AzureNsg, "show.json").select("nsg-xyz789-tools");
+    let rb = reader.read(&nsg_fw(), &r).unwrap();
+    assert_eq!(names(&rb.rules), ["allow-https"]);
+
+    let rest = r#"[{"name": "g", "properties": {"priority": 100, "ruleCollections": [
+        {"name": "c", "properties": {"priority": 100, "ruleCollectionType": "FirewallPolicyFilterRuleCollection",
+         "action": {"type": "Deny"}, "rules": [{"name": "r", "ruleType": "NetworkRule",
+         "sourceAddresses": ["10.0.0.0/8"], "destinationAddresses": ["*"], "destinationPorts": ["22"],
+         "ipProtocols": ["TCP"]}]}}]}}]"#;
+    let mut reader = Reader::new(move |_: &str| Ok(rest.to_owned()));
+    let r = RulebaseRef::new(RulebaseFormat::AzureFirewallPolicy, "rest.json");
+    let rb = reader.read(&azure_fw(), &r).unwrap();
+    assert_eq!(names(&rb.rules), ["c.r"]);
+    assert_eq!(rb.rules[0].action, Action::Deny);
+    assert_eq!(
+        rb.rules_at[0].path,
+        "[0].properties.ruleCollections[0].properties.rules[0]"
+    );
+    assert_eq!(rb.rules_at[0].location.map(|l| l.line), Some(3));
+}
