@@ -466,39 +466,57 @@ impl<'e> Cx<'e> {
         }
     }
 
-    pub(super) fn place(&self, at: &DocPath) -> ExportPlace {
-        self.export.json_place(at)
+    pub(super) fn place(&self, at: &impl Where) -> ExportPlace {
+        self.export.json_place(&at.doc())
     }
 
-    pub(super) fn error(&mut self, at: &DocPath, message: impl Into<String>) {
+    pub(super) fn error(&mut self, at: &impl Where, message: impl Into<String>) {
         let p = self.place(at);
         self.errors.push(ExportFinding::error(p, message));
     }
 
-    pub(super) fn warn(&mut self, at: &DocPath, message: impl Into<String>) {
+    pub(super) fn warn(&mut self, at: &impl Where, message: impl Into<String>) {
         let p = self.place(at);
         self.warnings.push(ExportFinding::warning(p, message));
     }
 
     /// `key` of the object `v`, or of its `properties` (the REST API's shape); null is absent.
-    pub(super) fn get<'v>(v: &'v Value, at: &DocPath, key: &str) -> Option<(&'v Value, DocPath)> {
+    pub(super) fn get<'v, 'a>(
+        v: &'v Value,
+        at: &'a DocPath,
+        key: &'a str,
+    ) -> Option<(&'v Value, At<'a>)> {
+        let here = At {
+            base: at,
+            props: false,
+            key,
+            index: None,
+        };
         if let Some(x) = v.get(key).filter(|x| !x.is_null()) {
-            return Some((x, at.key(key)));
+            return Some((x, here));
         }
         v.get("properties")
             .and_then(|p| p.get(key))
             .filter(|x| !x.is_null())
-            .map(|x| (x, at.key("properties").key(key)))
+            .map(|x| {
+                (
+                    x,
+                    At {
+                        props: true,
+                        ..here
+                    },
+                )
+            })
     }
 
     /// The string `key`; an error when it is missing and `required`, or not a string.
-    pub(super) fn string<'v>(
+    pub(super) fn string<'v, 'a>(
         &mut self,
         v: &'v Value,
-        at: &DocPath,
-        key: &str,
+        at: &'a DocPath,
+        key: &'a str,
         required: bool,
-    ) -> Option<(&'v str, DocPath)> {
+    ) -> Option<(&'v str, At<'a>)> {
         match Self::get(v, at, key) {
             Some((Value::String(s), p)) => Some((s.as_str(), p)),
             Some((_, p)) => {
@@ -515,12 +533,12 @@ impl<'e> Cx<'e> {
     }
 
     /// The list of strings `key` (missing or null: empty).
-    pub(super) fn strings<'v>(
+    pub(super) fn strings<'v, 'a>(
         &mut self,
         v: &'v Value,
-        at: &DocPath,
-        key: &str,
-    ) -> Vec<(&'v str, DocPath)> {
+        at: &'a DocPath,
+        key: &'a str,
+    ) -> Vec<(&'v str, At<'a>)> {
         match Self::get(v, at, key) {
             None => Vec::new(),
             Some((Value::Array(a), p)) => {
@@ -550,6 +568,7 @@ impl<'e> Cx<'e> {
         match Self::get(v, at, key) {
             None => Vec::new(),
             Some((Value::Array(a), p)) => {
+                let p = p.doc();
                 a.iter().enumerate().map(|(i, x)| (x, p.index(i))).collect()
             }
             Some((_, p)) => {
@@ -595,6 +614,54 @@ impl<'e> Cx<'e> {
                 None
             }
         }
+    }
+}
+
+/// Something a finding can be located at: a path into the export.
+pub(super) trait Where {
+    /// The path.
+    fn doc(&self) -> DocPath;
+}
+
+impl Where for DocPath {
+    fn doc(&self) -> DocPath {
+        self.clone()
+    }
+}
+
+/// The path of an object's field (or of an element of it), built into a [`DocPath`] only when a
+/// finding needs it: reading a large export makes no path per field.
+#[derive(Clone, Copy)]
+pub(super) struct At<'a> {
+    base: &'a DocPath,
+    /// The field is under the object's `properties`.
+    props: bool,
+    key: &'a str,
+    index: Option<usize>,
+}
+
+impl At<'_> {
+    /// Element `i` of this field.
+    pub(super) fn index(self, i: usize) -> Self {
+        Self {
+            index: Some(i),
+            ..self
+        }
+    }
+}
+
+impl Where for At<'_> {
+    fn doc(&self) -> DocPath {
+        let mut p = if self.props {
+            self.base.key("properties")
+        } else {
+            self.base.clone()
+        };
+        p = p.key(self.key);
+        if let Some(i) = self.index {
+            p = p.index(i);
+        }
+        p
     }
 }
 
