@@ -15,8 +15,10 @@ use std::str::FromStr;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::Name;
 use crate::diag::{Diagnostic, DocPath, Location, Problem, Segment, Severity};
 use crate::topology::{Firewall, FirewallObject, NamedService, Rule};
+use std::collections::HashMap;
 
 /// The export formats a firewall's `rulebase` can name.
 #[derive(
@@ -582,6 +584,65 @@ pub(crate) fn read_all(
                 (rb_at.clone(), place(&outbound_rules_at, j)),
             );
         }
+        // Another export gave a name other content (two Network Firewalls whose `HOME_NET`
+        // differ): this export's own object of that name is scoped to its firewall
+        // (`<firewall>.<name>`), so neither export needs an edit. A clash with the document
+        // itself stays an error: the document can be fixed.
+        let (mut rules, mut outbound_rules, mut new_objects, mut new_services) =
+            (rules, outbound_rules, new_objects, new_services);
+        let scope = |name: &str| {
+            format!("{}.{name}", topology.firewalls[i].name)
+                .parse::<Name>()
+                .ok()
+        };
+        let mut object_renames: HashMap<Name, Name> = HashMap::new();
+        for (j, o) in new_objects.iter().enumerate() {
+            if let Some((k, Some(first))) = objects.get(o.name().as_str())
+                && topology.objects.get(*k) != Some(o)
+                && let Some(n) = scope(o.name().as_str())
+            {
+                diags.push(Diagnostic::from_export(
+                    rb_at.clone(),
+                    ExportFinding::warning(
+                        place(&objects_at, j),
+                        format!(
+                            "object `{}` differs from the one of that name in {first}: it is named `{n}` for this firewall",
+                            o.name()
+                        ),
+                    ),
+                ));
+                object_renames.insert(o.name().clone(), n);
+            }
+        }
+        let mut service_renames: HashMap<Name, Name> = HashMap::new();
+        for (j, sv) in new_services.iter().enumerate() {
+            if let Some((k, Some(first))) = services.get(sv.name.as_str())
+                && topology.services.get(*k) != Some(sv)
+                && let Some(n) = scope(sv.name.as_str())
+            {
+                diags.push(Diagnostic::from_export(
+                    rb_at.clone(),
+                    ExportFinding::warning(
+                        place(&services_at, j),
+                        format!(
+                            "service `{}` differs from the one of that name in {first}: it is named `{n}` for this firewall",
+                            sv.name
+                        ),
+                    ),
+                ));
+                service_renames.insert(sv.name.clone(), n);
+            }
+        }
+        if !object_renames.is_empty() || !service_renames.is_empty() {
+            rename(
+                &mut rules,
+                &mut outbound_rules,
+                &mut new_objects,
+                &mut new_services,
+                &object_renames,
+                &service_renames,
+            );
+        }
         let fw = &mut topology.firewalls[i];
         fw.rules = rules;
         fw.outbound_rules = outbound_rules;
@@ -651,4 +712,52 @@ pub(crate) fn read_all(
         }
     }
     (diags, origins)
+}
+
+/// Applies the renames of an export's objects and services to everything of that export that
+/// names them: the objects themselves, group members, rules' addresses and services.
+fn rename(
+    rules: &mut [Rule],
+    outbound_rules: &mut [Rule],
+    objects: &mut [FirewallObject],
+    services: &mut [NamedService],
+    object_renames: &HashMap<Name, Name>,
+    service_renames: &HashMap<Name, Name>,
+) {
+    use crate::{AddressRef, ServiceRef};
+    let new_object = |n: &mut Name| {
+        if let Some(to) = object_renames.get(n) {
+            *n = to.clone();
+        }
+    };
+    for o in objects.iter_mut() {
+        match o {
+            FirewallObject::Host { name, .. }
+            | FirewallObject::Network { name, .. }
+            | FirewallObject::Range { name, .. } => new_object(name),
+            FirewallObject::Group { name, members, .. } => {
+                new_object(name);
+                members.iter_mut().for_each(new_object);
+            }
+        }
+    }
+    for sv in services.iter_mut() {
+        if let Some(to) = service_renames.get(&sv.name) {
+            sv.name = to.clone();
+        }
+    }
+    for r in rules.iter_mut().chain(outbound_rules.iter_mut()) {
+        for a in r.sources.iter_mut().chain(r.destinations.iter_mut()) {
+            if let AddressRef::Object(n) = a {
+                new_object(n);
+            }
+        }
+        for v in &mut r.services {
+            if let ServiceRef::Named(n) = v
+                && let Some(to) = service_renames.get(n)
+            {
+                *n = to.clone();
+            }
+        }
+    }
 }

@@ -116,10 +116,7 @@ pub fn reach(
     for ps in &t.project_sets {
         for env in ps.environments.keys() {
             others.push((
-                FlowEnd::Environment(mccs_model::EnvRef::new(
-                    ps.license_plate,
-                    env.clone(),
-                )),
+                FlowEnd::Environment(mccs_model::EnvRef::new(ps.license_plate, env.clone())),
                 "environment",
             ));
         }
