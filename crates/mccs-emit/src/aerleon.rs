@@ -19,11 +19,14 @@ fn yaml(s: &str) -> String {
     serde_json::Value::String(s.to_owned()).to_string()
 }
 
-/// Comment text for a generated filter: one line, no `"` (as `'`) and no `*/` or `/*`, which
-/// would end or nest the comments of the platforms Aerleon generates for.
+/// Comment text for a generated filter: one line, no `"` (as `'`), no `{` or `}` (as `(` and
+/// `)`: Aerleon's Juniper output indents by them, and unbalanced ones make it fail) and no `*/`
+/// or `/*`, which would end or nest the comments of the platforms Aerleon generates for.
 fn note(s: &str) -> String {
     plain(s)
         .replace('"', "'")
+        .replace('{', "(")
+        .replace('}', ")")
         .replace("*/", "* /")
         .replace("/*", "/ *")
 }
