@@ -6,6 +6,8 @@
 //! with the request. Change the target in the header for any other platform Aerleon supports.
 
 use std::collections::HashMap;
+
+use mccs_model::RuleList;
 use std::fmt::Write as _;
 
 use crate::common::{
@@ -124,24 +126,39 @@ pub(crate) fn emit(work: &[Work<'_>], options: &Options) -> Emitted {
         for line in header_lines(options, &format!("the rules to add on {} ({kind})", w.name)) {
             let _ = writeln!(s, "# {}", note(&line));
         }
-        let filter = filters.take(&term_name(w.name), "_");
-        let mut comment = format!(
-            "Rules planned by mccs for {} ({kind}). Terms are in order; place them where each term's comment says.",
-            w.name
-        );
-        if let Some(d) = w.firewall.and_then(|f| f.description.as_ref()) {
-            comment.push(' ');
-            comment.push_str(d);
-        }
         let _ = writeln!(s, "filters:");
-        let _ = writeln!(s, "  - header:");
-        let _ = writeln!(s, "      comment: {}", yaml(&note(&comment)));
-        let _ = writeln!(s, "      targets:");
-        let _ = writeln!(s, "        juniper: {}", yaml(&format!("{filter} inet")));
-        let _ = writeln!(s, "    terms:");
-        let mut terms = Unique::default();
-        for e in &w.entries {
-            term(&mut s, e, &mut defs, &mut terms);
+        // A security group or network ACL has an inbound and an outbound list: one filter each
+        // (`FIREWALL-inbound`, `FIREWALL-outbound`); any other firewall has one.
+        let lists = [None, Some(RuleList::Inbound), Some(RuleList::Outbound)];
+        for list in lists {
+            let entries: Vec<&Entry<'_>> =
+                w.entries.iter().filter(|e| e.row.list == list).collect();
+            if entries.is_empty() {
+                continue;
+            }
+            let base = match list {
+                None => term_name(w.name),
+                Some(l) => term_name(&format!("{}-{}", w.name, l.as_str())),
+            };
+            let filter = filters.take(&base, "_");
+            let mut comment = format!(
+                "Rules planned by mccs for {} ({kind}{}). Terms are in order; place them where each term's comment says.",
+                w.name,
+                list.map_or(String::new(), |l| format!(", {} list", l.as_str()))
+            );
+            if let Some(d) = w.firewall.and_then(|f| f.description.as_ref()) {
+                comment.push(' ');
+                comment.push_str(d);
+            }
+            let _ = writeln!(s, "  - header:");
+            let _ = writeln!(s, "      comment: {}", yaml(&note(&comment)));
+            let _ = writeln!(s, "      targets:");
+            let _ = writeln!(s, "        juniper: {}", yaml(&format!("{filter} inet")));
+            let _ = writeln!(s, "    terms:");
+            let mut terms = Unique::default();
+            for e in entries {
+                term(&mut s, e, &mut defs, &mut terms);
+            }
         }
         let name = files.take(&file_stem(w.name), "-");
         policies.push(EmittedFile::new(format!("policies/pol/{name}.yaml"), s));

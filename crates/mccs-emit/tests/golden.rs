@@ -103,3 +103,14 @@ fn cross_cloud_privatelink() {
 fn lza_data_subnet_network_acl() {
     check("lza-data-subnet", &mccs_model::examples::lza_data_subnet());
 }
+
+/// Deny rules in the way (placement) and hostile text (tests/placement.rs).
+#[test]
+fn placement_and_hostile_text() {
+    let checked = mccs_model::check(
+        include_str!("data/placement.yaml"),
+        mccs_model::Format::Yaml,
+        &mccs_model::ValidateOptions::default(),
+    );
+    check("placement", &checked.topology);
+}
