@@ -237,19 +237,26 @@ pub(crate) fn token(s: &str, fallback: &str) -> String {
 #[derive(Default)]
 pub(crate) struct Unique {
     seen: HashSet<String>,
+    /// Per base (lower case), the next number to try, so many equal bases stay linear.
+    next: HashMap<String, u64>,
 }
 
 impl Unique {
     /// `base`, or `base` + `sep` + n, the first not yet handed out.
     pub(crate) fn take(&mut self, base: &str, sep: &str) -> String {
-        let mut name = base.to_owned();
-        let mut n = 2u64;
-        // Bounded: each try is a new name and at most as many names are taken as asked for.
-        while !self.seen.insert(name.to_ascii_lowercase()) {
-            name = format!("{base}{sep}{n}");
-            n += 1;
+        let key = base.to_ascii_lowercase();
+        if self.seen.insert(key.clone()) {
+            return base.to_owned();
         }
-        name
+        let n = self.next.entry(key).or_insert(2);
+        // Bounded: each try is a new name, and a number tried is never tried again for this base.
+        loop {
+            let name = format!("{base}{sep}{n}");
+            *n += 1;
+            if self.seen.insert(name.to_ascii_lowercase()) {
+                return name;
+            }
+        }
     }
 }
 

@@ -73,7 +73,10 @@ impl std::fmt::Display for Format {
 
 /// An unknown format name given to [`Format::from_str`](std::str::FromStr).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownFormat(pub String);
+pub struct UnknownFormat(
+    /// The name given.
+    pub String,
+);
 
 impl std::fmt::Display for UnknownFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

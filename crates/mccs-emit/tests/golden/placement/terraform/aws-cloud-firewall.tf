@@ -4,7 +4,7 @@
 
 # Add this rule group to the firewall policy of aws-cloud-firewall (stateful_rule_group_reference).
 # No deny rule stands in the way of these rules.
-# Capacity cannot change after creation: 100 leaves room over the 2 rules here.
+# Capacity cannot change after creation: 100 leaves room over the 5 rules here.
 resource "aws_networkfirewall_rule_group" "aws_cloud_firewall_mccs" {
   name        = "mccs-aws-cloud-firewall"
   type        = "STATEFUL"
@@ -37,7 +37,7 @@ resource "aws_networkfirewall_rule_group" "aws_cloud_firewall_mccs" {
       }
 
       # MCCS_HLTH_LZA_LIVE_dat123_prod: place after the existing rules (no deny rule stands in its way)
-      # flows: batch-to-ledger; Batch workers move rulebase security rules x top --- filters: []
+      # flows: batch-to-ledger, batch-monitoring; Batch workers move rulebase security rules x top --- filters: []; Batch workers report health to the ledger's monitoring
       stateful_rule {
         action = "PASS"
         header {
@@ -55,6 +55,63 @@ resource "aws_networkfirewall_rule_group" "aws_cloud_firewall_mccs" {
         rule_option {
           keyword  = "sid"
           settings = ["2"]
+        }
+      }
+      stateful_rule {
+        action = "PASS"
+        header {
+          protocol         = "TCP"
+          source           = "10.40.30.10/32"
+          source_port      = "ANY"
+          direction        = "FORWARD"
+          destination      = "142.34.20.40/32"
+          destination_port = "8443"
+        }
+        rule_option {
+          keyword  = "msg"
+          settings = ["\"MCCS_HLTH_LZA_LIVE_dat123_prod\""]
+        }
+        rule_option {
+          keyword  = "sid"
+          settings = ["3"]
+        }
+      }
+      stateful_rule {
+        action = "PASS"
+        header {
+          protocol         = "UDP"
+          source           = "10.40.30.10/32"
+          source_port      = "ANY"
+          direction        = "FORWARD"
+          destination      = "142.34.20.40/32"
+          destination_port = "5000:5010"
+        }
+        rule_option {
+          keyword  = "msg"
+          settings = ["\"MCCS_HLTH_LZA_LIVE_dat123_prod\""]
+        }
+        rule_option {
+          keyword  = "sid"
+          settings = ["4"]
+        }
+      }
+      stateful_rule {
+        action = "PASS"
+        header {
+          protocol         = "ICMP"
+          source           = "10.40.30.10/32"
+          source_port      = "ANY"
+          direction        = "FORWARD"
+          destination      = "142.34.20.40/32"
+          destination_port = "ANY"
+        }
+        rule_option {
+          keyword  = "msg"
+          settings = ["\"MCCS_HLTH_LZA_LIVE_dat123_prod\""]
+        }
+        rule_option {
+          keyword  = "sid"
+          settings = ["5"]
         }
       }
     }
