@@ -3,24 +3,25 @@
 //! sanitisers.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use mccs_model::{Firewall, Topology};
-use mccs_request::{ObjectRow, Request, RequestSet, RuleTarget, TrafficRow};
+use mccs_request::{ObjectRow, RequestSet, RuleTarget, TrafficRow};
 
 /// One planned rule on one firewall.
 pub(crate) struct Entry<'a> {
-    /// The request it is filed in (its Object Table resolves the row's object names).
-    pub request: &'a Request,
     /// The Traffic Table row.
     pub row: &'a TrafficRow,
     /// The row's target on this firewall (placement, rule number).
     pub target: &'a RuleTarget,
+    /// The request's Object Table by name (shared by its entries).
+    pub objects: Rc<HashMap<&'a str, &'a ObjectRow>>,
 }
 
 impl Entry<'_> {
     /// The row of the Object Table named `name`, if the request has one.
     pub(crate) fn object(&self, name: &str) -> Option<&ObjectRow> {
-        self.request.objects.iter().find(|o| o.name == name)
+        self.objects.get(name).copied()
     }
 
     /// The rule's justification and flows, as one line of plain text.
@@ -50,6 +51,13 @@ pub(crate) fn by_firewall<'a>(set: &'a RequestSet, topology: &'a Topology) -> Ve
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut out: Vec<Work<'a>> = Vec::new();
     for request in &set.requests {
+        let objects: Rc<HashMap<&str, &ObjectRow>> = Rc::new(
+            request
+                .objects
+                .iter()
+                .map(|o| (o.name.as_str(), o))
+                .collect(),
+        );
         for row in &request.traffic {
             for target in &row.apply_on {
                 let i = *index.entry(target.firewall.as_str()).or_insert_with(|| {
@@ -62,9 +70,9 @@ pub(crate) fn by_firewall<'a>(set: &'a RequestSet, topology: &'a Topology) -> Ve
                 });
                 if let Some(w) = out.get_mut(i) {
                     w.entries.push(Entry {
-                        request,
                         row,
                         target,
+                        objects: Rc::clone(&objects),
                     });
                 }
             }

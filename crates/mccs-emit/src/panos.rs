@@ -109,6 +109,7 @@ fn firewall(s: &mut String, w: &Work<'_>) {
     // Objects to create: each once per firewall, in order of first use.
     let mut created: HashSet<String> = HashSet::new();
     let mut referenced: Vec<String> = Vec::new();
+    let mut referenced_seen: HashSet<String> = HashSet::new();
     let mut objects = String::new();
     let mut svc_objects = String::new();
     let mut svc_seen: HashSet<String> = HashSet::new();
@@ -120,7 +121,7 @@ fn firewall(s: &mut String, w: &Work<'_>) {
             &e.row.sources,
             &e.row.source_addresses,
             &mut created,
-            &mut referenced,
+            &mut (&mut referenced, &mut referenced_seen),
             &mut objects,
         );
         let dst = addresses(
@@ -128,7 +129,7 @@ fn firewall(s: &mut String, w: &Work<'_>) {
             &e.row.destinations,
             &e.row.destination_addresses,
             &mut created,
-            &mut referenced,
+            &mut (&mut referenced, &mut referenced_seen),
             &mut objects,
         );
         // TCP/UDP services go in one rule with service objects; ICMP and other protocols need
@@ -246,7 +247,7 @@ fn addresses(
     names: &[String],
     cidrs: &[String],
     created: &mut HashSet<String>,
-    referenced: &mut Vec<String>,
+    referenced: &mut (&mut Vec<String>, &mut HashSet<String>),
     objects: &mut String,
 ) -> Vec<String> {
     if names.iter().any(|n| n == "any") || (names.is_empty() && is_any(cidrs)) {
@@ -262,8 +263,8 @@ fn addresses(
         let obj = name(&o.name);
         if o.status != ObjectStatus::Create {
             let shown = plain(&o.name);
-            if !referenced.contains(&shown) {
-                referenced.push(shown);
+            if referenced.1.insert(shown.clone()) {
+                referenced.0.push(shown);
             }
         } else if created.insert(o.name.clone()) {
             let _ = writeln!(objects, "# {}: {}", plain(&o.name), plain(&o.stands_for));
