@@ -271,7 +271,15 @@ fn term(s: &mut String, e: &Entry<'_>, defs: &mut Defs, terms: &mut Unique) {
     for (protos, list) in groups {
         let base = term_name(&e.row.rule);
         let base = if split {
-            format!("{base}-{}", protos.first().map_or("any", Proto::name))
+            let names: Vec<&str> = protos.iter().map(Proto::name).collect();
+            format!(
+                "{base}-{}",
+                if names.is_empty() {
+                    "any".to_owned()
+                } else {
+                    names.join("-")
+                }
+            )
         } else {
             base
         };

@@ -174,7 +174,7 @@ pub fn emit_with_notes(
 ) -> Emitted {
     let work = common::by_firewall(set, topology);
     match format {
-        Format::Terraform => terraform::emit(&work, topology, options),
+        Format::Terraform => terraform::emit(&work, options),
         Format::PanOs => panos::emit(&work, options),
         Format::Aerleon => aerleon::emit(&work, options),
     }

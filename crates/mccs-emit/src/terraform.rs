@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use mccs_model::{FirewallKind, Platform, RuleList, Topology};
+use mccs_model::{FirewallKind, Platform, RuleList};
 use mccs_request::Placement;
 
 use crate::common::{
@@ -61,8 +61,7 @@ fn variable(out: &mut String, name: &str, ty: &str, description: &str) {
     let _ = writeln!(out, "}}\n");
 }
 
-pub(crate) fn emit(work: &[Work<'_>], topology: &Topology, options: &Options) -> Emitted {
-    let _ = topology;
+pub(crate) fn emit(work: &[Work<'_>], options: &Options) -> Emitted {
     let mut out = Emitted::default();
     let mut files = Unique::default();
     let mut labels = Unique::default();
