@@ -222,7 +222,9 @@ on-premises firewall request, ...), each with its Object Table and Traffic Table
 the flows already allowed (with the rules that allow them) and of those that are blocked, and \
 notes. Only what is missing is requested.
 
-Writes to standard output, or with --out DIR one file per request and table. Exits 1 when a \
+Writes to standard output, or with --out DIR one file per request and table. With --emit \
+terraform|pan-os|aerleon, writes the missing rules themselves, in the format they are applied \
+in, instead of the requests (ready for review; mccs never applies them). Exits 1 when a \
 flow is blocked (something no rule can fix); with --check, exits 3 when no flow is blocked but \
 some flow is not already allowed on every path (rules must be requested).")]
     Plan(PlanArgs),
@@ -436,7 +438,12 @@ pub struct PlanArgs {
     #[arg(long, value_enum, default_value_t = RequestFormat::Markdown)]
     pub format: RequestFormat,
 
-    /// Write one file per request and table into this directory instead of standard output (each file atomically; never through a symbolic link)
+    /// Write the planned rules as they are applied instead of the requests: Terraform, PAN-OS
+    /// `set` commands or Aerleon policies (docs/export.md); never applied by mccs
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["format", "templates", "vocabulary", "no_csv_bom"])]
+    pub emit: Option<EmitFormat>,
+
+    /// Write one file per request and table (with --emit: per firewall) into this directory instead of standard output (each file atomically; never through a symbolic link)
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 
@@ -523,6 +530,18 @@ pub enum RequestFormat {
     Json,
     /// One self-contained printable HTML page.
     Html,
+}
+
+/// Formats of `mccs plan --emit`: the planned rules as they are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EmitFormat {
+    /// Terraform (HCL) for Azure Firewall Policy, AWS security groups, network ACLs and Network
+    /// Firewall.
+    Terraform,
+    /// PAN-OS `set` commands for the on-premises edge and zone firewalls.
+    PanOs,
+    /// Aerleon policies and definitions (YAML), for any platform Aerleon generates for.
+    Aerleon,
 }
 
 /// Arguments of `mccs example`.

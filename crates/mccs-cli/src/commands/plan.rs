@@ -9,7 +9,7 @@ use mccs_request::{
     render_shared,
 };
 
-use crate::cli::{PlanArgs, RequestFormat};
+use crate::cli::{EmitFormat, PlanArgs, RequestFormat};
 use crate::commands::{Ctx, today};
 use crate::input::{Purpose, Source};
 use crate::{Error, Exit, Result, render as diag};
@@ -64,6 +64,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
     // The plan keeps every flow's trace; the requests hold what rendering needs, so the plan
     // goes before the rendered text is made (at 100,000 flows, 2 GiB less at the peak).
     drop(plan);
+    if let Some(emit) = args.emit {
+        emit_rules(ctx, args, emit, &set, &topology, &source.name)?;
+        return Ok(exit_code(blocked, args.check, all_allowed));
+    }
     let format = match args.format {
         RequestFormat::Markdown => OutputFormat::Markdown,
         RequestFormat::Csv => OutputFormat::Csv,
@@ -95,13 +99,157 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             }
         }
     }
-    Ok(if blocked {
+    Ok(exit_code(blocked, args.check, all_allowed))
+}
+
+fn exit_code(blocked: bool, check: bool, all_allowed: bool) -> Exit {
+    if blocked {
         Exit::Findings
-    } else if args.check && !all_allowed {
+    } else if check && !all_allowed {
         Exit::RulesNeeded
     } else {
         Exit::Success
-    })
+    }
+}
+
+/// `--emit FORMAT`: the planned rules as they are applied, to standard output or `--out DIR`;
+/// firewalls the format does not cover are named on standard error.
+fn emit_rules(
+    ctx: &mut Ctx<'_>,
+    args: &PlanArgs,
+    format: EmitFormat,
+    set: &RequestSet,
+    topology: &mccs_model::Topology,
+    source: &str,
+) -> Result<()> {
+    let format = match format {
+        EmitFormat::Terraform => mccs_emit::Format::Terraform,
+        EmitFormat::PanOs => mccs_emit::Format::PanOs,
+        EmitFormat::Aerleon => mccs_emit::Format::Aerleon,
+    };
+    let mut options = mccs_emit::Options::default();
+    if args.topology.example.is_some() {
+        options = options.with_banner(format!(
+            "EXAMPLE: {}",
+            crate::commands::example_note(source)
+        ));
+    }
+    let emitted = mccs_emit::emit_with_notes(set, topology, format, &options);
+    for note in &emitted.notes {
+        writeln!(ctx.err, "mccs: note: {note}")?;
+    }
+    if emitted.files.is_empty() {
+        writeln!(
+            ctx.err,
+            "mccs: no rules to write as {format}: nothing is missing on the firewalls it covers"
+        )?;
+        return Ok(());
+    }
+    match &args.out {
+        Some(dir) => write_tree(ctx, dir, &emitted.files, args.force),
+        None => {
+            for (i, f) in emitted.files.iter().enumerate() {
+                if i > 0 {
+                    writeln!(ctx.out)?;
+                }
+                writeln!(ctx.out, "# file: {}", f.path)?;
+                ctx.out.write_all(f.contents.as_bytes())?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Refuses a target that is a symbolic link or not a regular file, or that exists when
+/// `force` is not given.
+fn check_target(target: &Path, force: bool, fail: impl Fn(std::io::Error) -> Error) -> Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Ok(m) if m.file_type().is_symlink() => Err(Error::BadInput {
+            name: target.display().to_string(),
+            message: "is a symbolic link; mccs never writes through one: remove it or choose another directory".into(),
+        }),
+        Ok(m) if !m.is_file() => Err(Error::BadInput {
+            name: target.display().to_string(),
+            message: "exists and is not a regular file; remove it or choose another directory"
+                .into(),
+        }),
+        Ok(_) if !force => Err(Error::BadInput {
+            name: target.display().to_string(),
+            message: "exists already; pass --force to replace it, or choose an empty directory"
+                .into(),
+        }),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(fail(e)),
+    }
+}
+
+/// [`write_dir`] for files in subdirectories (`def/networks.yaml`): every part of every path
+/// must be a plain, non-hidden name; each subdirectory is created inside `dir` and never
+/// followed when it is a symbolic link; every target is checked before the first file is
+/// written, and each file is written atomically.
+fn write_tree(
+    ctx: &mut Ctx<'_>,
+    dir: &Path,
+    files: &[mccs_emit::EmittedFile],
+    force: bool,
+) -> Result<()> {
+    let fail = |e: std::io::Error| Error::BadInput {
+        name: dir.display().to_string(),
+        message: format!("cannot write there: {e}; choose a directory you can write to"),
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut plans = Vec::with_capacity(files.len());
+    for f in files {
+        let parts: Vec<&str> = f.path.split('/').collect();
+        let plain = parts.iter().all(|p| {
+            !p.is_empty()
+                && !p.starts_with('.')
+                && Path::new(p)
+                    .file_name()
+                    .is_some_and(|n| n == std::ffi::OsStr::new(p))
+        });
+        if !plain || !seen.insert(f.path.to_lowercase()) {
+            return Err(Error::BadInput {
+                name: f.path.clone(),
+                message: "is not a plain, distinct relative file name; refusing to write outside the output directory".into(),
+            });
+        }
+        plans.push(parts);
+    }
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    // Subdirectories first (never through a symbolic link), then every target is checked.
+    for parts in &plans {
+        let mut at = dir.to_path_buf();
+        for p in parts.iter().take(parts.len().saturating_sub(1)) {
+            at.push(p);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                    return Err(Error::BadInput {
+                        name: at.display().to_string(),
+                        message: "is a symbolic link or not a directory; mccs never writes through one: remove it or choose another directory".into(),
+                    });
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    std::fs::create_dir(&at).map_err(fail)?;
+                }
+                Err(e) => return Err(fail(e)),
+            }
+        }
+        check_target(&dir.join(parts.join("/")), force, fail)?;
+    }
+    for (f, parts) in files.iter().zip(&plans) {
+        let Some((name, subdirs)) = parts.split_last() else {
+            continue;
+        };
+        let mut parent = dir.to_path_buf();
+        parent.extend(subdirs);
+        let target = parent.join(name);
+        write_atomically(&parent, name, &target, f.contents.as_bytes()).map_err(fail)?;
+        writeln!(ctx.err, "wrote {}", target.display())?;
+    }
+    Ok(())
 }
 
 /// Reads a flows document and checks its flows against the topology. Problems are reported
@@ -169,34 +317,7 @@ fn write_dir(ctx: &mut Ctx<'_>, dir: &Path, files: &[OutputFile], force: bool) -
     std::fs::create_dir_all(dir).map_err(fail)?;
     let names = distinct_names(files)?;
     for name in &names {
-        let target = dir.join(name);
-        match std::fs::symlink_metadata(&target) {
-            Ok(m) if m.file_type().is_symlink() => {
-                return Err(Error::BadInput {
-                    name: target.display().to_string(),
-                    message: "is a symbolic link; mccs never writes through one: remove it or choose another directory".into(),
-                });
-            }
-            Ok(m) if !m.is_file() => {
-                return Err(Error::BadInput {
-                    name: target.display().to_string(),
-                    message:
-                        "exists and is not a regular file; remove it or choose another directory"
-                            .into(),
-                });
-            }
-            Ok(_) if !force => {
-                return Err(Error::BadInput {
-                    name: target.display().to_string(),
-                    message:
-                        "exists already; pass --force to replace it, or choose an empty directory"
-                            .into(),
-                });
-            }
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(fail(e)),
-        }
+        check_target(&dir.join(name), force, fail)?;
     }
     for (f, name) in files.iter().zip(&names) {
         let target = dir.join(name);
