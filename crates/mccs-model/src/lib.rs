@@ -107,7 +107,7 @@ pub fn check(text: &str, format: Format, options: &ValidateOptions) -> Checked {
 
 /// [`check`], reading the exports firewalls name in `rulebase` with `reader` before validating:
 /// each export's rules become the firewall's, its objects and services join the document's
-/// (an object or service of the same name must be the same, or it is an error), and every
+/// (an object or service of the same name must hold the same addresses or services, or it is an error), and every
 /// finding about an imported element points into the export ([`Diagnostic::file`]).
 ///
 /// ```

@@ -598,7 +598,7 @@ pub(crate) fn read_all(
         let mut object_renames: HashMap<Name, Name> = HashMap::new();
         for (j, o) in new_objects.iter().enumerate() {
             if let Some((k, Some(first))) = objects.get(o.name().as_str())
-                && topology.objects.get(*k) != Some(o)
+                && !topology.objects.get(*k).is_some_and(|x| same_object(x, o))
                 && let Some(n) = scope(o.name().as_str())
             {
                 diags.push(Diagnostic::from_export(
@@ -617,7 +617,10 @@ pub(crate) fn read_all(
         let mut service_renames: HashMap<Name, Name> = HashMap::new();
         for (j, sv) in new_services.iter().enumerate() {
             if let Some((k, Some(first))) = services.get(sv.name.as_str())
-                && topology.services.get(*k) != Some(sv)
+                && !topology
+                    .services
+                    .get(*k)
+                    .is_some_and(|x| x.services == sv.services)
                 && let Some(n) = scope(sv.name.as_str())
             {
                 diags.push(Diagnostic::from_export(
@@ -659,7 +662,11 @@ pub(crate) fn read_all(
                     topology.objects.push(object);
                 }
                 Some((k, first)) => {
-                    if topology.objects.get(*k) != Some(&object) {
+                    if !topology
+                        .objects
+                        .get(*k)
+                        .is_some_and(|x| same_object(x, &object))
+                    {
                         diags.push(Diagnostic::from_export(
                             rb_at.clone(),
                             ExportFinding::error(
@@ -692,7 +699,11 @@ pub(crate) fn read_all(
                     topology.services.push(service);
                 }
                 Some((k, first)) => {
-                    if topology.services.get(*k) != Some(&service) {
+                    if !topology
+                        .services
+                        .get(*k)
+                        .is_some_and(|x| x.services == service.services)
+                    {
                         diags.push(Diagnostic::from_export(
                             rb_at.clone(),
                             ExportFinding::error(
@@ -759,5 +770,25 @@ fn rename(
                 *n = to.clone();
             }
         }
+    }
+}
+
+/// Whether two objects of one name are the same object: the same kind holding the same
+/// addresses (or members). Descriptions and publishers may differ: the document's, read first,
+/// are kept.
+fn same_object(a: &FirewallObject, b: &FirewallObject) -> bool {
+    match (a, b) {
+        (FirewallObject::Host { address: x, .. }, FirewallObject::Host { address: y, .. }) => {
+            x == y
+        }
+        (
+            FirewallObject::Network { address: x, .. },
+            FirewallObject::Network { address: y, .. },
+        ) => x == y,
+        (FirewallObject::Range { range: x, .. }, FirewallObject::Range { range: y, .. }) => x == y,
+        (FirewallObject::Group { members: x, .. }, FirewallObject::Group { members: y, .. }) => {
+            x == y
+        }
+        _ => false,
     }
 }
