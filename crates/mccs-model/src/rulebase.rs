@@ -617,10 +617,10 @@ pub(crate) fn read_all(
         let mut service_renames: HashMap<Name, Name> = HashMap::new();
         for (j, sv) in new_services.iter().enumerate() {
             if let Some((k, Some(first))) = services.get(sv.name.as_str())
-                && !topology
+                && topology
                     .services
                     .get(*k)
-                    .is_some_and(|x| x.services == sv.services)
+                    .is_none_or(|x| x.services != sv.services)
                 && let Some(n) = scope(sv.name.as_str())
             {
                 diags.push(Diagnostic::from_export(
@@ -699,10 +699,10 @@ pub(crate) fn read_all(
                     topology.services.push(service);
                 }
                 Some((k, first)) => {
-                    if !topology
+                    if topology
                         .services
                         .get(*k)
-                        .is_some_and(|x| x.services == service.services)
+                        .is_none_or(|x| x.services != service.services)
                     {
                         diags.push(Diagnostic::from_export(
                             rb_at.clone(),
