@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::eval::Verdict;
 use crate::graph::NetworkGraph;
+use crate::label::Label;
 use crate::prefix::FastMap;
 use crate::svcset::SvcSet;
 use crate::trace::{Addresses, Diagnosis, PathRole, Trace, TraceOptions};
@@ -33,6 +34,13 @@ pub struct PlanOptions {
     pub max_work: u64,
     /// What each flow adds to `max_work` (default [`PLAN_WORK_PER_FLOW`]).
     pub work_per_flow: u64,
+    /// Whether each [`DirectedPlan::trace`] keeps the hops of its paths (default `true`).
+    /// Without them a plan is much smaller (at 100,000 flows, hundreds of MiB less): each
+    /// path keeps its role and end, [`DirectedPlan::path_nodes`] still names its nodes, and
+    /// the steps, status and diagnoses are the same; only [`Path::hops`](crate::Path::hops)
+    /// is empty (so [`Path::is_allowed`](crate::Path::is_allowed) then says only whether the
+    /// path delivers: read [`DirectedPlan::status`] instead). `mccs plan` plans without them.
+    pub keep_hops: bool,
 }
 
 /// The default of [`PlanOptions::max_work`]: 250 million units, a few seconds of work at most
@@ -51,6 +59,7 @@ impl Default for PlanOptions {
             convention: Convention::mccs_rule(),
             max_work: MAX_PLAN_WORK,
             work_per_flow: PLAN_WORK_PER_FLOW,
+            keep_hops: true,
         }
     }
 }
@@ -68,6 +77,26 @@ impl PlanOptions {
     pub fn with_max_work(mut self, n: u64, per_flow: u64) -> Self {
         self.max_work = n;
         self.work_per_flow = per_flow;
+        self
+    }
+
+    /// These options with traces that keep their hops (`true`, the default) or not
+    /// ([`PlanOptions::keep_hops`]).
+    ///
+    /// ```
+    /// use mccs_path::{plan, PlanOptions};
+    /// let t = mccs_model::examples::reference();
+    /// let full = plan(&t, &t.flows, &PlanOptions::default());
+    /// let compact = plan(&t, &t.flows, &PlanOptions::default().with_hops(false));
+    /// let (a, b) = (&full.flows[0].directions[0], &compact.flows[0].directions[0]);
+    /// assert!(b.trace.paths.iter().all(|p| p.hops.is_empty()));
+    /// assert_eq!((&a.steps, a.status), (&b.steps, b.status));
+    /// assert_eq!(a.path_nodes(0).collect::<Vec<_>>(), b.path_nodes(0).collect::<Vec<_>>());
+    /// assert_eq!(full.rules, compact.rules);
+    /// ```
+    #[must_use]
+    pub fn with_hops(mut self, keep: bool) -> Self {
+        self.keep_hops = keep;
         self
     }
 
@@ -249,6 +278,40 @@ pub struct DirectedPlan {
     pub status: Status,
     /// Per path and enforcement point: the verdict and the planned rule.
     pub steps: Vec<Step>,
+    /// When the trace does not keep its hops ([`PlanOptions::keep_hops`]): per path, its
+    /// nodes (name, whether an enforcement point), source first. Empty otherwise (the hops
+    /// say it).
+    #[serde(skip)]
+    nodes: Vec<Vec<(Label, bool)>>,
+}
+
+impl DirectedPlan {
+    /// The nodes of path `path` of the trace (its index in `trace.paths`), source first: each
+    /// node's name and whether it is an enforcement point (a hop with a verdict). The same
+    /// whether or not the plan kept the hops ([`PlanOptions::keep_hops`]); empty for a path
+    /// that does not exist.
+    ///
+    /// ```
+    /// let t = mccs_model::examples::reference();
+    /// let p = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default().with_hops(false));
+    /// let d = &p.flows[0].directions[0];
+    /// let first = d.path_nodes(0).next();
+    /// assert_eq!(first, Some(("abc123-prod", false)));
+    /// assert!(d.path_nodes(0).any(|(_, enforces)| enforces));
+    /// ```
+    pub fn path_nodes(&self, path: usize) -> impl Iterator<Item = (&str, bool)> {
+        let hops = match self.trace.paths.get(path) {
+            Some(p) if self.nodes.is_empty() => p.hops.as_slice(),
+            _ => &[],
+        };
+        hops.iter().map(|h| (h.node(), h.verdict.is_some())).chain(
+            self.nodes
+                .get(path)
+                .into_iter()
+                .flatten()
+                .map(|(n, enforces)| (n.as_str(), *enforces)),
+        )
+    }
 }
 
 /// The plan for one flow (one or two directions).
@@ -536,7 +599,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                 // first growth would make room for four.
                 fp.directions.reserve_exact(directed.len());
                 for (di, df) in directed.iter().enumerate() {
-                    let (trace, used) = g.trace_metered(
+                    let (mut trace, used) = g.trace_metered(
                         df,
                         &options.trace,
                         Some((work_limit, work_limit.saturating_sub(work))),
@@ -636,10 +699,25 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                     } else {
                         Status::NeedsRules
                     };
+                    // Without the hops, the names of the nodes are all the requests read of them
+                    // (links taken, failover-only transports).
+                    let mut nodes = Vec::new();
+                    if !options.keep_hops {
+                        nodes.reserve_exact(trace.paths.len());
+                        for p in &mut trace.paths {
+                            let hops = std::mem::take(&mut p.hops);
+                            nodes.push(
+                                hops.into_iter()
+                                    .map(|h| (h.node, h.verdict.is_some()))
+                                    .collect(),
+                            );
+                        }
+                    }
                     fp.directions.push(DirectedPlan {
                         trace,
                         status,
                         steps,
+                        nodes,
                     });
                 }
             }
