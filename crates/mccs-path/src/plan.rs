@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
+use std::sync::Arc;
 
 use mccs_model::{
     Action, AddressRef, Date, EnvRef, Firewall, FirewallKind, Flow, LicensePlate, Name, ProjectSet,
@@ -389,8 +390,9 @@ struct Need {
     placement: Placement,
     direction: Direction,
     owner: Option<EnvRef>,
-    sources: Vec<Addresses>,
-    destinations: Vec<Addresses>,
+    /// Shared with the hops they come from: a need copies no addresses.
+    sources: Vec<Arc<Addresses>>,
+    destinations: Vec<Arc<Addresses>>,
     services: SvcSet,
     roles: Vec<PathRole>,
     flows: Vec<Name>,
@@ -454,8 +456,8 @@ struct Seen {
     flows: SeenSet<Name>,
     justifications: SeenSet<String>,
     steps: SeenSet<StepRef>,
-    sources: SeenSet<Addresses>,
-    destinations: SeenSet<Addresses>,
+    sources: SeenSet<Arc<Addresses>>,
+    destinations: SeenSet<Arc<Addresses>>,
 }
 
 /// The dimension left out of a merge key (the one merged rules may differ in).
@@ -641,7 +643,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                             }
                             // The forward rule, and for a stateless filter the return rule: on
                             // the other list, ends swapped.
-                            let (src, dst) = (&*hop.source, &*hop.destination);
+                            let (src, dst) = (&hop.source, &hop.destination);
                             let wanted = [
                                 (hop.missing.as_deref(), hop.list, false, src, dst),
                                 (
@@ -846,8 +848,8 @@ fn name_and_group(
                         && r.return_traffic == n.return_traffic
                         && r.direction == n.direction
                         && r.owner == owner
-                        && r.sources == n.sources
-                        && r.destinations == n.destinations
+                        && r.sources.iter().eq(n.sources.iter().map(|a| &**a))
+                        && r.destinations.iter().eq(n.destinations.iter().map(|a| &**a))
                         && r.services == n.services
                 })
             })
@@ -881,8 +883,12 @@ fn name_and_group(
                 name: String::new(),
                 channel,
                 targets: vec![target],
-                sources: n.sources,
-                destinations: n.destinations,
+                sources: n.sources.into_iter().map(Arc::unwrap_or_clone).collect(),
+                destinations: n
+                    .destinations
+                    .into_iter()
+                    .map(Arc::unwrap_or_clone)
+                    .collect(),
                 services: n.services,
                 direction: n.direction,
                 owner,
