@@ -849,7 +849,9 @@ fn name_and_group(
                         && r.direction == n.direction
                         && r.owner == owner
                         && r.sources.iter().eq(n.sources.iter().map(|a| &**a))
-                        && r.destinations.iter().eq(n.destinations.iter().map(|a| &**a))
+                        && r.destinations
+                            .iter()
+                            .eq(n.destinations.iter().map(|a| &**a))
                         && r.services == n.services
                 })
             })
