@@ -499,6 +499,18 @@ impl KeyIndex {
         None
     }
 
+    /// Records item `i` of the list under hash `h`, for a list whose items are not all
+    /// recorded (items are recorded in increasing order).
+    fn push_at(&mut self, h: u64, i: usize) {
+        if self.chain.len() <= i {
+            self.chain.resize(i + 1, usize::MAX);
+        }
+        let before = self.heads.insert(h, i).unwrap_or(usize::MAX);
+        if let Some(c) = self.chain.get_mut(i) {
+            *c = before;
+        }
+    }
+
     /// Records the next item of the list (items are recorded in list order) under hash `h`.
     fn push(&mut self, h: u64) {
         let i = self.chain.len();
@@ -738,16 +750,21 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
 fn merge(needs: Vec<Need>) -> Vec<Need> {
     let mut current = needs;
     for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
-        let mut out: Vec<Need> = Vec::with_capacity(current.len());
+        // In place: a need absorbed by an earlier one is marked and left out at the end of the
+        // pass (the same list, in the same order, as building a second one; a second list of
+        // these large records would add a third of the plan's needs to the peak).
+        let mut kept = vec![true; current.len()];
         let mut index = KeyIndex::default();
         // What the needs that absorbed others hold.
         let mut seen: FastMap<usize, Seen> = FastMap::default();
-        for n in current {
+        for i in 0..current.len() {
+            let (before, rest) = current.split_at_mut(i);
+            let Some(n) = rest.first() else { continue };
             let h = n.key_hash(&index, free);
-            let found = index.find(h, |i| out.get(i).is_some_and(|m| m.same_key(&n, free)));
-            match found.and_then(|i| Some((i, out.get_mut(i)?))) {
-                Some((i, m)) => {
-                    let s = seen.entry(i).or_default();
+            let found = index.find(h, |j| before.get(j).is_some_and(|m| m.same_key(n, free)));
+            match found.and_then(|j| Some((j, before.get_mut(j)?))) {
+                Some((j, m)) => {
+                    let s = seen.entry(j).or_default();
                     match free {
                         Dim::Services => m.services = m.services.union(&n.services),
                         Dim::Destinations => {
@@ -756,18 +773,18 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
                         Dim::Sources => add_new(&mut m.sources, &mut s.sources, &n.sources),
                         Dim::None => {}
                     }
-                    m.absorb(&n, s);
+                    m.absorb(n, s);
+                    if let Some(k) = kept.get_mut(i) {
+                        *k = false;
+                    }
                 }
-                None => {
-                    index.push(h);
-                    out.push(n);
-                }
+                None => index.push_at(h, i),
             }
         }
         // The united dimension in order, once per merged need (the same lists as sorting after
         // each addition: the items are distinct).
         for i in seen.keys() {
-            if let Some(m) = out.get_mut(*i) {
+            if let Some(m) = current.get_mut(*i) {
                 match free {
                     Dim::Destinations => m.destinations.sort(),
                     Dim::Sources => m.sources.sort(),
@@ -775,7 +792,8 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
                 }
             }
         }
-        current = out;
+        let mut keep = kept.into_iter();
+        current.retain(|_| keep.next().unwrap_or(true));
     }
     current
 }
