@@ -125,13 +125,17 @@ fn main() {
             });
             let g = time("graph", || NetworkGraph::build(&t));
             let (start, cpu) = (Instant::now(), cpu_seconds());
-            let plan = time("plan", || plan_with(&g, &t.flows, &PlanOptions::default()));
+            // As `mccs plan` plans: without the hops the requests do not read.
+            let options = PlanOptions::default().with_hops(false);
+            let plan = time("plan", || plan_with(&g, &t.flows, &options));
             println!("  {} planned rules", plan.rules.len());
             if what == "plan" {
                 return;
             }
             // Shared, as `mccs plan` renders it (the templates read it without a copy).
             let set = std::sync::Arc::new(time("from_plan", || RequestSet::from_plan(&t, &plan)));
+            // As `mccs plan` does: the plan goes before the text is made.
+            drop(plan);
             let templates = Templates::default();
             let options = RenderOptions::default();
             let (mut bytes, mut digest) = (0, FNV_OFFSET);

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
+use std::sync::Arc;
 
 use mccs_model::{
     Action, AddressRef, Date, EnvRef, Firewall, FirewallKind, Flow, LicensePlate, Name, ProjectSet,
@@ -13,6 +14,7 @@ use serde::Serialize;
 
 use crate::eval::Verdict;
 use crate::graph::NetworkGraph;
+use crate::label::Label;
 use crate::prefix::FastMap;
 use crate::svcset::SvcSet;
 use crate::trace::{Addresses, Diagnosis, PathRole, Trace, TraceOptions};
@@ -33,6 +35,13 @@ pub struct PlanOptions {
     pub max_work: u64,
     /// What each flow adds to `max_work` (default [`PLAN_WORK_PER_FLOW`]).
     pub work_per_flow: u64,
+    /// Whether each [`DirectedPlan::trace`] keeps the hops of its paths (default `true`).
+    /// Without them a plan is much smaller (at 100,000 flows, hundreds of MiB less): each
+    /// path keeps its role and end, [`DirectedPlan::path_nodes`] still names its nodes, and
+    /// the steps, status and diagnoses are the same; only [`Path::hops`](crate::Path::hops)
+    /// is empty (so [`Path::is_allowed`](crate::Path::is_allowed) then says only whether the
+    /// path delivers: read [`DirectedPlan::status`] instead). `mccs plan` plans without them.
+    pub keep_hops: bool,
 }
 
 /// The default of [`PlanOptions::max_work`]: 250 million units, a few seconds of work at most
@@ -51,6 +60,7 @@ impl Default for PlanOptions {
             convention: Convention::mccs_rule(),
             max_work: MAX_PLAN_WORK,
             work_per_flow: PLAN_WORK_PER_FLOW,
+            keep_hops: true,
         }
     }
 }
@@ -68,6 +78,26 @@ impl PlanOptions {
     pub fn with_max_work(mut self, n: u64, per_flow: u64) -> Self {
         self.max_work = n;
         self.work_per_flow = per_flow;
+        self
+    }
+
+    /// These options with traces that keep their hops (`true`, the default) or not
+    /// ([`PlanOptions::keep_hops`]).
+    ///
+    /// ```
+    /// use mccs_path::{plan, PlanOptions};
+    /// let t = mccs_model::examples::reference();
+    /// let full = plan(&t, &t.flows, &PlanOptions::default());
+    /// let compact = plan(&t, &t.flows, &PlanOptions::default().with_hops(false));
+    /// let (a, b) = (&full.flows[0].directions[0], &compact.flows[0].directions[0]);
+    /// assert!(b.trace.paths.iter().all(|p| p.hops.is_empty()));
+    /// assert_eq!((&a.steps, a.status), (&b.steps, b.status));
+    /// assert_eq!(a.path_nodes(0).collect::<Vec<_>>(), b.path_nodes(0).collect::<Vec<_>>());
+    /// assert_eq!(full.rules, compact.rules);
+    /// ```
+    #[must_use]
+    pub fn with_hops(mut self, keep: bool) -> Self {
+        self.keep_hops = keep;
         self
     }
 
@@ -249,6 +279,40 @@ pub struct DirectedPlan {
     pub status: Status,
     /// Per path and enforcement point: the verdict and the planned rule.
     pub steps: Vec<Step>,
+    /// When the trace does not keep its hops ([`PlanOptions::keep_hops`]): per path, its
+    /// nodes (name, whether an enforcement point), source first. Empty otherwise (the hops
+    /// say it).
+    #[serde(skip)]
+    nodes: Vec<Vec<(Label, bool)>>,
+}
+
+impl DirectedPlan {
+    /// The nodes of path `path` of the trace (its index in `trace.paths`), source first: each
+    /// node's name and whether it is an enforcement point (a hop with a verdict). The same
+    /// whether or not the plan kept the hops ([`PlanOptions::keep_hops`]); empty for a path
+    /// that does not exist.
+    ///
+    /// ```
+    /// let t = mccs_model::examples::reference();
+    /// let p = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default().with_hops(false));
+    /// let d = &p.flows[0].directions[0];
+    /// let first = d.path_nodes(0).next();
+    /// assert_eq!(first, Some(("abc123-prod", false)));
+    /// assert!(d.path_nodes(0).any(|(_, enforces)| enforces));
+    /// ```
+    pub fn path_nodes(&self, path: usize) -> impl Iterator<Item = (&str, bool)> {
+        let hops = match self.trace.paths.get(path) {
+            Some(p) if self.nodes.is_empty() => p.hops.as_slice(),
+            _ => &[],
+        };
+        hops.iter().map(|h| (h.node(), h.verdict.is_some())).chain(
+            self.nodes
+                .get(path)
+                .into_iter()
+                .flatten()
+                .map(|(n, enforces)| (n.as_str(), *enforces)),
+        )
+    }
 }
 
 /// The plan for one flow (one or two directions).
@@ -326,8 +390,9 @@ struct Need {
     placement: Placement,
     direction: Direction,
     owner: Option<EnvRef>,
-    sources: Vec<Addresses>,
-    destinations: Vec<Addresses>,
+    /// Shared with the hops they come from: a need copies no addresses.
+    sources: Vec<Arc<Addresses>>,
+    destinations: Vec<Arc<Addresses>>,
     services: SvcSet,
     roles: Vec<PathRole>,
     flows: Vec<Name>,
@@ -391,8 +456,8 @@ struct Seen {
     flows: SeenSet<Name>,
     justifications: SeenSet<String>,
     steps: SeenSet<StepRef>,
-    sources: SeenSet<Addresses>,
-    destinations: SeenSet<Addresses>,
+    sources: SeenSet<Arc<Addresses>>,
+    destinations: SeenSet<Arc<Addresses>>,
 }
 
 /// The dimension left out of a merge key (the one merged rules may differ in).
@@ -432,6 +497,18 @@ impl KeyIndex {
             i = self.chain.get(i).copied().unwrap_or(usize::MAX);
         }
         None
+    }
+
+    /// Records item `i` of the list under hash `h`, for a list whose items are not all
+    /// recorded (items are recorded in increasing order).
+    fn push_at(&mut self, h: u64, i: usize) {
+        if self.chain.len() <= i {
+            self.chain.resize(i + 1, usize::MAX);
+        }
+        let before = self.heads.insert(h, i).unwrap_or(usize::MAX);
+        if let Some(c) = self.chain.get_mut(i) {
+            *c = before;
+        }
     }
 
     /// Records the next item of the list (items are recorded in list order) under hash `h`.
@@ -536,7 +613,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                 // first growth would make room for four.
                 fp.directions.reserve_exact(directed.len());
                 for (di, df) in directed.iter().enumerate() {
-                    let (trace, used) = g.trace_metered(
+                    let (mut trace, used) = g.trace_metered(
                         df,
                         &options.trace,
                         Some((work_limit, work_limit.saturating_sub(work))),
@@ -578,7 +655,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                             }
                             // The forward rule, and for a stateless filter the return rule: on
                             // the other list, ends swapped.
-                            let (src, dst) = (&*hop.source, &*hop.destination);
+                            let (src, dst) = (&hop.source, &hop.destination);
                             let wanted = [
                                 (hop.missing.as_deref(), hop.list, false, src, dst),
                                 (
@@ -636,10 +713,25 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                     } else {
                         Status::NeedsRules
                     };
+                    // Without the hops, the names of the nodes are all the requests read of them
+                    // (links taken, failover-only transports).
+                    let mut nodes = Vec::new();
+                    if !options.keep_hops {
+                        nodes.reserve_exact(trace.paths.len());
+                        for p in &mut trace.paths {
+                            let hops = std::mem::take(&mut p.hops);
+                            nodes.push(
+                                hops.into_iter()
+                                    .map(|h| (h.node, h.verdict.is_some()))
+                                    .collect(),
+                            );
+                        }
+                    }
                     fp.directions.push(DirectedPlan {
                         trace,
                         status,
                         steps,
+                        nodes,
                     });
                 }
             }
@@ -658,16 +750,21 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
 fn merge(needs: Vec<Need>) -> Vec<Need> {
     let mut current = needs;
     for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
-        let mut out: Vec<Need> = Vec::with_capacity(current.len());
+        // In place: a need absorbed by an earlier one is marked and left out at the end of the
+        // pass (the same list, in the same order, as building a second one; a second list of
+        // these large records would add a third of the plan's needs to the peak).
+        let mut kept = vec![true; current.len()];
         let mut index = KeyIndex::default();
         // What the needs that absorbed others hold.
         let mut seen: FastMap<usize, Seen> = FastMap::default();
-        for n in current {
+        for i in 0..current.len() {
+            let (before, rest) = current.split_at_mut(i);
+            let Some(n) = rest.first() else { continue };
             let h = n.key_hash(&index, free);
-            let found = index.find(h, |i| out.get(i).is_some_and(|m| m.same_key(&n, free)));
-            match found.and_then(|i| Some((i, out.get_mut(i)?))) {
-                Some((i, m)) => {
-                    let s = seen.entry(i).or_default();
+            let found = index.find(h, |j| before.get(j).is_some_and(|m| m.same_key(n, free)));
+            match found.and_then(|j| Some((j, before.get_mut(j)?))) {
+                Some((j, m)) => {
+                    let s = seen.entry(j).or_default();
                     match free {
                         Dim::Services => m.services = m.services.union(&n.services),
                         Dim::Destinations => {
@@ -676,18 +773,18 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
                         Dim::Sources => add_new(&mut m.sources, &mut s.sources, &n.sources),
                         Dim::None => {}
                     }
-                    m.absorb(&n, s);
+                    m.absorb(n, s);
+                    if let Some(k) = kept.get_mut(i) {
+                        *k = false;
+                    }
                 }
-                None => {
-                    index.push(h);
-                    out.push(n);
-                }
+                None => index.push_at(h, i),
             }
         }
         // The united dimension in order, once per merged need (the same lists as sorting after
         // each addition: the items are distinct).
         for i in seen.keys() {
-            if let Some(m) = out.get_mut(*i) {
+            if let Some(m) = current.get_mut(*i) {
                 match free {
                     Dim::Destinations => m.destinations.sort(),
                     Dim::Sources => m.sources.sort(),
@@ -695,7 +792,8 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
                 }
             }
         }
-        current = out;
+        let mut keep = kept.into_iter();
+        current.retain(|_| keep.next().unwrap_or(true));
     }
     current
 }
@@ -768,8 +866,10 @@ fn name_and_group(
                         && r.return_traffic == n.return_traffic
                         && r.direction == n.direction
                         && r.owner == owner
-                        && r.sources == n.sources
-                        && r.destinations == n.destinations
+                        && r.sources.iter().eq(n.sources.iter().map(|a| &**a))
+                        && r.destinations
+                            .iter()
+                            .eq(n.destinations.iter().map(|a| &**a))
                         && r.services == n.services
                 })
             })
@@ -803,8 +903,12 @@ fn name_and_group(
                 name: String::new(),
                 channel,
                 targets: vec![target],
-                sources: n.sources,
-                destinations: n.destinations,
+                sources: n.sources.into_iter().map(Arc::unwrap_or_clone).collect(),
+                destinations: n
+                    .destinations
+                    .into_iter()
+                    .map(Arc::unwrap_or_clone)
+                    .collect(),
                 services: n.services,
                 direction: n.direction,
                 owner,

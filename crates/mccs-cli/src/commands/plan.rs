@@ -32,7 +32,10 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             args.limits
                 .apply(TraceOptions::default().with_today(args.today.unwrap_or_else(today))),
         )
-        .with_max_work(args.max_plan_work, mccs_path::PLAN_WORK_PER_FLOW);
+        .with_max_work(args.max_plan_work, mccs_path::PLAN_WORK_PER_FLOW)
+        // The requests read each path's nodes, never its hops: a plan without them is a
+        // fraction of the size (docs/performance.md, "Plans without hops").
+        .with_hops(false);
     let mut build = BuildOptions::default();
     if let Some(path) = &args.vocabulary {
         let name = path.display().to_string();

@@ -27,18 +27,20 @@ impl<'a> Builder<'a> {
                 .trace
                 .paths
                 .iter()
-                .filter(|p| p.role == mccs_path::PathRole::Primary)
-                .flat_map(|p| p.hops.iter().map(|h| h.node()))
+                .enumerate()
+                .filter(|(_, p)| p.role == mccs_path::PathRole::Primary)
+                .flat_map(|(i, _)| d.path_nodes(i).map(|(node, _)| node))
                 .collect();
-            for p in d
+            for (i, _) in d
                 .trace
                 .paths
                 .iter()
-                .filter(|p| p.role == mccs_path::PathRole::Failover)
+                .enumerate()
+                .filter(|(_, p)| p.role == mccs_path::PathRole::Failover)
             {
-                for h in &p.hops {
-                    if h.verdict().is_none() && !primary.contains(&h.node()) {
-                        push_unique(&mut out, h.node());
+                for (node, enforces) in d.path_nodes(i) {
+                    if !enforces && !primary.contains(&node) {
+                        push_unique(&mut out, node);
                     }
                 }
             }
@@ -495,13 +497,10 @@ impl<'a> Builder<'a> {
         let mut out: Vec<&mccs_model::HybridLink> = Vec::new();
         for fp in &self.plan.flows {
             for d in &fp.directions {
-                for p in &d.trace.paths {
-                    for h in &p.hops {
-                        if let Some(l) = self
-                            .t
-                            .hybrid_links
-                            .iter()
-                            .find(|l| h.node() == l.name.as_str())
+                for i in 0..d.trace.paths.len() {
+                    for (node, _) in d.path_nodes(i) {
+                        if let Some(l) =
+                            self.t.hybrid_links.iter().find(|l| node == l.name.as_str())
                             && !out.iter().any(|x| x.name == l.name)
                         {
                             out.push(l);

@@ -209,27 +209,40 @@ impl<'a> Builder<'a> {
     fn set_object_type_words(&self, id: &str, objects: &mut [ObjectRow], traffic: &[TrafficRow]) {
         // An object's type word is the one of the firewalls that hold it: in a request to both
         // cloud firewalls, the Azure VNet's object is an IP Group and the AWS VPC's a prefix list.
-        let mut rows_of_rule: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, row) in traffic.iter().enumerate() {
-            rows_of_rule.entry(row.rule.as_str()).or_default().push(i);
+        if self.vocabularies.channels.contains_key(id) {
+            // The channel's own words, whatever its firewalls.
+            let words = self.vocabularies.for_request(id, &[]);
+            for o in objects.iter_mut() {
+                o.type_name = words.object_word(o.kind).to_owned();
+            }
+            return;
         }
+        // The vocabulary depends only on which kinds of firewall there are, not on how often
+        // each appears: each rule's distinct kinds are worked out once, not per object using it.
+        let mut kinds_of_rule: HashMap<&str, Vec<(FirewallKind, Option<mccs_model::Platform>)>> =
+            HashMap::new();
+        for row in traffic {
+            let kinds = kinds_of_rule.entry(row.rule.as_str()).or_default();
+            for a in &row.apply_on {
+                let k = self.firewall_kind(&a.firewall);
+                if !kinds.contains(&k) {
+                    kinds.push(k);
+                }
+            }
+        }
+        let mut kinds = Vec::new();
         for o in objects.iter_mut() {
-            // The rows of the rules that use it, in Traffic Table order.
-            let mut rows: Vec<usize> = o
+            kinds.clear();
+            for k in o
                 .used_by
                 .iter()
-                .filter_map(|rule| rows_of_rule.get(rule.as_str()))
+                .filter_map(|rule| kinds_of_rule.get(rule.as_str()))
                 .flatten()
-                .copied()
-                .collect();
-            rows.sort_unstable();
-            rows.dedup();
-            let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = rows
-                .iter()
-                .filter_map(|i| traffic.get(*i))
-                .flat_map(|row| &row.apply_on)
-                .map(|a| self.firewall_kind(&a.firewall))
-                .collect();
+            {
+                if !kinds.contains(k) {
+                    kinds.push(*k);
+                }
+            }
             o.type_name = self
                 .vocabularies
                 .for_request(id, &kinds)
