@@ -72,23 +72,12 @@ impl std::fmt::Display for Format {
 }
 
 /// An unknown format name given to [`Format::from_str`](std::str::FromStr).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown emit format `{0}`; use terraform, pan-os or aerleon")]
 pub struct UnknownFormat(
     /// The name given.
     pub String,
 );
-
-impl std::fmt::Display for UnknownFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "unknown emit format `{}`; use terraform, pan-os or aerleon",
-            self.0
-        )
-    }
-}
-
-impl std::error::Error for UnknownFormat {}
 
 impl std::str::FromStr for Format {
     type Err = UnknownFormat;
