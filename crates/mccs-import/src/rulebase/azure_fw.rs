@@ -27,7 +27,7 @@ use ipnet::IpNet;
 use mccs_model::{
     Action, AddressRange, AddressRef, DocPath, ExportFinding, ExportPlace, Firewall, FirewallKind,
     FirewallObject, ImportedRulebase, Location, Name, Platform, PortRange, Rule, RulebaseFormat,
-    Segment, Service, ServiceRef,
+    Service, ServiceRef,
 };
 use serde_json::Value;
 
@@ -1135,27 +1135,7 @@ pub(super) enum Seg<'t> {
     Index(usize),
 }
 
-/// A model path written as a path into JSON: `[0].ruleCollections[1]` (as the export's
-/// findings show it).
-fn json_path(path: &DocPath) -> String {
-    let mut out = String::new();
-    for s in path.segments() {
-        match s {
-            Segment::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Segment::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
-}
+use super::json_path;
 
 /// The same path from scanned steps.
 fn seg_path(path: &[Seg<'_>]) -> String {

@@ -111,7 +111,7 @@ impl Export {
 }
 
 /// A model path written as a path into JSON: `[0].properties.ruleCollections[1]`.
-fn json_path(path: &DocPath) -> String {
+pub(crate) fn json_path(path: &DocPath) -> String {
     let mut out = String::new();
     for s in path.segments() {
         match s {
