@@ -7,8 +7,11 @@
 //! appending them to the configuration. The Azure cloud firewall takes its rules from its
 //! policy's `az network firewall policy rule-collection-group list`; applying the emitted
 //! Terraform (read with a real HCL parser, `hcl-rs`) adds the rule collection group Azure would
-//! then list. The AWS cloud firewall keeps its rules in the document and takes the plan through
-//! `mccs_path::apply`.
+//! then list. The AWS cloud firewall takes its rules from its Network Firewall policy and rule
+//! groups (`describe-firewall-policy`, `describe-rule-group`); applying the emitted
+//! `aws_networkfirewall_rule_group` adds a rule group (as `describe-rule-group` then shows it)
+//! and its reference in the policy. Whatever firewall is left with rules in the document takes
+//! the plan through `mccs_path::apply`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
@@ -109,7 +112,7 @@ fn read(text: &str, files: &BTreeMap<String, String>) -> Topology {
 }
 
 /// Moves the on-prem firewalls' rules into PAN-OS exports: the document and its exports.
-fn exported(mut t: Topology) -> (String, BTreeMap<String, String>) {
+fn exported(mut t: Topology) -> (Topology, BTreeMap<String, String>) {
     let mut files = BTreeMap::new();
     let on_prem: Vec<usize> = (0..t.firewalls.len())
         .filter(|i| {
@@ -136,11 +139,35 @@ fn exported(mut t: Topology) -> (String, BTreeMap<String, String>) {
         fw.rules.clear();
         fw.rulebase = Some(RulebaseRef::new(RulebaseFormat::AzureFirewallPolicy, file));
     }
-    (mccs_model::to_yaml(&t).unwrap(), files)
+    if let Some(i) = t.firewalls.iter().position(|f| {
+        f.kind == FirewallKind::Cloud && f.platform == Some(mccs_model::Platform::AwsLza)
+    }) {
+        let name = t.firewalls[i].name.to_string();
+        let (policy, group) = to_nfw(&t, &t.firewalls[i]);
+        files.insert(
+            format!("{name}-policy.json"),
+            serde_json::to_string_pretty(&policy).unwrap(),
+        );
+        files.insert(
+            format!("{name}-existing.json"),
+            serde_json::to_string_pretty(&group).unwrap(),
+        );
+        let fw = &mut t.firewalls[i];
+        fw.rules.clear();
+        fw.rulebase = Some(
+            RulebaseRef::new(
+                RulebaseFormat::AwsNetworkFirewall,
+                format!("{name}-policy.json"),
+            )
+            .rule_group(format!("{name}-existing.json")),
+        );
+    }
+    (t, files)
 }
 
 fn round_trip(t: Topology) {
-    let (text, mut files) = exported(t);
+    let (mut doc, mut files) = exported(t);
+    let text = mccs_model::to_yaml(&doc).unwrap();
     let before = read(&text, &files);
     let p = plan(&before, &before.flows, &PlanOptions::default());
     assert!(
@@ -172,8 +199,32 @@ fn round_trip(t: Topology) {
         "nothing planned on the Azure firewall: that leg is not tested"
     );
     let set = RequestSet::from_plan(&before, &p);
-    // Apply: the Terraform's rule collection group joins the Azure policy's list ...
+    // Apply: the Terraform's rule collection group joins the Azure policy's list, its Network
+    // Firewall rule group joins the policy's stateful groups ...
     for f in emit(&set, &before, Format::Terraform, &Options::default()) {
+        let fw = f.path.trim_end_matches(".tf").to_owned();
+        let policy = format!("{fw}-policy.json");
+        if files.contains_key(&policy) {
+            let (group_file, group) = applied_nfw_group(&f.contents);
+            let arn = group["RuleGroupResponse"]["RuleGroupArn"].clone();
+            let export = files.get_mut(&policy).unwrap();
+            let mut p: serde_json::Value = serde_json::from_str(export).unwrap();
+            p["FirewallPolicy"]["StatefulRuleGroupReferences"]
+                .as_array_mut()
+                .unwrap()
+                .push(serde_json::json!({"ResourceArn": arn, "Priority": 200}));
+            *export = serde_json::to_string_pretty(&p).unwrap();
+            let file = format!("{fw}-{group_file}.json");
+            files.insert(file.clone(), serde_json::to_string_pretty(&group).unwrap());
+            let d = doc
+                .firewalls
+                .iter_mut()
+                .find(|x| x.name == fw.as_str())
+                .unwrap();
+            if let Some(r) = d.rulebase.as_mut() {
+                r.rule_groups.push(file);
+            }
+        }
         let json = f.path.replace(".tf", ".json");
         if let Some(export) = files.get_mut(&json) {
             let mut groups: serde_json::Value = serde_json::from_str(export).unwrap();
@@ -192,6 +243,7 @@ fn round_trip(t: Topology) {
         export.push_str(&f.contents);
     }
     // The cloud firewalls take the plan in the document.
+    let text = mccs_model::to_yaml(&doc).unwrap();
     let mut after = read(&text, &files);
     let applied = mccs_path::apply(&after, &p);
     for fw in after.firewalls.iter_mut().filter(|f| f.rulebase.is_none()) {
@@ -249,7 +301,7 @@ fn round_trip(t: Topology) {
 }
 
 #[test]
-fn the_reference_topology_round_trips_through_pan_os_and_azure_exports() {
+fn the_reference_topology_round_trips_through_pan_os_azure_and_aws_exports() {
     round_trip(mccs_model::examples::reference());
 }
 
@@ -469,4 +521,138 @@ fn applied_rcg(terraform: &str) -> serde_json::Value {
         "priority": 300,
         "ruleCollections": collections,
     })
+}
+
+/// A Network Firewall's rules as a policy (stateless traffic forwarded to the stateful engine,
+/// strict order, default drop) and one stateful rule group of 5-tuple rules, as
+/// `aws network-firewall describe-firewall-policy` and `describe-rule-group` show them.
+fn to_nfw(t: &Topology, fw: &Firewall) -> (serde_json::Value, serde_json::Value) {
+    let arn = "arn:aws:network-firewall:ca-central-1:222222222222:stateful-rulegroup/existing";
+    let policy = serde_json::json!({
+        "FirewallPolicyResponse": {"FirewallPolicyName": format!("{}-policy", fw.name)},
+        "FirewallPolicy": {
+            "StatelessRuleGroupReferences": [],
+            "StatelessDefaultActions": ["aws:forward_to_sfe"],
+            "StatelessFragmentDefaultActions": ["aws:forward_to_sfe"],
+            "StatefulRuleGroupReferences": [{"ResourceArn": arn, "Priority": 100}],
+            "StatefulDefaultActions": ["aws:drop_strict"],
+            "StatefulEngineOptions": {"RuleOrder": "STRICT_ORDER"},
+        },
+    });
+    let mut rules = Vec::new();
+    for r in &fw.rules {
+        let list = |a: &[AddressRef]| -> String {
+            let v: Vec<String> = a.iter().flat_map(|x| addresses(t, x)).collect();
+            match v.as_slice() {
+                [one] if one == "*" => "ANY".to_owned(),
+                [one] => one.clone(),
+                many => format!("[{}]", many.join(",")),
+            }
+        };
+        for s in &r.services {
+            let s = match s {
+                ServiceRef::Literal(l) => *l,
+                ServiceRef::Named(n) => {
+                    t.services.iter().find(|x| x.name == *n).unwrap().services[0]
+                }
+            };
+            let (protocol, port) = match s {
+                Service::Tcp(p) => ("TCP", p.to_string()),
+                Service::Udp(p) => ("UDP", p.to_string()),
+                other => panic!("no {other} rule in the round trip's Network Firewall"),
+            };
+            rules.push(serde_json::json!({
+                "Action": if r.action == mccs_model::Action::Allow { "PASS" } else { "DROP" },
+                "Header": {
+                    "Protocol": protocol,
+                    "Source": list(&r.sources),
+                    "SourcePort": "ANY",
+                    "Direction": "FORWARD",
+                    "Destination": list(&r.destinations),
+                    "DestinationPort": port.replace('-', ":"),
+                },
+                "RuleOptions": [
+                    {"Keyword": "msg", "Settings": [format!("\"{}\"", r.name)]},
+                    {"Keyword": "sid", "Settings": [(rules.len() + 1).to_string()]},
+                ],
+            }));
+        }
+    }
+    let group = serde_json::json!({
+        "RuleGroup": {
+            "RulesSource": {"StatefulRules": rules},
+            "StatefulRuleOptions": {"RuleOrder": "STRICT_ORDER"},
+        },
+        "RuleGroupResponse": {
+            "RuleGroupArn": arn,
+            "RuleGroupName": "existing",
+            "Type": "STATEFUL",
+        },
+    });
+    (policy, group)
+}
+
+/// The rule group `describe-rule-group` shows after the emitted `aws_networkfirewall_rule_group`
+/// is applied, and its name, read with `hcl-rs`.
+fn applied_nfw_group(terraform: &str) -> (String, serde_json::Value) {
+    let body: hcl::Body = hcl::from_str(terraform).unwrap();
+    let group = body
+        .blocks()
+        .find(|b| {
+            b.identifier() == "resource"
+                && b.labels().first().map(hcl::BlockLabel::as_str)
+                    == Some("aws_networkfirewall_rule_group")
+        })
+        .expect("a Network Firewall rule group resource");
+    let value = |b: &hcl::Body, key: &str| -> serde_json::Value {
+        let e = b
+            .attributes()
+            .find(|a| a.key() == key)
+            .map(hcl::Attribute::expr)
+            .unwrap();
+        serde_json::to_value(e).unwrap()
+    };
+    let block = |b: &hcl::Body, name: &str| -> Vec<hcl::Body> {
+        b.blocks()
+            .filter(|x| x.identifier() == name)
+            .map(|x| x.body().clone())
+            .collect()
+    };
+    let name = value(group.body(), "name").as_str().unwrap().to_owned();
+    let mut rules = Vec::new();
+    for rg in block(group.body(), "rule_group") {
+        for src in block(&rg, "rules_source") {
+            for r in block(&src, "stateful_rule") {
+                let h = &block(&r, "header")[0];
+                let options: Vec<serde_json::Value> = block(&r, "rule_option")
+                    .iter()
+                    .map(|o| serde_json::json!({"Keyword": value(o, "keyword"), "Settings": value(o, "settings")}))
+                    .collect();
+                rules.push(serde_json::json!({
+                    "Action": value(&r, "action"),
+                    "Header": {
+                        "Protocol": value(h, "protocol"),
+                        "Source": value(h, "source"),
+                        "SourcePort": value(h, "source_port"),
+                        "Direction": value(h, "direction"),
+                        "Destination": value(h, "destination"),
+                        "DestinationPort": value(h, "destination_port"),
+                    },
+                    "RuleOptions": options,
+                }));
+            }
+        }
+    }
+    let group = serde_json::json!({
+        "RuleGroup": {
+            "RulesSource": {"StatefulRules": rules},
+            "StatefulRuleOptions": {"RuleOrder": "STRICT_ORDER"},
+        },
+        "RuleGroupResponse": {
+            "RuleGroupArn": format!("arn:aws:network-firewall:ca-central-1:222222222222:stateful-rulegroup/{name}"),
+            "RuleGroupName": name,
+            "Type": "STATEFUL",
+        },
+    });
+    (name, group)
 }
