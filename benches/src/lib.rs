@@ -7,6 +7,8 @@ use mccs_model::{
     ProjectSet, Redundancy, Rule, Service, Topology, VirtualNetwork, Zone,
 };
 
+pub mod exports;
+
 /// Every benchmark and profiling program runs on the allocator the `mccs` binary uses
 /// (mimalloc), so their figures are the ones a user of the command gets. An embedder picks its
 /// own allocator; docs/performance.md gives the figures with the system allocator too.

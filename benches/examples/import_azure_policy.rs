@@ -6,7 +6,7 @@
 //! the export (reading plus validation, what `mccs validate` does). Run it optimised:
 //!
 //! ```text
-//! cargo run --release -p mccs-import --example rulebase_speed [RULES]
+//! cargo run --release -p mccs-benches --example import_azure_policy [RULES]
 //! ```
 #![allow(clippy::print_stdout)] // the figure is the output
 
@@ -32,7 +32,7 @@ firewalls:
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let n: usize = std::env::args().nth(1).map_or(Ok(10_000), |a| a.parse())?;
-    let text = policy(n);
+    let text = mccs_benches::exports::azure_policy(n);
     println!(
         "Azure Firewall Policy export: {n} network rules, {:.1} MB of JSON",
         text.len() as f64 / 1e6
@@ -90,74 +90,4 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         best_check * 1e3
     );
     Ok(())
-}
-
-/// `n` network rules in 10 groups of 10 collections, alternately Deny and Allow.
-fn policy(n: usize) -> String {
-    let per = n.div_ceil(100).max(1);
-    let mut left = n;
-    let mut groups = Vec::new();
-    for g in 0..10 {
-        let mut colls = Vec::new();
-        for c in 0..10 {
-            let k = g * 10 + c;
-            let take = per.min(left);
-            left -= take;
-            let rules: Vec<String> = (0..take)
-                .map(|r| {
-                    format!(
-                        r#"
-            {{
-              "description": "rule {r} of collection {k}",
-              "destinationAddresses": ["10.{}.{}.0/24"],
-              "destinationFqdns": [],
-              "destinationIpGroups": [],
-              "destinationPorts": ["{}", "8000-8080"],
-              "ipProtocols": ["TCP", "UDP"],
-              "name": "r{r:04}",
-              "ruleType": "NetworkRule",
-              "sourceAddresses": ["10.200.{}.0/24", "10.201.0.{}"],
-              "sourceIpGroups": []
-            }}"#,
-                        k % 250,
-                        r % 250,
-                        1000 + r,
-                        c,
-                        r % 250
-                    )
-                })
-                .collect();
-            colls.push(format!(
-                r#"
-        {{
-          "action": {{ "type": "{}" }},
-          "name": "c{k:03}",
-          "priority": {},
-          "ruleCollectionType": "FirewallPolicyFilterRuleCollection",
-          "rules": [{}
-          ]
-        }}"#,
-                if c % 2 == 0 { "Deny" } else { "Allow" },
-                100 + c * 10,
-                rules.join(",")
-            ));
-        }
-        groups.push(format!(
-            r#"
-  {{
-    "etag": "00000000-0000-0000-0000-000000000000",
-    "id": "/subscriptions/0f3c8a52-6c1e-4d1b-9a7e-0c6a2b9d0d03/resourceGroups/rg-hub/providers/Microsoft.Network/firewallPolicies/fwpol-big/ruleCollectionGroups/g{g}",
-    "name": "g{g}",
-    "priority": {},
-    "provisioningState": "Succeeded",
-    "resourceGroup": "rg-hub",
-    "ruleCollections": [{}
-    ],
-    "type": "Microsoft.Network/FirewallPolicies/RuleCollectionGroups"
-  }}"#,
-            100 + g * 100,
-            colls.join(",")
-        ));
-    }
-    format!("[{}\n]\n", groups.join(","))
 }

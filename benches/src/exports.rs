@@ -1,16 +1,9 @@
-//! Times reading a PAN-OS running configuration of 10,000 security rules (1,000 address
-//! objects, 100 address groups, 50 service objects; realistic rules with zones, groups,
-//! literal addresses, App-ID and disabled rules), built in memory, as XML and as `set`
-//! commands. Target: each under 1 s in a release build.
-//!
-//! `cargo run --release -p mccs-import --example panos_speed [RULES]`
-#![allow(clippy::print_stdout)]
+//! Platform exports of realistic size for the import benchmarks (issue 15): an Azure Firewall
+//! Policy's rule collection groups as `az network firewall policy rule-collection-group list`
+//! prints them, and a PAN-OS running configuration as XML and as `set` commands. Made by code
+//! at bench time, never committed.
 
 use std::fmt::Write as _;
-use std::time::Instant;
-
-use mccs_import::rulebase::{Export, panos};
-use mccs_model::{Firewall, FirewallKind};
 
 /// One rule's parts, the same for both formats.
 struct Parts {
@@ -57,7 +50,9 @@ fn parts(i: usize, objects: usize) -> Parts {
     }
 }
 
-fn xml(rules: usize) -> String {
+/// A PAN-OS running configuration (the XML API's `<response>` wrapper) of `rules` security
+/// rules, a tenth as many address objects, 100 address groups and 50 services.
+pub fn panos_xml(rules: usize) -> String {
     let objects = (rules / 10).max(1);
     let mut s = String::from(
         "<response status=\"success\"><result><config version=\"10.2.0\" urldb=\"paloaltonetworks\">\n<devices><entry name=\"localhost.localdomain\"><vsys><entry name=\"vsys1\">\n<address>\n",
@@ -114,7 +109,8 @@ fn xml(rules: usize) -> String {
     s
 }
 
-fn set(rules: usize) -> String {
+/// The configuration of [`panos_xml`] as `set` commands.
+pub fn panos_set(rules: usize) -> String {
     let objects = (rules / 10).max(1);
     let mut s = String::new();
     for i in 0..objects {
@@ -161,32 +157,72 @@ fn set(rules: usize) -> String {
     s
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rules: usize = match std::env::args().nth(1) {
-        Some(n) => n.parse()?,
-        None => 10_000,
-    };
-    let fw = Firewall::new(
-        "zone-fw".parse()?,
-        FirewallKind::Zone,
-        "On-prem",
-        "on-prem".parse()?,
-    );
-    for (format, text) in [("XML", xml(rules)), ("set", set(rules))] {
-        let export = Export::new("running-config", text);
-        let mut best = f64::INFINITY;
-        let mut read = 0;
-        for _ in 0..5 {
-            let start = Instant::now();
-            let rb = panos::read(&export, None, &fw).map_err(|e| format!("{e:?}"))?;
-            best = best.min(start.elapsed().as_secs_f64());
-            read = rb.rules.len();
+/// `n` network rules in 10 groups of 10 collections, alternately Deny and Allow.
+pub fn azure_policy(n: usize) -> String {
+    let per = n.div_ceil(100).max(1);
+    let mut left = n;
+    let mut groups = Vec::new();
+    for g in 0..10 {
+        let mut colls = Vec::new();
+        for c in 0..10 {
+            let k = g * 10 + c;
+            let take = per.min(left);
+            left -= take;
+            let rules: Vec<String> = (0..take)
+                .map(|r| {
+                    format!(
+                        r#"
+            {{
+              "description": "rule {r} of collection {k}",
+              "destinationAddresses": ["10.{}.{}.0/24"],
+              "destinationFqdns": [],
+              "destinationIpGroups": [],
+              "destinationPorts": ["{}", "8000-8080"],
+              "ipProtocols": ["TCP", "UDP"],
+              "name": "r{r:04}",
+              "ruleType": "NetworkRule",
+              "sourceAddresses": ["10.200.{}.0/24", "10.201.0.{}"],
+              "sourceIpGroups": []
+            }}"#,
+                        k % 250,
+                        r % 250,
+                        1000 + r,
+                        c,
+                        r % 250
+                    )
+                })
+                .collect();
+            colls.push(format!(
+                r#"
+        {{
+          "action": {{ "type": "{}" }},
+          "name": "c{k:03}",
+          "priority": {},
+          "ruleCollectionType": "FirewallPolicyFilterRuleCollection",
+          "rules": [{}
+          ]
+        }}"#,
+                if c % 2 == 0 { "Deny" } else { "Allow" },
+                100 + c * 10,
+                rules.join(",")
+            ));
         }
-        println!(
-            "{format}: {read} rules ({:.1} MB) read in {:.0} ms (best of 5)",
-            export.text().len() as f64 / 1e6,
-            best * 1e3
-        );
+        groups.push(format!(
+            r#"
+  {{
+    "etag": "00000000-0000-0000-0000-000000000000",
+    "id": "/subscriptions/0f3c8a52-6c1e-4d1b-9a7e-0c6a2b9d0d03/resourceGroups/rg-hub/providers/Microsoft.Network/firewallPolicies/fwpol-big/ruleCollectionGroups/g{g}",
+    "name": "g{g}",
+    "priority": {},
+    "provisioningState": "Succeeded",
+    "resourceGroup": "rg-hub",
+    "ruleCollections": [{}
+    ],
+    "type": "Microsoft.Network/FirewallPolicies/RuleCollectionGroups"
+  }}"#,
+            100 + g * 100,
+            colls.join(",")
+        ));
     }
-    Ok(())
+    format!("[{}\n]\n", groups.join(","))
 }
