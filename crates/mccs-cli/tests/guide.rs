@@ -157,3 +157,37 @@ fn guide_direction_and_network_acl_examples_match_the_tool() {
         .unwrap();
     assert!(guide.contains(note), "the guide lacks the note\n{note}");
 }
+
+#[test]
+fn guide_reach_and_rules_examples_match_the_tool() {
+    let Some(guide) = guide() else { return };
+    let reach = run(&[
+        "reach",
+        "--topology",
+        "reference.yaml",
+        "--to",
+        "hlth-claims-api",
+        "--port",
+        "443",
+        "--today",
+        "2026-11-23",
+    ]);
+    // Every line, the heading and the count included.
+    assert_eq!(reach.lines().count(), 6, "{reach}");
+    for line in reach.lines() {
+        assert!(
+            guide.contains(line),
+            "reach: the guide lacks the line\n{line}"
+        );
+    }
+    let rules = run(&["rules", "--topology", "reference.yaml"]);
+    for line in rules.lines() {
+        assert!(
+            guide.contains(line),
+            "rules: the guide lacks the line\n{line}"
+        );
+    }
+    // The picture the guide shows is the tool's (crates/mccs-cli/tests/cli.rs keeps the file
+    // true to `mccs trace --format svg`).
+    assert!(guide.contains("](images/trace-cross-cloud.svg)"));
+}
