@@ -92,7 +92,17 @@ impl Source {
                     .map_or(shown.clone(), str::to_owned)
             })
         });
-        check_with(&self.text, self.format, options, &mut reader)
+        let mut checked = check_with(&self.text, self.format, options, &mut reader);
+        // Findings in exports name the file as the shell sees it (`exports/nsgs.json` for a
+        // document in `exports/`'s parent), so an editor can jump to it.
+        if self.dir != Path::new(".") {
+            for d in &mut checked.diagnostics {
+                if let Some(f) = d.file.as_mut() {
+                    *f = display_name(&self.dir.join(&*f));
+                }
+            }
+        }
+        checked
     }
 }
 

@@ -1145,7 +1145,7 @@ firewalls:
         "{text}"
     );
     assert!(
-        text.lines().any(|l| l.starts_with("missing.xml: error:")
+        text.lines().any(|l| l.contains("missing.xml: error:")
             && l.contains("(")
             && l.contains("firewalls[0].rulebase")
             && l.contains("no such file")),
