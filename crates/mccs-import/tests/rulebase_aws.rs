@@ -157,7 +157,7 @@ fn security_group_select_that_names_nothing_is_an_error_listing_the_groups() {
     .unwrap_err();
     assert_eq!(e.len(), 1);
     assert_eq!(e[0].place.file, "describe-security-groups.json");
-    assert_eq!(e[0].place.location.unwrap().to_string(), "2:5");
+    assert_eq!(e[0].place.location.unwrap().to_string(), "2:23");
     assert!(
         e[0].message.contains(
             "no security group `sg-nothere` in this export (it holds sg-0a1b2c3d4e5f60001, sg-0a1b2c3d4e5f60002, sg-0a1b2c3d4e5f60003)"
@@ -214,7 +214,7 @@ fn security_group_hostile_values_are_each_reported_at_their_place() {
         "sg-hostile.json:19:33: SecurityGroups[0].IpPermissions[2].FromPort: port range 22-70000 is not one",
         "sg-hostile.json:25:33: SecurityGroups[0].IpPermissions[3].FromPort: `FromPort` is 1e+20, not a whole number in range",
         "sg-hostile.json:30:17: SecurityGroups[0].IpPermissions[4]: a permission is a string, not an object",
-        "sg-hostile.json:32:13: SecurityGroups[0].IpPermissionsEgress: `IpPermissionsEgress` is an object, not a list",
+        "sg-hostile.json:32:36: SecurityGroups[0].IpPermissionsEgress: `IpPermissionsEgress` is an object, not a list",
     ];
     for w in want {
         assert!(m.iter().any(|x| x.contains(w)), "missing {w} in {m:#?}");
@@ -315,7 +315,7 @@ fn network_acl_hostile_entries_are_each_reported() {
     assert!(
         has(
             &e,
-            "describe-network-acls.json:2:5: NetworkAcls: no network ACL `acl-nothere` in this export (it holds acl-0f1e2d3c4b5a60001, acl-0f1e2d3c4b5a60002)"
+            "describe-network-acls.json:2:20: NetworkAcls: no network ACL `acl-nothere` in this export (it holds acl-0f1e2d3c4b5a60001, acl-0f1e2d3c4b5a60002)"
         ),
         "{:#?}",
         messages(&e)
@@ -487,7 +487,7 @@ fn network_firewall_hostile_exports_are_each_reported() {
     let want = [
         "nfw-policy-hostile.json:5:32: FirewallPolicy.StatefulRuleGroupReferences[0].ResourceArn: rule group arn:aws:network-firewall:ca-central-1:222222222222:stateful-rulegroup/missing is not among the firewall's `rule_groups`",
         "nfw-policy-hostile.json:14:26: FirewallPolicy.StatefulEngineOptions.RuleOrder: `RANDOM` is not a rule order",
-        "nfw-policy-hostile.json:16:9: FirewallPolicy.StatelessDefaultActions: `aws:maybe` is not a standard action",
+        "nfw-policy-hostile.json:16:36: FirewallPolicy.StatelessDefaultActions: `aws:maybe` is not a standard action",
         "nfw-rg-hostile.json:9:37: RuleGroup.RulesSource.StatefulRules[0].Header.Protocol: `XYZ` is not a stateful rule protocol",
         "nfw-rg-hostile.json:21:66: RuleGroup.RulesSource.StatefulRules[1].Header.DestinationPort: `70000` is not a port",
         "nfw-rg-hostile.json:31:38: RuleGroup.RulesSource.StatefulRules[2].Header.Direction: `SIDEWAYS` is not a direction",

@@ -26,8 +26,8 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 use mccs_model::{
     Action, AddressRange, AddressRef, DocPath, ExportFinding, ExportPlace, Firewall, FirewallKind,
-    FirewallObject, ImportedRulebase, Location, Name, Platform, PortRange, Rule, RulebaseFormat,
-    Service, ServiceRef,
+    FirewallObject, ImportedRulebase, Name, Platform, PortRange, Rule, RulebaseFormat, Service,
+    ServiceRef,
 };
 use serde_json::Value;
 
@@ -227,7 +227,6 @@ fn read_ip_groups(cx: &mut Cx<'_>, out: &mut ImportedRulebase) -> IpGroups {
     let Some(doc) = cx.parse() else {
         return groups;
     };
-    cx.find_elements(|p| matches!(p, [Seg::Index(_)] | []));
     let root = DocPath::root();
     let items: Vec<(&Value, DocPath)> = match &doc {
         Value::Array(a) => a
@@ -263,7 +262,7 @@ fn read_ip_groups(cx: &mut Cx<'_>, out: &mut ImportedRulebase) -> IpGroups {
             );
             continue;
         };
-        let place = cx.element_place(&at);
+        let place = cx.place(&at);
         if renamed {
             cx.warn(
                 &name_at,
@@ -425,9 +424,6 @@ pub(super) struct Cx<'e> {
     pub(super) export: &'e Export,
     pub(super) errors: Vec<ExportFinding>,
     pub(super) warnings: Vec<ExportFinding>,
-    /// Where each element (rule, IP Group) starts, found in one pass: the export's full source
-    /// map is built only when a finding needs it.
-    starts: HashMap<String, Location>,
 }
 
 impl<'e> Cx<'e> {
@@ -436,22 +432,6 @@ impl<'e> Cx<'e> {
             export,
             errors: Vec::new(),
             warnings: Vec::new(),
-            starts: HashMap::new(),
-        }
-    }
-
-    /// Finds where each element whose path `element` accepts starts (after [`Cx::parse`]
-    /// succeeded), for [`Cx::element_place`].
-    pub(super) fn find_elements(&mut self, element: impl Fn(&[Seg<'_>]) -> bool) {
-        self.starts = value_starts(self.export.text(), element);
-    }
-
-    /// The place of an element [`Cx::find_elements`] found (else located the slow way).
-    pub(super) fn element_place(&self, at: &DocPath) -> ExportPlace {
-        let path = json_path(at);
-        match self.starts.get(&path) {
-            Some(l) => self.export.place_at(path, Some(*l)),
-            None => self.place(at),
         }
     }
 
@@ -681,7 +661,6 @@ fn read_policy(
     entries: &mut Vec<Entry>,
 ) {
     let Some(doc) = cx.parse() else { return };
-    cx.find_elements(|p| matches!(p, [.., Seg::Key("rules"), Seg::Index(_)]));
     let root = DocPath::root();
     let items: Vec<(&Value, DocPath)> = match &doc {
         Value::Array(a) => a
@@ -927,7 +906,7 @@ fn read_collection(
         if cx.errors.len() > errors_before {
             continue;
         }
-        e.at = cx.element_place(&r_at);
+        e.at = cx.place(&r_at);
         entries.push(e);
     }
 }
@@ -1125,187 +1104,11 @@ fn application_services(cx: &mut Cx<'_>, r: &Value, at: &DocPath) -> Vec<Service
     out
 }
 
-/// One step of a path while scanning JSON text: a key (as written, without escapes undone)
-/// or an index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Seg<'t> {
-    /// An object key.
-    Key(&'t str),
-    /// An array index.
-    Index(usize),
-}
-
-use super::json_path;
-
-/// The same path from scanned steps.
-fn seg_path(path: &[Seg<'_>]) -> String {
-    let mut out = String::new();
-    for s in path {
-        match s {
-            Seg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Seg::Index(i) => {
-                out.push('[');
-                out.push_str(&i.to_string());
-                out.push(']');
-            }
-        }
-    }
-    out
-}
-
-/// The line and column where each JSON value whose path `want` accepts starts, in one pass
-/// over `text` (valid JSON: the caller parsed it first; on anything else the answer is only
-/// incomplete). Linear in the text; the stack is as deep as the JSON (which the parser bounds).
-fn value_starts(text: &str, want: impl Fn(&[Seg<'_>]) -> bool) -> HashMap<String, Location> {
-    #[derive(Clone, Copy)]
-    enum Frame {
-        Array,
-        Object { expect_key: bool },
-    }
-    let bytes = text.as_bytes();
-    let mut out = HashMap::new();
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut path: Vec<Seg<'_>> = Vec::new();
-    let (mut line, mut column) = (1usize, 1usize);
-    let mut i = 0usize;
-    let mut record = |path: &[Seg<'_>], line: usize, column: usize| {
-        if want(path) {
-            out.insert(seg_path(path), Location { line, column });
-        }
-    };
-    while let Some(&b) = bytes.get(i) {
-        let (at_line, at_column) = (line, column);
-        match b {
-            b'\n' => {
-                line += 1;
-                column = 1;
-                i += 1;
-                continue;
-            }
-            b'[' => {
-                record(&path, at_line, at_column);
-                frames.push(Frame::Array);
-                path.push(Seg::Index(0));
-            }
-            b'{' => {
-                record(&path, at_line, at_column);
-                frames.push(Frame::Object { expect_key: true });
-                path.push(Seg::Key(""));
-            }
-            b']' | b'}' => {
-                frames.pop();
-                path.pop();
-            }
-            b',' => match frames.last_mut() {
-                Some(Frame::Array) => {
-                    if let Some(Seg::Index(n)) = path.last_mut() {
-                        *n += 1;
-                    }
-                }
-                Some(Frame::Object { expect_key }) => *expect_key = true,
-                None => {}
-            },
-            b':' => {
-                if let Some(Frame::Object { expect_key }) = frames.last_mut() {
-                    *expect_key = false;
-                }
-            }
-            b'"' => {
-                // To the closing quote, past escapes.
-                let start = i + 1;
-                let mut j = start;
-                while let Some(&c) = bytes.get(j) {
-                    match c {
-                        b'\\' => j += 2,
-                        b'"' => break,
-                        _ => j += 1,
-                    }
-                }
-                let end = j.min(bytes.len());
-                match frames.last() {
-                    Some(Frame::Object { expect_key: true }) => {
-                        if let (Some(k), Some(last)) = (text.get(start..end), path.last_mut()) {
-                            *last = Seg::Key(k);
-                        }
-                    }
-                    _ => record(&path, at_line, at_column),
-                }
-                // Columns count characters; strings hold no raw newline in valid JSON.
-                column += text.get(i..=end).map_or(1, |s| s.chars().count());
-                i = end + 1;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' => {}
-            _ => {
-                // A number, true, false or null.
-                record(&path, at_line, at_column);
-                let mut j = i;
-                while let Some(&c) = bytes.get(j) {
-                    if matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n') {
-                        break;
-                    }
-                    j += 1;
-                }
-                column += j - i;
-                i = j;
-                continue;
-            }
-        }
-        column += 1;
-        i += 1;
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // a test fails by panicking
 
     use super::*;
-
-    const POLICY: &str = include_str!("../../tests/fixtures/rulebase/azure/policy.json");
-
-    /// The one-pass scan finds every rule where the export's full source map does.
-    #[test]
-    fn scanned_starts_agree_with_the_source_map() {
-        let export = Export::new("policy.json", POLICY);
-        let starts = value_starts(POLICY, |p| {
-            matches!(p, [.., Seg::Key("rules"), Seg::Index(_)])
-        });
-        assert_eq!(starts.len(), 11);
-        for (path, at) in &starts {
-            let doc: Value = serde_json::from_str(POLICY).unwrap();
-            // Rebuild the DocPath from the text path.
-            let mut dp = DocPath::root();
-            for part in path.split('.') {
-                let (key, rest) = part.split_once('[').unwrap_or((part, ""));
-                if !key.is_empty() {
-                    dp = dp.key(key);
-                }
-                for idx in rest.split('[').filter(|s| !s.is_empty()) {
-                    dp = dp.index(idx.trim_end_matches(']').parse().unwrap());
-                }
-            }
-            assert_eq!(json_path(&dp), *path);
-            assert_eq!(export.json_place(&dp).location, Some(*at), "{path}");
-            assert!(doc.is_array());
-        }
-    }
-
-    #[test]
-    fn scan_counts_characters_and_escapes() {
-        let text = "{\"k\\\"é\": [1, \"ü\", {\"rules\": [ {}, true ]}]}";
-        let starts = value_starts(text, |p| matches!(p, [.., Seg::Index(_)]));
-        let at = |p: &str| starts.get(p).map(|l| (l.line, l.column));
-        assert_eq!(at("k\\\"é[0]"), Some((1, 11)));
-        assert_eq!(at("k\\\"é[1]"), Some((1, 14)));
-        assert_eq!(at("k\\\"é[2].rules[1]"), Some((1, 35)));
-    }
 
     #[test]
     fn addresses_and_ports() {

@@ -28,12 +28,13 @@ use std::rc::Rc;
 
 use mccs_model::{
     DocPath, ExportFinding, ExportPlace, Firewall, ImportedRulebase, Location, Name,
-    RulebaseFormat, RulebaseReader, RulebaseRef, SourceMap,
+    RulebaseFormat, RulebaseReader, RulebaseRef,
 };
 
 mod aws_json;
 pub mod aws_sg;
 pub mod azure_fw;
+mod json_scan;
 pub mod nacl;
 pub mod nfw;
 pub mod nsg;
@@ -45,7 +46,9 @@ use serde::de::DeserializeOwned;
 pub struct Export {
     file: String,
     text: Rc<str>,
-    map: OnceCell<SourceMap>,
+    /// Where each JSON value starts, by its path (`[0].ruleCollections[1]`): one pass over the
+    /// text, made on the first look-up.
+    starts: OnceCell<HashMap<String, Location>>,
 }
 
 impl Export {
@@ -54,7 +57,7 @@ impl Export {
         Self {
             file: file.into(),
             text: text.into(),
-            map: OnceCell::new(),
+            starts: OnceCell::new(),
         }
     }
 
@@ -68,14 +71,22 @@ impl Export {
         &self.text
     }
 
-    /// The place of the JSON element at `path`, with its line and column.
+    /// The place of the JSON element at `path`, with the line and column where its value
+    /// starts (or, for a path the text does not hold, its nearest ancestor's). The first call
+    /// scans the text once (linear in it); each call after is a hash look-up per level.
     pub fn json_place(&self, path: &DocPath) -> ExportPlace {
-        let map = self.map.get_or_init(|| SourceMap::json(&self.text));
+        let starts = self
+            .starts
+            .get_or_init(|| json_scan::value_starts(&self.text, |_| true));
         let place = ExportPlace::new(self.file.clone(), json_path(path));
-        match map.locate(path) {
-            Some(l) => place.at(l),
-            None => place,
+        let mut at = Some(path.clone());
+        while let Some(p) = at {
+            if let Some(l) = starts.get(&json_path(&p)) {
+                return place.at(*l);
+            }
+            at = p.parent();
         }
+        place
     }
 
     /// A place at a line and column, with a path of the format's own (XML).

@@ -25,7 +25,7 @@ use mccs_model::{
 use serde_json::Value;
 
 use super::Export;
-use super::azure_fw::{Addr, Cx, Seg, address, listing, ports, short};
+use super::azure_fw::{Addr, Cx, address, listing, ports, short};
 
 /// The address Azure's `AzureLoadBalancer` tag stands for (the health probe source).
 const AZURE_LOAD_BALANCER: &str = "168.63.129.16/32";
@@ -58,7 +58,6 @@ pub fn read(
     let Some(doc) = cx.parse() else {
         return Err(cx.errors);
     };
-    cx.find_elements(|p| matches!(p, [.., Seg::Key("securityRules"), Seg::Index(_)]));
     let root = DocPath::root();
     let nsgs: Vec<(&Value, DocPath)> = match &doc {
         Value::Array(a) => a
@@ -142,7 +141,7 @@ pub fn read(
                 );
                 continue;
             }
-            l.push((prio, rule, cx.element_place(&r_at)));
+            l.push((prio, rule, cx.place(&r_at)));
         }
     }
     check_defaults(&mut cx, nsg, &at, name);
