@@ -48,7 +48,7 @@ pub struct Export {
     text: Rc<str>,
     /// Where each JSON value starts, by its path (`[0].ruleCollections[1]`): one pass over the
     /// text, made on the first look-up.
-    starts: OnceCell<HashMap<String, Location>>,
+    starts: OnceCell<json_scan::Starts>,
 }
 
 impl Export {
@@ -77,12 +77,12 @@ impl Export {
     pub fn json_place(&self, path: &DocPath) -> ExportPlace {
         let starts = self
             .starts
-            .get_or_init(|| json_scan::value_starts(&self.text, |_| true));
+            .get_or_init(|| json_scan::Starts::new(&self.text));
         let place = ExportPlace::new(self.file.clone(), json_path(path));
         let mut at = Some(path.clone());
         while let Some(p) = at {
-            if let Some(l) = starts.get(&json_path(&p)) {
-                return place.at(*l);
+            if let Some(l) = starts.get(&p) {
+                return place.at(l);
             }
             at = p.parent();
         }
