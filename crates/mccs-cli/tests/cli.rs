@@ -1280,4 +1280,16 @@ fn reach_lists_who_can_open_connections_and_all_lists_the_rest() {
     // Exactly one of --to and --from.
     let out = mccs().args(["reach", "--example"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
+    // An end the topology does not have is a finding, never an empty list.
+    let out = mccs()
+        .args(["reach", "--example", "--to", "no-such-host"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("mccs: destination `no-such-host` is not in the topology")
+    );
 }

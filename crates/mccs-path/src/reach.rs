@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::eval::Verdict;
 use crate::graph::NetworkGraph;
 use crate::svcset::SvcSet;
-use crate::trace::{Trace, TraceOptions};
+use crate::trace::{FlowError, Trace, TraceOptions};
 
 /// Which way the connections go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -93,12 +93,19 @@ pub struct Reach {
 /// outcome first, then by kind and name. `end` itself, and zones or networks that contain it,
 /// are left out.
 ///
+/// # Errors
+///
+/// When `end` is not an end of the topology (an unknown name, an address in no network): a
+/// [`FlowError`] whose diagnosis says which, as `trace` reports it. Never an empty answer.
+///
 /// ```
 /// use mccs_path::{NetworkGraph, ReachDirection, ReachOutcome, SvcSet, TraceOptions, reach};
 /// let t = mccs_model::examples::reference();
 /// let g = NetworkGraph::build(&t);
 /// let https = SvcSet::from_services(&["tcp/443".parse()?]);
-/// let found = reach(&g, &"hlth-claims-api".parse()?, &https, ReachDirection::To, &TraceOptions::default());
+/// let found = reach(&g, &"hlth-claims-api".parse()?, &https, ReachDirection::To, &TraceOptions::default())?;
+/// // An end the topology does not have is an error, never an empty answer.
+/// assert!(reach(&g, &"no-such-host".parse()?, &https, ReachDirection::To, &TraceOptions::default()).is_err());
 /// let first = &found[0];
 /// assert_eq!((first.end.as_str(), first.outcome), ("def456-prod", ReachOutcome::Allowed));
 /// assert!(found[1..].iter().all(|r| r.outcome != ReachOutcome::Allowed));
@@ -110,7 +117,14 @@ pub fn reach(
     services: &SvcSet,
     direction: ReachDirection,
     options: &TraceOptions,
-) -> Vec<Reach> {
+) -> Result<Vec<Reach>, FlowError> {
+    let which = match direction {
+        ReachDirection::To => "destination",
+        ReachDirection::From => "source",
+    };
+    if let Err(d) = graph.check_end(end, which) {
+        return Err(FlowError::new(&end.to_string(), vec![d]));
+    }
     let t = graph.topology();
     let mut others: Vec<(FlowEnd, &'static str)> = Vec::new();
     for ps in &t.project_sets {
@@ -160,7 +174,7 @@ pub fn reach(
     out.sort_by(|a, b| {
         (a.outcome, kind_rank(&a.kind), &a.end).cmp(&(b.outcome, kind_rank(&b.kind), &b.end))
     });
-    out
+    Ok(out)
 }
 
 fn kind_rank(kind: &str) -> u8 {

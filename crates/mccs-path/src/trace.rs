@@ -151,7 +151,7 @@ pub struct FlowError {
 }
 
 impl FlowError {
-    fn new(flow: &str, diagnoses: Vec<Diagnosis>) -> Self {
+    pub(crate) fn new(flow: &str, diagnoses: Vec<Diagnosis>) -> Self {
         Self {
             flow: flow.to_owned(),
             diagnoses,
@@ -691,6 +691,12 @@ fn narrow_families(flow: &str, s: &mut End, d: &mut End) -> Result<(), Vec<Diagn
 }
 
 impl NetworkGraph<'_> {
+    /// Whether `end` is an end of the topology (`which` is `source` or `destination`, for the
+    /// diagnosis).
+    pub(crate) fn check_end(&self, end: &FlowEnd, which: &str) -> Result<(), Diagnosis> {
+        self.resolve_end(end, which).map(|_| ())
+    }
+
     fn resolve_end(&self, end: &FlowEnd, which: &str) -> Result<End, Diagnosis> {
         let t = self.topology;
         let name = end.to_string();

@@ -17,7 +17,8 @@ fn only_the_environment_with_rules_on_every_firewall_reaches_the_claims_api() {
         &svc("tcp/443"),
         ReachDirection::To,
         &TraceOptions::default(),
-    );
+    )
+    .unwrap();
     let allowed: Vec<&str> = found
         .iter()
         .filter(|r| r.outcome == ReachOutcome::Allowed)
@@ -55,7 +56,8 @@ fn only_the_environment_with_rules_on_every_firewall_reaches_the_claims_api() {
         &svc("tcp/22"),
         ReachDirection::To,
         &TraceOptions::default(),
-    );
+    )
+    .unwrap();
     assert!(none.iter().all(|r| r.outcome != ReachOutcome::Allowed));
 }
 
@@ -69,7 +71,8 @@ fn the_pilot_half_of_a_vnet_is_partial_and_a_rule_mccs_cannot_judge_is_unknown()
         &svc("tcp/1521"),
         ReachDirection::From,
         &TraceOptions::default(),
-    );
+    )
+    .unwrap();
     // The forms VNet to zone b: the cloud firewall allows half the VNet, the on-prem firewalls
     // have no rule: not allowed, with the partial verdict shown.
     let zone_b = found.iter().find(|r| r.end == "zone-b").unwrap();
@@ -92,7 +95,8 @@ fn the_pilot_half_of_a_vnet_is_partial_and_a_rule_mccs_cannot_judge_is_unknown()
         &svc("tcp/1521"),
         ReachDirection::To,
         &TraceOptions::default(),
-    );
+    )
+    .unwrap();
     let forms = found.iter().find(|r| r.end == "abc123-prod").unwrap();
     // The cloud firewall allows half, the 3PG cannot be judged, the zone firewall denies:
     // the certain deny decides.
@@ -111,7 +115,8 @@ fn the_pilot_half_of_a_vnet_is_partial_and_a_rule_mccs_cannot_judge_is_unknown()
         &svc("tcp/443"),
         ReachDirection::To,
         &TraceOptions::default(),
-    );
+    )
+    .unwrap();
     let claims = found.iter().find(|r| r.end == "def456-prod").unwrap();
     assert_eq!(claims.outcome, ReachOutcome::Unknown);
     assert!(

@@ -84,7 +84,8 @@ fn wrap(text: &str, width: usize) -> String {
     out
 }
 
-/// Text inside SVG (XML) content or an attribute value.
+/// Text inside SVG (XML) content or an attribute value. Not [`crate::escape::html`]: XML 1.0
+/// allows no control character even escaped, and a `/` needs no reference here.
 fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

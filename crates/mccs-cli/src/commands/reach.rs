@@ -19,13 +19,22 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ReachArgs) -> Result<Exit> {
     let options = args
         .limits
         .apply(TraceOptions::default().with_today(args.today.unwrap_or_else(today)));
-    let found = reach(
+    let found = match reach(
         &graph,
         end,
         &SvcSet::from_services(&[service]),
         direction,
         &options,
-    );
+    ) {
+        Ok(found) => found,
+        Err(e) => {
+            for d in e.diagnoses() {
+                let line = format!("mccs: {d}");
+                writeln!(ctx.err, "{}", render::terminal_safe(&line))?;
+            }
+            return Ok(Exit::Findings);
+        }
+    };
     match args.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &found).map_err(std::io::Error::other)?;
