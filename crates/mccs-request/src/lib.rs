@@ -52,6 +52,8 @@ mod build;
 mod csv_out;
 mod error;
 pub mod escape;
+#[cfg(feature = "templates")]
+mod md_rows;
 mod model;
 mod output;
 mod picture;

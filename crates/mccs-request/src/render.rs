@@ -74,7 +74,7 @@ impl Default for Templates {
     }
 }
 
-const MARKDOWN_NAME: &str = "requests.md";
+pub(crate) const MARKDOWN_NAME: &str = "requests.md";
 const HTML_NAME: &str = "requests.html";
 #[cfg(feature = "templates")]
 const MARKDOWN_ESCAPE: &str = "markdown";
@@ -249,7 +249,7 @@ fn status_filter(status: &str) -> String {
 }
 
 #[cfg(feature = "templates")]
-fn environment<'s>() -> Environment<'s> {
+pub(crate) fn environment<'s>() -> Environment<'s> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
     env.set_auto_escape_callback(|name| match name {
@@ -264,6 +264,10 @@ fn environment<'s>() -> Environment<'s> {
     env.add_filter("roles_text", roles_filter);
     env.add_filter("placement_text", placement_filter);
     env.add_filter("status_label", status_filter);
+    env.add_function("markdown_summary_row", crate::md_rows::summary_row);
+    env.add_function("markdown_flow_row", crate::md_rows::flow_row);
+    env.add_function("markdown_object_row", crate::md_rows::object_row);
+    env.add_function("markdown_traffic_row", crate::md_rows::traffic_row);
     env
 }
 

@@ -8,7 +8,7 @@
 //! long lists (requests, their objects, traffic rows, flows and flow details, the summary's
 //! flows) are sequences whose items are made when a template reaches them and dropped after.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::Value;
 use minijinja::value::{Enumerator, Object, ObjectRepr};
@@ -148,16 +148,90 @@ impl Object for Seq {
                     at: At::Request(n),
                 })
             }
-            List::SummaryFlows => Value::from_serialize(s.summary.flows.get(n)?),
-            List::Objects(i) => Value::from_serialize(request(i)?.objects.get(n)?),
-            List::Traffic(i) => Value::from_serialize(request(i)?.traffic.get(n)?),
             List::Flows(i) => Value::from_serialize(request(i)?.flows.get(n)?),
-            List::FlowDetails(i) => Value::from_serialize(request(i)?.flow_details.get(n)?),
+            List::SummaryFlows | List::Objects(_) | List::Traffic(_) | List::FlowDetails(_) => {
+                if n >= self.len() {
+                    return None;
+                }
+                let item = Item {
+                    set: self.set.clone(),
+                    list: self.list,
+                    index: n,
+                    copy: OnceLock::new(),
+                };
+                Value::from_object(item)
+            }
         })
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Seq(self.len())
+    }
+}
+
+/// One row of a long list (a summary flow, flow details, an object or traffic row): a map
+/// holding what the row's `Serialize` writes, copied on the first read of a field. The default
+/// Markdown layout reads no field: it hands the row to a row function (`crate::md_rows`),
+/// which reads the typed row through [`Item::get`], so no row is ever copied.
+#[derive(Debug)]
+pub(crate) struct Item {
+    set: Arc<RequestSet>,
+    list: List,
+    index: usize,
+    copy: OnceLock<Value>,
+}
+
+impl Item {
+    /// The row, as its own type: `None` when it is not a `T`.
+    pub(crate) fn get<T: 'static>(&self) -> Option<&T> {
+        let s = &*self.set;
+        let request = |i: usize| s.requests.get(i);
+        let n = self.index;
+        let any: &dyn std::any::Any = match self.list {
+            List::SummaryFlows => s.summary.flows.get(n)?,
+            List::Objects(i) => request(i)?.objects.get(n)?,
+            List::Traffic(i) => request(i)?.traffic.get(n)?,
+            List::FlowDetails(i) => request(i)?.flow_details.get(n)?,
+            List::Requests | List::Flows(_) => return None,
+        };
+        any.downcast_ref()
+    }
+
+    /// The row as template values (`None` when the row does not exist).
+    fn serialize_row(&self) -> Option<Value> {
+        let s = &*self.set;
+        let request = |i: usize| s.requests.get(i);
+        let n = self.index;
+        Some(match self.list {
+            List::SummaryFlows => Value::from_serialize(s.summary.flows.get(n)?),
+            List::Objects(i) => Value::from_serialize(request(i)?.objects.get(n)?),
+            List::Traffic(i) => Value::from_serialize(request(i)?.traffic.get(n)?),
+            List::FlowDetails(i) => Value::from_serialize(request(i)?.flow_details.get(n)?),
+            List::Requests | List::Flows(_) => return None,
+        })
+    }
+
+    /// The copy of the row, made on first use.
+    fn copy(&self) -> &Value {
+        self.copy
+            .get_or_init(|| self.serialize_row().unwrap_or_default())
+    }
+}
+
+impl Object for Item {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        self.copy().get_item(key).ok().filter(|v| !v.is_undefined())
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        match self.copy().try_iter() {
+            Ok(keys) => Enumerator::Values(keys.collect()),
+            Err(_) => Enumerator::Empty,
+        }
     }
 }
 

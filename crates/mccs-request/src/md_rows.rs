@@ -1,0 +1,411 @@
+//! The table rows of the default Markdown layout, written by code instead of by the template
+//! engine: the four long tables (summary flows, flow details, objects, traffic) are most of
+//! the text, and a template spends about a hundred engine steps per cell on them.
+//!
+//! Each function is a template function the default layout calls once per row, with the row
+//! the template loop gives it; custom templates may call them too (docs/requests.md). Every
+//! value is Markdown-escaped exactly as the template's formatter escapes a `{{ value }}`
+//! ([`crate::escape::markdown`]), and the text is the one the former template lines wrote,
+//! byte for byte (the golden files and `tests::rows_match_the_template_lines` keep it so).
+
+use minijinja::value::Value;
+use minijinja::{Error, ErrorKind};
+use serde::Serialize;
+
+use crate::build::roles_text;
+use crate::escape;
+use crate::model::{FlowDetails, FlowSummary, ObjectRow, ObjectStatus, TrafficRow};
+use crate::view::Item;
+
+/// Appends `text` as a `{{ value }}` prints it in a Markdown template.
+fn cell(out: &mut String, text: &str) {
+    if escape::markdown_is_plain(text) {
+        out.push_str(text);
+    } else {
+        out.push_str(&escape::markdown(text));
+    }
+}
+
+/// Appends the items of `list` joined by `sep`, as `{{ list | join(sep) }}` prints them.
+fn joined(out: &mut String, list: &[String], sep: &str) {
+    match list {
+        [] => {}
+        [one] => cell(out, one),
+        _ => cell(out, &list.join(sep)),
+    }
+}
+
+/// The name a value of a plain enum has in the JSON and the templates (`allow`, `outbound`).
+fn word<T: Serialize>(value: &T) -> String {
+    Value::from_serialize(value).to_string()
+}
+
+/// The row an [`Item`] argument shows, or an error naming the function and what it expects.
+fn row<'v, T: 'static>(value: &'v Value, function: &str, what: &str) -> Result<&'v T, Error> {
+    value
+        .downcast_object_ref::<Item>()
+        .and_then(Item::get::<T>)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{function} expects {what} of the request set, as its loop gives them"),
+            )
+        })
+}
+
+/// `markdown_traffic_row(row)`: the Traffic Table lines of one row of `r.traffic` (one per
+/// firewall it is applied on and per protocol line).
+pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
+    let row: &TrafficRow = row(value, "markdown_traffic_row", "a row of `r.traffic`")?;
+    let mut out = String::new();
+    let direction = word(&row.direction);
+    let action = word(&row.action);
+    let list = row.list.as_ref().map(word);
+    for a in &row.apply_on {
+        for line in &a.lines {
+            out.push_str("| ");
+            cell(&mut out, &line.number.to_string());
+            out.push_str(" | ");
+            cell(&mut out, &row.rule);
+            out.push_str(" | ");
+            joined(&mut out, &row.sources, ", ");
+            out.push_str(" | ");
+            joined(&mut out, &row.destinations, ", ");
+            out.push_str(" | ");
+            cell(&mut out, &line.protocol);
+            out.push_str(" | ");
+            cell(&mut out, &line.port);
+            out.push_str(" | ");
+            cell(&mut out, &action);
+            out.push_str(" | ");
+            cell(&mut out, &a.firewall);
+            out.push_str(" | ");
+            if let Some(list) = &list {
+                cell(&mut out, list);
+                out.push_str(" list, ");
+            }
+            if let Some(n) = a.rule_number.filter(|n| *n != 0) {
+                out.push_str("rule number ");
+                cell(&mut out, &n.to_string());
+                out.push_str(", ");
+            }
+            cell(&mut out, &a.placement.to_string());
+            out.push_str(" | ");
+            if row.owner.as_deref().is_none_or(str::is_empty) {
+                cell(&mut out, &direction);
+                out.push_str(" (initiated by the source)");
+            } else if direction == "outbound" {
+                out.push_str("outbound (initiated by the Project Set)");
+            } else {
+                out.push_str("inbound (initiated toward the Project Set)");
+            }
+            if row.return_traffic {
+                out.push_str("<br>**return traffic** (stateless filter)");
+            }
+            out.push_str(" | ");
+            cell(&mut out, roles_text(&a.roles));
+            if !row.failover_path {
+                out.push_str(" (no failover path)");
+            }
+            out.push_str(" | ");
+            joined(&mut out, &row.flows, ", ");
+            out.push_str(" | ");
+            joined(&mut out, &row.justifications, "; ");
+            out.push_str(" |\n");
+        }
+    }
+    Ok(Value::from_safe_string(out))
+}
+
+/// `markdown_object_row(o)`: the Object Table line of one row of `r.objects`.
+pub(crate) fn object_row(value: &Value) -> Result<Value, Error> {
+    let o: &ObjectRow = row(value, "markdown_object_row", "a row of `r.objects`")?;
+    let mut out = String::from("| ");
+    cell(&mut out, &o.name);
+    out.push_str(" | ");
+    cell(&mut out, &o.type_name);
+    out.push_str(" | ");
+    joined(&mut out, &o.addresses, ", ");
+    out.push_str(" | ");
+    match o.status {
+        ObjectStatus::Create => out.push_str("**create**"),
+        ObjectStatus::Published => {
+            out.push_str("published by ");
+            cell(&mut out, o.published_by.as_deref().unwrap_or(""));
+            out.push_str(": reference, do not create");
+        }
+        ObjectStatus::Existing => out.push_str("existing: reference, do not create"),
+    }
+    out.push_str(" | ");
+    cell(&mut out, &o.stands_for);
+    out.push_str(" | ");
+    joined(&mut out, &o.used_by, ", ");
+    out.push_str(" |\n");
+    Ok(Value::from_safe_string(out))
+}
+
+/// `markdown_flow_row(f)`: the Flows table line of one row of `r.flow_details`.
+pub(crate) fn flow_row(value: &Value) -> Result<Value, Error> {
+    let f: &FlowDetails = row(value, "markdown_flow_row", "a row of `r.flow_details`")?;
+    let mut out = String::from("| ");
+    cell(&mut out, &f.flow);
+    out.push_str(" | ");
+    cell(&mut out, f.requester.as_deref().unwrap_or(""));
+    out.push_str(" | ");
+    for (i, c) in f.cloud_ends.iter().enumerate() {
+        if i > 0 {
+            out.push_str("<br>");
+        }
+        cell(&mut out, &c.environment);
+        out.push_str(": ");
+        let noun = if word(&c.platform) == "azure-alz" {
+            "subscription"
+        } else {
+            "account"
+        };
+        out.push_str(noun);
+        out.push(' ');
+        cell(&mut out, &c.account);
+        out.push_str(", ");
+        cell(&mut out, &c.region);
+    }
+    out.push_str(" | ");
+    if let Some(d) = &f.expires {
+        cell(&mut out, &word(d));
+    }
+    out.push_str(" | ");
+    cell(&mut out, f.change_window.as_deref().unwrap_or(""));
+    out.push_str(" | ");
+    cell(&mut out, f.justification.as_deref().unwrap_or(""));
+    out.push_str(" |\n");
+    Ok(Value::from_safe_string(out))
+}
+
+/// `markdown_summary_row(f)`: the Summary lines of one row of `summary.flows` (one per
+/// direction, or one for a flow stopped before it had any).
+pub(crate) fn summary_row(value: &Value) -> Result<Value, Error> {
+    let f: &FlowSummary = row(value, "markdown_summary_row", "a row of `summary.flows`")?;
+    let mut out = String::new();
+    if f.directions.is_empty() {
+        out.push_str("| ");
+        cell(&mut out, &f.flow);
+        out.push_str(" | | ");
+        cell(&mut out, f.status.label());
+        out.push_str(" | ");
+        for (i, p) in f.problems.iter().enumerate() {
+            if i > 0 {
+                out.push_str("<br>");
+            }
+            out.push_str("blocked: ");
+            cell(&mut out, &p.message);
+        }
+        out.push_str(" |\n");
+    }
+    for d in &f.directions {
+        out.push_str("| ");
+        cell(&mut out, &f.flow);
+        out.push_str(" | ");
+        cell(&mut out, &word(&d.direction));
+        out.push_str(" | ");
+        cell(&mut out, d.status.label());
+        if !d.partial.is_empty() {
+            out.push_str(" (partly allowed today)");
+        }
+        out.push_str(" | ");
+        for (i, x) in d.details.iter().enumerate() {
+            if i > 0 {
+                out.push_str("<br>");
+            }
+            cell(&mut out, x);
+        }
+        out.push_str(" |\n");
+    }
+    Ok(Value::from_safe_string(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::model::{ObjectStatus, PartialAllowance, Problem, RequestSet};
+    use crate::render::{MARKDOWN_NAME, environment};
+
+    /// The template lines the row functions replace, as the default layout had them: the
+    /// oracle the functions are checked against.
+    const TEMPLATE_LINES: &str = r#"{% for f in summary.flows %}
+{% if f.directions %}
+{% for d in f.directions %}
+| {{ f.flow }} | {{ d.direction }} | {{ d.status | status_label }}{% if d.partial %} (partly allowed today){% endif %} | {% for x in d.details %}{{ x }}{% if not loop.last %}<br>{% endif %}{% endfor %} |
+{% endfor %}
+{% else %}
+| {{ f.flow }} | | {{ f.status | status_label }} | {% for p in f.problems %}blocked: {{ p.message }}{% if not loop.last %}<br>{% endif %}{% endfor %} |
+{% endif %}
+{% endfor %}
+{% for r in requests %}
+{% for f in r.flow_details %}
+| {{ f.flow }} | {{ f.requester or "" }} | {% for c in f.cloud_ends %}{{ c.environment }}: {{ "subscription" if c.platform == "azure-alz" else "account" }} {{ c.account }}, {{ c.region }}{% if not loop.last %}<br>{% endif %}{% endfor %} | {{ f.expires or "" }} | {{ f.change_window or "" }} | {{ f.justification or "" }} |
+{% endfor %}
+{% for o in r.objects %}
+| {{ o.name }} | {{ o.type_name }} | {{ o.addresses | join(", ") }} | {% if o.status == "create" %}**create**{% elif o.status == "published" %}published by {{ o.published_by }}: reference, do not create{% else %}existing: reference, do not create{% endif %} | {{ o.stands_for }} | {{ o.used_by | join(", ") }} |
+{% endfor %}
+{% for row in r.traffic %}
+{% for a in row.apply_on %}
+{% for line in a.lines %}
+| {{ line.number }} | {{ row.rule }} | {{ row.sources | join(", ") }} | {{ row.destinations | join(", ") }} | {{ line.protocol }} | {{ line.port }} | {{ row.action }} | {{ a.firewall }} | {% if row.list %}{{ row.list }} list, {% endif %}{% if a.rule_number %}rule number {{ a.rule_number }}, {% endif %}{{ a.placement | placement_text }} | {% if not row.owner %}{{ row.direction }} (initiated by the source){% elif row.direction == "outbound" %}outbound (initiated by the Project Set){% else %}inbound (initiated toward the Project Set){% endif %}{% if row.return_traffic %}<br>**return traffic** (stateless filter){% endif %} | {{ a.roles | roles_text }}{% if not row.failover_path %} (no failover path){% endif %} | {{ row.flows | join(", ") }} | {{ row.justifications | join("; ") }} |
+{% endfor %}
+{% endfor %}
+{% endfor %}
+{% endfor %}
+"#;
+
+    /// The same tables through the row functions.
+    const FUNCTIONS: &str = r"{% for f in summary.flows %}
+{{ markdown_summary_row(f) }}{% endfor %}
+{% for r in requests %}
+{% for f in r.flow_details %}
+{{ markdown_flow_row(f) }}{% endfor %}
+{% for o in r.objects %}
+{{ markdown_object_row(o) }}{% endfor %}
+{% for row in r.traffic %}
+{{ markdown_traffic_row(row) }}{% endfor %}
+{% endfor %}
+";
+
+    fn render(source: &str, set: &RequestSet) -> String {
+        let mut env = environment();
+        env.add_template(MARKDOWN_NAME, source).unwrap();
+        let template = env.get_template(MARKDOWN_NAME).unwrap();
+        template
+            .render(crate::view::context(Arc::new(set.clone())))
+            .unwrap()
+    }
+
+    /// `set` with `text` in every free-text field of its rows, and each optional part both
+    /// set and unset across the rows.
+    fn hostile(mut set: RequestSet, text: &str) -> RequestSet {
+        for (i, f) in set.summary.flows.iter_mut().enumerate() {
+            f.flow = format!("{text}{i}");
+            f.problems.push(Problem {
+                kind: "x".into(),
+                message: text.into(),
+            });
+            if i % 2 == 0 {
+                f.directions.clear();
+            }
+            for d in &mut f.directions {
+                d.details.push(text.into());
+                d.partial.push(PartialAllowance {
+                    firewall: text.into(),
+                    list: None,
+                    return_traffic: false,
+                    allowed_by: Vec::new(),
+                    denied_by: Vec::new(),
+                    left_out_sources: String::new(),
+                    left_out_destinations: String::new(),
+                    left_out_services: String::new(),
+                    roles: Vec::new(),
+                });
+            }
+        }
+        for r in &mut set.requests {
+            for (i, f) in r.flow_details.iter_mut().enumerate() {
+                f.flow = text.into();
+                f.requester = (i % 2 == 0).then(|| text.to_owned());
+                f.justification = Some(text.into());
+                f.change_window = (i % 2 == 1).then(|| text.to_owned());
+                for c in &mut f.cloud_ends {
+                    c.environment = text.into();
+                    c.account = text.into();
+                    c.region = text.into();
+                }
+            }
+            for (i, o) in r.objects.iter_mut().enumerate() {
+                o.name = text.into();
+                o.type_name = text.into();
+                o.addresses = vec![text.into(), text.into()];
+                o.stands_for = text.into();
+                o.used_by.push(text.into());
+                o.status = [
+                    ObjectStatus::Create,
+                    ObjectStatus::Existing,
+                    ObjectStatus::Published,
+                ][i % 3];
+                o.published_by = (i % 2 == 0).then(|| text.to_owned());
+            }
+            for (i, row) in r.traffic.iter_mut().enumerate() {
+                row.rule = text.into();
+                row.sources = vec![text.into(); i % 3];
+                row.destinations = vec![text.into()];
+                row.flows.push(text.into());
+                row.justifications = vec![text.into(); i % 3];
+                row.return_traffic = i % 2 == 0;
+                row.failover_path = i % 3 == 0;
+                row.owner = [None, Some(String::new()), Some(text.to_owned())]
+                    .into_iter()
+                    .nth(i % 3)
+                    .flatten();
+                for a in &mut row.apply_on {
+                    a.firewall = text.into();
+                    a.rule_number = [None, Some(0), Some(7)][i % 3];
+                    for line in &mut a.lines {
+                        line.protocol = text.into();
+                        line.port = text.into();
+                    }
+                }
+            }
+        }
+        set
+    }
+
+    #[test]
+    fn rows_match_the_template_lines() {
+        for t in [
+            mccs_model::examples::reference(),
+            mccs_model::examples::cross_cloud(),
+            mccs_model::examples::lza_data_subnet(),
+        ] {
+            let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+            let set = RequestSet::from_plan(&t, &plan);
+            assert!(set.requests.iter().any(|r| !r.traffic.is_empty()));
+            assert_eq!(render(FUNCTIONS, &set), render(TEMPLATE_LINES, &set));
+            for text in [
+                "<b>|x</b>\n# h",
+                "=1+2",
+                "-",
+                "a_b _c_ `d` [e](f) \\ ~",
+                "\r\n\u{2028}\t",
+                "",
+                "1. x",
+            ] {
+                let set = hostile(set.clone(), text);
+                assert_eq!(
+                    render(FUNCTIONS, &set),
+                    render(TEMPLATE_LINES, &set),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_row_function_refuses_what_is_not_its_row() {
+        let t = mccs_model::examples::reference();
+        let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+        let set = RequestSet::from_plan(&t, &plan);
+        let mut env = environment();
+        env.add_template(
+            MARKDOWN_NAME,
+            "{{ markdown_traffic_row(summary.flows[0]) }}",
+        )
+        .unwrap();
+        let template = env.get_template(MARKDOWN_NAME).unwrap();
+        let err = template
+            .render(crate::view::context(Arc::new(set)))
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("markdown_traffic_row expects a row of `r.traffic`"),
+            "{err}"
+        );
+    }
+}
