@@ -455,6 +455,11 @@ pub struct PlanArgs {
     #[arg(long, requires = "out")]
     pub no_csv_bom: bool,
 
+    /// With --format html, leave out the pictures of each flow's paths (drawn by default for
+    /// the first 200 flows; docs/requests.md)
+    #[arg(long)]
+    pub no_pictures: bool,
+
     /// A directory with `requests.md.jinja` and/or `requests.html.jinja` replacing the layouts
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

@@ -102,6 +102,9 @@ impl Object for Node {
                 at: At::Summary,
             }));
         }
+        if let (At::Set, "pictures") = (self.at, key) {
+            return pictures(&self.set);
+        }
         if let Some(list) = self.list(key) {
             return Some(Value::from_object(Seq {
                 set: self.set.clone(),
@@ -148,7 +151,17 @@ impl Object for Seq {
                     at: At::Request(n),
                 })
             }
-            List::SummaryFlows => Value::from_serialize(s.summary.flows.get(n)?),
+            List::SummaryFlows => {
+                let flow = s.summary.flows.get(n)?;
+                if flow.pictures.is_empty() {
+                    Value::from_serialize(flow)
+                } else {
+                    Value::from_object(Pictured {
+                        set: self.set.clone(),
+                        flow: n,
+                    })
+                }
+            }
             List::Objects(i) => Value::from_serialize(request(i)?.objects.get(n)?),
             List::Traffic(i) => Value::from_serialize(request(i)?.traffic.get(n)?),
             List::Flows(i) => Value::from_serialize(request(i)?.flows.get(n)?),
@@ -158,6 +171,64 @@ impl Object for Seq {
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
         Enumerator::Seq(self.len())
+    }
+}
+
+/// `pictures` of the set, for templates: how many flows have pictures (`drawn`,
+/// `left_out`, `not_drawn`, `max_flows`); `None` (undefined) when the set has none. Not a
+/// field of the JSON, so not among the set's enumerated keys.
+fn pictures(set: &RequestSet) -> Option<Value> {
+    let c = set.pictures()?;
+    Some(Value::from_iter([
+        ("drawn", Value::from(c.drawn)),
+        ("left_out", Value::from(c.left_out)),
+        ("not_drawn", Value::from(c.not_drawn)),
+        ("max_flows", Value::from(c.max_flows)),
+    ]))
+}
+
+/// A flow of the summary that has pictures: its fields as the JSON has them, and `pictures`,
+/// a list of `{direction, svg}` whose `svg` is marked safe (drawn by us, every text from the
+/// document escaped: see `crate::picture`), so the HTML template prints it as it is.
+#[derive(Debug)]
+struct Pictured {
+    set: Arc<RequestSet>,
+    flow: usize,
+}
+
+impl Object for Pictured {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Map
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let flow = self.set.summary.flows.get(self.flow)?;
+        match key.as_str()? {
+            "pictures" => Some(Value::from_iter(flow.pictures.iter().map(|p| {
+                Value::from_iter([
+                    ("direction", Value::from_serialize(p.direction())),
+                    ("svg", Value::from_safe_string(p.svg().to_owned())),
+                ])
+            }))),
+            key => pick(flow, key),
+        }
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let names = self
+            .set
+            .summary
+            .flows
+            .get(self.flow)
+            .map(field_names)
+            .unwrap_or_default();
+        Enumerator::Values(
+            names
+                .into_iter()
+                .chain(["pictures"])
+                .map(Value::from)
+                .collect(),
+        )
     }
 }
 
