@@ -440,7 +440,7 @@ pub struct PlanArgs {
 
     /// Write the planned rules as they are applied instead of the requests: Terraform, PAN-OS
     /// `set` commands or Aerleon policies (docs/export.md); never applied by mccs
-    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["format", "templates", "vocabulary", "no_csv_bom"])]
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["format", "templates", "vocabulary", "no_csv_bom", "no_pictures"])]
     pub emit: Option<EmitFormat>,
 
     /// Write one file per request and table (with --emit: per firewall) into this directory instead of standard output (each file atomically; never through a symbolic link)
