@@ -452,6 +452,54 @@ mod tests {
         }
     }
 
+    /// With pictures, a pictured flow holds what the copy holds, and `pictures` besides: each
+    /// picture's `svg` marked safe; the set holds the counts.
+    #[test]
+    fn a_pictured_flow_holds_what_a_copy_holds_and_its_pictures() {
+        let t = mccs_model::examples::reference();
+        let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+        let options =
+            crate::BuildOptions::default().with_pictures(crate::PictureOptions::default());
+        let set = RequestSet::from_plan_with(&t, &plan, &options);
+        let copy = Value::from_serialize(&set);
+        let view = context(Arc::new(set.clone()));
+        let flows = view
+            .get_attr("summary")
+            .and_then(|s| s.get_attr("flows"))
+            .unwrap_or_default();
+        let copies = copy
+            .get_attr("summary")
+            .and_then(|s| s.get_attr("flows"))
+            .unwrap_or_default();
+        for (i, f) in set.summary.flows.iter().enumerate() {
+            let (a, b) = (
+                flows.get_item(&Value::from(i)).unwrap_or_default(),
+                copies.get_item(&Value::from(i)).unwrap_or_default(),
+            );
+            for key in b.try_iter().unwrap_or_else(|e| panic!("{e}")) {
+                same(
+                    &a.get_item(&key).unwrap_or_default(),
+                    &b.get_item(&key).unwrap_or_default(),
+                    &format!("flows[{i}].{key}"),
+                );
+            }
+            let pictures = a.get_attr("pictures").unwrap_or_default();
+            assert_eq!(pictures.len(), Some(f.pictures().len()));
+            let svg = pictures
+                .get_item(&Value::from(0))
+                .and_then(|p| p.get_attr("svg"))
+                .unwrap_or_default();
+            assert!(svg.is_safe());
+            assert_eq!(svg.as_str(), f.pictures().first().map(|p| p.svg()));
+        }
+        let counts = view.get_attr("pictures").unwrap_or_default();
+        assert_eq!(
+            counts.get_attr("drawn").ok().and_then(|v| v.as_usize()),
+            Some(set.summary.flows.len())
+        );
+        assert!(copy.get_attr("pictures").is_ok_and(|v| v.is_undefined()));
+    }
+
     #[test]
     fn the_view_holds_what_a_copy_holds() {
         for t in [
