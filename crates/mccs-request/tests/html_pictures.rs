@@ -210,3 +210,37 @@ fn hostile_text_and_json_cannot_break_out_of_the_pictures() {
     let page = html(&read);
     assert!(!page.contains("<svg") && !page.contains("<script"));
 }
+
+/// A flow traced again to other paths than the plan's (here: traced with fewer paths allowed
+/// than the plan was; in `mccs plan`, a trace cut short by the plan's work budget) is not
+/// drawn, since the picture would not show what the requests are built on; the page says so.
+#[test]
+fn a_flow_traced_again_to_other_paths_than_the_plans_is_not_drawn() {
+    let t = mccs_model::examples::reference();
+    let plan = mccs_path::plan(&t, &t.flows, &PlanOptions::default().with_hops(false));
+    let mut one_path = mccs_path::TraceOptions::default();
+    one_path.max_paths = 1;
+    let options =
+        BuildOptions::default().with_pictures(PictureOptions::default().with_trace(one_path));
+    let set = RequestSet::from_plan_with(&t, &plan, &options);
+    let counts = *set.pictures().unwrap();
+    // Only flows with a failover path (two paths in the plan) differ.
+    let two_paths: Vec<bool> = plan
+        .flows
+        .iter()
+        .map(|f| f.directions.iter().any(|d| d.trace.paths.len() > 1))
+        .collect();
+    let differ = two_paths.iter().filter(|b| **b).count();
+    assert!(differ > 0);
+    assert_eq!(counts.not_drawn, differ, "{counts:?}");
+    for (f, two) in set.summary.flows.iter().zip(&two_paths) {
+        assert_eq!(f.pictures().is_empty(), *two, "{}", f.flow);
+    }
+    let page = html(&set);
+    assert_eq!(page.matches("<svg ").count(), t.flows.len() - differ);
+    let s = if differ == 1 { " has" } else { "s have" };
+    assert!(
+        page.contains(&format!("{differ} flow{s} a direction not drawn: traced again, it took other paths than in the plan")),
+        "{page}"
+    );
+}
