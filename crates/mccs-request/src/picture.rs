@@ -60,7 +60,8 @@ pub struct PictureCounts {
     pub left_out: usize,
     /// Flows among those drawn with a direction left undrawn: traced again (the plan kept no
     /// hops), the flow took other paths than in the plan (its trace was cut short by the
-    /// plan's work budget), and a picture would not show what the requests are built on.
+    /// plan's work budget, or `PictureOptions::trace` has other limits than the plan had), and
+    /// a picture would not show what the requests are built on.
     pub not_drawn: usize,
     /// The most flows pictured (`PictureOptions::max_flows`).
     pub max_flows: usize,
