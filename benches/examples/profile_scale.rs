@@ -2,7 +2,8 @@
 //! to see how cost grows (and for a profiler): `cargo run --release -p mccs-benches --example
 //! profile_scale -- validate 100000` (objects = rules), `-- requests 1000`, `-- group 200000`,
 //! `-- plan 100000` (graph and plan only) and `-- plan-render 100000` (plan, `from_plan` and
-//! each render, as the "plan and render 100,000 flows" target counts them).
+//! each render, as the "plan and render 100,000 flows" target counts them);
+//! `-- pictures 10000` (what the HTML request's path pictures add).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::Instant;
@@ -179,8 +180,36 @@ fn main() {
             println!("  {} planned rules", plan.rules.len());
             time("from_plan", || RequestSet::from_plan(&t, &plan));
         }
+        "pictures" => {
+            // What the HTML request's pictures cost, as `mccs plan --format html` draws them: a
+            // plan without hops, the first MAX_PICTURED_FLOWS flows traced again.
+            let t = estate(Size {
+                flows: n,
+                ..Size::LARGE
+            });
+            let g = NetworkGraph::build(&t);
+            let plan = plan_with(&g, &t.flows, &PlanOptions::default().with_hops(false));
+            let plain = time("from_plan", || RequestSet::from_plan(&t, &plan));
+            let with = mccs_request::BuildOptions::default()
+                .with_pictures(mccs_request::PictureOptions::default());
+            let pictured = time("from_plan with pictures", || {
+                RequestSet::from_plan_with(&t, &plan, &with)
+            });
+            println!("  {:?}", pictured.pictures());
+            let templates = Templates::default();
+            for (name, set) in [("without", &plain), ("with", &pictured)] {
+                match time(&format!("render html {name} pictures"), || {
+                    render(set, OutputFormat::Html, &templates)
+                }) {
+                    Ok(files) => println!("  {} bytes", files[0].contents.len()),
+                    Err(e) => eprintln!("render failed: {e}"),
+                }
+            }
+        }
         other => {
-            eprintln!("unknown step `{other}`: validate, requests, plan, plan-render or group");
+            eprintln!(
+                "unknown step `{other}`: validate, requests, plan, plan-render, pictures or group"
+            );
         }
     }
 }

@@ -440,7 +440,7 @@ pub struct PlanArgs {
 
     /// Write the planned rules as they are applied instead of the requests: Terraform, PAN-OS
     /// `set` commands or Aerleon policies (docs/export.md); never applied by mccs
-    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["format", "templates", "vocabulary", "no_csv_bom"])]
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with_all = ["format", "templates", "vocabulary", "no_csv_bom", "no_pictures"])]
     pub emit: Option<EmitFormat>,
 
     /// Write one file per request and table (with --emit: per firewall) into this directory instead of standard output (each file atomically; never through a symbolic link)
@@ -454,6 +454,11 @@ pub struct PlanArgs {
     /// With --format csv --out, write CSV files without the UTF-8 byte order mark that lets spreadsheets read non-ASCII names (standard output never has one)
     #[arg(long, requires = "out")]
     pub no_csv_bom: bool,
+
+    /// With --format html, leave out the pictures of each flow's paths (drawn by default for
+    /// the first 200 flows; docs/requests.md)
+    #[arg(long)]
+    pub no_pictures: bool,
 
     /// A directory with `requests.md.jinja` and/or `requests.html.jinja` replacing the layouts
     #[arg(long, value_name = "DIR")]

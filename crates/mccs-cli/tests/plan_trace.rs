@@ -699,3 +699,47 @@ fn trace_keeps_a_hostile_long_name_whole() {
     }
     assert!(wide >= 3, "the long name appears whole:\n{out}");
 }
+
+/// `plan --format html` draws each flow's paths (one inline SVG per flow and direction, traced
+/// again since the plan keeps no hops); `--no-pictures` leaves them out; the other formats
+/// never have them, with or without the flag.
+#[test]
+fn plan_html_has_a_picture_per_flow_and_direction_unless_turned_off() {
+    let html = stdout(
+        mccs()
+            .args(["plan", "--example", "--format", "html"])
+            .assert()
+            .success(),
+    );
+    assert_eq!(html.matches("<svg xmlns=").count(), 4, "{html}");
+    assert!(html.contains("<h2>Paths</h2>"));
+    assert!(html.contains(
+        "<figcaption><span class=\"name\">warehouse-pulls-forms</span> (inbound)</figcaption>"
+    ));
+    let off = stdout(
+        mccs()
+            .args(["plan", "--example", "--format", "html", "--no-pictures"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        !off.contains("<svg") && !off.contains("<h2>Paths</h2>"),
+        "{off}"
+    );
+    for format in ["markdown", "json", "csv"] {
+        let with = stdout(
+            mccs()
+                .args(["plan", "--example", "--format", format])
+                .assert()
+                .success(),
+        );
+        let without = stdout(
+            mccs()
+                .args(["plan", "--example", "--format", format, "--no-pictures"])
+                .assert()
+                .success(),
+        );
+        assert_eq!(with, without, "{format}");
+        assert!(!with.contains("<svg"), "{format}");
+    }
+}

@@ -62,7 +62,7 @@ mod render;
 mod view;
 mod vocabulary;
 
-pub use build::BuildOptions;
+pub use build::{BuildOptions, MAX_PICTURE_BYTES, MAX_PICTURED_FLOWS, PictureOptions};
 pub use error::RenderError;
 pub use model::{
     CloudEnd, DirectionSummary, FORMAT_VERSION, FirewallInfo, FirewallRules, FlowDetails,
@@ -71,7 +71,7 @@ pub use model::{
     Summary, Totals, TrafficLine, TrafficRow,
 };
 pub use output::{BYTE_ORDER_MARK, FormatParseError, OutputFile, OutputFormat, RenderOptions};
-pub use picture::{MAX_DRAWN_HOPS, trace_dot, trace_svg};
+pub use picture::{MAX_DRAWN_HOPS, Picture, PictureCounts, trace_dot, trace_svg};
 pub use render::{
     DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, MAX_TEMPLATE_BYTES, Templates, render,
     render_shared, render_with,

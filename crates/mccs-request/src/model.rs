@@ -36,6 +36,10 @@ pub struct RequestSet {
     pub summary: Summary,
     /// Notes that concern the whole set, such as who files which request.
     pub notes: Vec<Note>,
+    /// How many flows have pictures of their paths (`BuildOptions::with_pictures`), for the
+    /// HTML output only: never in the JSON (see `RequestSet::pictures`).
+    #[serde(skip)]
+    pub(crate) pictures: Option<crate::picture::PictureCounts>,
 }
 
 impl RequestSet {
@@ -47,6 +51,25 @@ impl RequestSet {
     /// The summary of one flow, by name.
     pub fn flow(&self, name: &str) -> Option<&FlowSummary> {
         self.summary.flows.iter().find(|f| f.flow == name)
+    }
+
+    /// Whether the set has pictures of its flows' paths, and how many flows have one: `None`
+    /// unless built with `BuildOptions::with_pictures`. Pictures are for the HTML output only:
+    /// they are not part of the JSON contract (a document read back from JSON has none, so
+    /// no text from a file can pass for a picture).
+    ///
+    /// ```
+    /// use mccs_request::{BuildOptions, PictureOptions, RequestSet};
+    /// let t = mccs_model::examples::reference();
+    /// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+    /// let set = RequestSet::from_plan_with(&t, &plan, &BuildOptions::default().with_pictures(PictureOptions::default()));
+    /// let counts = set.pictures().unwrap();
+    /// assert_eq!((counts.drawn, counts.left_out), (t.flows.len(), 0));
+    /// assert!(set.summary.flows[0].pictures()[0].svg().starts_with("<svg "));
+    /// assert!(RequestSet::from_plan(&t, &plan).pictures().is_none());
+    /// ```
+    pub fn pictures(&self) -> Option<&crate::picture::PictureCounts> {
+        self.pictures.as_ref()
     }
 
     /// The JSON Schema of the contract, as committed at `crates/mccs-request/schema/requests.schema.json`.
@@ -395,6 +418,19 @@ pub struct FlowSummary {
     pub directions: Vec<DirectionSummary>,
     /// Problems that stop the flow before any path is traced (unknown ends, initiator).
     pub problems: Vec<Problem>,
+    /// Pictures of its paths, one per direction (`BuildOptions::with_pictures`); for the HTML
+    /// output only, never in the JSON.
+    #[serde(skip)]
+    pub(crate) pictures: Vec<crate::picture::Picture>,
+}
+
+impl FlowSummary {
+    /// The pictures of the flow's paths, one per direction traced, in the order of
+    /// `directions`: empty unless the set was built with `BuildOptions::with_pictures` and
+    /// the flow is among those pictured.
+    pub fn pictures(&self) -> &[crate::picture::Picture] {
+        &self.pictures
+    }
 }
 
 /// Where one direction of a flow stands.

@@ -21,7 +21,53 @@
 
 use std::fmt::Write as _;
 
+use mccs_naming::Direction;
 use mccs_path::{Hop, PathRole, Trace, Verdict};
+
+/// The picture of the paths of one direction of a flow, for the HTML request: an SVG drawn
+/// like [`trace_svg`] draws it (every text from the document escaped), whose ids are unique in
+/// the page. Made only by `RequestSet::from_plan_with` with `BuildOptions::with_pictures`,
+/// never from text read back from a file: templates print it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    direction: Direction,
+    svg: String,
+}
+
+impl Picture {
+    pub(crate) fn new(direction: Direction, svg: String) -> Self {
+        Self { direction, svg }
+    }
+
+    /// The direction of the flow drawn.
+    pub fn direction(&self) -> Direction {
+        self.direction
+    }
+
+    /// The SVG (one `<svg>` element and a newline).
+    pub fn svg(&self) -> &str {
+        &self.svg
+    }
+}
+
+/// How many flows of a request set have pictures (`RequestSet::pictures`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PictureCounts {
+    /// Flows with pictures.
+    pub drawn: usize,
+    /// Flows with a path traced but no picture: past `max_flows` or `max_bytes`.
+    pub left_out: usize,
+    /// Flows among those drawn with a direction left undrawn: traced again (the plan kept no
+    /// hops), the flow took other paths than in the plan (its trace was cut short by the
+    /// plan's work budget, or `PictureOptions::trace` has other limits than the plan had), and
+    /// a picture would not show what the requests are built on.
+    pub not_drawn: usize,
+    /// The most flows pictured (`PictureOptions::max_flows`).
+    pub max_flows: usize,
+    /// The most bytes of SVG (`PictureOptions::max_bytes`).
+    pub max_bytes: usize,
+}
 
 /// How a verdict is drawn: the word, the fill and the stroke colour.
 fn look(
@@ -245,6 +291,12 @@ fn cut(s: &str, n: usize) -> String {
 /// dashed), one box per hop, firewalls filled by verdict, translated addresses over the arrow
 /// into the hop that sees them. Deterministic, with every text from the document escaped.
 pub fn trace_svg(trace: &Trace) -> String {
+    svg(trace, "")
+}
+
+/// [`trace_svg`] with every `id` in the picture starting with `ids` (empty for [`trace_svg`]):
+/// several pictures inline in one HTML page must not share an `id`.
+pub(crate) fn svg(trace: &Trace, ids: &str) -> String {
     let longest = trace
         .paths
         .iter()
@@ -265,7 +317,7 @@ pub fn trace_svg(trace: &Trace) -> String {
     );
     let _ = write!(
         s,
-        "<title>{}</title><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#424242\"/></marker></defs>",
+        "<title>{}</title><defs><marker id=\"{ids}arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#424242\"/></marker></defs>",
         xml_escape(&title)
     );
     let _ = write!(
@@ -298,7 +350,7 @@ pub fn trace_svg(trace: &Trace) -> String {
                 let x0 = x - GAP;
                 let _ = write!(
                     s,
-                    "<line x1=\"{x0}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#424242\" stroke-width=\"1.5\"{} marker-end=\"url(#arrow)\"/>",
+                    "<line x1=\"{x0}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#424242\" stroke-width=\"1.5\"{} marker-end=\"url(#{ids}arrow)\"/>",
                     by + BOX_H / 2,
                     x - 2,
                     by + BOX_H / 2,

@@ -385,8 +385,20 @@ fn render_budget(set: &RequestSet) -> (u64, u64) {
         .sum::<usize>()
         + set.summary.flows.len();
     let rows = u64::try_from(rows).unwrap_or(u64::MAX);
+    // Pictures (HTML only) are printed whole: their bytes come on top (bounded when they are
+    // drawn, `PictureOptions::max_bytes`).
+    let pictures: usize = set
+        .summary
+        .flows
+        .iter()
+        .flat_map(|f| f.pictures())
+        .map(|p| p.svg().len())
+        .sum();
+    let pictures = u64::try_from(pictures).unwrap_or(u64::MAX);
     let fuel = 2_000_000u64.saturating_add(rows.saturating_mul(20_000));
-    let output = (16u64 << 20).saturating_add(rows.saturating_mul(64 << 10));
+    let output = (16u64 << 20)
+        .saturating_add(rows.saturating_mul(64 << 10))
+        .saturating_add(pictures);
     (fuel, output)
 }
 

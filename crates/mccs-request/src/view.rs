@@ -102,6 +102,9 @@ impl Object for Node {
                 at: At::Summary,
             }));
         }
+        if let (At::Set, "pictures") = (self.at, key) {
+            return pictures(&self.set);
+        }
         if let Some(list) = self.list(key) {
             return Some(Value::from_object(Seq {
                 set: self.set.clone(),
@@ -169,6 +172,19 @@ impl Object for Seq {
     }
 }
 
+/// `pictures` of the set, for templates: how many flows have pictures (`drawn`,
+/// `left_out`, `not_drawn`, `max_flows`); `None` (undefined) when the set has none. Not a
+/// field of the JSON, so not among the set's enumerated keys.
+fn pictures(set: &RequestSet) -> Option<Value> {
+    let c = set.pictures()?;
+    Some(Value::from_iter([
+        ("drawn", Value::from(c.drawn)),
+        ("left_out", Value::from(c.left_out)),
+        ("not_drawn", Value::from(c.not_drawn)),
+        ("max_flows", Value::from(c.max_flows)),
+    ]))
+}
+
 /// One row of a long list (a summary flow, flow details, an object or traffic row): a map
 /// holding what the row's `Serialize` writes, copied on the first read of a field. The default
 /// Markdown layout reads no field: it hands the row to a row function (`crate::md_rows`),
@@ -224,12 +240,37 @@ impl Object for Item {
     }
 
     fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        self.copy().get_item(key).ok().filter(|v| !v.is_undefined())
+        let key = key.as_str()?;
+        if key == "pictures" {
+            // The pictures of a summary flow: a list of `{direction, svg}` whose `svg` is
+            // marked safe (drawn by us, every text from the document escaped: see
+            // `crate::picture`), so the HTML template prints it as it is. Not a JSON field.
+            let flow = self.get::<crate::model::FlowSummary>()?;
+            if flow.pictures.is_empty() {
+                return None;
+            }
+            return Some(Value::from_iter(flow.pictures.iter().map(|p| {
+                Value::from_iter([
+                    ("direction", Value::from_serialize(p.direction())),
+                    ("svg", Value::from_safe_string(p.svg().to_owned())),
+                ])
+            })));
+        }
+        self.copy()
+            .get_item(&Value::from(key))
+            .ok()
+            .filter(|v| !v.is_undefined())
     }
 
     fn enumerate(self: &Arc<Self>) -> Enumerator {
+        let pictured = self
+            .get::<crate::model::FlowSummary>()
+            .is_some_and(|f| !f.pictures.is_empty());
         match self.copy().try_iter() {
-            Ok(keys) => Enumerator::Values(keys.collect()),
+            Ok(keys) => Enumerator::Values(
+                keys.chain(pictured.then(|| Value::from("pictures")))
+                    .collect(),
+            ),
             Err(_) => Enumerator::Empty,
         }
     }
@@ -453,6 +494,54 @@ mod tests {
             }
             _ => assert_eq!(a, b, "{at}"),
         }
+    }
+
+    /// With pictures, a pictured flow holds what the copy holds, and `pictures` besides: each
+    /// picture's `svg` marked safe; the set holds the counts.
+    #[test]
+    fn a_pictured_flow_holds_what_a_copy_holds_and_its_pictures() {
+        let t = mccs_model::examples::reference();
+        let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+        let options =
+            crate::BuildOptions::default().with_pictures(crate::PictureOptions::default());
+        let set = RequestSet::from_plan_with(&t, &plan, &options);
+        let copy = Value::from_serialize(&set);
+        let view = context(Arc::new(set.clone()));
+        let flows = view
+            .get_attr("summary")
+            .and_then(|s| s.get_attr("flows"))
+            .unwrap_or_default();
+        let copies = copy
+            .get_attr("summary")
+            .and_then(|s| s.get_attr("flows"))
+            .unwrap_or_default();
+        for (i, f) in set.summary.flows.iter().enumerate() {
+            let (a, b) = (
+                flows.get_item(&Value::from(i)).unwrap_or_default(),
+                copies.get_item(&Value::from(i)).unwrap_or_default(),
+            );
+            for key in b.try_iter().unwrap_or_else(|e| panic!("{e}")) {
+                same(
+                    &a.get_item(&key).unwrap_or_default(),
+                    &b.get_item(&key).unwrap_or_default(),
+                    &format!("flows[{i}].{key}"),
+                );
+            }
+            let pictures = a.get_attr("pictures").unwrap_or_default();
+            assert_eq!(pictures.len(), Some(f.pictures().len()));
+            let svg = pictures
+                .get_item(&Value::from(0))
+                .and_then(|p| p.get_attr("svg"))
+                .unwrap_or_default();
+            assert!(svg.is_safe());
+            assert_eq!(svg.as_str(), f.pictures().first().map(|p| p.svg()));
+        }
+        let counts = view.get_attr("pictures").unwrap_or_default();
+        assert_eq!(
+            counts.get_attr("drawn").ok().and_then(|v| v.as_usize()),
+            Some(set.summary.flows.len())
+        );
+        assert!(copy.get_attr("pictures").is_ok_and(|v| v.is_undefined()));
     }
 
     #[test]

@@ -541,3 +541,114 @@ fn chromium_draws_the_path_pictures_with_every_label_inside_its_box() {
         );
     }
 }
+
+/// The HTML request with its pictures (as `mccs plan --format html` builds it), loaded in
+/// Chromium: one inline `<svg>` per flow and direction, each well-formed XML (its markup
+/// parsed again as `image/svg+xml` has no `parsererror`), one box per hop, every label inside
+/// its box; and hostile text in every free-text field adds no element to the page.
+#[test]
+fn chromium_shows_every_flows_picture_in_the_html_request() {
+    let Some(chromium_bin) = client(&["chromium", "chromium-browser"], "chromium") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = "</svg><script>alert(1)</script><svg onload=alert(2)>";
+    let mut unsafe_text = mccs_model::examples::reference();
+    for f in &mut unsafe_text.flows {
+        f.justification = Some(hostile.to_owned());
+        f.requester = Some(hostile.to_owned());
+    }
+    for fw in &mut unsafe_text.firewalls {
+        fw.owner = hostile.to_owned();
+    }
+    for (name, t) in [
+        ("reference", mccs_model::examples::reference()),
+        ("cross-cloud", mccs_model::examples::cross_cloud()),
+        ("hostile", unsafe_text),
+    ] {
+        let plan = mccs_path::plan(
+            &t,
+            &t.flows,
+            &mccs_path::PlanOptions::default().with_hops(false),
+        );
+        let options = mccs_request::BuildOptions::default()
+            .with_pictures(mccs_request::PictureOptions::default());
+        let set = RequestSet::from_plan_with(&t, &plan, &options);
+        let pictures: usize = set.summary.flows.iter().map(|f| f.pictures().len()).sum();
+        let hops: usize = plan
+            .flows
+            .iter()
+            .flat_map(|f| &f.directions)
+            .map(|d| {
+                (0..d.trace.paths.len())
+                    .map(|i| d.path_nodes(i).count())
+                    .sum::<usize>()
+            })
+            .sum();
+        assert!(pictures > 0);
+        let page = html(&set).replace(
+            "</body>",
+            r"<script>
+(function () {
+  var svgs = document.querySelectorAll('section.pictures svg');
+  var errors = 0, rects = 0, overflow = [];
+  svgs.forEach(function (svg) {
+    var xml = new XMLSerializer().serializeToString(svg);
+    var p = new DOMParser().parseFromString(xml, 'image/svg+xml');
+    errors += p.getElementsByTagName('parsererror').length;
+    rects += svg.querySelectorAll('rect').length;
+    svg.querySelectorAll('g').forEach(function (g) {
+      var r = g.querySelector('rect');
+      if (!r) { return; }
+      var rb = r.getBBox();
+      g.querySelectorAll('text').forEach(function (t) {
+        var b = t.getBBox();
+        if (b.x < rb.x - 1 || b.x + b.width > rb.x + rb.width + 1) { overflow.push(t.textContent); }
+      });
+    });
+  });
+  document.body.setAttribute('data-svgs', String(document.querySelectorAll('svg').length));
+  document.body.setAttribute('data-pictures', String(svgs.length));
+  document.body.setAttribute('data-errors', String(errors));
+  document.body.setAttribute('data-rects', String(rects));
+  document.body.setAttribute('data-overflow', overflow.join(' | '));
+  document.body.setAttribute('data-scripts', String(document.querySelectorAll('script').length));
+  document.body.setAttribute('data-onload', String(document.querySelectorAll('[onload]').length));
+})();
+</script></body>",
+        );
+        let file = dir.path().join(format!("{name}.html"));
+        std::fs::write(&file, page).unwrap();
+        let out = chromium(
+            &chromium_bin,
+            &dir.path().join(format!("profile-{name}")),
+            &file,
+            &["--window-size=1400,1000", "--dump-dom"],
+        );
+        let dom = String::from_utf8(out.stdout).unwrap();
+        let number = |attr: &str| body_attribute(&dom, attr).parse::<usize>().unwrap();
+        assert_eq!(
+            number("data-pictures"),
+            pictures,
+            "{name}: a picture missing"
+        );
+        assert_eq!(
+            number("data-svgs"),
+            pictures,
+            "{name}: an svg outside the pictures"
+        );
+        assert_eq!(number("data-errors"), 0, "{name}: not well-formed");
+        assert_eq!(number("data-rects"), hops, "{name}: one box per hop");
+        assert_eq!(
+            body_attribute(&dom, "data-overflow"),
+            "",
+            "{name}: text outside its box"
+        );
+        assert_eq!(
+            number("data-scripts"),
+            1,
+            "{name}: a script besides the test's"
+        );
+        assert_eq!(number("data-onload"), 0, "{name}: an element with onload");
+    }
+}

@@ -1,4 +1,4 @@
-//! Golden files: every format of both example topologies, committed under `tests/golden/`.
+//! Golden files: every format of the example topologies, committed under `tests/golden/`.
 //! `UPDATE_EXPECT=1 cargo test -p mccs-request --test golden` rewrites them.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -6,11 +6,18 @@
 use std::path::{Path, PathBuf};
 
 use mccs_model::Topology;
-use mccs_request::{OutputFormat, RequestSet, Templates, render};
+use mccs_request::{BuildOptions, OutputFormat, PictureOptions, RequestSet, Templates, render};
 
+/// The set as `mccs plan` builds it: a plan without hops, with pictures (which only the HTML
+/// shows: the other formats are the same as without).
 fn set(t: &Topology) -> RequestSet {
-    let plan = mccs_path::plan(t, &t.flows, &mccs_path::PlanOptions::default());
-    RequestSet::from_plan(t, &plan)
+    let plan = mccs_path::plan(
+        t,
+        &t.flows,
+        &mccs_path::PlanOptions::default().with_hops(false),
+    );
+    let options = BuildOptions::default().with_pictures(PictureOptions::default());
+    RequestSet::from_plan_with(t, &plan, &options)
 }
 
 fn golden_dir(example: &str) -> PathBuf {

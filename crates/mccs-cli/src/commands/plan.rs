@@ -5,8 +5,8 @@ use std::path::Path;
 use mccs_model::{Diagnostic, Flow, ValidateOptions, load, validate};
 use mccs_path::{PlanOptions, Status, TraceOptions, plan};
 use mccs_request::{
-    BuildOptions, OutputFile, OutputFormat, RenderOptions, RequestSet, Templates, Vocabularies,
-    render_shared,
+    BuildOptions, OutputFile, OutputFormat, PictureOptions, RenderOptions, RequestSet, Templates,
+    Vocabularies, render_shared,
 };
 
 use crate::cli::{EmitFormat, PlanArgs, RequestFormat};
@@ -54,6 +54,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             "EXAMPLE: {}",
             crate::commands::example_note(&source.name)
         ));
+    }
+    // The HTML request shows a picture of each flow's paths (the first MAX_PICTURED_FLOWS):
+    // the plan keeps no hops, so those flows are traced again with the plan's own options.
+    if args.format == RequestFormat::Html && args.emit.is_none() && !args.no_pictures {
+        build = build.with_pictures(PictureOptions::default().with_trace(options.trace.clone()));
     }
     let plan = plan(&topology, &topology.flows, &options);
     // Shared, so the Markdown and HTML templates read it where it is instead of a copy.

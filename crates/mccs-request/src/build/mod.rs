@@ -14,9 +14,11 @@ use mccs_path::{AddrSet, Addresses, FlowPlan, Party, Plan, SvcSet};
 
 use crate::model::{CloudEnd, FORMAT_VERSION, ObjectStatus, ObjectType, PathRole, RequestSet};
 use crate::vocabulary::Vocabularies;
+pub use pictures::{MAX_PICTURE_BYTES, MAX_PICTURED_FLOWS, PictureOptions};
 
 mod notes;
 mod objects;
+mod pictures;
 mod summary;
 mod traffic;
 
@@ -32,6 +34,9 @@ pub struct BuildOptions {
     /// A line shown before anything else in every format (`RequestSet::banner`); none by
     /// default.
     pub banner: Option<String>,
+    /// Pictures of each flow's paths for the HTML output ([`BuildOptions::with_pictures`]);
+    /// none by default.
+    pub pictures: Option<PictureOptions>,
 }
 
 impl Default for BuildOptions {
@@ -40,6 +45,7 @@ impl Default for BuildOptions {
             object_convention: Convention::mccs_object(),
             vocabularies: Vocabularies::default(),
             banner: None,
+            pictures: None,
         }
     }
 }
@@ -95,6 +101,36 @@ impl BuildOptions {
     }
 }
 
+impl BuildOptions {
+    /// Options whose request set carries a picture of each flow's paths (SVG, one per
+    /// direction), drawn as `mccs trace --format svg` draws them: the HTML output shows them
+    /// in a section of its own; Markdown, CSV and JSON are the same as without. Bounded by
+    /// [`PictureOptions::max_flows`] and [`PictureOptions::max_bytes`]; the page says how
+    /// many flows were left out. A plan made without hops (`PlanOptions::with_hops(false)`)
+    /// is traced again for them, with [`PictureOptions::trace`].
+    ///
+    /// ```
+    /// use mccs_request::{BuildOptions, OutputFormat, PictureOptions, RequestSet, Templates, render};
+    /// let t = mccs_model::examples::reference();
+    /// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default().with_hops(false));
+    /// let options = BuildOptions::default().with_pictures(PictureOptions::default());
+    /// let set = RequestSet::from_plan_with(&t, &plan, &options);
+    /// let html = render(&set, OutputFormat::Html, &Templates::default())?;
+    /// assert!(html[0].contents.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    /// let plain = RequestSet::from_plan(&t, &plan);
+    /// assert_eq!(
+    ///     render(&set, OutputFormat::Json, &Templates::default())?,
+    ///     render(&plain, OutputFormat::Json, &Templates::default())?,
+    /// );
+    /// # Ok::<(), mccs_request::RenderError>(())
+    /// ```
+    #[must_use]
+    pub fn with_pictures(mut self, pictures: PictureOptions) -> Self {
+        self.pictures = Some(pictures);
+        self
+    }
+}
+
 impl RequestSet {
     /// Builds the requests to file for `plan`, made on `topology`, with the MCCS object naming
     /// convention.
@@ -118,6 +154,9 @@ impl RequestSet {
     pub fn from_plan_with(topology: &Topology, plan: &Plan, options: &BuildOptions) -> Self {
         let mut set = Builder::new(topology, plan, options).build();
         set.banner.clone_from(&options.banner);
+        if let Some(pictures) = &options.pictures {
+            pictures::attach(&mut set, topology, plan, pictures);
+        }
         set
     }
 }
@@ -362,6 +401,7 @@ impl<'a> Builder<'a> {
             requests,
             summary,
             notes,
+            pictures: None,
         }
     }
 

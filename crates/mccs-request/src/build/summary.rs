@@ -126,6 +126,7 @@ impl<'a> Builder<'a> {
             partially_allowed: directions.iter().any(|d| !d.partial.is_empty()),
             directions,
             problems,
+            pictures: Vec::new(),
         }
     }
 
