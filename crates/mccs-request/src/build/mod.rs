@@ -3,7 +3,7 @@
 //!
 //! The parts: [`objects`] (the Object Table), [`traffic`] (the requests and their Traffic
 //! Table rows), [`notes`] (the notes of each request and of the set) and [`summary`] (totals
-//! and flow summaries).
+//! and flow summaries); [`removal`] builds removal requests ([`RequestSet::for_removal`]).
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -15,8 +15,11 @@ use mccs_path::{AddrSet, Addresses, FlowPlan, Party, Plan, SvcSet};
 use crate::model::{CloudEnd, FORMAT_VERSION, ObjectStatus, ObjectType, PathRole, RequestSet};
 use crate::vocabulary::Vocabularies;
 
+pub use removal::{Removal, RemovalError};
+
 mod notes;
 mod objects;
+mod removal;
 mod summary;
 mod traffic;
 
@@ -330,6 +333,7 @@ impl<'a> Builder<'a> {
             requests,
             summary,
             notes,
+            removal: None,
         }
     }
 
