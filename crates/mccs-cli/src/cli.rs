@@ -549,7 +549,7 @@ pub struct RetireArgs {
     #[command(flatten)]
     pub topology: TopologyArgs,
 
-    /// The environment to retire, as <license plate>-<environment> (e.g. abc123-prod)
+    /// The environment to retire: its license plate and environment, e.g. abc123-prod
     #[arg(long, value_name = "PLATE-ENV")]
     pub environment: EnvRef,
 

@@ -331,7 +331,7 @@ impl<'a> Ctx<'a> {
         for ps in &self.t.project_sets {
             for env in ps.environments.keys() {
                 let r = EnvRef {
-                    license_plate: ps.license_plate.clone(),
+                    license_plate: ps.license_plate,
                     environment: env.clone(),
                 };
                 if let Some(space) = self.env_space(&r) {
@@ -1003,8 +1003,7 @@ impl<'a> Ctx<'a> {
             published_by: o.published_by().map(str::to_owned),
             stands_for: o
                 .description()
-                .map(str::to_owned)
-                .unwrap_or_else(|| "object of the topology".to_owned()),
+                .map_or_else(|| "object of the topology".to_owned(), str::to_owned),
             used_by: vec![r.rule.name.to_string()],
             still_used_by,
         })
