@@ -305,6 +305,52 @@ fn expiry_is_judged_on_the_day_given_and_warned_within_the_days_given() {
 }
 
 #[test]
+fn flows_mccs_cannot_judge_keep_the_rules_of_expired_flows() {
+    // A rule on zone B that matches on an FQDN: no flow through it can be judged, the live
+    // citz-prod-to-oracle included, so it may need any rule: none is removed for the expired
+    // flow, and both are said.
+    let text = include_str!("data/removal.yaml").replace(
+        "    channel: on-prem-firewall-request\n    rules:\n      - name: MCCS_CITZ_ALZ_LIVE_abc123_prod\n        sources: [MCCS_CITZ_ALZ_abc123_prod_APP]",
+        "    channel: on-prem-firewall-request\n    rules:\n      - name: FQDN_RULE\n        sources: [any]\n        destinations: [any]\n        services: [any]\n        action: allow\n        unknown: FQDN *.oracle.com\n      - name: MCCS_CITZ_ALZ_LIVE_abc123_prod\n        sources: [MCCS_CITZ_ALZ_abc123_prod_APP]",
+    );
+    assert!(text.contains("FQDN_RULE"));
+    let t = mccs_model::check(&text, mccs_model::Format::Yaml, &Default::default()).topology;
+    let removal = Removal::Expired {
+        today: "2026-12-20".parse().unwrap(),
+        within_days: 0,
+    };
+    let set = RequestSet::for_removal(&t, &removal, &BuildOptions::default()).unwrap();
+    // Only the rules expired by their own date.
+    assert_eq!(
+        rows(&set),
+        [
+            "cloud-firewall-request: azure-cloud-firewall#2 MCCS_CITZ_ALZ_LIVE_abc123_prod_02",
+            "on-prem-firewall-request: 3pg#3 MCCS_HLTH_LZA_LIVE_def456_prod",
+        ]
+    );
+    let undecided: Vec<&str> = notes(&set)
+        .into_iter()
+        .filter(|(k, _)| *k == NoteKind::Undecided)
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(undecided.len(), 3, "{undecided:#?}");
+    assert!(
+        undecided[0].starts_with(
+            "Expired flow citz-dev-to-oracle could not be judged (zone-b-firewall: rule `FQDN_RULE`"
+        ),
+        "{}",
+        undecided[0]
+    );
+    assert!(
+        undecided.iter().any(|n| n.starts_with(
+            "Rule MCCS_CITZ_ALZ_LIVE_abc123_dev on 3pg lets expired flow citz-dev-to-oracle \
+             through but live flow citz-prod-to-oracle could not be judged and may need it"
+        )),
+        "{undecided:#?}"
+    );
+}
+
+#[test]
 fn nothing_expired_files_nothing() {
     let set = expired("2020-01-01", 0);
     assert!(set.requests.is_empty());

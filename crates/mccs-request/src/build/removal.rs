@@ -628,8 +628,29 @@ impl<'a> Ctx<'a> {
         type Key<'k> = (&'k str, RuleList, &'k str, bool);
         let mut candidates: Vec<(Key<'_>, Vec<&str>, bool)> = Vec::new();
         let mut candidate_at: HashMap<Key<'_>, usize> = HashMap::new();
+        // Flows mccs could not judge (a limit, a rule it cannot judge): a live one may need any
+        // rule, an expired one's rules cannot be told.
+        let mut live_unjudged: Vec<String> = Vec::new();
         for fp in &plan.flows {
             let is_expired = expired.contains(fp.flow.as_str());
+            let unjudged = fp
+                .diagnoses
+                .iter()
+                .chain(fp.directions.iter().flat_map(|d| &d.trace.diagnoses))
+                .find(|x| x.is_unjudged());
+            if let Some(why) = unjudged {
+                if is_expired {
+                    self.undecided += 1;
+                    let text = format!(
+                        "Expired flow {} could not be judged ({why}): mccs cannot tell which \
+                         rules only it needs; check them by hand.",
+                        fp.flow
+                    );
+                    self.note(NoteKind::Undecided, text);
+                } else if !live_unjudged.contains(&fp.flow.to_string()) {
+                    live_unjudged.push(fp.flow.to_string());
+                }
+            }
             for d in &fp.directions {
                 for s in &d.steps {
                     let forward = std::iter::once((&s.verdict, s.list, false));
@@ -716,7 +737,7 @@ impl<'a> Ctx<'a> {
                 self.note(NoteKind::Kept, text);
                 continue;
             }
-            if covered && rule.unknown.is_none() {
+            if covered && rule.unknown.is_none() && live_unjudged.is_empty() {
                 let (owner, direction) = self.owner_of(spaces, rule);
                 removed_at.insert(std::ptr::from_ref(rule), self.removed.len());
                 self.removed.push(Removed {
@@ -735,10 +756,17 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             self.undecided += 1;
-            let why = if is_return {
+            let why = if !live_unjudged.is_empty() {
+                format!(
+                    "but live flow{} {} could not be judged and may need it",
+                    if live_unjudged.len() == 1 { "" } else { "s" },
+                    super::list(&live_unjudged)
+                )
+            } else if is_return {
                 "as the return traffic rule of a stateless filter, which may serve other flows"
+                    .to_owned()
             } else {
-                "and allows more than that traffic"
+                "and allows more than that traffic".to_owned()
             };
             let text = format!(
                 "Rule {rule_name} on {fw_name} lets {flow_text} through {why}: mccs cannot tell \
