@@ -24,7 +24,7 @@ pub const EXIT_CODES: &[(u8, &str)] = &[
     ),
     (
         3,
-        "with --check (plan, trace): no flow is blocked, but rules must be requested for one to be allowed on every path",
+        "with --check (plan, trace): no flow is blocked, but rules must be requested for one to be allowed on every path; (retire, expired): there are rules to remove",
     ),
     (101, "internal error: a bug, please report it"),
 ];
@@ -228,6 +228,34 @@ in, instead of the requests (ready for review; mccs never applies them). Exits 1
 flow is blocked (something no rule can fix); with --check, exits 3 when no flow is blocked but \
 some flow is not already allowed on every path (rules must be requested).")]
     Plan(PlanArgs),
+
+    /// The removal requests that retire a Project Set environment: every rule and object that refers to it
+    #[command(long_about = "\
+The removal requests that retire a Project Set environment: every rule and object that refers \
+to it, on every firewall, one request per request channel.
+
+A rule refers to the environment when a source or destination is an address inside its address \
+space, an object inside it or named for it (`MCCS_CITZ_ALZ_abc123_prod_VNET`), or a group \
+holding such an object. The rule is removed when all its sources, or all its destinations, are \
+the environment's; when it also names other addresses (another network, a shared group), it is \
+not removed: a note says to narrow it. A rule named for the environment whose addresses are not \
+its own is a note too. The Object Table lists the objects the removed rules use: `delete` when \
+no rule or group that stays refers to them (published objects never), else `keep`, with who \
+still uses them. Same formats, --out and --force as `plan`. Exits 0; with --check, 3 when there \
+are rules to remove.")]
+    Retire(RetireArgs),
+
+    /// The removal requests for expired access: rules and flows whose expiry date has passed
+    #[command(long_about = "\
+The removal requests for expired access: rules and flows whose expiry date has passed.
+
+A rule whose `expires` is before --today (its last day in force) is removed. For a flow whose \
+`expires` has passed, the rules the plan says let it through are removed when no live flow \
+needs them and they allow nothing beyond that flow's traffic on their firewall; otherwise a note \
+says why they stay or that a person must check (mccs never guesses). Rules and flows that expire \
+within --within days (inclusive) are warned about in notes. Same formats, --out and --force as \
+`plan`. Exits 0; with --check, 3 when there are rules to remove.")]
+    Expired(ExpiredArgs),
 
     /// Find rules that do nothing: shadowed, duplicate, redundant, or for networks that are gone
     #[command(long_about = "\
@@ -485,6 +513,74 @@ pub struct PlanArgs {
     /// The most work for the whole plan, besides 5,000 per flow (then: flows left blocked)
     #[arg(long, value_name = "N", default_value_t = mccs_path::MAX_PLAN_WORK, help_heading = "Limits (docs/limits.md)")]
     pub max_plan_work: u64,
+}
+
+/// How removal requests are written: the options they share with `mccs plan`.
+#[derive(Debug, Args)]
+pub struct RemovalOutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RequestFormat::Markdown)]
+    pub format: RequestFormat,
+
+    /// Write one file per request and table into this directory instead of standard output (each file atomically; never through a symbolic link)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// With --out, replace files that already exist there (never a symbolic link)
+    #[arg(long, requires = "out")]
+    pub force: bool,
+
+    /// With --format csv --out, write CSV files without the UTF-8 byte order mark
+    #[arg(long, requires = "out")]
+    pub no_csv_bom: bool,
+
+    /// A directory with `requests.md.jinja` and/or `requests.html.jinja` replacing the layouts
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// A JSON file of request words (table headings, object types) per platform or channel
+    #[arg(long, value_name = "FILE")]
+    pub vocabulary: Option<PathBuf>,
+
+    /// Exit 3 when there are rules to remove
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Arguments of `mccs retire`.
+#[derive(Debug, Args)]
+pub struct RetireArgs {
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
+
+    /// The environment to retire: its license plate and environment, e.g. abc123-prod
+    #[arg(long, value_name = "PLATE-ENV")]
+    pub environment: EnvRef,
+
+    /// Output.
+    #[command(flatten)]
+    pub output: RemovalOutputArgs,
+}
+
+/// Arguments of `mccs expired`.
+#[derive(Debug, Args)]
+pub struct ExpiredArgs {
+    /// The topology.
+    #[command(flatten)]
+    pub topology: TopologyArgs,
+
+    /// Warn about rules and flows that expire within this many days of --today (inclusive)
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    pub within: u32,
+
+    /// The day expiry is judged on (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+
+    /// Output.
+    #[command(flatten)]
+    pub output: RemovalOutputArgs,
 }
 
 /// The limits of the walk and of rule evaluation (docs/limits.md); the defaults are the

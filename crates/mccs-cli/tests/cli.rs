@@ -106,6 +106,8 @@ fn no_topology_is_a_usage_error_that_says_how_to_fix_it() {
         &["plan"],
         &["trace", "--from", "abc123-prod", "--to", "citz-oracle-db"],
         &["names", "check"],
+        &["retire", "--environment", "abc123-prod"],
+        &["expired"],
     ] {
         let out = mccs().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -145,6 +147,8 @@ fn every_topology_command_takes_it_positionally_or_with_t() {
         &["plan"],
         &trace,
         &["names", "check", "--mccs-only"],
+        &["retire", "--environment", "def456-prod"],
+        &["expired", "--today", "2040-01-01"],
     ] {
         let positional = mccs().args(args).arg(&path).output().unwrap();
         let flag = mccs().args(args).arg("-t").arg(&path).output().unwrap();

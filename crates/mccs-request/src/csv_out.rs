@@ -160,6 +160,39 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
         }
         summary.end_row()?;
     }
+    // A set of removal requests says what it removes on the next row, the same way.
+    if let Some(removal) = &set.removal {
+        summary.cell_with(|buf| {
+            let _ = write!(
+                buf,
+                "Removal: {} ({} rule{} to remove, {} object{} to delete)",
+                removal.what,
+                removal.rules_to_remove,
+                if removal.rules_to_remove == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                removal.objects_to_delete,
+                if removal.objects_to_delete == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+            );
+        })?;
+        for _ in 1..SUMMARY_COLUMNS {
+            summary.cell("")?;
+        }
+        summary.end_row()?;
+        for n in &set.notes {
+            summary.cell(&n.text)?;
+            for _ in 1..SUMMARY_COLUMNS {
+                summary.cell("")?;
+            }
+            summary.end_row()?;
+        }
+    }
     for f in &set.summary.flows {
         let justification = f.justification.as_deref().unwrap_or_default();
         if f.directions.is_empty() {
@@ -209,19 +242,20 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
     let mut taken = Vec::new();
     for r in &set.requests {
         let stem = file_stem(&r.id, &mut taken);
-        let mut objects = Table::new(
-            format!("{stem}.objects.csv"),
-            &[
-                "Object name",
-                "Type",
-                "Addresses",
-                "Status",
-                "Published by",
-                "Stands for",
-                "Used by",
-            ],
-            bom,
-        )?;
+        let mut object_header = vec![
+            "Object name",
+            "Type",
+            "Addresses",
+            "Status",
+            "Published by",
+            "Stands for",
+            "Used by",
+        ];
+        // A removal request says why an object is kept: the rules and groups that stay.
+        if set.removal.is_some() {
+            object_header.push("Still used by");
+        }
+        let mut objects = Table::new(format!("{stem}.objects.csv"), &object_header, bom)?;
         for o in &r.objects {
             objects.cell(&o.name)?;
             objects.cell(&o.type_name)?;
@@ -230,10 +264,15 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
                 crate::ObjectStatus::Create => "create",
                 crate::ObjectStatus::Existing => "existing",
                 crate::ObjectStatus::Published => "published",
+                crate::ObjectStatus::Delete => "delete",
+                crate::ObjectStatus::Keep => "keep",
             })?;
             objects.cell(o.published_by.as_deref().unwrap_or_default())?;
             objects.cell(&o.stands_for)?;
             objects.joined(&o.used_by)?;
+            if set.removal.is_some() {
+                objects.joined(&o.still_used_by)?;
+            }
             objects.end_row()?;
         }
         files.push(objects.finish()?);
@@ -274,7 +313,10 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
                     traffic.joined(&t.destinations)?;
                     traffic.cell(&line.protocol)?;
                     traffic.cell(&line.port)?;
-                    traffic.cell("allow")?;
+                    traffic.cell(match t.action {
+                        crate::RuleAction::Allow => "allow",
+                        crate::RuleAction::Remove => "remove",
+                    })?;
                     traffic.cell(&a.firewall)?;
                     traffic.cell_with(|buf| {
                         if let Some(l) = t.list {
@@ -283,7 +325,15 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
                         if let Some(n) = a.rule_number {
                             let _ = write!(buf, "rule number {n}, ");
                         }
-                        let _ = write!(buf, "{}", a.placement);
+                        match a.position {
+                            // A rule to remove is where it is: its position, not a placement.
+                            Some(p) => {
+                                let _ = write!(buf, "position {p}");
+                            }
+                            None => {
+                                let _ = write!(buf, "{}", a.placement);
+                            }
+                        }
                     })?;
                     traffic.cell_with(|buf| {
                         let _ = write!(buf, "{}", t.direction);
@@ -292,6 +342,10 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
                         }
                     })?;
                     traffic.cell_with(|buf| {
+                        // A rule to remove was not found on a path: no paths to name.
+                        if t.action == crate::RuleAction::Remove {
+                            return;
+                        }
                         buf.push_str(roles_text(&a.roles));
                         if !t.failover_path {
                             buf.push_str(" (no failover path)");

@@ -62,13 +62,15 @@ mod render;
 mod view;
 mod vocabulary;
 
-pub use build::{BuildOptions, MAX_PICTURE_BYTES, MAX_PICTURED_FLOWS, PictureOptions};
+pub use build::{
+    BuildOptions, MAX_PICTURE_BYTES, MAX_PICTURED_FLOWS, PictureOptions, Removal, RemovalError,
+};
 pub use error::RenderError;
 pub use model::{
     CloudEnd, DirectionSummary, FORMAT_VERSION, FirewallInfo, FirewallRules, FlowDetails,
     FlowStatus, FlowSummary, Note, NoteKind, ObjectRow, ObjectStatus, ObjectType, PartialAllowance,
-    PathRole, Placement, Problem, Request, RequestSet, RequestedRule, RuleAction, RuleTarget,
-    Summary, Totals, TrafficLine, TrafficRow,
+    PathRole, Placement, Problem, RemovalSummary, Request, RequestSet, RequestedRule, RuleAction,
+    RuleTarget, Summary, Totals, TrafficLine, TrafficRow,
 };
 pub use output::{BYTE_ORDER_MARK, FormatParseError, OutputFile, OutputFormat, RenderOptions};
 pub use picture::{MAX_DRAWN_HOPS, Picture, PictureCounts, trace_dot, trace_svg};

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::build::roles_text;
 use crate::escape;
-use crate::model::{FlowDetails, FlowSummary, ObjectRow, ObjectStatus, TrafficRow};
+use crate::model::{FlowDetails, FlowSummary, ObjectRow, ObjectStatus, RuleAction, TrafficRow};
 use crate::view::Item;
 
 /// Appends `text` as a `{{ value }}` prints it in a Markdown template.
@@ -60,6 +60,7 @@ pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
     let mut out = String::new();
     let direction = word(&row.direction);
     let action = word(&row.action);
+    let remove = row.action == RuleAction::Remove;
     let list = row.list.as_ref().map(word);
     for a in &row.apply_on {
         for line in &a.lines {
@@ -76,7 +77,11 @@ pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
             out.push_str(" | ");
             cell(&mut out, &line.port);
             out.push_str(" | ");
-            cell(&mut out, &action);
+            if remove {
+                out.push_str("**remove**");
+            } else {
+                cell(&mut out, &action);
+            }
             out.push_str(" | ");
             cell(&mut out, &a.firewall);
             out.push_str(" | ");
@@ -89,7 +94,13 @@ pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
                 cell(&mut out, &n.to_string());
                 out.push_str(", ");
             }
-            cell(&mut out, &a.placement.to_string());
+            match a.position.filter(|p| *p != 0) {
+                Some(p) => {
+                    out.push_str("position ");
+                    cell(&mut out, &p.to_string());
+                }
+                None => cell(&mut out, &a.placement.to_string()),
+            }
             out.push_str(" | ");
             if row.owner.as_deref().is_none_or(str::is_empty) {
                 cell(&mut out, &direction);
@@ -103,9 +114,11 @@ pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
                 out.push_str("<br>**return traffic** (stateless filter)");
             }
             out.push_str(" | ");
-            cell(&mut out, roles_text(&a.roles));
-            if !row.failover_path {
-                out.push_str(" (no failover path)");
+            if !remove {
+                cell(&mut out, roles_text(&a.roles));
+                if !row.failover_path {
+                    out.push_str(" (no failover path)");
+                }
             }
             out.push_str(" | ");
             joined(&mut out, &row.flows, ", ");
@@ -133,6 +146,17 @@ pub(crate) fn object_row(value: &Value) -> Result<Value, Error> {
             out.push_str("published by ");
             cell(&mut out, o.published_by.as_deref().unwrap_or(""));
             out.push_str(": reference, do not create");
+        }
+        ObjectStatus::Delete => out.push_str("**delete**"),
+        ObjectStatus::Keep => {
+            out.push_str("keep");
+            if !o.still_used_by.is_empty() {
+                out.push_str(": still used by ");
+                joined(&mut out, &o.still_used_by, ", ");
+            } else if let Some(by) = o.published_by.as_deref().filter(|b| !b.is_empty()) {
+                out.push_str(": published by ");
+                cell(&mut out, by);
+            }
         }
         ObjectStatus::Existing => out.push_str("existing: reference, do not create"),
     }
@@ -227,7 +251,7 @@ pub(crate) fn summary_row(value: &Value) -> Result<Value, Error> {
 mod tests {
     use std::sync::Arc;
 
-    use crate::model::{ObjectStatus, PartialAllowance, Problem, RequestSet};
+    use crate::model::{ObjectStatus, PartialAllowance, Problem, RequestSet, RuleAction};
     use crate::render::{MARKDOWN_NAME, environment};
 
     /// The template lines the row functions replace, as the default layout had them: the
@@ -246,12 +270,12 @@ mod tests {
 | {{ f.flow }} | {{ f.requester or "" }} | {% for c in f.cloud_ends %}{{ c.environment }}: {{ "subscription" if c.platform == "azure-alz" else "account" }} {{ c.account }}, {{ c.region }}{% if not loop.last %}<br>{% endif %}{% endfor %} | {{ f.expires or "" }} | {{ f.change_window or "" }} | {{ f.justification or "" }} |
 {% endfor %}
 {% for o in r.objects %}
-| {{ o.name }} | {{ o.type_name }} | {{ o.addresses | join(", ") }} | {% if o.status == "create" %}**create**{% elif o.status == "published" %}published by {{ o.published_by }}: reference, do not create{% else %}existing: reference, do not create{% endif %} | {{ o.stands_for }} | {{ o.used_by | join(", ") }} |
+| {{ o.name }} | {{ o.type_name }} | {{ o.addresses | join(", ") }} | {% if o.status == "create" %}**create**{% elif o.status == "published" %}published by {{ o.published_by }}: reference, do not create{% elif o.status == "delete" %}**delete**{% elif o.status == "keep" %}keep{% if o.still_used_by %}: still used by {{ o.still_used_by | join(", ") }}{% elif o.published_by %}: published by {{ o.published_by }}{% endif %}{% else %}existing: reference, do not create{% endif %} | {{ o.stands_for }} | {{ o.used_by | join(", ") }} |
 {% endfor %}
 {% for row in r.traffic %}
 {% for a in row.apply_on %}
 {% for line in a.lines %}
-| {{ line.number }} | {{ row.rule }} | {{ row.sources | join(", ") }} | {{ row.destinations | join(", ") }} | {{ line.protocol }} | {{ line.port }} | {{ row.action }} | {{ a.firewall }} | {% if row.list %}{{ row.list }} list, {% endif %}{% if a.rule_number %}rule number {{ a.rule_number }}, {% endif %}{{ a.placement | placement_text }} | {% if not row.owner %}{{ row.direction }} (initiated by the source){% elif row.direction == "outbound" %}outbound (initiated by the Project Set){% else %}inbound (initiated toward the Project Set){% endif %}{% if row.return_traffic %}<br>**return traffic** (stateless filter){% endif %} | {{ a.roles | roles_text }}{% if not row.failover_path %} (no failover path){% endif %} | {{ row.flows | join(", ") }} | {{ row.justifications | join("; ") }} |
+| {{ line.number }} | {{ row.rule }} | {{ row.sources | join(", ") }} | {{ row.destinations | join(", ") }} | {{ line.protocol }} | {{ line.port }} | {% if row.action == "remove" %}**remove**{% else %}{{ row.action }}{% endif %} | {{ a.firewall }} | {% if row.list %}{{ row.list }} list, {% endif %}{% if a.rule_number %}rule number {{ a.rule_number }}, {% endif %}{% if a.position %}position {{ a.position }}{% else %}{{ a.placement | placement_text }}{% endif %} | {% if not row.owner %}{{ row.direction }} (initiated by the source){% elif row.direction == "outbound" %}outbound (initiated by the Project Set){% else %}inbound (initiated toward the Project Set){% endif %}{% if row.return_traffic %}<br>**return traffic** (stateless filter){% endif %} | {% if row.action != "remove" %}{{ a.roles | roles_text }}{% if not row.failover_path %} (no failover path){% endif %}{% endif %} | {{ row.flows | join(", ") }} | {{ row.justifications | join("; ") }} |
 {% endfor %}
 {% endfor %}
 {% endfor %}
@@ -329,7 +353,10 @@ mod tests {
                     ObjectStatus::Create,
                     ObjectStatus::Existing,
                     ObjectStatus::Published,
-                ][i % 3];
+                    ObjectStatus::Delete,
+                    ObjectStatus::Keep,
+                ][i % 5];
+                o.still_used_by = vec![text.into(); i % 2];
                 o.published_by = (i % 2 == 0).then(|| text.to_owned());
             }
             for (i, row) in r.traffic.iter_mut().enumerate() {
@@ -339,6 +366,9 @@ mod tests {
                 row.flows.push(text.into());
                 row.justifications = vec![text.into(); i % 3];
                 row.return_traffic = i % 2 == 0;
+                if i % 2 == 1 {
+                    row.action = RuleAction::Remove;
+                }
                 row.failover_path = i % 3 == 0;
                 row.owner = [None, Some(String::new()), Some(text.to_owned())]
                     .into_iter()
@@ -347,6 +377,7 @@ mod tests {
                 for a in &mut row.apply_on {
                     a.firewall = text.into();
                     a.rule_number = [None, Some(0), Some(7)][i % 3];
+                    a.position = [None, Some(0), Some(3)][i % 3];
                     for line in &mut a.lines {
                         line.protocol = text.into();
                         line.port = text.into();

@@ -40,6 +40,40 @@ pub struct RequestSet {
     /// HTML output only: never in the JSON (see `RequestSet::pictures`).
     #[serde(skip)]
     pub(crate) pictures: Option<crate::picture::PictureCounts>,
+    /// For a set of removal requests (`RequestSet::for_removal`): what is removed and the
+    /// counts. Absent (and left out of the JSON) for the requests of a plan, which only add.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removal: Option<RemovalSummary>,
+}
+
+/// What a set of removal requests removes, and how much.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[non_exhaustive]
+pub struct RemovalSummary {
+    /// `retire-environment` or `expired`.
+    pub kind: String,
+    /// What is removed, as a sentence: `everything that refers to abc123-prod` or `access
+    /// whose expiry date is before 2026-12-03`.
+    pub what: String,
+    /// The environment retired (`abc123-prod`), for `retire-environment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// The day expiry is judged on, for `expired`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<Date>,
+    /// How many days ahead a rule or flow that expires soon is warned about, for `expired`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_days: Option<u32>,
+    /// Rules to remove: Traffic Table rows (one per rule and firewall) over all requests.
+    pub rules_to_remove: usize,
+    /// Distinct objects to delete (status `delete`).
+    pub objects_to_delete: usize,
+    /// Rules that refer to what is removed and to other things: narrowed, not removed (notes).
+    pub rules_to_narrow: usize,
+    /// Rules and flows that expire within `within_days` days (notes).
+    pub expiring_soon: usize,
+    /// Rules mccs cannot judge, reported as notes, never removed by guess.
+    pub undecided: usize,
 }
 
 impl RequestSet {
@@ -192,6 +226,11 @@ pub enum ObjectStatus {
     /// A centrally published object (e.g. an OpenShift cluster endpoint object): reference it,
     /// never re-create it.
     Published,
+    /// A removal request: delete the object, as the rules it removes were the last to use it.
+    Delete,
+    /// A removal request: keep the object, as rules or groups that stay still use it
+    /// (`ObjectRow::still_used_by`) or it is centrally published.
+    Keep,
 }
 
 /// One row of an Object Table.
@@ -217,9 +256,14 @@ pub struct ObjectRow {
     pub stands_for: String,
     /// The traffic rules of this request that use it.
     pub used_by: Vec<String>,
+    /// In a removal request: the rules (`RULE on FIREWALL`) and groups (`group NAME`) that
+    /// stay and still use the object, so it is kept. Empty (and left out of the JSON) otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub still_used_by: Vec<String>,
 }
 
-/// What a rule does. Requests only ever ask to allow traffic.
+/// What a Traffic Table row asks for: a plan's requests allow traffic, removal requests take
+/// existing rules out.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
 )]
@@ -227,6 +271,8 @@ pub struct ObjectRow {
 pub enum RuleAction {
     /// Let the traffic through.
     Allow,
+    /// Remove the existing rule from the firewall's rulebase (a removal request).
+    Remove,
 }
 
 /// One firewall a traffic rule must be applied on.
@@ -237,8 +283,13 @@ pub struct RuleTarget {
     pub firewall: String,
     /// Who runs it.
     pub owner: String,
-    /// Where in its rulebase.
+    /// Where in its rulebase. For a rule to remove it means nothing (`append`): `position`
+    /// says where the rule is.
     pub placement: Placement,
+    /// For a rule to remove: its position in the firewall's list, from 1. Absent (and left
+    /// out of the JSON) for a rule to add.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<usize>,
     /// For a network ACL: the rule number to give the rule (lower numbers are evaluated first).
     pub rule_number: Option<u32>,
     /// The paths that need the rule here.
@@ -287,7 +338,7 @@ pub struct TrafficRow {
     pub destination_addresses: Vec<String>,
     /// Services: `tcp/1521`, `udp/53`, `icmp`, `any`.
     pub services: Vec<String>,
-    /// Always allow.
+    /// `allow` for a rule to add; `remove` in a removal request.
     pub action: RuleAction,
     /// The firewalls to apply it on, with placement and the paths that need it.
     pub apply_on: Vec<RuleTarget>,
@@ -550,6 +601,15 @@ pub enum NoteKind {
     Blocked,
     /// A stateless filter (network ACL) on the path: the return traffic needs its own rule.
     Stateless,
+    /// A removal: a rule or group refers to what is removed and to other things: narrow it
+    /// rather than remove it.
+    Narrow,
+    /// A removal: a rule or flow expires soon.
+    Expiring,
+    /// A removal: something mccs cannot judge, to be checked by a person (never guessed).
+    Undecided,
+    /// A removal: a rule that lets expired access through is kept, as live access needs it.
+    Kept,
 }
 
 /// A note for the people filing or reviewing a request.

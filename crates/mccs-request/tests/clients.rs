@@ -652,3 +652,87 @@ fn chromium_shows_every_flows_picture_in_the_html_request() {
         assert_eq!(number("data-onload"), 0, "{name}: an element with onload");
     }
 }
+
+/// The removal requests (retiring def456-prod of the reference topology) in the same clients:
+/// Chromium keeps every table and every rule to remove, marked `remove`; LibreOffice reads the
+/// Object Table and Traffic Table, with their `delete` / `remove` cells, as written.
+#[test]
+fn removal_requests_open_in_chromium_and_libreoffice() {
+    let removal = mccs_request::Removal::RetireEnvironment("def456-prod".parse().unwrap());
+    let set = RequestSet::for_removal(
+        &mccs_model::examples::reference(),
+        &removal,
+        &mccs_request::BuildOptions::default(),
+    )
+    .unwrap();
+    let rules: Vec<&str> = set
+        .requests
+        .iter()
+        .flat_map(|r| &r.traffic)
+        .map(|t| t.rule.as_str())
+        .collect();
+    assert_eq!(rules.len(), 3, "{rules:?}");
+    if let Some(chromium_bin) = client(&["chromium", "chromium-browser"], "chromium") {
+        let page = html(&set);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("removal.html");
+        std::fs::write(&file, &page).unwrap();
+        let out = chromium(
+            &chromium_bin,
+            &dir.path().join("profile"),
+            &file,
+            &["--window-size=1000,1000", "--dump-dom"],
+        );
+        let dom = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            dom.matches("<table").count(),
+            page.matches("<table").count(),
+            "tables lost in the DOM"
+        );
+        assert!(dom.contains("<h1>Firewall removal requests</h1>"));
+        for rule in &rules {
+            assert!(
+                dom.contains(&format!("<td class=\"name\">{rule}</td>")),
+                "{rule} not whole in the DOM"
+            );
+        }
+        assert_eq!(dom.matches("<strong>remove</strong>").count(), 3);
+    }
+    let Some(soffice) = client(
+        &["soffice", "libreoffice"],
+        "libreoffice-calc-nogui (or libreoffice-calc)",
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let files = rendered(&set, OutputFormat::Csv);
+    for f in files
+        .iter()
+        .filter(|f| f.path.starts_with("on-prem-firewall-request."))
+    {
+        let expected: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(f.contents.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        let rows = libreoffice_round_trip(
+            &soffice,
+            dir.path(),
+            f,
+            Some("Text - txt - csv (StarCalc):44,34,76"),
+            "removal",
+        );
+        assert_eq!(rows.len(), expected.len(), "{}: rows", f.path);
+        assert_eq!(rows[0], expected[0], "{}: header", f.path);
+        let column = |name: &str| expected[0].iter().position(|h| h == name);
+        for (got, want) in rows.iter().zip(&expected) {
+            assert_eq!(got.len(), want.len(), "{}: columns of {got:?}", f.path);
+            for name in ["Status", "Action", "Rule name", "Object name"] {
+                if let Some(c) = column(name) {
+                    assert_eq!(got[c], want[c], "{}: {name}", f.path);
+                }
+            }
+        }
+    }
+}

@@ -16,8 +16,9 @@ mod completions;
 mod example;
 pub(crate) mod import;
 mod names;
-mod plan;
+pub(crate) mod plan;
 mod reach;
+mod remove;
 mod rules;
 mod schema;
 pub(crate) mod trace;
@@ -100,6 +101,8 @@ pub(crate) fn dispatch(command: &Command, ctx: &mut Ctx<'_>) -> Result<Exit> {
         Command::Validate(args) => validate::run(ctx, args),
         Command::Trace(args) => trace::run(ctx, args),
         Command::Plan(args) => plan::run(ctx, args),
+        Command::Retire(args) => remove::retire(ctx, args),
+        Command::Expired(args) => remove::expired(ctx, args),
         Command::Rules(args) => rules::run(ctx, args),
         Command::Reach(args) => reach::run(ctx, args),
         Command::Example(args) => example::run(ctx, args),

@@ -20,13 +20,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
     if let Some(path) = &args.flows {
         topology.flows = flows_from(ctx, path, &topology)?;
     }
-    let templates = match &args.templates {
-        None => Templates::default(),
-        Some(dir) => Templates::from_dir(dir).map_err(|e| Error::BadInput {
-            name: dir.display().to_string(),
-            message: e.to_string(),
-        })?,
-    };
+    let templates = templates_from(args.templates.as_deref())?;
     let options = PlanOptions::default()
         .with_trace(
             args.limits
@@ -36,19 +30,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
         // The requests read each path's nodes, never its hops: a plan without them is a
         // fraction of the size (docs/performance.md, "Plans without hops").
         .with_hops(false);
-    let mut build = BuildOptions::default();
-    if let Some(path) = &args.vocabulary {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput {
-            name: name.clone(),
-            message: format!("cannot read the vocabulary file: {e}; check the path"),
-        })?;
-        let words = Vocabularies::from_json(&text).map_err(|e| Error::BadInput {
-            name,
-            message: e.to_string(),
-        })?;
-        build = build.with_vocabularies(words);
-    }
+    let mut build = build_options(args.vocabulary.as_deref())?;
     if args.topology.example.is_some() {
         build = build.with_banner(format!(
             "EXAMPLE: {}",
@@ -92,8 +74,49 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             .map_or_else(|| "templates".to_owned(), |d| d.display().to_string()),
         message: e.to_string(),
     })?;
-    match &args.out {
-        Some(dir) => write_dir(ctx, dir, &files, args.force)?,
+    output(ctx, &files, args.out.as_deref(), args.force)?;
+    Ok(exit_code(blocked, args.check, all_allowed))
+}
+
+/// The request layouts: the built-in ones, or a team's from `dir`.
+pub(crate) fn templates_from(dir: Option<&Path>) -> Result<Templates> {
+    match dir {
+        None => Ok(Templates::default()),
+        Some(dir) => Templates::from_dir(dir).map_err(|e| Error::BadInput {
+            name: dir.display().to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// The options requests are built with: the built-in words, or those of `vocabulary`.
+pub(crate) fn build_options(vocabulary: Option<&Path>) -> Result<BuildOptions> {
+    let build = BuildOptions::default();
+    let Some(path) = vocabulary else {
+        return Ok(build);
+    };
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::BadInput {
+        name: name.clone(),
+        message: format!("cannot read the vocabulary file: {e}; check the path"),
+    })?;
+    let words = Vocabularies::from_json(&text).map_err(|e| Error::BadInput {
+        name,
+        message: e.to_string(),
+    })?;
+    Ok(build.with_vocabularies(words))
+}
+
+/// Writes rendered requests to `out` ([`write_dir`]), or to standard output, each file after a
+/// `# file: NAME` line when there are several.
+pub(crate) fn output(
+    ctx: &mut Ctx<'_>,
+    files: &[OutputFile],
+    out: Option<&Path>,
+    force: bool,
+) -> Result<()> {
+    match out {
+        Some(dir) => write_dir(ctx, dir, files, force)?,
         None => {
             let many = files.len() > 1;
             for (i, f) in files.iter().enumerate() {
@@ -107,7 +130,7 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
             }
         }
     }
-    Ok(exit_code(blocked, args.check, all_allowed))
+    Ok(())
 }
 
 fn exit_code(blocked: bool, check: bool, all_allowed: bool) -> Exit {

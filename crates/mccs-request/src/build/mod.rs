@@ -3,7 +3,7 @@
 //!
 //! The parts: [`objects`] (the Object Table), [`traffic`] (the requests and their Traffic
 //! Table rows), [`notes`] (the notes of each request and of the set) and [`summary`] (totals
-//! and flow summaries).
+//! and flow summaries); [`removal`] builds removal requests ([`RequestSet::for_removal`]).
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -16,9 +16,12 @@ use crate::model::{CloudEnd, FORMAT_VERSION, ObjectStatus, ObjectType, PathRole,
 use crate::vocabulary::Vocabularies;
 pub use pictures::{MAX_PICTURE_BYTES, MAX_PICTURED_FLOWS, PictureOptions};
 
+pub use removal::{Removal, RemovalError};
+
 mod notes;
 mod objects;
 mod pictures;
+mod removal;
 mod summary;
 mod traffic;
 
@@ -402,6 +405,7 @@ impl<'a> Builder<'a> {
             summary,
             notes,
             pictures: None,
+            removal: None,
         }
     }
 

@@ -98,6 +98,7 @@ impl<'a> Builder<'a> {
                                     published_by: o.published_by.clone(),
                                     stands_for: o.stands_for.clone(),
                                     used_by: vec![r.name.clone()],
+                                    still_used_by: Vec::new(),
                                 });
                             }
                         }
@@ -123,6 +124,7 @@ impl<'a> Builder<'a> {
                         owner: tg.owner.clone(),
                         placement: tg.placement.clone(),
                         rule_number: tg.priority,
+                        position: None,
                         roles: rs,
                         lines: Vec::new(),
                     }
@@ -358,7 +360,7 @@ impl<'a> Builder<'a> {
 
 /// Fills every rule target's request form lines (one per service), numbered from 1 through
 /// the request: rules in order, then their firewalls, then their services.
-fn number_lines(traffic: &mut [TrafficRow]) {
+pub(super) fn number_lines(traffic: &mut [TrafficRow]) {
     let mut number = 0;
     for row in traffic {
         for target in &mut row.apply_on {
