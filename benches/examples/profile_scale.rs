@@ -124,7 +124,7 @@ fn main() {
                     }
                     let cpu = cpu_seconds();
                     let loaded = time(&format!("  load ({name}) x{repeat}"), || {
-                        (0..repeat).map(|_| load(text, format)).last()
+                        (0..repeat).fold(None, |_, _| Some(load(text, format)))
                     });
                     if let (Some(a), Some(b)) = (cpu, cpu_seconds()) {
                         println!(
