@@ -1,15 +1,18 @@
 //! One timed run of each step the `scale` benchmark measures, with sizes from the command line,
 //! to see how cost grows (and for a profiler): `cargo run --release -p mccs-benches --example
 //! profile_scale -- validate 100000` (objects = rules), `-- requests 1000`, `-- group 200000`,
-//! `-- plan 100000` (graph and plan only) and `-- plan-render 100000` (plan, `from_plan` and
-//! each render, as the "plan and render 100,000 flows" target counts them);
-//! `-- pictures 10000` (what the HTML request's path pictures add).
+//! `-- plan 100000` (graph and plan only), `-- plan-render 100000` (plan, `from_plan` and
+//! each render, as the "plan and render 100,000 flows" target counts them) and
+//! `-- read 100000` (reading alone, `load` of YAML and JSON: the `validate` document of N
+//! objects and N rules, then a document of N flows; `-- read 100000 5 yaml` reads each YAML
+//! text five times and no JSON, for a profiler) and `-- pictures 10000` (what the HTML
+//! request's path pictures add).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::Instant;
 
 use mccs_benches::{Size, estate, estate_with_group, estate_with_objects};
-use mccs_model::{Format, ValidateOptions, check, validate};
+use mccs_model::{Format, Topology, ValidateOptions, check, load, validate};
 use mccs_path::{NetworkGraph, PlanOptions, plan_with};
 use mccs_request::{OutputFormat, RenderOptions, RequestSet, Templates, render, render_shared};
 
@@ -85,6 +88,54 @@ fn main() {
             println!("  {} findings", d.len());
             time("check (YAML)", || check(&yaml, Format::Yaml, &opts));
             time("check (JSON)", || check(&json, Format::Json, &opts));
+        }
+        "read" => {
+            let repeat: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(1);
+            let only = args.get(4).map(|s| s.to_ascii_uppercase());
+            let rules = estate_with_objects(
+                Size {
+                    rules: n,
+                    flows: 0,
+                    ..Size::LARGE
+                },
+                n,
+            );
+            let mut flows = Topology::new();
+            flows.flows = estate(Size {
+                flows: n,
+                ..Size::LARGE
+            })
+            .flows;
+            for (doc, t, per) in [("objects + rules", &rules, 2 * n), ("flows", &flows, n)] {
+                let (Ok(yaml), Ok(json)) = (mccs_model::to_yaml(t), serde_json::to_string(t))
+                else {
+                    eprintln!("cannot write the documents");
+                    return;
+                };
+                println!(
+                    "{doc}: {per} elements; YAML {} bytes, JSON {} bytes",
+                    yaml.len(),
+                    json.len()
+                );
+                for (name, text, format) in
+                    [("YAML", &yaml, Format::Yaml), ("JSON", &json, Format::Json)]
+                {
+                    if only.as_deref().is_some_and(|o| o != name) {
+                        continue;
+                    }
+                    let cpu = cpu_seconds();
+                    let loaded = time(&format!("  load ({name}) x{repeat}"), || {
+                        (0..repeat).fold(None, |_, _| Some(load(text, format)))
+                    });
+                    if let (Some(a), Some(b)) = (cpu, cpu_seconds()) {
+                        println!(
+                            "    {:.2} µs per element (CPU), {} findings",
+                            (b - a) * 1e6 / (per * repeat.max(1)) as f64,
+                            loaded.map_or(0, |l| l.diagnostics.len())
+                        );
+                    }
+                }
+            }
         }
         "requests" => {
             let t = estate(Size {
@@ -208,7 +259,7 @@ fn main() {
         }
         other => {
             eprintln!(
-                "unknown step `{other}`: validate, requests, plan, plan-render, pictures or group"
+                "unknown step `{other}`: validate, read, requests, plan, plan-render, pictures or group"
             );
         }
     }
