@@ -1,6 +1,7 @@
 //! Tracing a directed flow through the graph: every path, each hop's addresses after
 //! translation, and each firewall's verdict.
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -995,6 +996,7 @@ impl NetworkGraph<'_> {
                 },
             ),
         };
+        let mut scratch = SCRATCH.with(Cell::take);
         let mut w = Walk {
             g: self,
             t: self.topology,
@@ -1002,9 +1004,11 @@ impl NetworkGraph<'_> {
             svc: &flow.services,
             paths: Vec::new(),
             diagnoses: Vec::new(),
-            memo: Vec::new(),
-            hops: Vec::new(),
-            visited: Vec::new(),
+            memo: std::mem::take(&mut scratch.memo),
+            hops: std::mem::take(&mut scratch.hops),
+            visited: std::mem::take(&mut scratch.visited),
+            scratch,
+            flow_missing: None,
             steps: 0,
             work: 0,
             work_limit,
@@ -1015,10 +1019,16 @@ impl NetworkGraph<'_> {
             w.diagnoses.push(d);
         } else if let Some(start) = flow.start {
             let source = Arc::new(flow.source.clone());
-            for dst in flow.destination.set.to_prefixes() {
+            let whole = flow.destination.set.prefixes().nth(1).is_none();
+            for dst in flow.destination.set.prefixes() {
+                // A destination of one prefix is that prefix's set already.
                 let destination = Arc::new(Addresses {
                     party: flow.destination.party.clone(),
-                    set: AddrSet::from_prefix(dst),
+                    set: if whole {
+                        flow.destination.set.clone()
+                    } else {
+                        AddrSet::from_prefix(dst)
+                    },
                 });
                 let at = At {
                     src: &source,
@@ -1031,6 +1041,14 @@ impl NetworkGraph<'_> {
         }
         // Primary paths first; otherwise the order the walk found them (deterministic).
         w.paths.sort_by_key(|p| p.role);
+        let mut scratch = std::mem::take(&mut w.scratch);
+        w.memo.clear();
+        w.hops.clear();
+        w.visited.clear();
+        scratch.memo = std::mem::take(&mut w.memo);
+        scratch.hops = std::mem::take(&mut w.hops);
+        scratch.visited = std::mem::take(&mut w.visited);
+        SCRATCH.with(|c| c.set(scratch));
         let mut diagnoses = w.diagnoses;
         let mut seen = Vec::new();
         diagnoses.retain(|d| {
@@ -1045,6 +1063,22 @@ impl NetworkGraph<'_> {
         };
         (trace, w.work)
     }
+}
+
+/// The working space of a walk, kept between the traces of a thread: a trace allocates what
+/// it returns, not its stacks and tables. Every list is empty between traces.
+#[derive(Default)]
+struct Scratch {
+    memo: Vec<Evaluated>,
+    hops: Vec<Hop>,
+    visited: Vec<NodeIndex>,
+    candidates: Vec<u32>,
+}
+
+thread_local! {
+    /// This thread's [`Scratch`]; a trace takes it (a nested one would find it empty) and puts
+    /// it back.
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
 }
 
 struct Walk<'a> {
@@ -1069,6 +1103,10 @@ struct Walk<'a> {
     out_of_work: Diagnosis,
     /// Set when a limit was hit: the walk unwinds without exploring further.
     stopped: bool,
+    /// Buffers reused between traces (the candidate rules of an evaluation).
+    scratch: Scratch,
+    /// What a firewall whose rules match none of the flow does not allow, once worked out.
+    flow_missing: Option<Option<Arc<Missing>>>,
 }
 
 /// Where the walk stands: the traffic as the next node sees it.
@@ -1275,24 +1313,21 @@ impl Walk<'_> {
         if source.set.is_empty() || destination.set.is_empty() {
             return None;
         }
-        let flow = FlowBox {
-            src: source.set.clone(),
-            dst: destination.set.clone(),
-            svc: self.svc.clone(),
-        };
-        let (verdict, missing) = self.evaluate(rb, flow, &fw.name);
+        let (verdict, missing) = self.evaluate(rb, &source.set, &destination.set, None, &fw.name);
         let (mut return_verdict, mut return_missing) = (None, None);
         if fw.kind.is_stateless()
             && let Some(back) = self
                 .g
                 .rulebase(index, Some(list.unwrap_or(RuleList::Inbound).other()))
         {
-            let flow = FlowBox {
-                src: destination.set.clone(),
-                dst: source.set.clone(),
-                svc: return_services(self.svc, fw.ephemeral()),
-            };
-            let (v, m) = self.evaluate(back, flow, &fw.name);
+            let svc = return_services(self.svc, fw.ephemeral());
+            let (v, m) = self.evaluate(
+                back,
+                &destination.set,
+                &source.set,
+                Some(&svc),
+                &fw.name,
+            );
             return_verdict = Some(v);
             return_missing = m;
         }
@@ -1306,14 +1341,36 @@ impl Walk<'_> {
         })
     }
 
+    /// One list's verdict on traffic from `src` to `dst` with the services `svc` (the flow's
+    /// when `None`), and what it does not allow.
     fn evaluate(
         &mut self,
         rb: &CompiledRulebase,
-        flow: FlowBox,
+        src: &AddrSet,
+        dst: &AddrSet,
+        svc: Option<&SvcSet>,
         firewall: &Name,
     ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
+        let mut candidates = std::mem::take(&mut self.scratch.candidates);
+        rb.candidates_into(src, dst, &mut candidates);
+        if candidates.is_empty() {
+            self.scratch.candidates = candidates;
+            // No rule can match: what evaluating no rule finds, without the work of it (nothing
+            // matched, every part to the implicit deny, no comparison made).
+            let missing = match svc {
+                None => self.flow_missing(),
+                Some(svc) => unmatched_missing(svc).map(Arc::new),
+            };
+            return (Arc::clone(&self.g.no_matching_rule), missing);
+        }
+        let flow = FlowBox {
+            src: src.clone(),
+            dst: dst.clone(),
+            svc: svc.unwrap_or(self.svc).clone(),
+        };
         let left = self.work_limit.saturating_sub(self.work);
-        let ev = rb.evaluate_owned(flow, self.options.max_parts, left);
+        let ev = rb.evaluate_candidates(flow, &candidates, self.options.max_parts, left);
+        self.scratch.candidates = candidates;
         self.work = self.work.saturating_add(ev.checks);
         if ev.exceeded == Some(Exceeded::Work) {
             // Not judged; the walk stops here, as at every limit of the work.
@@ -1354,6 +1411,14 @@ impl Walk<'_> {
             return (Arc::new(ev.verdict(rb)), None);
         }
         (Arc::new(ev.verdict(rb)), missing(&ev, rb).map(Arc::new))
+    }
+
+    /// [`unmatched_missing`] of the flow's services, worked out once per trace and shared.
+    fn flow_missing(&mut self) -> Option<Arc<Missing>> {
+        let svc = self.svc;
+        self.flow_missing
+            .get_or_insert_with(|| unmatched_missing(svc).map(Arc::new))
+            .clone()
     }
 
     fn expired(&mut self, ev: &Evaluation, rb: &CompiledRulebase, firewall: &Name) {
@@ -1415,19 +1480,24 @@ impl Walk<'_> {
             self.finish(failover, PathEnd::Delivered);
             return;
         }
-        let route = table.longest(dst);
-        let best = route.map(|(p, _)| p.prefix_len());
+        let route = table.longest_len(dst);
+        let best = route.map(|(len, _)| len);
         if owned.is_some() && owned >= best {
             self.finish(failover, PathEnd::Delivered);
             return;
         }
-        // A more specific route inside the destination: split it and follow each part.
+        // A more specific route inside the destination: split it and follow each part (none
+        // lies inside a destination at least as long as every route).
         let floor = owned.max(best).unwrap_or(0);
-        let inner: Vec<IpNet> = table
-            .inside(dst)
-            .map(|(p, _)| p)
-            .filter(|p| p.prefix_len() > floor)
-            .collect();
+        let inner: Vec<IpNet> = if dst.prefix_len() >= table.max_len(dst) {
+            Vec::new()
+        } else {
+            table
+                .inside(dst)
+                .map(|(p, _)| p)
+                .filter(|p| p.prefix_len() > floor)
+                .collect()
+        };
         if !inner.is_empty() {
             let whole = AddrSet::from_prefix(dst);
             let inner_set = AddrSet::from_prefixes(inner.iter().copied());
@@ -1516,6 +1586,22 @@ fn translate(src: &Arc<Addresses>, tr: &crate::graph::Translation) -> Arc<Addres
             src.party.clone()
         },
         set: kept.union(&tr.source),
+    })
+}
+
+/// What a firewall whose rules match none of the traffic (services `svc`) does not allow:
+/// [`missing`] of an evaluation that left the whole flow unmatched.
+fn unmatched_missing(svc: &SvcSet) -> Option<Missing> {
+    let mut services = SvcSet::default().union(svc);
+    if services.is_empty() {
+        return None;
+    }
+    if services.has_other_protocols() {
+        services = SvcSet::any();
+    }
+    Some(Missing {
+        services,
+        before: None,
     })
 }
 
