@@ -14,8 +14,9 @@ use thiserror::Error;
 
 use crate::addrset::AddrSet;
 use crate::eval::{CompiledRulebase, Evaluation, Exceeded, FlowBox, Verdict};
-use crate::graph::{NetworkGraph, Node, Party};
+use crate::graph::{NetworkGraph, Node, Party, RouteTo};
 use crate::label::Label;
+use crate::prefix::Values;
 use crate::svcset::SvcSet;
 
 /// Addresses as seen at one point, and who they stand for.
@@ -1009,6 +1010,8 @@ impl NetworkGraph<'_> {
             visited: std::mem::take(&mut scratch.visited),
             scratch,
             flow_missing: None,
+            // A path of the large estate makes about a dozen decisions.
+            routed: Vec::with_capacity(16),
             steps: 0,
             work: 0,
             work_limit,
@@ -1107,6 +1110,15 @@ struct Walk<'a> {
     scratch: Scratch,
     /// What a firewall whose rules match none of the flow does not allow, once worked out.
     flow_missing: Option<Option<Arc<Missing>>>,
+    /// The routing decisions made so far: (node, destination prefix, decision).
+    routed: Vec<(NodeIndex, IpNet, Routed<'a>)>,
+}
+
+/// What a node does with a destination: delivers it, or sends it along these routes.
+#[derive(Clone, Copy)]
+enum Routed<'a> {
+    Delivered,
+    Next(&'a Values<RouteTo>),
 }
 
 /// Where the walk stands: the traffic as the next node sees it.
@@ -1158,7 +1170,7 @@ fn return_services(svc: &SvcSet, ephemeral: mccs_model::PortRange) -> SvcSet {
     SvcSet::from_services(&back)
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
     /// Stops the walk with a limit diagnosis (once).
     fn stop(&mut self, d: Diagnosis) {
         if !self.diagnoses.contains(&d) {
@@ -1208,30 +1220,15 @@ impl Walk<'_> {
         let Some((name, kind)) = self.g.labels.get(node.index()) else {
             return;
         };
-        let mut hop = Hop {
-            node: name.clone(),
-            kind: kind.clone(),
-            source: Arc::clone(src),
-            destination: Arc::clone(destination),
-            list: None,
-            verdict: None,
-            return_verdict: None,
-            firewall: None,
-            missing: None,
-            return_missing: None,
-        };
-        if let Node::Firewall { index, list, .. } = n {
-            hop.list = *list;
-            match self.judge(node, *index, *list, src, destination) {
-                Some(j) => {
-                    hop.source = Arc::clone(&j.source);
-                    hop.destination = Arc::clone(&j.destination);
-                    hop.verdict = Some(Arc::clone(&j.verdict));
-                    hop.missing = j.missing.clone();
-                    hop.return_verdict = j.return_verdict.clone();
-                    hop.return_missing = j.return_missing.clone();
-                    hop.firewall = Some(*index);
-                }
+        // The hop is written once, in place: it is large, and each move of it is a copy.
+        let (mut list, mut judged) = (None, None);
+        if let Node::Firewall {
+            index, list: l, ..
+        } = n
+        {
+            list = *l;
+            match self.judge(node, *index, *l, src, destination) {
+                Some(j) => judged = Some((j, *index)),
                 // A network ACL whose subnets the traffic does not touch is not on its path.
                 None if self.g.scope.get(node.index()).is_some_and(Option::is_some) => {
                     self.visited.push(node);
@@ -1242,7 +1239,32 @@ impl Walk<'_> {
                 None => {}
             }
         }
-        self.hops.push(hop);
+        self.hops.push(match judged {
+            Some((j, index)) => Hop {
+                node: name.clone(),
+                kind: kind.clone(),
+                source: Arc::clone(&j.source),
+                destination: Arc::clone(&j.destination),
+                list,
+                verdict: Some(Arc::clone(&j.verdict)),
+                return_verdict: j.return_verdict.clone(),
+                firewall: Some(index),
+                missing: j.missing.clone(),
+                return_missing: j.return_missing.clone(),
+            },
+            None => Hop {
+                node: name.clone(),
+                kind: kind.clone(),
+                source: Arc::clone(src),
+                destination: Arc::clone(destination),
+                list,
+                verdict: None,
+                return_verdict: None,
+                firewall: None,
+                missing: None,
+                return_missing: None,
+            },
+        });
         self.visited.push(node);
         self.forward(node, at);
         self.visited.pop();
@@ -1444,10 +1466,10 @@ impl Walk<'_> {
 
     fn forward(&mut self, node: NodeIndex, at: At<'_>) {
         let At {
-            src,
             destination,
             dst,
             failover,
+            ..
         } = at;
         if self.stopped {
             return;
@@ -1465,6 +1487,24 @@ impl Walk<'_> {
             return;
         }
         let g = self.g;
+        // Primary and failover paths meet the same nodes with the same destination: each
+        // decision is made once per trace.
+        let known = self
+            .routed
+            .iter()
+            .find(|(n, d, _)| *n == node && *d == dst)
+            .map(|(_, _, r)| *r);
+        match known {
+            Some(Routed::Delivered) => {
+                self.finish(failover, PathEnd::Delivered);
+                return;
+            }
+            Some(Routed::Next(edges)) => {
+                self.follow(edges, at);
+                return;
+            }
+            None => {}
+        }
         let owned = g.owned.get(node.index()).and_then(|o| {
             o.iter()
                 .filter(|p| p.contains(&dst))
@@ -1477,12 +1517,14 @@ impl Walk<'_> {
         // A node that holds the destination with a prefix at least as long as any route it has
         // delivers it without a lookup (a VPC for its own addresses, an endpoint for itself).
         if owned.is_some_and(|o| o >= table.max_len(dst)) {
+            self.routed.push((node, dst, Routed::Delivered));
             self.finish(failover, PathEnd::Delivered);
             return;
         }
         let route = table.longest_len(dst);
         let best = route.map(|(len, _)| len);
         if owned.is_some() && owned >= best {
+            self.routed.push((node, dst, Routed::Delivered));
             self.finish(failover, PathEnd::Delivered);
             return;
         }
@@ -1530,6 +1572,15 @@ impl Walk<'_> {
             self.finish(failover, PathEnd::NoRoute);
             return;
         };
+        self.routed.push((node, dst, Routed::Next(edges)));
+        self.follow(edges, at);
+    }
+
+    /// Enters each target of the routes `edges` (one routing decision), translating the
+    /// source where a route says so.
+    fn follow(&mut self, edges: &'a Values<RouteTo>, at: At<'_>) {
+        let At { src, failover, .. } = at;
+        let g = self.g;
         // Routes are stored in edge order, so the walk is deterministic.
         for route in edges.iter() {
             let next = route.target;
