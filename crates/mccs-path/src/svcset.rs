@@ -56,8 +56,7 @@ fn difference(x: &Ports, y: &Ports) -> Ports {
 /// overlapping or adjacent.
 fn is_normal(r: &Ports) -> bool {
     r.iter().all(|&(a, b)| a <= b)
-        && r
-            .windows(2)
+        && r.windows(2)
             .all(|w| matches!(w, [(_, b), (c, _)] if u32::from(*b) + 1 < u32::from(*c)))
 }
 

@@ -1222,10 +1222,7 @@ impl<'a> Walk<'a> {
         };
         // The hop is written once, in place: it is large, and each move of it is a copy.
         let (mut list, mut judged) = (None, None);
-        if let Node::Firewall {
-            index, list: l, ..
-        } = n
-        {
+        if let Node::Firewall { index, list: l, .. } = n {
             list = *l;
             match self.judge(node, *index, *l, src, destination) {
                 Some(j) => judged = Some((j, *index)),
@@ -1343,13 +1340,7 @@ impl<'a> Walk<'a> {
                 .rulebase(index, Some(list.unwrap_or(RuleList::Inbound).other()))
         {
             let svc = return_services(self.svc, fw.ephemeral());
-            let (v, m) = self.evaluate(
-                back,
-                &destination.set,
-                &source.set,
-                Some(&svc),
-                &fw.name,
-            );
+            let (v, m) = self.evaluate(back, &destination.set, &source.set, Some(&svc), &fw.name);
             return_verdict = Some(v);
             return_missing = m;
         }
