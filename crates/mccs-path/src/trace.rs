@@ -1024,10 +1024,11 @@ impl NetworkGraph<'_> {
             let source = Arc::new(flow.source.clone());
             let whole = flow.destination.set.prefixes().nth(1).is_none();
             for dst in flow.destination.set.prefixes() {
-                // A destination of one prefix is that prefix's set already.
+                // A destination of one prefix is that prefix's set already (unless it is an
+                // IPv4-mapped IPv6 prefix, whose set is the IPv4 one).
                 let destination = Arc::new(Addresses {
                     party: flow.destination.party.clone(),
-                    set: if whole {
+                    set: if whole && mccs_model::canonical_net(dst) == dst {
                         flow.destination.set.clone()
                     } else {
                         AddrSet::from_prefix(dst)
@@ -1048,9 +1049,10 @@ impl NetworkGraph<'_> {
         w.memo.clear();
         w.hops.clear();
         w.visited.clear();
-        scratch.memo = std::mem::take(&mut w.memo);
-        scratch.hops = std::mem::take(&mut w.hops);
-        scratch.visited = std::mem::take(&mut w.visited);
+        scratch.memo = keep(std::mem::take(&mut w.memo));
+        scratch.hops = keep(std::mem::take(&mut w.hops));
+        scratch.visited = keep(std::mem::take(&mut w.visited));
+        scratch.candidates = keep(scratch.candidates);
         SCRATCH.with(|c| c.set(scratch));
         let mut diagnoses = w.diagnoses;
         let mut seen = Vec::new();
@@ -1076,6 +1078,20 @@ struct Scratch {
     hops: Vec<Hop>,
     visited: Vec<NodeIndex>,
     candidates: Vec<u32>,
+}
+
+/// The most entries a [`Scratch`] list keeps between traces: an ordinary trace needs a few
+/// dozen; a list grown past this by an unusual one (thousands of candidate rules, say) is
+/// freed rather than held by the thread.
+const SCRATCH_KEEP: usize = 4096;
+
+/// `v` if it is small enough to keep between traces, else an empty list.
+fn keep<T>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() > SCRATCH_KEEP {
+        Vec::new()
+    } else {
+        v
+    }
 }
 
 thread_local! {
@@ -1676,4 +1692,36 @@ fn missing(ev: &Evaluation, rb: &CompiledRulebase) -> Option<Missing> {
         services,
         before: first_deny.and_then(|n| rb.name(n).parse::<Name>().ok()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's short cut for a list with no candidate rule must answer what evaluating no
+    /// rule answers: no work, the implicit deny, and every service of the flow missing.
+    #[test]
+    fn no_candidate_rule_answers_what_evaluating_no_rule_does() {
+        let rb = CompiledRulebase::default();
+        let svc = |s: &[&str]| {
+            SvcSet::from_services(&s.iter().map(|v| v.parse().unwrap()).collect::<Vec<_>>())
+        };
+        for services in [
+            svc(&["tcp/443"]),
+            svc(&["udp/53", "icmp", "tcp/1000-2000"]),
+            SvcSet::any(),
+            SvcSet::default(),
+        ] {
+            let flow = FlowBox {
+                src: AddrSet::any(),
+                dst: AddrSet::from_prefix("10.0.0.0/24".parse().unwrap()),
+                svc: services.clone(),
+            };
+            let ev = rb.evaluate_candidates(flow, &[], crate::MAX_BOXES, 0);
+            assert_eq!(ev.checks, 0);
+            assert!(ev.exceeded.is_none());
+            assert_eq!(ev.verdict(&rb), Verdict::NoMatchingRule);
+            assert_eq!(missing(&ev, &rb), unmatched_missing(&services));
+        }
+    }
 }
