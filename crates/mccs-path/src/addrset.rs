@@ -126,6 +126,32 @@ fn overlaps(x: &Ranges, y: &Ranges) -> bool {
     false
 }
 
+/// The fewest prefixes that cover the interval `a..=b` of a `width`-bit family exactly, in
+/// address order, as (network, length): at each step the largest block that starts at `a`
+/// (aligned) and ends within `b`. The same list as `ipnet`'s `Ipv4Subnets` / `Ipv6Subnets`
+/// (checked by a test), in a few bit operations per prefix.
+fn cover(a: u128, b: u128, width: u32) -> impl Iterator<Item = (u128, u8)> {
+    let mut next = (a <= b).then_some(a);
+    std::iter::from_fn(move || {
+        let a = next?;
+        let span = b - a;
+        // The largest power of two that fits in span + 1 (2^128 when the interval is all).
+        let fit = if span == u128::MAX {
+            128
+        } else {
+            127 - (span + 1).leading_zeros()
+        };
+        let align = if a == 0 { width } else { a.trailing_zeros() };
+        let k = fit.min(align).min(width);
+        next = if k >= 128 {
+            None
+        } else {
+            a.checked_add(1u128 << k).filter(|n| *n <= b)
+        };
+        u8::try_from(width - k).ok().map(|len| (a, len))
+    })
+}
+
 impl AddrSet {
     /// The empty set.
     pub fn new() -> Self {
@@ -234,15 +260,17 @@ impl AddrSet {
     /// The prefixes of [`AddrSet::to_prefixes`], without collecting them.
     pub fn prefixes(&self) -> impl Iterator<Item = IpNet> + '_ {
         let v4 = self.v4.iter().flat_map(|&(a, b)| {
-            Ipv4Subnets::new(
-                Ipv4Addr::from(u32::try_from(a).unwrap_or(u32::MAX)),
-                Ipv4Addr::from(u32::try_from(b).unwrap_or(u32::MAX)),
-                0,
-            )
-            .map(IpNet::V4)
+            cover(a, b, 32).filter_map(|(n, len)| {
+                let addr = Ipv4Addr::from(u32::try_from(n).ok()?);
+                ipnet::Ipv4Net::new(addr, len).ok().map(IpNet::V4)
+            })
         });
         let v6 = self.v6.iter().flat_map(|&(a, b)| {
-            Ipv6Subnets::new(Ipv6Addr::from(a), Ipv6Addr::from(b), 0).map(IpNet::V6)
+            cover(a, b, 128).filter_map(|(n, len)| {
+                ipnet::Ipv6Net::new(Ipv6Addr::from(n), len)
+                    .ok()
+                    .map(IpNet::V6)
+            })
         });
         v4.chain(v6)
     }
@@ -354,6 +382,26 @@ mod tests {
     }
 
     #[test]
+    fn prefixes_are_the_fewest_that_cover_the_set() {
+        for s in [
+            AddrSet::any(),
+            AddrSet::new(),
+            set(&["0.0.0.0/0"]),
+            set(&["255.255.255.255/32", "::/0"]),
+            set(&["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/30", "10.0.1.0/24"]),
+            set(&[
+                "::/1",
+                "8000::/2",
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127",
+            ]),
+            set(&["10.0.0.0/8"]).difference(&set(&["10.0.0.0/32", "10.255.255.255/32"])),
+            AddrSet::any().difference(&set(&["0.0.0.0/32", "::/128", "::1/128"])),
+        ] {
+            assert_eq!(s.prefixes().collect::<Vec<_>>(), s.to_prefixes(), "{s}");
+        }
+    }
+
+    #[test]
     fn difference_punches_holes() {
         let d = set(&["10.0.0.0/24"]).difference(&set(&["10.0.0.64/26"]));
         assert_eq!(d.to_string(), "10.0.0.0/26, 10.0.0.128/25");
@@ -380,6 +428,8 @@ mod tests {
             prop_assert_eq!(&d.union(&i), &a);
             prop_assert_eq!(&AddrSet::from_prefixes(a.to_prefixes()), &a);
             prop_assert_eq!(a.overlaps(&b), !i.is_empty());
+            prop_assert_eq!(a.prefixes().collect::<Vec<_>>(), a.to_prefixes());
+            prop_assert_eq!(d.prefixes().collect::<Vec<_>>(), d.to_prefixes());
         }
     }
 }

@@ -182,15 +182,27 @@ impl CompiledRulebase {
     /// Rule numbers whose destination and source can overlap the flow's, ascending.
     pub(crate) fn candidates(&self, flow: &FlowBox) -> Vec<u32> {
         let mut out = Vec::new();
-        for d in flow.dst.prefixes() {
+        self.candidates_into(&flow.src, &flow.dst, &mut out);
+        out
+    }
+
+    /// [`CompiledRulebase::candidates`] into `out` (cleared first), so a caller that evaluates
+    /// many flows reuses one buffer.
+    pub(crate) fn candidates_into(&self, src: &AddrSet, dst: &AddrSet, out: &mut Vec<u32>) {
+        out.clear();
+        if self.rules.is_empty() {
+            return;
+        }
+        for d in dst.prefixes() {
             let inner = (d.prefix_len() < d.max_prefix_len())
                 .then(|| self.by_dst.inside(d))
                 .into_iter()
                 .flatten();
-            for (_, buckets) in self.by_dst.containing(d).chain(inner) {
+            let inner = inner.map(|(_, v)| v);
+            for buckets in self.by_dst.containing_values(d).chain(inner) {
                 for bucket in buckets.iter().filter_map(|b| self.buckets.get(b)) {
-                    for s in flow.src.prefixes() {
-                        for (_, rules) in bucket.containing(s) {
+                    for s in src.prefixes() {
+                        for rules in bucket.containing_values(s) {
                             out.extend(rules.iter());
                         }
                         if s.prefix_len() < s.max_prefix_len() {
@@ -202,9 +214,10 @@ impl CompiledRulebase {
                 }
             }
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        if out.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
     }
 
     /// First-match evaluation over the indexed candidates.
@@ -216,6 +229,7 @@ impl CompiledRulebase {
     /// [`CompiledRulebase::evaluate`] on a flow the caller no longer needs, cutting it into at
     /// most `max_parts` parts (plus four per candidate rule) and comparing parts with rules at
     /// most `max_checks` times.
+    #[cfg(test)]
     pub(crate) fn evaluate_owned(
         &self,
         flow: FlowBox,
@@ -223,8 +237,22 @@ impl CompiledRulebase {
         max_checks: u64,
     ) -> Evaluation {
         let candidates = self.candidates(&flow);
+        self.evaluate_candidates(flow, &candidates, max_parts, max_checks)
+    }
+
+    /// First-match evaluation of `flow` over its `candidates` (what
+    /// [`CompiledRulebase::candidates_into`] found for it), cutting it into at most `max_parts`
+    /// parts (plus four per candidate rule) and comparing parts with rules at most
+    /// `max_checks` times.
+    pub(crate) fn evaluate_candidates(
+        &self,
+        flow: FlowBox,
+        candidates: &[u32],
+        max_parts: usize,
+        max_checks: u64,
+    ) -> Evaluation {
         let budget = max_parts.saturating_add(candidates.len().saturating_mul(4));
-        self.evaluate_rules(flow, candidates.into_iter(), budget, max_checks)
+        self.evaluate_rules(flow, candidates.iter().copied(), budget, max_checks)
     }
 
     /// First-match evaluation of `flow` over the rules `order` names (ascending), cutting it

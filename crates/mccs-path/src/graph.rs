@@ -275,6 +275,9 @@ pub struct NetworkGraph<'t> {
     /// Per node: its name and kind label, shared by every hop that passes it.
     pub(crate) labels: Vec<(crate::label::Label, crate::label::Label)>,
     pub(crate) env_nodes: HashMap<EnvRef, NodeIndex>,
+    /// The verdict of a list none of whose rules matches the traffic, shared by every hop
+    /// that has it.
+    pub(crate) no_matching_rule: std::sync::Arc<crate::eval::Verdict>,
 }
 
 /// What building a graph needs to remember between its steps: one step per kind of node
@@ -884,6 +887,7 @@ impl<'t> Builder<'t> {
             resolver,
             end_nodes: self.end_nodes,
             env_nodes: self.env_nodes,
+            no_matching_rule: std::sync::Arc::new(crate::eval::Verdict::NoMatchingRule),
         }
     }
 }

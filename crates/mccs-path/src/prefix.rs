@@ -155,19 +155,54 @@ impl LenSet {
         }
     }
 
-    fn contains(self, len: u8) -> bool {
-        let i = usize::from(len);
-        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    /// The set with only the lengths up to `max`.
+    fn below_or_at(self, max: u8) -> [u64; 3] {
+        let m = usize::from(max);
+        let mut words = self.0;
+        for (i, w) in words.iter_mut().enumerate() {
+            let lo = i * 64;
+            if m < lo {
+                *w = 0;
+            } else if m - lo < 63 {
+                *w &= (1u64 << (m - lo + 1)) - 1;
+            }
+        }
+        words
     }
 
-    /// Lengths up to `max`, shortest first.
+    /// Lengths up to `max`, shortest first (reading the set bits, not testing every length).
     fn up_to(self, max: u8) -> impl Iterator<Item = u8> {
-        (0..=max).filter(move |l| self.contains(*l))
+        let mut words = self.below_or_at(max);
+        let mut i = 0usize;
+        std::iter::from_fn(move || {
+            while let Some(w) = words.get_mut(i) {
+                if *w != 0 {
+                    let bit = w.trailing_zeros() as usize;
+                    *w &= *w - 1;
+                    return u8::try_from(i * 64 + bit).ok();
+                }
+                i += 1;
+            }
+            None
+        })
     }
 
     /// Lengths up to `max`, longest first.
     fn down_from(self, max: u8) -> impl Iterator<Item = u8> {
-        (0..=max).rev().filter(move |l| self.contains(*l))
+        let mut words = self.below_or_at(max);
+        let mut i = words.len();
+        std::iter::from_fn(move || {
+            while i > 0 {
+                let w = words.get_mut(i - 1)?;
+                if *w != 0 {
+                    let bit = 63 - w.leading_zeros() as usize;
+                    *w &= !(1u64 << bit);
+                    return u8::try_from((i - 1) * 64 + bit).ok();
+                }
+                i -= 1;
+            }
+            None
+        })
     }
 
     fn max(self) -> Option<u8> {
@@ -248,10 +283,27 @@ impl<T: Copy> PrefixIndex<T> {
     }
 
     /// Every stored prefix that contains `p` (shortest first), with its values.
+    #[cfg(test)]
     pub(crate) fn containing(&self, p: IpNet) -> impl Iterator<Item = (IpNet, &Values<T>)> + '_ {
         self.lengths(p)
             .up_to(p.prefix_len())
             .filter_map(move |l| self.get(p, l))
+    }
+
+    /// The values of every stored prefix that contains `p` (shortest first):
+    /// [`PrefixIndex::containing`] without making each prefix.
+    pub(crate) fn containing_values(&self, p: IpNet) -> impl Iterator<Item = &Values<T>> + '_ {
+        self.lengths(p)
+            .up_to(p.prefix_len())
+            .filter_map(move |l| self.map.get(&key(p, l)))
+    }
+
+    /// The length and values of the longest stored prefix that contains `p`:
+    /// [`PrefixIndex::longest`] without making the prefix.
+    pub(crate) fn longest_len(&self, p: IpNet) -> Option<(u8, &Values<T>)> {
+        self.lengths(p)
+            .down_from(p.prefix_len())
+            .find_map(|l| self.map.get(&key(p, l)).map(|v| (l, v)))
     }
 
     /// The longest stored prefix that contains `p`.
@@ -300,6 +352,12 @@ mod tests {
         assert_eq!(s.max(), Some(128));
         assert_eq!(s.up_to(32).collect::<Vec<_>>(), [0, 24, 32]);
         assert_eq!(s.down_from(100).collect::<Vec<_>>(), [64, 32, 24, 0]);
+        assert_eq!(s.up_to(128).collect::<Vec<_>>(), [0, 24, 32, 64, 128]);
+        assert_eq!(s.down_from(128).collect::<Vec<_>>(), [128, 64, 32, 24, 0]);
+        assert_eq!(s.up_to(63).collect::<Vec<_>>(), [0, 24, 32]);
+        assert_eq!(s.up_to(64).collect::<Vec<_>>(), [0, 24, 32, 64]);
+        assert_eq!(s.down_from(0).collect::<Vec<_>>(), [0]);
+        assert_eq!(s.up_to(23).collect::<Vec<_>>(), [0]);
     }
 
     #[test]

@@ -52,6 +52,14 @@ fn difference(x: &Ports, y: &Ports) -> Ports {
     cur
 }
 
+/// Whether `r` is what [`normalize`] makes of it: sorted, each range well-formed, no two
+/// overlapping or adjacent.
+fn is_normal(r: &Ports) -> bool {
+    r.iter().all(|&(a, b)| a <= b)
+        && r.windows(2)
+            .all(|w| matches!(w, [(_, b), (c, _)] if u32::from(*b) + 1 < u32::from(*c)))
+}
+
 /// Whether every range of `y` lies inside one range of `x` (both normalized).
 fn ports_cover(x: &Ports, y: &Ports) -> bool {
     y.iter()
@@ -143,6 +151,11 @@ impl SvcSet {
     /// Services in either set.
     #[must_use]
     pub fn union(&self, o: &Self) -> Self {
+        // Nothing to merge into: the other set as it is, when its ranges are already merged
+        // (every set made by this type's operations is).
+        if self.is_empty() && is_normal(&o.tcp) && is_normal(&o.udp) {
+            return o.clone();
+        }
         let mut tcp = self.tcp.clone();
         tcp.extend_from_slice(&o.tcp);
         let mut udp = self.udp.clone();
@@ -251,5 +264,18 @@ mod tests {
         assert!(!s(&["tcp"]).covers(&s(&["udp/53"])));
         assert_eq!(s(&["tcp/443", "tcp/444"]).to_string(), "tcp/443-444");
         assert!(s(&["any"]).difference(&s(&["tcp", "udp", "icmp"])).other);
+        // Union with the empty set normalizes what it is given, as any union does.
+        let raw = SvcSet {
+            tcp: vec![(5, 9), (1, 4), (20, 30), (25, 26)],
+            udp: vec![(7, 7)],
+            icmp: false,
+            other: false,
+        };
+        assert_eq!(
+            SvcSet::default().union(&raw).to_string(),
+            "tcp/1-9, tcp/20-30, udp/7"
+        );
+        let tidy = s(&["tcp/1-9", "tcp/20-30", "udp/7"]);
+        assert_eq!(SvcSet::default().union(&tidy), tidy);
     }
 }

@@ -1,6 +1,7 @@
 //! Tracing a directed flow through the graph: every path, each hop's addresses after
 //! translation, and each firewall's verdict.
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -13,8 +14,9 @@ use thiserror::Error;
 
 use crate::addrset::AddrSet;
 use crate::eval::{CompiledRulebase, Evaluation, Exceeded, FlowBox, Verdict};
-use crate::graph::{NetworkGraph, Node, Party};
+use crate::graph::{NetworkGraph, Node, Party, RouteTo};
 use crate::label::Label;
+use crate::prefix::Values;
 use crate::svcset::SvcSet;
 
 /// Addresses as seen at one point, and who they stand for.
@@ -995,6 +997,7 @@ impl NetworkGraph<'_> {
                 },
             ),
         };
+        let mut scratch = SCRATCH.with(Cell::take);
         let mut w = Walk {
             g: self,
             t: self.topology,
@@ -1002,9 +1005,13 @@ impl NetworkGraph<'_> {
             svc: &flow.services,
             paths: Vec::new(),
             diagnoses: Vec::new(),
-            memo: Vec::new(),
-            hops: Vec::new(),
-            visited: Vec::new(),
+            memo: std::mem::take(&mut scratch.memo),
+            hops: std::mem::take(&mut scratch.hops),
+            visited: std::mem::take(&mut scratch.visited),
+            scratch,
+            flow_missing: None,
+            // A path of the large estate makes about a dozen decisions.
+            routed: Vec::with_capacity(16),
             steps: 0,
             work: 0,
             work_limit,
@@ -1015,10 +1022,17 @@ impl NetworkGraph<'_> {
             w.diagnoses.push(d);
         } else if let Some(start) = flow.start {
             let source = Arc::new(flow.source.clone());
-            for dst in flow.destination.set.to_prefixes() {
+            let whole = flow.destination.set.prefixes().nth(1).is_none();
+            for dst in flow.destination.set.prefixes() {
+                // A destination of one prefix is that prefix's set already (unless it is an
+                // IPv4-mapped IPv6 prefix, whose set is the IPv4 one).
                 let destination = Arc::new(Addresses {
                     party: flow.destination.party.clone(),
-                    set: AddrSet::from_prefix(dst),
+                    set: if whole && mccs_model::canonical_net(dst) == dst {
+                        flow.destination.set.clone()
+                    } else {
+                        AddrSet::from_prefix(dst)
+                    },
                 });
                 let at = At {
                     src: &source,
@@ -1031,6 +1045,15 @@ impl NetworkGraph<'_> {
         }
         // Primary paths first; otherwise the order the walk found them (deterministic).
         w.paths.sort_by_key(|p| p.role);
+        let mut scratch = std::mem::take(&mut w.scratch);
+        w.memo.clear();
+        w.hops.clear();
+        w.visited.clear();
+        scratch.memo = keep(std::mem::take(&mut w.memo));
+        scratch.hops = keep(std::mem::take(&mut w.hops));
+        scratch.visited = keep(std::mem::take(&mut w.visited));
+        scratch.candidates = keep(scratch.candidates);
+        SCRATCH.with(|c| c.set(scratch));
         let mut diagnoses = w.diagnoses;
         let mut seen = Vec::new();
         diagnoses.retain(|d| {
@@ -1045,6 +1068,36 @@ impl NetworkGraph<'_> {
         };
         (trace, w.work)
     }
+}
+
+/// The working space of a walk, kept between the traces of a thread: a trace allocates what
+/// it returns, not its stacks and tables. Every list is empty between traces.
+#[derive(Default)]
+struct Scratch {
+    memo: Vec<Evaluated>,
+    hops: Vec<Hop>,
+    visited: Vec<NodeIndex>,
+    candidates: Vec<u32>,
+}
+
+/// The most entries a [`Scratch`] list keeps between traces: an ordinary trace needs a few
+/// dozen; a list grown past this by an unusual one (thousands of candidate rules, say) is
+/// freed rather than held by the thread.
+const SCRATCH_KEEP: usize = 4096;
+
+/// `v` if it is small enough to keep between traces, else an empty list.
+fn keep<T>(v: Vec<T>) -> Vec<T> {
+    if v.capacity() > SCRATCH_KEEP {
+        Vec::new()
+    } else {
+        v
+    }
+}
+
+thread_local! {
+    /// This thread's [`Scratch`]; a trace takes it (a nested one would find it empty) and puts
+    /// it back.
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
 }
 
 struct Walk<'a> {
@@ -1069,6 +1122,19 @@ struct Walk<'a> {
     out_of_work: Diagnosis,
     /// Set when a limit was hit: the walk unwinds without exploring further.
     stopped: bool,
+    /// Buffers reused between traces (the candidate rules of an evaluation).
+    scratch: Scratch,
+    /// What a firewall whose rules match none of the flow does not allow, once worked out.
+    flow_missing: Option<Option<Arc<Missing>>>,
+    /// The routing decisions made so far: (node, destination prefix, decision).
+    routed: Vec<(NodeIndex, IpNet, Routed<'a>)>,
+}
+
+/// What a node does with a destination: delivers it, or sends it along these routes.
+#[derive(Clone, Copy)]
+enum Routed<'a> {
+    Delivered,
+    Next(&'a Values<RouteTo>),
 }
 
 /// Where the walk stands: the traffic as the next node sees it.
@@ -1120,7 +1186,7 @@ fn return_services(svc: &SvcSet, ephemeral: mccs_model::PortRange) -> SvcSet {
     SvcSet::from_services(&back)
 }
 
-impl Walk<'_> {
+impl<'a> Walk<'a> {
     /// Stops the walk with a limit diagnosis (once).
     fn stop(&mut self, d: Diagnosis) {
         if !self.diagnoses.contains(&d) {
@@ -1170,30 +1236,12 @@ impl Walk<'_> {
         let Some((name, kind)) = self.g.labels.get(node.index()) else {
             return;
         };
-        let mut hop = Hop {
-            node: name.clone(),
-            kind: kind.clone(),
-            source: Arc::clone(src),
-            destination: Arc::clone(destination),
-            list: None,
-            verdict: None,
-            return_verdict: None,
-            firewall: None,
-            missing: None,
-            return_missing: None,
-        };
-        if let Node::Firewall { index, list, .. } = n {
-            hop.list = *list;
-            match self.judge(node, *index, *list, src, destination) {
-                Some(j) => {
-                    hop.source = Arc::clone(&j.source);
-                    hop.destination = Arc::clone(&j.destination);
-                    hop.verdict = Some(Arc::clone(&j.verdict));
-                    hop.missing = j.missing.clone();
-                    hop.return_verdict = j.return_verdict.clone();
-                    hop.return_missing = j.return_missing.clone();
-                    hop.firewall = Some(*index);
-                }
+        // The hop is written once, in place: it is large, and each move of it is a copy.
+        let (mut list, mut judged) = (None, None);
+        if let Node::Firewall { index, list: l, .. } = n {
+            list = *l;
+            match self.judge(node, *index, *l, src, destination) {
+                Some(j) => judged = Some((j, *index)),
                 // A network ACL whose subnets the traffic does not touch is not on its path.
                 None if self.g.scope.get(node.index()).is_some_and(Option::is_some) => {
                     self.visited.push(node);
@@ -1204,7 +1252,32 @@ impl Walk<'_> {
                 None => {}
             }
         }
-        self.hops.push(hop);
+        self.hops.push(match judged {
+            Some((j, index)) => Hop {
+                node: name.clone(),
+                kind: kind.clone(),
+                source: Arc::clone(&j.source),
+                destination: Arc::clone(&j.destination),
+                list,
+                verdict: Some(Arc::clone(&j.verdict)),
+                return_verdict: j.return_verdict.clone(),
+                firewall: Some(index),
+                missing: j.missing.clone(),
+                return_missing: j.return_missing.clone(),
+            },
+            None => Hop {
+                node: name.clone(),
+                kind: kind.clone(),
+                source: Arc::clone(src),
+                destination: Arc::clone(destination),
+                list,
+                verdict: None,
+                return_verdict: None,
+                firewall: None,
+                missing: None,
+                return_missing: None,
+            },
+        });
         self.visited.push(node);
         self.forward(node, at);
         self.visited.pop();
@@ -1275,24 +1348,15 @@ impl Walk<'_> {
         if source.set.is_empty() || destination.set.is_empty() {
             return None;
         }
-        let flow = FlowBox {
-            src: source.set.clone(),
-            dst: destination.set.clone(),
-            svc: self.svc.clone(),
-        };
-        let (verdict, missing) = self.evaluate(rb, flow, &fw.name);
+        let (verdict, missing) = self.evaluate(rb, &source.set, &destination.set, None, &fw.name);
         let (mut return_verdict, mut return_missing) = (None, None);
         if fw.kind.is_stateless()
             && let Some(back) = self
                 .g
                 .rulebase(index, Some(list.unwrap_or(RuleList::Inbound).other()))
         {
-            let flow = FlowBox {
-                src: destination.set.clone(),
-                dst: source.set.clone(),
-                svc: return_services(self.svc, fw.ephemeral()),
-            };
-            let (v, m) = self.evaluate(back, flow, &fw.name);
+            let svc = return_services(self.svc, fw.ephemeral());
+            let (v, m) = self.evaluate(back, &destination.set, &source.set, Some(&svc), &fw.name);
             return_verdict = Some(v);
             return_missing = m;
         }
@@ -1306,14 +1370,36 @@ impl Walk<'_> {
         })
     }
 
+    /// One list's verdict on traffic from `src` to `dst` with the services `svc` (the flow's
+    /// when `None`), and what it does not allow.
     fn evaluate(
         &mut self,
         rb: &CompiledRulebase,
-        flow: FlowBox,
+        src: &AddrSet,
+        dst: &AddrSet,
+        svc: Option<&SvcSet>,
         firewall: &Name,
     ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
+        let mut candidates = std::mem::take(&mut self.scratch.candidates);
+        rb.candidates_into(src, dst, &mut candidates);
+        if candidates.is_empty() {
+            self.scratch.candidates = candidates;
+            // No rule can match: what evaluating no rule finds, without the work of it (nothing
+            // matched, every part to the implicit deny, no comparison made).
+            let missing = match svc {
+                None => self.flow_missing(),
+                Some(svc) => unmatched_missing(svc).map(Arc::new),
+            };
+            return (Arc::clone(&self.g.no_matching_rule), missing);
+        }
+        let flow = FlowBox {
+            src: src.clone(),
+            dst: dst.clone(),
+            svc: svc.unwrap_or(self.svc).clone(),
+        };
         let left = self.work_limit.saturating_sub(self.work);
-        let ev = rb.evaluate_owned(flow, self.options.max_parts, left);
+        let ev = rb.evaluate_candidates(flow, &candidates, self.options.max_parts, left);
+        self.scratch.candidates = candidates;
         self.work = self.work.saturating_add(ev.checks);
         if ev.exceeded == Some(Exceeded::Work) {
             // Not judged; the walk stops here, as at every limit of the work.
@@ -1356,6 +1442,14 @@ impl Walk<'_> {
         (Arc::new(ev.verdict(rb)), missing(&ev, rb).map(Arc::new))
     }
 
+    /// [`unmatched_missing`] of the flow's services, worked out once per trace and shared.
+    fn flow_missing(&mut self) -> Option<Arc<Missing>> {
+        let svc = self.svc;
+        self.flow_missing
+            .get_or_insert_with(|| unmatched_missing(svc).map(Arc::new))
+            .clone()
+    }
+
     fn expired(&mut self, ev: &Evaluation, rb: &CompiledRulebase, firewall: &Name) {
         let Some(today) = self.options.today else {
             return;
@@ -1379,10 +1473,10 @@ impl Walk<'_> {
 
     fn forward(&mut self, node: NodeIndex, at: At<'_>) {
         let At {
-            src,
             destination,
             dst,
             failover,
+            ..
         } = at;
         if self.stopped {
             return;
@@ -1400,6 +1494,24 @@ impl Walk<'_> {
             return;
         }
         let g = self.g;
+        // Primary and failover paths meet the same nodes with the same destination: each
+        // decision is made once per trace.
+        let known = self
+            .routed
+            .iter()
+            .find(|(n, d, _)| *n == node && *d == dst)
+            .map(|(_, _, r)| *r);
+        match known {
+            Some(Routed::Delivered) => {
+                self.finish(failover, PathEnd::Delivered);
+                return;
+            }
+            Some(Routed::Next(edges)) => {
+                self.follow(edges, at);
+                return;
+            }
+            None => {}
+        }
         let owned = g.owned.get(node.index()).and_then(|o| {
             o.iter()
                 .filter(|p| p.contains(&dst))
@@ -1412,22 +1524,29 @@ impl Walk<'_> {
         // A node that holds the destination with a prefix at least as long as any route it has
         // delivers it without a lookup (a VPC for its own addresses, an endpoint for itself).
         if owned.is_some_and(|o| o >= table.max_len(dst)) {
+            self.routed.push((node, dst, Routed::Delivered));
             self.finish(failover, PathEnd::Delivered);
             return;
         }
-        let route = table.longest(dst);
-        let best = route.map(|(p, _)| p.prefix_len());
+        let route = table.longest_len(dst);
+        let best = route.map(|(len, _)| len);
         if owned.is_some() && owned >= best {
+            self.routed.push((node, dst, Routed::Delivered));
             self.finish(failover, PathEnd::Delivered);
             return;
         }
-        // A more specific route inside the destination: split it and follow each part.
+        // A more specific route inside the destination: split it and follow each part (none
+        // lies inside a destination at least as long as every route).
         let floor = owned.max(best).unwrap_or(0);
-        let inner: Vec<IpNet> = table
-            .inside(dst)
-            .map(|(p, _)| p)
-            .filter(|p| p.prefix_len() > floor)
-            .collect();
+        let inner: Vec<IpNet> = if dst.prefix_len() >= table.max_len(dst) {
+            Vec::new()
+        } else {
+            table
+                .inside(dst)
+                .map(|(p, _)| p)
+                .filter(|p| p.prefix_len() > floor)
+                .collect()
+        };
         if !inner.is_empty() {
             let whole = AddrSet::from_prefix(dst);
             let inner_set = AddrSet::from_prefixes(inner.iter().copied());
@@ -1460,6 +1579,15 @@ impl Walk<'_> {
             self.finish(failover, PathEnd::NoRoute);
             return;
         };
+        self.routed.push((node, dst, Routed::Next(edges)));
+        self.follow(edges, at);
+    }
+
+    /// Enters each target of the routes `edges` (one routing decision), translating the
+    /// source where a route says so.
+    fn follow(&mut self, edges: &'a Values<RouteTo>, at: At<'_>) {
+        let At { src, failover, .. } = at;
+        let g = self.g;
         // Routes are stored in edge order, so the walk is deterministic.
         for route in edges.iter() {
             let next = route.target;
@@ -1519,6 +1647,22 @@ fn translate(src: &Arc<Addresses>, tr: &crate::graph::Translation) -> Arc<Addres
     })
 }
 
+/// What a firewall whose rules match none of the traffic (services `svc`) does not allow:
+/// [`missing`] of an evaluation that left the whole flow unmatched.
+fn unmatched_missing(svc: &SvcSet) -> Option<Missing> {
+    let mut services = SvcSet::default().union(svc);
+    if services.is_empty() {
+        return None;
+    }
+    if services.has_other_protocols() {
+        services = SvcSet::any();
+    }
+    Some(Missing {
+        services,
+        before: None,
+    })
+}
+
 fn missing(ev: &Evaluation, rb: &CompiledRulebase) -> Option<Missing> {
     let mut services = SvcSet::default();
     let mut first_deny: Option<u32> = None;
@@ -1548,4 +1692,36 @@ fn missing(ev: &Evaluation, rb: &CompiledRulebase) -> Option<Missing> {
         services,
         before: first_deny.and_then(|n| rb.name(n).parse::<Name>().ok()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk's short cut for a list with no candidate rule must answer what evaluating no
+    /// rule answers: no work, the implicit deny, and every service of the flow missing.
+    #[test]
+    fn no_candidate_rule_answers_what_evaluating_no_rule_does() {
+        let rb = CompiledRulebase::default();
+        let svc = |s: &[&str]| {
+            SvcSet::from_services(&s.iter().map(|v| v.parse().unwrap()).collect::<Vec<_>>())
+        };
+        for services in [
+            svc(&["tcp/443"]),
+            svc(&["udp/53", "icmp", "tcp/1000-2000"]),
+            SvcSet::any(),
+            SvcSet::default(),
+        ] {
+            let flow = FlowBox {
+                src: AddrSet::any(),
+                dst: AddrSet::from_prefix("10.0.0.0/24".parse().unwrap()),
+                svc: services.clone(),
+            };
+            let ev = rb.evaluate_candidates(flow, &[], crate::MAX_BOXES, 0);
+            assert_eq!(ev.checks, 0);
+            assert!(ev.exceeded.is_none());
+            assert_eq!(ev.verdict(&rb), Verdict::NoMatchingRule);
+            assert_eq!(missing(&ev, &rb), unmatched_missing(&services));
+        }
+    }
 }
