@@ -219,30 +219,40 @@ fn cidrs(set: &AddrSet) -> Vec<String> {
 pub(crate) fn prefix_text(p: &ipnet::IpNet) -> String {
     match p {
         ipnet::IpNet::V4(n) => {
-            let mut out = String::with_capacity(18);
+            // Written on the stack and copied once, so the string is no longer than its text.
+            let mut buf = [0u8; 18];
+            let mut len = 0;
+            let mut push = |b: u8| {
+                if let Some(slot) = buf.get_mut(len) {
+                    *slot = b;
+                    len += 1;
+                }
+            };
             for (i, octet) in n.addr().octets().into_iter().enumerate() {
                 if i > 0 {
-                    out.push('.');
+                    push(b'.');
                 }
-                push_decimal(&mut out, octet);
+                push_decimal(&mut push, octet);
             }
-            out.push('/');
-            push_decimal(&mut out, n.prefix_len());
-            out
+            push(b'/');
+            push_decimal(&mut push, n.prefix_len());
+            buf.get(..len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map_or_else(|| p.to_string(), str::to_owned)
         }
         ipnet::IpNet::V6(_) => p.to_string(),
     }
 }
 
-/// Appends `n` in decimal.
-fn push_decimal(out: &mut String, n: u8) {
+/// Writes `n` in decimal through `push`.
+fn push_decimal(push: &mut impl FnMut(u8), n: u8) {
     if n >= 100 {
-        out.push(char::from(b'0' + n / 100));
+        push(b'0' + n / 100);
     }
     if n >= 10 {
-        out.push(char::from(b'0' + n / 10 % 10));
+        push(b'0' + n / 10 % 10);
     }
-    out.push(char::from(b'0' + n % 10));
+    push(b'0' + n % 10);
 }
 
 /// `primary path`, `failover path only`, `primary and failover paths`.
