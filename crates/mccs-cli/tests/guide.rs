@@ -191,3 +191,32 @@ fn guide_reach_and_rules_examples_match_the_tool() {
     // true to `mccs trace --format svg`).
     assert!(guide.contains("](images/trace-cross-cloud.svg)"));
 }
+
+#[test]
+fn guide_removal_examples_match_the_tool() {
+    let Some(guide) = guide() else { return };
+    let retire = run(&[
+        "retire",
+        "--topology",
+        "reference.yaml",
+        "--environment",
+        "def456-prod",
+    ]);
+    let on_prem = &retire[retire.find("## Request 2 of 2").unwrap()..];
+    let tables = &on_prem[on_prem.find("### Object Table").unwrap()..];
+    assert_in_guide(&guide, tables, "retire def456-prod");
+    let expired = run(&[
+        "expired",
+        "--topology",
+        "reference.yaml",
+        "--today",
+        "2030-04-01",
+        "--within",
+        "30",
+    ]);
+    let row = expired
+        .lines()
+        .find(|l| l.contains("**remove**"))
+        .expect("a rule to remove");
+    assert!(guide.contains(row), "the guide lacks the line\n{row}");
+}
