@@ -404,6 +404,15 @@ fn rule_box(r: &CompiledRule) -> FlowBox {
 }
 
 fn differences(a: &CompiledRule, b: &CompiledRule) -> Vec<String> {
+    if a.action == b.action
+        && a.src == b.src
+        && a.dst == b.dst
+        && a.svc == b.svc
+        && a.expires == b.expires
+        && a.unknown == b.unknown
+    {
+        return Vec::new();
+    }
     let mut what = Vec::new();
     if a.action != b.action {
         what.push("action");
@@ -468,6 +477,15 @@ fn diff_list(
         (Some(_), None) => FirewallStatus::Removed,
         _ => FirewallStatus::Changed,
     };
+    // Most lists are unchanged: one pass over both says so without building any index.
+    if status == FirewallStatus::Changed
+        && a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.name == y.name && differences(x, y).is_empty())
+    {
+        return None;
+    }
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::with_capacity(a.len());
     for (i, r) in a.iter().enumerate().rev() {
         by_name.entry(r.name.as_str()).or_default().push(i);

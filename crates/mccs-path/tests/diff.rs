@@ -3,7 +3,7 @@
 
 use mccs_model::{Format, Topology, ValidateOptions, check};
 use mccs_path::{
-    Diff, DiffOptions, FirewallStatus, FlowOrigin, NetworkGraph, Reason, ReachOutcome,
+    Diff, DiffOptions, FirewallStatus, FlowOrigin, NetworkGraph, ReachOutcome, Reason,
     RequestChangeKind, RuleChangeKind, Verdict, diff,
 };
 use proptest::prelude::*;
@@ -76,7 +76,13 @@ fn rule(name: &str, src: &str, dst: &str, svc: &str, action: &str) -> String {
 }
 
 fn allow_db() -> String {
-    rule("ALLOW_DB", "10.46.8.0/24", "142.34.10.25", "tcp/1521", "allow")
+    rule(
+        "ALLOW_DB",
+        "10.46.8.0/24",
+        "142.34.10.25",
+        "tcp/1521",
+        "allow",
+    )
 }
 
 fn deny_all() -> String {
@@ -177,7 +183,14 @@ fn only_rule_order_changed_a_deny_moved_above_an_allow() {
     let req: Vec<(RequestChangeKind, &str, &str, &str)> = d
         .requests
         .iter()
-        .map(|r| (r.change, r.channel.as_str(), r.firewall.as_str(), r.flow.as_str()))
+        .map(|r| {
+            (
+                r.change,
+                r.channel.as_str(),
+                r.firewall.as_str(),
+                r.flow.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         req,
