@@ -334,3 +334,63 @@ pub fn estate_with_big_firewall(size: Size, rules: usize) -> Topology {
     }
     t
 }
+
+/// Two versions of the [`estate`] of `size` for the topology diff (`mccs diff`): the new one
+/// differs in `changes` rules, a third each removed, added and reordered. Removed: every
+/// 997th rule of the 3PG. Added: rules on the 3PG allowing the first declared flows exactly
+/// (their environment's `/24` to their endpoint on their port), each at the top. Reordered:
+/// rules of the first zone firewalls moved from the end of their list to the top.
+pub fn estate_pair_for_diff(size: Size, changes: usize) -> (Topology, Topology) {
+    let old = estate(size);
+    let mut new = old.clone();
+    let third = changes / 3;
+    let added = changes - 2 * third;
+    let edge = new.firewalls.iter().position(|f| f.name == "3pg");
+    if let Some(fw) = edge.and_then(|i| new.firewalls.get_mut(i)) {
+        let mut removed = 0;
+        let mut k = 0;
+        fw.rules.retain(|_| {
+            k += 1;
+            let drop = removed < third && k % 997 == 0;
+            removed += usize::from(drop);
+            !drop
+        });
+    }
+    let envs = size.project_sets * 4;
+    let mut new_rules = Vec::with_capacity(added);
+    for f in old.flows.iter().take(added) {
+        let mccs_model::FlowEnd::Environment(env) = &f.source else {
+            continue;
+        };
+        let n = (0..envs).find(|n| env_ref(*n) == *env).unwrap_or(0);
+        let host = f.destination.to_string();
+        let e: usize = host.trim_start_matches("host").parse().unwrap_or(0);
+        new_rules.push(Rule::allow(
+            name(&format!("NEW_{}", f.name)),
+            [env_cidr(n)],
+            [endpoint_addr(size, e)],
+            f.services.iter().filter_map(|s| match s {
+                mccs_model::ServiceRef::Literal(s) => Some(*s),
+                mccs_model::ServiceRef::Named(_) => None,
+            }),
+        ));
+    }
+    if let Some(fw) = edge.and_then(|i| new.firewalls.get_mut(i)) {
+        fw.rules.splice(0..0, new_rules);
+    }
+    let mut moved = 0;
+    for fw in new
+        .firewalls
+        .iter_mut()
+        .filter(|f| f.kind == FirewallKind::Zone)
+    {
+        if moved >= third {
+            break;
+        }
+        if let Some(last) = fw.rules.pop() {
+            fw.rules.insert(0, last);
+            moved += 1;
+        }
+    }
+    (old, new)
+}

@@ -286,6 +286,21 @@ is what `trace` takes: an environment, zone, endpoint, object or external networ
 address.")]
     Reach(ReachArgs),
 
+    /// What changed between two topologies: rulebases, verdicts and why, requests to add or drop
+    #[command(long_about = "\
+What changed between two topologies: rulebases, verdicts and why, requests to add or drop.
+
+Compares each firewall's rules in OLD and NEW (matched by name, then by what they match): \
+rules added, removed, reordered, changed or renamed. Then, for every declared flow and for \
+flows sampled between the networks the changed rules touch (every pair of networks is \
+quadratic: at most --max-sampled), which firewall's verdict changed and why: the rule added, \
+removed, changed or reordered that now decides (such as a deny now above an allow). Only the \
+flows a change can reach are traced again, so a diff of a large estate takes about as long as \
+tracing its flows once. Last, the requests a plan of the changed flows would add or drop. \
+What mccs cannot judge is `unknown`, never guessed. Exits 0; with --check, exits 3 when a \
+verdict or a request changed (rulebase changes that change no verdict exit 0).")]
+    Diff(DiffArgs),
+
     /// Print an embedded example topology (a starting point for your own)
     Example(ExampleArgs),
 
@@ -381,6 +396,52 @@ pub struct ReachArgs {
     /// The day rule expiry is checked against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<Date>,
+
+    /// Limits of the walk and of rule evaluation.
+    #[command(flatten, next_help_heading = "Limits (docs/limits.md)")]
+    pub limits: LimitArgs,
+}
+
+/// What `mccs diff` prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Text for people (and `grep`).
+    #[default]
+    Text,
+    /// JSON for programs: the whole diff as one object.
+    Json,
+    /// Markdown, to paste beside the change under review.
+    Markdown,
+    /// CSV: one row per rule change, verdict change and request.
+    Csv,
+}
+
+/// Arguments of `mccs diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The topology before the change (`-` reads standard input)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The topology after the change
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Exit 3 when a verdict or a request changed (for CI)
+    #[arg(long)]
+    pub check: bool,
+
+    /// The day rule expiry is checked against (default: today, UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+
+    /// The most flows sampled between pairs of networks, over both topologies
+    #[arg(long, value_name = "N", default_value_t = mccs_path::MAX_SAMPLED_PAIRS, help_heading = "Limits (docs/limits.md)")]
+    pub max_sampled: usize,
 
     /// Limits of the walk and of rule evaluation.
     #[command(flatten, next_help_heading = "Limits (docs/limits.md)")]

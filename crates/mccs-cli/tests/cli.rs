@@ -1297,3 +1297,71 @@ fn reach_lists_who_can_open_connections_and_all_lists_the_rest() {
             .contains("mccs: destination `no-such-host` is not in the topology")
     );
 }
+
+/// `mccs diff`: a deny moved above an allow in zone B's firewall (only the order changed).
+/// Text, Markdown and CSV are goldens; `--check` exits 3 when a verdict changed, 0 when the
+/// topologies are the same.
+#[test]
+fn diff_names_the_reordered_rules_and_check_exits_3() {
+    let (old, new) = ("tests/data/diff-old.yaml", "tests/data/diff-new.yaml");
+    let out = mccs()
+        .args(["diff", old, new, "--today", "2026-12-01", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "why: reordered: `ZONE_B_DENY_ALL` now above `MCCS_HLTH_LZA_LIVE_def456_prod`"
+        ),
+        "{text}"
+    );
+    expect_file("diff_reordered.txt", &text);
+    for (format, golden) in [
+        ("markdown", "diff_reordered.md"),
+        ("csv", "diff_reordered.csv"),
+    ] {
+        let out = stdout_of(mccs().args([
+            "diff",
+            old,
+            new,
+            "--today",
+            "2026-12-01",
+            "--format",
+            format,
+        ]));
+        expect_file(golden, &out);
+    }
+    let json: Value = serde_json::from_str(&stdout_of(mccs().args([
+        "diff",
+        old,
+        new,
+        "--today",
+        "2026-12-01",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    assert_eq!(json["rulebases"][0]["firewall"], "zone-b-firewall");
+    assert_eq!(json["rulebases"][0]["rules"][0]["change"], "reordered");
+    let fw = &json["flows"][0]["firewalls"][0];
+    assert_eq!(fw["old"][0]["verdict"], "allowed");
+    assert_eq!(fw["new"][0]["verdict"], "denied");
+    assert_eq!(fw["reasons"][0]["reason"], "reordered");
+    assert_eq!(fw["reasons"][0]["rule"], "ZONE_B_DENY_ALL");
+    assert_eq!(json["requests"][0]["change"], "added");
+    // The same topology twice: nothing changed, exit 0 even with --check.
+    let same = mccs()
+        .args(["diff", old, old, "--today", "2026-12-01", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(same.status.code(), Some(0));
+    assert!(String::from_utf8(same.stdout).unwrap().ends_with(
+        "tests/data/diff-old.yaml -> tests/data/diff-old.yaml: 0 rule changes on 0 lists, 0 flows changed, 0 requests added and 0 dropped; 4 flows declared (0 judged again), 0 flows sampled\n"
+    ));
+    // A topology with errors stops with exit code 2.
+    mccs()
+        .args(["diff", old, "tests/data/aws-describe-vpcs.json"])
+        .assert()
+        .code(2);
+}

@@ -48,6 +48,7 @@
 
 mod addrset;
 mod analysis;
+mod diff;
 mod eval;
 mod graph;
 mod label;
@@ -61,6 +62,11 @@ mod trace_text;
 
 pub use addrset::AddrSet;
 pub use analysis::{AnalysisOptions, IMPLICIT_DENY, RuleFinding, RuleFindingKind, analysis_of};
+pub use diff::{
+    Diff, DiffOptions, FirewallStatus, FlowChange, FlowOrigin, MAX_REORDER_CHECKS,
+    MAX_SAMPLED_PAIRS, NETWORKS_PER_RULE, Reason, RequestChange, RequestChangeKind, RuleChange,
+    RuleChangeKind, RulebaseChange, Sampled, VerdictChange, diff,
+};
 pub use eval::{FlowBox, MAX_BOXES, Verdict};
 pub use graph::{Edge, NetworkGraph, Node, Party, Translation};
 pub use mccs_naming::Direction;

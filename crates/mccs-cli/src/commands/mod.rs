@@ -13,6 +13,7 @@ use crate::input::{Purpose, Source};
 use crate::{Error, Exit, Result, render};
 
 mod completions;
+mod diff;
 mod example;
 pub(crate) mod import;
 mod names;
@@ -68,6 +69,11 @@ impl Ctx<'_> {
     /// `mccs validate` is the command that reports them.
     pub(crate) fn usable_topology(&mut self, args: &TopologyArgs) -> Result<(Source, Checked)> {
         let source = self.topology(args)?;
+        self.usable(source)
+    }
+
+    /// Validates a topology read from `source`, as [`Ctx::usable_topology`] does.
+    pub(crate) fn usable(&mut self, source: Source) -> Result<(Source, Checked)> {
         let checked = source.check(&ValidateOptions::default());
         if checked.has_errors() {
             render::plain(self.err, &source.name, &checked.diagnostics)?;
@@ -105,6 +111,7 @@ pub(crate) fn dispatch(command: &Command, ctx: &mut Ctx<'_>) -> Result<Exit> {
         Command::Expired(args) => remove::expired(ctx, args),
         Command::Rules(args) => rules::run(ctx, args),
         Command::Reach(args) => reach::run(ctx, args),
+        Command::Diff(args) => diff::run(ctx, args),
         Command::Example(args) => example::run(ctx, args),
         Command::Schema(args) => schema::run(ctx, args),
         Command::Names(NamesCommand::Check(args)) => names::check(ctx, args),
