@@ -220,3 +220,16 @@ fn guide_removal_examples_match_the_tool() {
         .expect("a rule to remove");
     assert!(guide.contains(row), "the guide lacks the line\n{row}");
 }
+
+#[test]
+fn guide_diff_example_matches_the_tool() {
+    let Some(guide) = guide() else { return };
+    let diff = run(&[
+        "diff",
+        "../crates/mccs-cli/tests/data/diff-old.yaml",
+        "../crates/mccs-cli/tests/data/diff-new.yaml",
+    ]);
+    assert_in_guide(&guide, &diff, "diff of the reordered deny-all");
+    let summary = diff.lines().last().expect("a summary line");
+    assert!(guide.contains(summary), "the guide lacks\n{summary}");
+}
