@@ -213,6 +213,32 @@ fn cidrs(set: &AddrSet) -> Vec<String> {
     set.to_prefixes().iter().map(prefix_text).collect()
 }
 
+/// The request of channel `id` with its tables still empty: title, form, address and who files
+/// and handles it from the topology's channel, or placeholders when it has none. Requests to add
+/// and to remove are headed the same way.
+pub(crate) fn channel_request(
+    channel: Option<&mccs_model::Channel>,
+    id: &str,
+    vocabulary: crate::Vocabulary,
+) -> crate::model::Request {
+    let unset = || "(not set in the topology)".to_owned();
+    crate::model::Request {
+        id: id.to_owned(),
+        title: channel.map_or_else(|| id.to_owned(), |c| c.title.clone()),
+        form: channel.and_then(|c| c.form.clone()),
+        url: channel.and_then(|c| c.url.clone()),
+        filed_by: channel.map_or_else(unset, |c| c.filed_by.clone()),
+        handled_by: channel.map_or_else(unset, |c| c.handled_by.clone()),
+        vocabulary,
+        firewalls: Vec::new(),
+        objects: Vec::new(),
+        traffic: Vec::new(),
+        flow_details: Vec::new(),
+        flows: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
 /// `p` as its `Display` writes it (`10.0.0.0/16`), without the formatting machinery for an
 /// IPv4 prefix: a request holds two or more per Traffic Table row, and `Display` spent a tenth
 /// of building the requests on them.

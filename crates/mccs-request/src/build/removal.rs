@@ -972,27 +972,13 @@ impl<'a> Ctx<'a> {
             });
         }
         number_lines(&mut traffic);
-        Request {
-            id: id.to_owned(),
-            title: channel.map_or_else(|| id.to_owned(), |c| c.title.clone()),
-            form: channel.and_then(|c| c.form.clone()),
-            url: channel.and_then(|c| c.url.clone()),
-            filed_by: channel.map_or_else(
-                || "(not set in the topology)".to_owned(),
-                |c| c.filed_by.clone(),
-            ),
-            handled_by: channel.map_or_else(
-                || "(not set in the topology)".to_owned(),
-                |c| c.handled_by.clone(),
-            ),
-            vocabulary,
-            firewalls,
-            objects,
-            traffic,
-            flow_details: self.flow_details(&flows.items),
-            flows: flows.items,
-            notes: Vec::new(),
-        }
+        let mut request = super::channel_request(channel, id, vocabulary);
+        request.firewalls = firewalls;
+        request.objects = objects;
+        request.traffic = traffic;
+        request.flow_details = self.flow_details(&flows.items);
+        request.flows = flows.items;
+        request
     }
 
     /// The Object Table row of object `name`, first used by removed rule `r`.
