@@ -352,9 +352,10 @@ pub struct RulesArgs {
     #[arg(long, value_name = "NAME")]
     pub firewall: Option<mccs_model::Name>,
 
-    /// Output format: `json` prints an array of the findings
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format: `json` prints an array of the findings; `markdown`, `csv` and `html` a
+    /// table of them
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 
     /// Exit 3 when any rule does nothing (for CI)
     #[arg(long)]
@@ -389,9 +390,10 @@ pub struct ReachArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// Output format: `json` prints every end (as with --all) as an array
-    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
-    pub format: OutputFormat,
+    /// Output format: `json` prints every end (as with --all) as an array; `markdown`, `csv`
+    /// and `html` a table of every end
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 
     /// The day rule expiry is checked against (default: today)
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -402,18 +404,41 @@ pub struct ReachArgs {
     pub limits: LimitArgs,
 }
 
-/// What `mccs diff` prints.
+/// What `mccs rules`, `mccs reach` and `mccs diff` print.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormat {
+pub enum ReportFormat {
     /// Text for people (and `grep`).
     #[default]
     Text,
-    /// JSON for programs: the whole diff as one object.
+    /// JSON for programs.
     Json,
-    /// Markdown, to paste beside the change under review.
+    /// Markdown, to paste into a review or a ticket.
     Markdown,
-    /// CSV: one row per rule change, verdict change and request.
+    /// CSV: one row per finding, for a spreadsheet.
     Csv,
+    /// A standalone HTML page with the table.
+    Html,
+}
+
+impl ReportFormat {
+    /// `table` written in this format; `None` for text and JSON, which each command writes
+    /// its own way.
+    pub(crate) fn write_table(
+        self,
+        table: &crate::table::Table,
+    ) -> Option<std::io::Result<Vec<u8>>> {
+        match self {
+            Self::Text | Self::Json => None,
+            Self::Markdown => Some(Ok(table.markdown().into_bytes())),
+            Self::Csv => Some(table.csv()),
+            Self::Html => Some(Ok(table.html().into_bytes())),
+        }
+    }
+
+    /// Whether this format is one table ([`ReportFormat::write_table`]).
+    pub(crate) fn is_table(self) -> bool {
+        matches!(self, Self::Markdown | Self::Csv | Self::Html)
+    }
 }
 
 /// Arguments of `mccs diff`.
@@ -428,8 +453,8 @@ pub struct DiffArgs {
     pub new: PathBuf,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-    pub format: DiffFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 
     /// Exit 3 when a verdict or a request changed (for CI)
     #[arg(long)]

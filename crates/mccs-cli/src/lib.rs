@@ -15,6 +15,7 @@ mod commands;
 mod input;
 mod man;
 mod render;
+mod table;
 
 pub use cli::Cli;
 

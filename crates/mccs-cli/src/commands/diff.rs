@@ -7,9 +7,10 @@ use mccs_path::{
 };
 use mccs_request::escape;
 
-use crate::cli::{DiffArgs, DiffFormat};
+use crate::cli::{DiffArgs, ReportFormat};
 use crate::commands::{Ctx, today};
 use crate::input::{Purpose, Source};
+use crate::table::Table;
 use crate::{Exit, Result, render};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &DiffArgs) -> Result<Exit> {
@@ -29,19 +30,24 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &DiffArgs) -> Result<Exit> {
         &options,
     );
     match args.format {
-        DiffFormat::Json => {
+        ReportFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &d).map_err(std::io::Error::other)?;
             writeln!(ctx.out)?;
         }
-        DiffFormat::Text => {
+        ReportFormat::Text => {
             let text = text(&d, &old_source.name, &new_source.name);
             ctx.out.write_all(render::terminal_safe(&text).as_bytes())?;
         }
-        DiffFormat::Markdown => {
+        ReportFormat::Markdown => {
             ctx.out
                 .write_all(markdown(&d, &old_source.name, &new_source.name).as_bytes())?;
         }
-        DiffFormat::Csv => ctx.out.write_all(&csv(&d)?)?,
+        ReportFormat::Csv => ctx.out.write_all(&table(&d, "").csv()?)?,
+        ReportFormat::Html => {
+            let mut t = table(&d, &format!("{} -> {}", old_source.name, new_source.name));
+            t.lead = summary(&d, &old_source.name, &new_source.name);
+            ctx.out.write_all(t.html().as_bytes())?;
+        }
     }
     Ok(if args.check && d.changes_behaviour() {
         Exit::RulesNeeded
@@ -315,26 +321,28 @@ fn markdown(d: &Diff, old: &str, new: &str) -> String {
     t
 }
 
-fn csv(d: &Diff) -> Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| std::io::Error::other(e.to_string());
-    w.write_record([
-        "kind",
-        "channel",
-        "firewall",
-        "rule",
-        "change",
-        "flow",
-        "origin",
-        "source",
-        "destination",
-        "services",
-        "before",
-        "after",
-        "why",
-    ])
-    .map_err(io)?;
-    let mut row = |cells: [&str; 13]| w.write_record(cells.map(|c| escape::csv(c).into_owned()));
+/// The diff as one table: a row per rule change, verdict change (or flow change without a
+/// firewall's) and request added or dropped.
+fn table(d: &Diff, title: &str) -> Table {
+    let mut t = Table::new(
+        format!("What changed: {title}"),
+        vec![
+            "kind",
+            "channel",
+            "firewall",
+            "rule",
+            "change",
+            "flow",
+            "origin",
+            "source",
+            "destination",
+            "services",
+            "before",
+            "after",
+            "why",
+        ],
+    );
+    let mut row = |cells: [&str; 13]| t.push(cells.map(str::to_owned).to_vec());
     for rb in &d.rulebases {
         let fw = format!("{}{}", rb.firewall, list_suffix(rb.list));
         for c in &rb.rules {
@@ -352,8 +360,7 @@ fn csv(d: &Diff) -> Result<Vec<u8>> {
                 "",
                 "",
                 "",
-            ])
-            .map_err(io)?;
+            ]);
         }
     }
     for f in &d.flows {
@@ -373,8 +380,7 @@ fn csv(d: &Diff) -> Result<Vec<u8>> {
                 &verdicts(&v.old),
                 &verdicts(&v.new),
                 &why.join("; "),
-            ])
-            .map_err(io)?;
+            ]);
         }
         if f.firewalls.is_empty() {
             row([
@@ -391,8 +397,7 @@ fn csv(d: &Diff) -> Result<Vec<u8>> {
                 outcome(f.old),
                 outcome(f.new),
                 &f.notes.join("; "),
-            ])
-            .map_err(io)?;
+            ]);
         }
     }
     for r in &d.requests {
@@ -410,9 +415,7 @@ fn csv(d: &Diff) -> Result<Vec<u8>> {
             "",
             "",
             "",
-        ])
-        .map_err(io)?;
+        ]);
     }
-    Ok(w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))?)
+    t
 }

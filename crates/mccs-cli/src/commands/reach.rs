@@ -2,9 +2,10 @@
 
 use mccs_path::{NetworkGraph, ReachDirection, ReachOutcome, SvcSet, TraceOptions, reach};
 
-use crate::cli::{OutputFormat, ReachArgs};
+use crate::cli::{ReachArgs, ReportFormat};
 use crate::commands::trace::parse_service;
 use crate::commands::{Ctx, today};
+use crate::table::Table;
 use crate::{Exit, Result, render};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ReachArgs) -> Result<Exit> {
@@ -36,11 +37,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ReachArgs) -> Result<Exit> {
         }
     };
     match args.format {
-        OutputFormat::Json => {
+        ReportFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &found).map_err(std::io::Error::other)?;
             writeln!(ctx.out)?;
         }
-        OutputFormat::Text => {
+        ReportFormat::Text => {
             let mut text = String::new();
             let heading = match direction {
                 ReachDirection::To => format!("Who can open {service} connections to {end}:"),
@@ -104,6 +105,34 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &ReachArgs) -> Result<Exit> {
             }
             text.push('\n');
             ctx.out.write_all(render::terminal_safe(&text).as_bytes())?;
+        }
+        ReportFormat::Markdown | ReportFormat::Csv | ReportFormat::Html => {
+            let title = match direction {
+                ReachDirection::To => format!("Who can open {service} connections to {end}"),
+                ReachDirection::From => format!("What {end} can open {service} connections to"),
+            };
+            let mut t = Table::new(
+                format!("{title}: {}", source.name),
+                vec!["end", "kind", "outcome", "firewalls", "why"],
+            );
+            t.lead = "Every end of the topology, as with --all; each firewall's verdict on the paths between them.".to_owned();
+            for r in &found {
+                let firewalls: Vec<String> = r
+                    .firewalls
+                    .iter()
+                    .map(|f| format!("{}: {}", f.firewall, f.verdict))
+                    .collect();
+                t.push(vec![
+                    r.end.clone(),
+                    r.kind.clone(),
+                    r.outcome.as_str().to_owned(),
+                    firewalls.join("; "),
+                    r.reasons.join("; "),
+                ]);
+            }
+            if let Some(bytes) = args.format.write_table(&t) {
+                ctx.out.write_all(&bytes?)?;
+            }
         }
     }
     Ok(Exit::Success)

@@ -3,8 +3,9 @@
 
 use mccs_path::{AnalysisOptions, NetworkGraph, analysis_of};
 
-use crate::cli::{OutputFormat, RulesArgs};
+use crate::cli::{ReportFormat, RulesArgs};
 use crate::commands::Ctx;
+use crate::table::Table;
 use crate::{Error, Exit, Result, render};
 
 pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RulesArgs) -> Result<Exit> {
@@ -21,11 +22,11 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RulesArgs) -> Result<Exit> {
     let graph = NetworkGraph::build(topology);
     let found = analysis_of(&graph, args.firewall.as_ref(), &AnalysisOptions::default());
     match args.format {
-        OutputFormat::Json => {
+        ReportFormat::Json => {
             serde_json::to_writer_pretty(&mut *ctx.out, &found).map_err(std::io::Error::other)?;
             writeln!(ctx.out)?;
         }
-        OutputFormat::Text => {
+        ReportFormat::Text => {
             for f in &found {
                 writeln!(ctx.out, "{}", render::terminal_safe(&f.to_string()))?;
             }
@@ -42,6 +43,29 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &RulesArgs) -> Result<Exit> {
                 render::count(found.len(), "finding"),
                 render::count(rules, "rule")
             )?;
+        }
+        ReportFormat::Markdown | ReportFormat::Csv | ReportFormat::Html => {}
+    }
+    if args.format.is_table() {
+        let mut t = Table::new(
+            format!("Rules that do nothing: {}", source.name),
+            vec!["firewall", "list", "position", "rule", "finding"],
+        );
+        t.lead = format!(
+            "{} (each finding names the rules that cover the rule, where there are any)",
+            render::count(found.len(), "finding")
+        );
+        for f in &found {
+            t.push(vec![
+                f.firewall.to_string(),
+                f.list.map_or_else(String::new, |l| l.as_str().to_owned()),
+                f.position.to_string(),
+                f.rule.clone(),
+                f.to_string(),
+            ]);
+        }
+        if let Some(bytes) = args.format.write_table(&t) {
+            ctx.out.write_all(&bytes?)?;
         }
     }
     Ok(if args.check && !found.is_empty() {
