@@ -130,3 +130,67 @@ fn the_diff_csv_is_the_table_it_was() {
     .unwrap();
     assert_eq!(csv, expected);
 }
+
+/// The HTML tables in headless Chromium (Debian package `chromium`; skipped, loudly, without
+/// it): the page parses to one table whose body has a row per finding, and the page's only
+/// script is the one the test adds.
+#[test]
+fn chromium_reads_every_row_of_the_html_tables() {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let Some(chromium) = ["chromium", "chromium-browser"].iter().find_map(|n| {
+        std::env::split_paths(&path)
+            .map(|d| d.join(n))
+            .find(|p| p.is_file())
+    }) else {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: chromium not found; install the Debian package chromium"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (args, rows) in commands() {
+        let mut a = args.clone();
+        a.extend(["--format", "html"]);
+        let (_, html) = run(&a);
+        let page = html.replace(
+            "</body>",
+            "<script>document.body.setAttribute('data-rows', \
+             String(document.querySelectorAll('table tbody tr').length)); \
+             document.body.setAttribute('data-scripts', \
+             String(document.querySelectorAll('script').length));</script>\n</body>",
+        );
+        let file = dir.path().join(format!("{}.html", args[0]));
+        std::fs::write(&file, page).unwrap();
+        let out = std::process::Command::new("timeout")
+            .arg("120")
+            .arg(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg("--dump-dom")
+            .arg(format!("file://{}", file.display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dom = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            dom.contains(&format!("data-rows=\"{rows}\"")),
+            "{args:?}: {rows} rows expected\n{dom}"
+        );
+        assert!(dom.contains("data-scripts=\"1\""), "{args:?}\n{dom}");
+    }
+}
