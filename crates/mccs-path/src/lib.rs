@@ -60,7 +60,7 @@ mod svcset;
 mod trace;
 mod trace_text;
 
-pub use addrset::AddrSet;
+pub use addrset::{AddrSet, prefix_text};
 pub use analysis::{AnalysisOptions, IMPLICIT_DENY, RuleFinding, RuleFindingKind, analysis_of};
 pub use diff::{
     Diff, DiffOptions, FirewallStatus, FlowChange, FlowOrigin, MAX_REORDER_CHECKS,

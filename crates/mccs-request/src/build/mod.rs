@@ -210,7 +210,10 @@ struct Builder<'a> {
 }
 
 fn cidrs(set: &AddrSet) -> Vec<String> {
-    set.to_prefixes().iter().map(prefix_text).collect()
+    set.to_prefixes()
+        .iter()
+        .map(mccs_path::prefix_text)
+        .collect()
 }
 
 /// The request of channel `id` with its tables still empty: title, form, address and who files
@@ -237,48 +240,6 @@ pub(crate) fn channel_request(
         flows: Vec::new(),
         notes: Vec::new(),
     }
-}
-
-/// `p` as its `Display` writes it (`10.0.0.0/16`), without the formatting machinery for an
-/// IPv4 prefix: a request holds two or more per Traffic Table row, and `Display` spent a tenth
-/// of building the requests on them.
-pub(crate) fn prefix_text(p: &ipnet::IpNet) -> String {
-    match p {
-        ipnet::IpNet::V4(n) => {
-            // Written on the stack and copied once, so the string is no longer than its text.
-            let mut buf = [0u8; 18];
-            let mut len = 0;
-            let mut push = |b: u8| {
-                if let Some(slot) = buf.get_mut(len) {
-                    *slot = b;
-                    len += 1;
-                }
-            };
-            for (i, octet) in n.addr().octets().into_iter().enumerate() {
-                if i > 0 {
-                    push(b'.');
-                }
-                push_decimal(&mut push, octet);
-            }
-            push(b'/');
-            push_decimal(&mut push, n.prefix_len());
-            buf.get(..len)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .map_or_else(|| p.to_string(), str::to_owned)
-        }
-        ipnet::IpNet::V6(_) => p.to_string(),
-    }
-}
-
-/// Writes `n` in decimal through `push`.
-fn push_decimal(push: &mut impl FnMut(u8), n: u8) {
-    if n >= 100 {
-        push(b'0' + n / 100);
-    }
-    if n >= 10 {
-        push(b'0' + n / 10 % 10);
-    }
-    push(b'0' + n % 10);
 }
 
 /// `primary path`, `failover path only`, `primary and failover paths`.
@@ -372,7 +333,7 @@ impl<'a> Builder<'a> {
     fn new(t: &'a Topology, plan: &'a Plan, options: &'a BuildOptions) -> Self {
         let index = mccs_model::Index::new(t);
         let object_sets = mccs_path::object_sets(t, &index);
-        let mut best_object: HashMap<AddrSet, usize> = HashMap::new();
+        let mut best_object: HashMap<AddrSet, usize> = HashMap::with_capacity(object_sets.len());
         let preference = |i: usize| {
             t.objects.get(i).map(|o| {
                 (
@@ -394,7 +355,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let mut rule_channel = HashMap::new();
+        let mut rule_channel = HashMap::with_capacity(plan.rules.len());
         for r in &plan.rules {
             for tg in &r.targets {
                 rule_channel
@@ -475,26 +436,5 @@ impl<'a> Builder<'a> {
         self.index
             .firewall(firewall)
             .is_some_and(|f| matches!(f.kind, FirewallKind::Edge | FirewallKind::Zone))
-    }
-}
-
-#[cfg(test)]
-mod prefix_tests {
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn prefix_text_is_display(a in any::<u32>(), len in 0u8..=32) {
-            let net = ipnet::IpNet::V4(
-                ipnet::Ipv4Net::new(std::net::Ipv4Addr::from(a), len).unwrap().trunc(),
-            );
-            prop_assert_eq!(super::prefix_text(&net), net.to_string());
-        }
-    }
-
-    #[test]
-    fn ipv6_prefixes_are_display_too() {
-        let net: ipnet::IpNet = "2001:db8::/32".parse().unwrap();
-        assert_eq!(super::prefix_text(&net), "2001:db8::/32");
     }
 }

@@ -67,8 +67,9 @@ impl<'a> Builder<'a> {
         };
         // Each request's title, and the first Traffic Table row of each (request, rule), found
         // by hash probes: a scan of every row per requested rule is quadratic in the flows.
-        let mut titles: HashMap<&str, &str> = HashMap::new();
-        let mut rows: HashMap<(&str, &str), &TrafficRow> = HashMap::new();
+        let mut titles: HashMap<&str, &str> = HashMap::with_capacity(requests.len());
+        let mut rows: HashMap<(&str, &str), &TrafficRow> =
+            HashMap::with_capacity(requests.iter().map(|r| r.traffic.len()).sum());
         for r in requests {
             titles.entry(r.id.as_str()).or_insert(r.title.as_str());
             for row in &r.traffic {
