@@ -197,6 +197,13 @@ impl<'a> Builder<'a> {
         notes: &mut Vec<Note>,
     ) {
         for (row, r) in req.traffic.iter().zip(rules) {
+            if !r
+                .sources
+                .iter()
+                .any(|a| matches!(a.party, Party::Translated { .. }))
+            {
+                continue;
+            }
             for (party, set) in by_party(&r.sources) {
                 let Party::Translated {
                     private_link,
@@ -264,12 +271,22 @@ impl<'a> Builder<'a> {
         let mut both = UniqueList::default();
         let mut both_via = UniqueList::default();
         for (row, r) in req.traffic.iter().zip(rules) {
-            let via: Vec<String> = r.flows.iter().fold(Vec::new(), |mut v, f| {
-                for x in self.failover_via(f.as_str(), r.direction) {
-                    push_unique(&mut v, &x);
-                }
-                v
-            });
+            // The transports only failover paths take: worked out only for a row that has a
+            // failover path (most rows of a large plan have none).
+            let via: Vec<String> = if row
+                .apply_on
+                .iter()
+                .any(|tg| tg.roles.contains(&PathRole::Failover))
+            {
+                r.flows.iter().fold(Vec::new(), |mut v, f| {
+                    for x in self.failover_via(f.as_str(), r.direction) {
+                        push_unique(&mut v, &x);
+                    }
+                    v
+                })
+            } else {
+                Vec::new()
+            };
             for tg in &row.apply_on {
                 if tg.roles == [PathRole::Failover] {
                     let primary: Vec<String> = r
@@ -343,7 +360,7 @@ impl<'a> Builder<'a> {
             .firewalls
             .iter()
             .filter(|f| {
-                self.t
+                self.index
                     .firewall(&f.name)
                     .is_some_and(|x| x.kind.is_stateless())
             })
@@ -358,7 +375,7 @@ impl<'a> Builder<'a> {
                 .collect();
             let ports: Vec<String> = stateless
                 .iter()
-                .filter_map(|f| self.t.firewall(f))
+                .filter_map(|f| self.index.firewall(f))
                 .map(|f| format!("{} on {}", f.ephemeral(), f.name))
                 .collect();
             notes.push(note(
@@ -383,11 +400,13 @@ impl<'a> Builder<'a> {
     fn placement_notes(&self, req: &Request, notes: &mut Vec<Note>) {
         for row in &req.traffic {
             for tg in &row.apply_on {
-                let numbered = self
-                    .t
-                    .firewall(&tg.firewall)
-                    .is_some_and(|f| f.kind == FirewallKind::NetworkAcl);
-                if numbered && tg.rule_number.is_none() {
+                // A look-up by name (not a scan of the firewalls) only for rows without a number.
+                let numbered = || {
+                    self.index
+                        .firewall(&tg.firewall)
+                        .is_some_and(|f| f.kind == FirewallKind::NetworkAcl)
+                };
+                if tg.rule_number.is_none() && numbered() {
                     notes.push(note(
                         NoteKind::Placement,
                         format!(
