@@ -219,8 +219,9 @@ pub struct Step {
     pub role: PathRole,
     /// The firewall.
     pub firewall: Name,
-    /// Its verdict today.
-    pub verdict: Verdict,
+    /// Its verdict today (shared with the trace's hop and with the other steps that met the
+    /// same verdict: a plan holds each verdict once).
+    pub verdict: Arc<Verdict>,
     /// The planned rule that fixes it, when the verdict is not `allowed`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub planned_rule: Option<String>,
@@ -229,7 +230,7 @@ pub struct Step {
     pub list: Option<RuleList>,
     /// For a stateless filter (network ACL): its verdict on the return traffic.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_verdict: Option<Verdict>,
+    pub return_verdict: Option<Arc<Verdict>>,
     /// The planned rule that lets the return traffic through, when it is not allowed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_planned_rule: Option<String>,
@@ -630,7 +631,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                     for (pi, path) in trace.paths.iter().enumerate() {
                         for hop in &path.hops {
                             let (Some(fw), Some(verdict)) =
-                                (hop.firewall, hop.verdict.as_deref().cloned())
+                                (hop.firewall, hop.verdict.clone())
                             else {
                                 continue;
                             };
@@ -647,7 +648,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                                 verdict,
                                 planned_rule: None,
                                 list: hop.list,
-                                return_verdict: hop.return_verdict.as_deref().cloned(),
+                                return_verdict: hop.return_verdict.clone(),
                                 return_planned_rule: None,
                             });
                             if trace.is_blocked() {
@@ -720,11 +721,11 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                         nodes.reserve_exact(trace.paths.len());
                         for p in &mut trace.paths {
                             let hops = std::mem::take(&mut p.hops);
-                            nodes.push(
-                                hops.into_iter()
-                                    .map(|h| (h.node, h.verdict.is_some()))
-                                    .collect(),
-                            );
+                            // Into a vector of its own size: collected in place, the names would
+                            // keep the hops' allocation, three times what they need.
+                            let mut names = Vec::with_capacity(hops.len());
+                            names.extend(hops.into_iter().map(|h| (h.node, h.verdict.is_some())));
+                            nodes.push(names);
                         }
                     }
                     fp.directions.push(DirectedPlan {

@@ -28,7 +28,7 @@ fn a_rule_shared_by_many_flows_lists_each_flow_once_in_order() {
     for fp in &p.flows {
         for d in &fp.directions {
             for s in &d.steps {
-                if !matches!(s.verdict, mccs_path::Verdict::Allowed { .. }) {
+                if !matches!(*s.verdict, mccs_path::Verdict::Allowed { .. }) {
                     assert!(s.planned_rule.is_some(), "{}: {}", fp.flow, s.firewall);
                 }
             }

@@ -299,7 +299,7 @@ impl<'a> Builder<'a> {
                         .filter(|s| {
                             s.firewall == tg.firewall && s.role == mccs_path::PathRole::Primary
                         })
-                        .filter_map(|s| match &s.verdict {
+                        .filter_map(|s| match &*s.verdict {
                             Verdict::Allowed { rules } => Some(rules.clone()),
                             _ => None,
                         })

@@ -661,7 +661,7 @@ impl<'a> Ctx<'a> {
                         .iter()
                         .map(|v| (v, s.list.map(RuleList::other), true));
                     for (verdict, list, is_return) in forward.chain(back) {
-                        let rules = match verdict {
+                        let rules = match &**verdict {
                             Verdict::Allowed { rules } => rules,
                             Verdict::Partial { allowed_by, .. } => allowed_by,
                             _ => continue,

@@ -160,7 +160,7 @@ impl<'a> Builder<'a> {
             let same = |f: &str, l: Option<RuleList>, b: bool| {
                 f == s.firewall && l == list_of && b == return_traffic
             };
-            match verdict {
+            match &**verdict {
                 Verdict::Allowed { rules } => {
                     match allowed
                         .iter_mut()
