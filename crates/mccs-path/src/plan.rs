@@ -886,7 +886,11 @@ fn name_and_group(
                         x.priority = target.priority;
                     }
                 }
-                None => r.targets.push(target),
+                None => {
+                    // Most rules go on one or two firewalls: no room for four.
+                    r.targets.reserve_exact(1);
+                    r.targets.push(target);
+                }
             }
             let seen = rule_seen.entry(i).or_default();
             add_new(&mut r.flows, &mut seen.flows, &n.flows);
@@ -1032,7 +1036,11 @@ fn name_and_group(
             }
         }
     }
-    rules.into_iter().map(|(r, _, _)| r).collect()
+    // Into a vector of its own size: collected in place, the rules would keep the larger
+    // allocation of (rule, key, steps) and its growth slack.
+    let mut out = Vec::with_capacity(rules.len());
+    out.extend(rules.into_iter().map(|(r, _, _)| r));
+    out
 }
 
 /// The rule numbers in use in network ACL lists, including the ones planned so far.
