@@ -192,6 +192,21 @@ proptest! {
     }
 
     #[test]
+    fn rule_identity_answers_what_parse_rule_does(
+        name in prop_oneof![near_miss(), "[A-Za-z0-9_.-]{0,70}", any::<String>()],
+        id in rule_identity(),
+    ) {
+        let conventions = Conventions::default();
+        for convention in [conventions.rule().clone(), Convention::mccs_rule()] {
+            prop_assert_eq!(convention.rule_identity(&name), convention.parse_rule(&name).ok());
+            let good = convention.format_rule(&id).unwrap();
+            prop_assert_eq!(convention.rule_identity(&good), Some(id.clone()));
+        }
+        // An object convention reads no rule names.
+        prop_assert_eq!(Convention::mccs_object().rule_identity(&name), None);
+    }
+
+    #[test]
     fn next_free_is_fresh_and_deterministic(
         id in rule_identity(),
         used in prop::collection::vec(near_miss(), 0..8),

@@ -400,6 +400,43 @@ struct Need {
     justifications: Vec<String>,
     /// The steps this need fixes.
     steps: Vec<StepRef>,
+    /// Hashes of its sources, destinations and services, kept up to date as they change: the
+    /// merge keys are hashed in every pass, and hashing the address sets each time was a
+    /// third of planning.
+    hashes: DimHashes,
+}
+
+/// Hashes of a need's sources, destinations and services, each made once with the plan's
+/// randomly seeded SipHash (a document cannot make them collide) and hashed again only as
+/// eight bytes. Equal lists have equal hashes; merge keys still compare the lists themselves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct DimHashes {
+    sources: u64,
+    destinations: u64,
+    services: u64,
+}
+
+/// The seed of [`DimHashes`] for one plan.
+#[derive(Debug, Default)]
+struct DimHasher(std::hash::RandomState);
+
+impl DimHasher {
+    fn hash<K: Hash>(&self, key: K) -> u64 {
+        std::hash::BuildHasher::hash_one(&self.0, key)
+    }
+
+    fn of(
+        &self,
+        sources: &[Arc<Addresses>],
+        destinations: &[Arc<Addresses>],
+        services: &SvcSet,
+    ) -> DimHashes {
+        DimHashes {
+            sources: self.hash(sources),
+            destinations: self.hash(destinations),
+            services: self.hash(services),
+        }
+    }
 }
 
 /// Adds to `into` what it does not hold yet. A scan per item: for short lists only (roles,
@@ -529,9 +566,9 @@ impl Need {
             &self.placement,
             self.direction,
             &self.owner,
-            (free != Dim::Sources).then_some(&self.sources),
-            (free != Dim::Destinations).then_some(&self.destinations),
-            (free != Dim::Services).then_some(&self.services),
+            (free != Dim::Sources).then_some(self.hashes.sources),
+            (free != Dim::Destinations).then_some(self.hashes.destinations),
+            (free != Dim::Services).then_some(self.hashes.services),
         ))
     }
 
@@ -592,6 +629,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
     // early copies of these large records as the list grows.
     let mut needs: Vec<Need> = Vec::with_capacity(flows.len());
     let mut need_index = KeyIndex::default();
+    let dim_hasher = DimHasher::default();
     let mut need_seen: FastMap<usize, Seen> = FastMap::default();
     let work_limit = options
         .max_work
@@ -630,8 +668,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                     );
                     for (pi, path) in trace.paths.iter().enumerate() {
                         for hop in &path.hops {
-                            let (Some(fw), Some(verdict)) =
-                                (hop.firewall, hop.verdict.clone())
+                            let (Some(fw), Some(verdict)) = (hop.firewall, hop.verdict.clone())
                             else {
                                 continue;
                             };
@@ -669,6 +706,10 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                             ];
                             for (missing, list, return_traffic, from, to) in wanted {
                                 let Some(missing) = missing else { continue };
+                                let (sources, destinations) =
+                                    (vec![from.clone()], vec![to.clone()]);
+                                let hashes =
+                                    dim_hasher.of(&sources, &destinations, &missing.services);
                                 let need = Need {
                                     firewall: fw,
                                     list,
@@ -681,13 +722,14 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                                     ),
                                     direction: df.direction,
                                     owner: df.owner.clone(),
-                                    sources: vec![from.clone()],
-                                    destinations: vec![to.clone()],
+                                    sources,
+                                    destinations,
                                     services: missing.services.clone(),
                                     roles: vec![path.role],
                                     flows: vec![flow.name.clone()],
                                     justifications: flow.justification.iter().cloned().collect(),
                                     steps: vec![(fi, di, si, return_traffic)],
+                                    hashes,
                                 };
                                 let h = need.key_hash(&need_index, Dim::None);
                                 let found = need_index
@@ -739,7 +781,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
         }
         out.push(fp);
     }
-    let needs = merge(needs);
+    let needs = merge(needs, &dim_hasher);
     let rules = name_and_group(topology, needs, &mut out, &options.convention);
     Plan { flows: out, rules }
 }
@@ -748,7 +790,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
 /// then equal sources and services (destinations unite), then equal destinations and services
 /// (sources unite). A rule is a product of its sources,
 /// destinations and services, so merging two that differ in one dimension only is exact.
-fn merge(needs: Vec<Need>) -> Vec<Need> {
+fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
     let mut current = needs;
     for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
         // In place: a need absorbed by an earlier one is marked and left out at the end of the
@@ -784,12 +826,20 @@ fn merge(needs: Vec<Need>) -> Vec<Need> {
         }
         // The united dimension in order, once per merged need (the same lists as sorting after
         // each addition: the items are distinct).
+        // Then its hash, for the passes after this one.
         for i in seen.keys() {
             if let Some(m) = current.get_mut(*i) {
                 match free {
-                    Dim::Destinations => m.destinations.sort(),
-                    Dim::Sources => m.sources.sort(),
-                    Dim::Services | Dim::None => {}
+                    Dim::Destinations => {
+                        m.destinations.sort();
+                        m.hashes.destinations = dim_hasher.hash(&m.destinations);
+                    }
+                    Dim::Sources => {
+                        m.sources.sort();
+                        m.hashes.sources = dim_hasher.hash(&m.sources);
+                    }
+                    Dim::Services => m.hashes.services = dim_hasher.hash(&m.services),
+                    Dim::None => {}
                 }
             }
         }
@@ -855,9 +905,7 @@ fn name_and_group(
             (n.list, n.return_traffic),
             n.direction,
             owner.as_ref(),
-            &n.sources,
-            &n.destinations,
-            &n.services,
+            n.hashes,
         ));
         let found = rule_index
             .find(h, |i| {
@@ -1117,7 +1165,7 @@ struct UsedNames {
 impl UsedNames {
     fn add(&mut self, name: &str, convention: &Convention) {
         self.folded.insert(name.to_ascii_lowercase());
-        if let Ok(id) = convention.parse_rule(name) {
+        if let Some(id) = convention.rule_identity(name) {
             self.add_sequence(id.stem(), id.sequence);
         }
     }

@@ -186,18 +186,46 @@ impl Convention {
     /// inserted, removed or moved can still leave the name too long, or with a `VPC` token on
     /// an Azure platform). The checks of [`Convention::parse_with`], without diagnosing.
     fn accepts(&self, candidate: &str, options: &ParseOptions) -> bool {
+        self.parse_quietly(candidate, options).is_some()
+    }
+
+    /// What [`Convention::parse_with`] returns when it succeeds, `None` when it would fail:
+    /// the same checks in the same order, without working out why a name fails.
+    fn parse_quietly(&self, name: &str, options: &ParseOptions) -> Option<ParsedName> {
         let limits = self.limits();
-        if candidate.is_empty()
-            || candidate.chars().count() > limits.max_len
-            || !candidate.chars().all(|c| limits.allows(c))
+        if name.is_empty()
+            || name.chars().count() > limits.max_len
+            || !name.chars().all(|c| limits.allows(c))
         {
-            return false;
+            return None;
         }
-        let tokens: Vec<&str> = candidate.split(self.separator()).collect();
-        alignments(self.parts(), tokens.len())
+        let tokens: Vec<&str> = name.split(self.separator()).collect();
+        let values = alignments(self.parts(), tokens.len())
             .iter()
-            .find_map(|a| self.evaluate_alignment(a, &tokens).ok())
-            .is_some_and(|values| self.assemble(values, options).is_ok())
+            .find_map(|a| self.evaluate_alignment(a, &tokens).ok())?;
+        self.assemble(values, options).ok()
+    }
+
+    /// The identity of rule name `name` when it follows this convention; `None` when it does
+    /// not, or for an object convention. [`Convention::parse_rule`] without the diagnosis:
+    /// for reading many names most of which are not the convention's (the existing rules of a
+    /// rulebase), where working out why each one fails would cost far more than the answer.
+    ///
+    /// ```
+    /// use mccs_naming::Convention;
+    /// let rules = Convention::mccs_rule();
+    /// let id = rules.rule_identity("MCCS_CITZ_ALZ_LIVE_abc123_prod_IN").unwrap();
+    /// assert_eq!(id.sequence, 1);
+    /// assert_eq!(rules.rule_identity("allow-dns"), None);
+    /// ```
+    pub fn rule_identity(&self, name: &str) -> Option<RuleIdentity> {
+        if self.target() != Target::Rule {
+            return None;
+        }
+        match self.parse_quietly(name, &ParseOptions::default())? {
+            ParsedName::Rule(id) => Some(id),
+            ParsedName::Object(_) => None,
+        }
     }
 
     /// Reads a rule name back into its identity.
