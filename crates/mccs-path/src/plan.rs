@@ -498,6 +498,33 @@ struct Seen {
     destinations: SeenSet<Arc<Addresses>>,
 }
 
+/// Whether a list of `a` items that takes in `b` more can grow past [`SCAN_UP_TO`].
+fn may_outgrow_scan(a: usize, b: usize) -> bool {
+    a.saturating_add(b) > SCAN_UP_TO
+}
+
+/// The [`Seen`] sets of the items of one list, by position. An item has an entry only once
+/// one of its lists may grow past [`SCAN_UP_TO`]: nearly every need absorbs another (its
+/// failover path's), and an entry each was a seventh of the plan's peak memory at 100,000
+/// flows.
+#[derive(Debug, Default)]
+struct SeenMap(FastMap<usize, Seen>);
+
+impl SeenMap {
+    /// The sets of item `i`: its entry, made if `long` (its lists may outgrow a scan), else
+    /// `scratch` (empty: lists that stay short are scanned, and a set made there anyway is
+    /// only work lost, never a wrong answer).
+    fn get<'a>(&'a mut self, i: usize, long: bool, scratch: &'a mut Seen) -> &'a mut Seen {
+        if long {
+            return self.0.entry(i).or_default();
+        }
+        match self.0.get_mut(&i) {
+            Some(s) => s,
+            None => scratch,
+        }
+    }
+}
+
 /// The dimension left out of a merge key (the one merged rules may differ in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dim {
@@ -585,6 +612,17 @@ impl Need {
             && (free == Dim::Services || self.services == other.services)
     }
 
+    /// Whether taking in `other` (and, in a merge pass, its `free` dimension) can make one of
+    /// this need's lists longer than a scan is for.
+    fn may_outgrow_scan(&self, other: &Need, free: Dim) -> bool {
+        may_outgrow_scan(self.flows.len(), other.flows.len())
+            || may_outgrow_scan(self.justifications.len(), other.justifications.len())
+            || may_outgrow_scan(self.steps.len(), other.steps.len())
+            || (free == Dim::Sources && may_outgrow_scan(self.sources.len(), other.sources.len()))
+            || (free == Dim::Destinations
+                && may_outgrow_scan(self.destinations.len(), other.destinations.len()))
+    }
+
     /// Takes in `other`'s roles, flows, justifications and steps; `seen` is what this need's
     /// lists hold.
     fn absorb(&mut self, other: &Need, seen: &mut Seen) {
@@ -630,7 +668,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
     let mut needs: Vec<Need> = Vec::with_capacity(flows.len());
     let mut need_index = KeyIndex::default();
     let dim_hasher = DimHasher::default();
-    let mut need_seen: FastMap<usize, Seen> = FastMap::default();
+    let mut need_seen = SeenMap::default();
     let work_limit = options
         .max_work
         .saturating_add(options.work_per_flow.saturating_mul(flows.len() as u64));
@@ -739,7 +777,9 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                                     .and_then(|i| Some((i, needs.get_mut(i)?)));
                                 match found {
                                     Some((i, n)) => {
-                                        n.absorb(&need, need_seen.entry(i).or_default());
+                                        let long = n.may_outgrow_scan(&need, Dim::None);
+                                        let mut scratch = Seen::default();
+                                        n.absorb(&need, need_seen.get(i, long, &mut scratch));
                                     }
                                     None => {
                                         need_index.push(h);
@@ -798,8 +838,9 @@ fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
         // these large records would add a third of the plan's needs to the peak).
         let mut kept = vec![true; current.len()];
         let mut index = KeyIndex::default();
-        // What the needs that absorbed others hold.
-        let mut seen: FastMap<usize, Seen> = FastMap::default();
+        // What the needs that absorbed others hold, and which did.
+        let mut seen = SeenMap::default();
+        let mut united = vec![false; current.len()];
         for i in 0..current.len() {
             let (before, rest) = current.split_at_mut(i);
             let Some(n) = rest.first() else { continue };
@@ -807,7 +848,12 @@ fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
             let found = index.find(h, |j| before.get(j).is_some_and(|m| m.same_key(n, free)));
             match found.and_then(|j| Some((j, before.get_mut(j)?))) {
                 Some((j, m)) => {
-                    let s = seen.entry(j).or_default();
+                    let long = m.may_outgrow_scan(n, free);
+                    let mut scratch = Seen::default();
+                    let s = seen.get(j, long, &mut scratch);
+                    if let Some(u) = united.get_mut(j) {
+                        *u = true;
+                    }
                     match free {
                         Dim::Services => m.services = m.services.union(&n.services),
                         Dim::Destinations => {
@@ -827,8 +873,12 @@ fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
         // The united dimension in order, once per merged need (the same lists as sorting after
         // each addition: the items are distinct).
         // Then its hash, for the passes after this one.
-        for i in seen.keys() {
-            if let Some(m) = current.get_mut(*i) {
+        let merged = united
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| u.then_some(i));
+        for i in merged {
+            if let Some(m) = current.get_mut(i) {
                 match free {
                     Dim::Destinations => {
                         m.destinations.sort();
@@ -885,7 +935,7 @@ fn name_and_group(
         Vec::with_capacity(needs.len());
     let mut rule_index = KeyIndex::default();
     // What the rules that absorbed needs hold.
-    let mut rule_seen: FastMap<usize, Seen> = FastMap::default();
+    let mut rule_seen = SeenMap::default();
     for n in needs {
         let Some(fw) = t.firewalls.get(n.firewall) else {
             continue;
@@ -940,7 +990,11 @@ fn name_and_group(
                     r.targets.push(target);
                 }
             }
-            let seen = rule_seen.entry(i).or_default();
+            let long = may_outgrow_scan(r.flows.len(), n.flows.len())
+                || may_outgrow_scan(r.justifications.len(), n.justifications.len())
+                || may_outgrow_scan(steps.len(), n.steps.len());
+            let mut scratch = Seen::default();
+            let seen = rule_seen.get(i, long, &mut scratch);
             add_new(&mut r.flows, &mut seen.flows, &n.flows);
             add_new(
                 &mut r.justifications,
