@@ -425,16 +425,72 @@ impl DimHasher {
         std::hash::BuildHasher::hash_one(&self.0, key)
     }
 
+    /// The hash of a list of address sets, from the hashes of its items (`item`, which
+    /// [`DimHasher::addresses`] makes or a [`TraceHashes`] remembers).
+    fn list(&self, list: &[Arc<Addresses>], mut item: impl FnMut(&Arc<Addresses>) -> u64) -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = self.0.build_hasher();
+        h.write_usize(list.len());
+        for a in list {
+            h.write_u64(item(a));
+        }
+        h.finish()
+    }
+
+    /// The hash of one address set.
+    fn addresses(&self, a: &Addresses) -> u64 {
+        self.hash(a)
+    }
+
+    /// The hash of a list of address sets, each hashed afresh.
+    fn fresh_list(&self, list: &[Arc<Addresses>]) -> u64 {
+        self.list(list, |a| self.addresses(a))
+    }
+}
+
+/// Hashes made for the address sets and services of one trace, by where they are in memory:
+/// a trace's hops share them (`Arc`), so each is hashed once per trace rather than once per
+/// need. Only used while the trace is alive (so no address is reused); at most two entries
+/// per hop, searched in order.
+#[derive(Debug, Default)]
+struct TraceHashes {
+    addresses: Vec<(*const Addresses, u64)>,
+    services: Vec<(*const SvcSet, u64)>,
+}
+
+impl TraceHashes {
+    fn addresses(&mut self, hasher: &DimHasher, a: &Arc<Addresses>) -> u64 {
+        let key = Arc::as_ptr(a);
+        if let Some((_, h)) = self.addresses.iter().find(|(k, _)| std::ptr::eq(*k, key)) {
+            return *h;
+        }
+        let h = hasher.addresses(a);
+        self.addresses.push((key, h));
+        h
+    }
+
+    fn services(&mut self, hasher: &DimHasher, s: &SvcSet) -> u64 {
+        let key = std::ptr::from_ref(s);
+        if let Some((_, h)) = self.services.iter().find(|(k, _)| std::ptr::eq(*k, key)) {
+            return *h;
+        }
+        let h = hasher.hash(s);
+        self.services.push((key, h));
+        h
+    }
+
+    /// The hashes of a new need's sources, destinations and services.
     fn of(
-        &self,
+        &mut self,
+        hasher: &DimHasher,
         sources: &[Arc<Addresses>],
         destinations: &[Arc<Addresses>],
         services: &SvcSet,
     ) -> DimHashes {
         DimHashes {
-            sources: self.hash(sources),
-            destinations: self.hash(destinations),
-            services: self.hash(services),
+            sources: hasher.list(sources, |a| self.addresses(hasher, a)),
+            destinations: hasher.list(destinations, |a| self.addresses(hasher, a)),
+            services: self.services(hasher, services),
         }
     }
 }
@@ -668,6 +724,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
     let mut needs: Vec<Need> = Vec::with_capacity(flows.len());
     let mut need_index = KeyIndex::default();
     let dim_hasher = DimHasher::default();
+    let mut trace_hashes = TraceHashes::default();
     let mut need_seen = SeenMap::default();
     let work_limit = options
         .max_work
@@ -704,6 +761,10 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                             .map(|p| p.hops.iter().filter(|h| h.firewall.is_some()).count())
                             .sum(),
                     );
+                    // What this trace's hops share, hashed once (cleared: a freed set's address
+                    // may be reused by the next trace).
+                    trace_hashes.addresses.clear();
+                    trace_hashes.services.clear();
                     for (pi, path) in trace.paths.iter().enumerate() {
                         for hop in &path.hops {
                             let (Some(fw), Some(verdict)) = (hop.firewall, hop.verdict.clone())
@@ -746,8 +807,12 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                                 let Some(missing) = missing else { continue };
                                 let (sources, destinations) =
                                     (vec![from.clone()], vec![to.clone()]);
-                                let hashes =
-                                    dim_hasher.of(&sources, &destinations, &missing.services);
+                                let hashes = trace_hashes.of(
+                                    &dim_hasher,
+                                    &sources,
+                                    &destinations,
+                                    &missing.services,
+                                );
                                 let need = Need {
                                     firewall: fw,
                                     list,
@@ -882,11 +947,11 @@ fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
                 match free {
                     Dim::Destinations => {
                         m.destinations.sort();
-                        m.hashes.destinations = dim_hasher.hash(&m.destinations);
+                        m.hashes.destinations = dim_hasher.fresh_list(&m.destinations);
                     }
                     Dim::Sources => {
                         m.sources.sort();
-                        m.hashes.sources = dim_hasher.hash(&m.sources);
+                        m.hashes.sources = dim_hasher.fresh_list(&m.sources);
                     }
                     Dim::Services => m.hashes.services = dim_hasher.hash(&m.services),
                     Dim::None => {}
@@ -1371,7 +1436,30 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
 
 #[cfg(test)]
 mod tests {
-    use super::free_number;
+    use super::{DimHasher, TraceHashes, free_number};
+    use crate::trace::Addresses;
+    use std::sync::Arc;
+
+    #[test]
+    fn hashes_remembered_for_a_trace_equal_fresh_ones() {
+        let t = mccs_model::examples::reference();
+        let g = crate::NetworkGraph::build(&t);
+        let flow = &g.directed_flows(&t.flows[0]).unwrap()[0];
+        let (src, dst) = (Arc::new(flow.source.clone()), Arc::new(flow.destination.clone()));
+        let hasher = DimHasher::default();
+        let mut memo = TraceHashes::default();
+        // A copy of the same addresses elsewhere in memory hashes the same.
+        let twin: Arc<Addresses> = Arc::new((*src).clone());
+        for list in [vec![src.clone()], vec![src.clone(), dst.clone()], vec![twin, dst.clone()]] {
+            let remembered = memo.of(&hasher, &list, &list, &flow.services);
+            assert_eq!(remembered.sources, hasher.fresh_list(&list));
+            assert_eq!(remembered.destinations, hasher.fresh_list(&list));
+            assert_eq!(remembered.services, hasher.hash(&flow.services));
+        }
+        // Different lists hash differently (with this seed, as with nearly every seed).
+        assert_ne!(hasher.fresh_list(&[src.clone()]), hasher.fresh_list(&[dst]));
+        assert_ne!(hasher.fresh_list(&[src.clone()]), hasher.fresh_list(&[src.clone(), src]));
+    }
 
     #[test]
     fn network_acl_rule_numbers() {
