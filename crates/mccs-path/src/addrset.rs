@@ -275,6 +275,36 @@ impl AddrSet {
         v4.chain(v6)
     }
 
+    /// The set's one prefix, when [`AddrSet::prefixes`] yields exactly one (the common case of
+    /// a flow or a rule end): without the iterator's machinery.
+    pub(crate) fn single_prefix(&self) -> Option<IpNet> {
+        // One aligned block of 2^k addresses: the span's bits are all ones and none of them is
+        // set in the start (the whole space, span all ones, has start 0).
+        let one = |a: u128, b: u128, width: u32| {
+            let span = b.checked_sub(a)?;
+            if span & span.wrapping_add(1) != 0 || a & span != 0 {
+                return None;
+            }
+            let bits = 128 - span.leading_zeros();
+            let len = width.checked_sub(bits)?;
+            Some((a, u8::try_from(len).ok()?))
+        };
+        match (self.v4.as_slice(), self.v6.as_slice()) {
+            ([(a, b)], []) => {
+                let (n, len) = one(*a, *b, 32)?;
+                let addr = Ipv4Addr::from(u32::try_from(n).ok()?);
+                ipnet::Ipv4Net::new(addr, len).ok().map(IpNet::V4)
+            }
+            ([], [(a, b)]) => {
+                let (n, len) = one(*a, *b, 128)?;
+                ipnet::Ipv6Net::new(Ipv6Addr::from(n), len)
+                    .ok()
+                    .map(IpNet::V6)
+            }
+            _ => None,
+        }
+    }
+
     /// The smallest list of prefixes that is exactly this set, IPv4 first, in address order.
     pub fn to_prefixes(&self) -> Vec<IpNet> {
         let mut out = Vec::new();
@@ -495,6 +525,44 @@ mod tests {
             prop_assert_eq!(a.overlaps(&b), !i.is_empty());
             prop_assert_eq!(a.prefixes().collect::<Vec<_>>(), a.to_prefixes());
             prop_assert_eq!(d.prefixes().collect::<Vec<_>>(), d.to_prefixes());
+        }
+
+        /// The short cut for a set of one prefix answers what the prefix iterator does.
+        #[test]
+        fn single_prefix_is_the_only_prefix(a in arb_set(), b in arb_set(), v6 in any::<bool>()) {
+            for s in [a.clone(), a.intersection(&b), a.difference(&b), a.union(&b)] {
+                let s = if v6 {
+                    // The same intervals as IPv6 (shifted into the high bits).
+                    AddrSet {
+                        v4: Vec::new(),
+                        v6: s.v4.iter().map(|&(x, y)| (x << 96, (y << 96) | ((1u128 << 96) - 1))).collect(),
+                    }
+                } else {
+                    s
+                };
+                let all: Vec<IpNet> = s.prefixes().collect();
+                let expected = match all.as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
+                };
+                prop_assert_eq!(s.single_prefix(), expected);
+            }
+        }
+    }
+
+    #[test]
+    fn single_prefix_of_edge_sets() {
+        for (s, one) in [
+            (AddrSet::any(), None),
+            (AddrSet::new(), None),
+            (set(&["0.0.0.0/0"]), Some("0.0.0.0/0")),
+            (set(&["::/0"]), Some("::/0")),
+            (set(&["10.0.0.1/32"]), Some("10.0.0.1/32")),
+            (set(&["10.0.0.1/32", "10.0.0.2/32"]), None),
+            (set(&["10.0.0.0/25", "10.0.0.128/25"]), Some("10.0.0.0/24")),
+            (set(&["2001:db8::/32", "10.0.0.0/8"]), None),
+        ] {
+            assert_eq!(s.single_prefix(), one.map(|p| p.parse().unwrap()), "{s}");
         }
     }
 }

@@ -193,6 +193,48 @@ impl CompiledRulebase {
         if self.rules.is_empty() {
             return;
         }
+        if let (Some(s), Some(d)) = (src.single_prefix(), dst.single_prefix()) {
+            self.candidates_one(s, d, out);
+        } else {
+            self.candidates_any(src, dst, out);
+        }
+        if out.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+    }
+
+    /// [`CompiledRulebase::candidates_into`] for a source and a destination of one prefix
+    /// each (nearly every flow): the same rules, without iterating over sets' prefixes, found
+    /// unsorted.
+    fn candidates_one(&self, s: IpNet, d: IpNet, out: &mut Vec<u32>) {
+        let from_bucket = |b: usize, out: &mut Vec<u32>| {
+            let Some(bucket) = self.buckets.get(b) else {
+                return;
+            };
+            bucket.each_containing(s, |rules| rules.extend_into(out));
+            if bucket.has_longer(s) {
+                for (_, rules) in bucket.inside(s) {
+                    rules.extend_into(out);
+                }
+            }
+        };
+        self.by_dst.each_containing(d, |buckets| {
+            for b in buckets.iter() {
+                from_bucket(b, out);
+            }
+        });
+        if self.by_dst.has_longer(d) {
+            for (_, buckets) in self.by_dst.inside(d) {
+                for b in buckets.iter() {
+                    from_bucket(b, out);
+                }
+            }
+        }
+    }
+
+    /// [`CompiledRulebase::candidates_into`] for any sets, found unsorted.
+    fn candidates_any(&self, src: &AddrSet, dst: &AddrSet, out: &mut Vec<u32>) {
         for d in dst.prefixes() {
             let inner = (d.prefix_len() < d.max_prefix_len())
                 .then(|| self.by_dst.inside(d))
@@ -213,10 +255,6 @@ impl CompiledRulebase {
                     }
                 }
             }
-        }
-        if out.len() > 1 {
-            out.sort_unstable();
-            out.dedup();
         }
     }
 
@@ -641,6 +679,31 @@ mod tests {
             prop_assert_eq!(indexed.verdict(&rb), scanned.verdict(&rb));
             prop_assert_eq!(indexed.matched, scanned.matched);
             prop_assert_eq!(indexed.unmatched, scanned.unmatched);
+        }
+
+        /// The short cut for one-prefix ends finds the rules the general search finds.
+        #[test]
+        fn one_prefix_candidates_agree_with_the_general_search(
+            rules in prop::collection::vec((0..8usize, 0..8usize, 0..6usize, any::<bool>()), 0..24),
+            src in 0..8usize, dst in 0..8usize,
+        ) {
+            let fw = firewall(rules.iter().enumerate().map(|(i, r)| rule(i, r.0, r.1, r.2, r.3)).collect());
+            let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+            let (src, dst) = (set(src), set(dst));
+            let mut general = Vec::new();
+            rb.candidates_any(&src, &dst, &mut general);
+            general.sort_unstable();
+            general.dedup();
+            let mut found = Vec::new();
+            rb.candidates_into(&src, &dst, &mut found);
+            prop_assert_eq!(&found, &general);
+            if let (Some(s), Some(d)) = (src.single_prefix(), dst.single_prefix()) {
+                let mut one = Vec::new();
+                rb.candidates_one(s, d, &mut one);
+                one.sort_unstable();
+                one.dedup();
+                prop_assert_eq!(&one, &general);
+            }
         }
     }
 

@@ -21,6 +21,9 @@ enum Repr {
 const INLINE: usize = 30;
 
 impl Label {
+    /// The empty text.
+    pub(crate) const EMPTY: Label = Label(Repr::Inline(0, [0; INLINE]));
+
     /// The text.
     pub(crate) fn as_str(&self) -> &str {
         match &self.0 {

@@ -140,6 +140,12 @@ impl<T: Copy> Values<T> {
     pub(crate) fn first(&self) -> T {
         self.first
     }
+
+    /// Appends every value to `out`, in insertion order ([`Values::iter`] without the chain).
+    pub(crate) fn extend_into(&self, out: &mut Vec<T>) {
+        out.push(self.first);
+        out.extend_from_slice(&self.rest);
+    }
 }
 
 /// A set of prefix lengths (0 to 128) as a bitset kept inline: asking which lengths occur reads
@@ -206,12 +212,18 @@ impl LenSet {
     }
 
     fn max(self) -> Option<u8> {
-        self.0
-            .iter()
-            .enumerate()
-            .rev()
-            .find(|(_, w)| **w != 0)
-            .and_then(|(i, w)| u8::try_from(i * 64 + 63 - w.leading_zeros() as usize).ok())
+        let [a, b, c] = self.0;
+        // The highest set bit of the highest non-empty word.
+        let (base, w) = if c != 0 {
+            (128, c)
+        } else if b != 0 {
+            (64, b)
+        } else if a != 0 {
+            (0, a)
+        } else {
+            return None;
+        };
+        u8::try_from(base + 63 - w.leading_zeros() as usize).ok()
     }
 }
 
@@ -298,12 +310,48 @@ impl<T: Copy> PrefixIndex<T> {
             .filter_map(move |l| self.map.get(&key(p, l)))
     }
 
+    /// Calls `f` with the values of every stored prefix that contains `p`, shortest first:
+    /// [`PrefixIndex::containing_values`] as a plain loop over the set bits of the lengths.
+    pub(crate) fn each_containing(&self, p: IpNet, mut f: impl FnMut(&Values<T>)) {
+        let words = self.lengths(p).below_or_at(p.prefix_len());
+        for (i, mut w) in words.into_iter().enumerate() {
+            while w != 0 {
+                let bit = w.trailing_zeros() as usize;
+                w &= w - 1;
+                let Ok(len) = u8::try_from(i * 64 + bit) else {
+                    continue;
+                };
+                if let Some(v) = self.map.get(&key(p, len)) {
+                    f(v);
+                }
+            }
+        }
+    }
+
+    /// Whether a stored prefix of `p`'s family is longer than `p` (else nothing lies strictly
+    /// inside it, and [`PrefixIndex::inside`] need not search).
+    pub(crate) fn has_longer(&self, p: IpNet) -> bool {
+        self.max_len(p) > p.prefix_len()
+    }
+
     /// The length and values of the longest stored prefix that contains `p`:
     /// [`PrefixIndex::longest`] without making the prefix.
     pub(crate) fn longest_len(&self, p: IpNet) -> Option<(u8, &Values<T>)> {
-        self.lengths(p)
-            .down_from(p.prefix_len())
-            .find_map(|l| self.map.get(&key(p, l)).map(|v| (l, v)))
+        // The lengths' set bits, highest first, as a plain loop (no iterator state).
+        let words = self.lengths(p).below_or_at(p.prefix_len());
+        for (i, mut w) in words.into_iter().enumerate().rev() {
+            while w != 0 {
+                let bit = 63 - w.leading_zeros() as usize;
+                w &= !(1u64 << bit);
+                let Ok(len) = u8::try_from(i * 64 + bit) else {
+                    continue;
+                };
+                if let Some(v) = self.map.get(&key(p, len)) {
+                    return Some((len, v));
+                }
+            }
+        }
+        None
     }
 
     /// The longest stored prefix that contains `p`.
@@ -358,6 +406,46 @@ mod tests {
         assert_eq!(s.up_to(64).collect::<Vec<_>>(), [0, 24, 32, 64]);
         assert_eq!(s.down_from(0).collect::<Vec<_>>(), [0]);
         assert_eq!(s.up_to(23).collect::<Vec<_>>(), [0]);
+    }
+
+    proptest::proptest! {
+        /// The plain loops (`longest_len`, `each_containing`, `has_longer`) answer what the
+        /// iterators over the lengths (`longest`, `containing_values`, `max_len`) do.
+        #[test]
+        fn plain_loops_agree_with_the_iterators(
+            stored in proptest::collection::vec((proptest::prelude::any::<u32>(), 0u8..=32, proptest::prelude::any::<bool>()), 0..24),
+            probe in proptest::prelude::any::<u32>(),
+            probe_len in 0u8..=32,
+            probe_v6 in proptest::prelude::any::<bool>(),
+        ) {
+            let net = |a: u32, l: u8, v6: bool| {
+                if v6 {
+                    let a = std::net::Ipv6Addr::from(u128::from(a) << 96);
+                    IpNet::V6(ipnet::Ipv6Net::new(a, l * 4).unwrap().trunc())
+                } else {
+                    IpNet::V4(ipnet::Ipv4Net::new(a.into(), l).unwrap().trunc())
+                }
+            };
+            let mut ix = PrefixIndex::default();
+            for (i, (a, l, v6)) in stored.iter().enumerate() {
+                ix.insert(net(*a, *l, *v6), i);
+            }
+            ix.finish();
+            let q = net(probe, probe_len, probe_v6);
+            let slow = ix.longest(q).map(|(n, v)| (n.prefix_len(), v.iter().collect::<Vec<_>>()));
+            let fast = ix.longest_len(q).map(|(l, v)| (l, v.iter().collect::<Vec<_>>()));
+            proptest::prop_assert_eq!(fast, slow);
+            let slow: Vec<Vec<usize>> = ix.containing_values(q).map(|v| v.iter().collect()).collect();
+            let mut fast: Vec<Vec<usize>> = Vec::new();
+            ix.each_containing(q, |v| {
+                let mut out = Vec::new();
+                v.extend_into(&mut out);
+                fast.push(out);
+            });
+            proptest::prop_assert_eq!(fast, slow);
+            proptest::prop_assert_eq!(ix.has_longer(q), ix.inside(q).next().is_some() || ix.max_len(q) > q.prefix_len());
+            proptest::prop_assert_eq!(ix.lengths(q).max(), ix.lengths(q).down_from(128).next());
+        }
     }
 
     #[test]

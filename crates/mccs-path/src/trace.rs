@@ -1010,8 +1010,7 @@ impl NetworkGraph<'_> {
             visited: std::mem::take(&mut scratch.visited),
             scratch,
             flow_missing: None,
-            // A path of the large estate makes about a dozen decisions.
-            routed: Vec::with_capacity(16),
+            routed: RoutedList::default(),
             steps: 0,
             work: 0,
             work_limit,
@@ -1075,7 +1074,7 @@ impl NetworkGraph<'_> {
 #[derive(Default)]
 struct Scratch {
     memo: Vec<Evaluated>,
-    hops: Vec<Hop>,
+    hops: Vec<Frame>,
     visited: Vec<NodeIndex>,
     candidates: Vec<u32>,
 }
@@ -1108,8 +1107,8 @@ struct Walk<'a> {
     paths: Vec<Path>,
     diagnoses: Vec<Diagnosis>,
     memo: Vec<Evaluated>,
-    /// The hops of the path being walked (a stack).
-    hops: Vec<Hop>,
+    /// The hops of the path being walked (a stack of frames).
+    hops: Vec<Frame>,
     /// The nodes of the path being walked, to detect loops.
     visited: Vec<NodeIndex>,
     /// Nodes entered so far, against `TraceOptions::max_steps`.
@@ -1127,7 +1126,56 @@ struct Walk<'a> {
     /// What a firewall whose rules match none of the flow does not allow, once worked out.
     flow_missing: Option<Option<Arc<Missing>>>,
     /// The routing decisions made so far: (node, destination prefix, decision).
-    routed: Vec<(NodeIndex, IpNet, Routed<'a>)>,
+    routed: RoutedList<'a>,
+}
+
+/// A routing decision made: (node, destination prefix, decision).
+type Decision<'a> = (NodeIndex, IpNet, Routed<'a>);
+
+/// How many routing decisions a trace keeps without allocating: a path of the large estate
+/// makes about a dozen.
+const ROUTED_INLINE: usize = 16;
+
+/// The routing decisions of one trace: the first [`ROUTED_INLINE`] inline (a trace allocates
+/// nothing for them), any more in a list.
+struct RoutedList<'a> {
+    inline: [Option<Decision<'a>>; ROUTED_INLINE],
+    /// How many of `inline` are taken (the first ones).
+    len: usize,
+    more: Vec<Decision<'a>>,
+}
+
+impl Default for RoutedList<'_> {
+    fn default() -> Self {
+        Self {
+            inline: [None; ROUTED_INLINE],
+            len: 0,
+            more: Vec::new(),
+        }
+    }
+}
+
+impl<'a> RoutedList<'a> {
+    /// The decision made for `dst` at `node`, if any.
+    fn find(&self, node: NodeIndex, dst: IpNet) -> Option<Routed<'a>> {
+        let hit = |e: &Decision<'a>| (e.0 == node && e.1 == dst).then_some(e.2);
+        let taken = self.inline.get(..self.len).unwrap_or_default();
+        taken
+            .iter()
+            .flatten()
+            .find_map(hit)
+            .or_else(|| self.more.iter().find_map(hit))
+    }
+
+    fn push(&mut self, d: Decision<'a>) {
+        match self.inline.get_mut(self.len) {
+            Some(free) => {
+                *free = Some(d);
+                self.len += 1;
+            }
+            None => self.more.push(d),
+        }
+    }
 }
 
 /// What a node does with a destination: delivers it, or sends it along these routes.
@@ -1159,12 +1207,21 @@ struct Judged {
 
 /// A node's judgement of the traffic it saw (`None`: not its traffic), kept for the other
 /// paths of the same trace.
-type Evaluated = (
-    NodeIndex,
-    Arc<Addresses>,
-    Arc<Addresses>,
-    Option<Arc<Judged>>,
-);
+type Evaluated = (NodeIndex, Arc<Addresses>, Arc<Addresses>, Option<Judged>);
+
+/// One node of the path being walked, as the walk's stack keeps it: what its hop needs,
+/// without the hop's copies of labels and verdicts (written only into the paths that finish).
+struct Frame {
+    node: NodeIndex,
+    /// For a security group / NSG or network ACL: the list that judged.
+    list: Option<RuleList>,
+    /// The traffic as it arrived (the hop's, unless judged: a judgement has its own view).
+    source: Arc<Addresses>,
+    destination: Arc<Addresses>,
+    /// When judged: the walk's memo entry that holds the judgement, and the firewall's
+    /// position in `Topology::firewalls`.
+    judged: Option<(usize, usize)>,
+}
 
 /// The services of return traffic: TCP and UDP back to the ephemeral ports, other protocols
 /// as they are.
@@ -1208,9 +1265,50 @@ impl<'a> Walk<'a> {
             } else {
                 PathRole::Primary
             },
-            hops: self.hops.clone(),
+            hops: self.path_hops(),
             end,
         });
+    }
+
+    /// The hops of the path being walked, as a path reports them.
+    fn path_hops(&self) -> Vec<Hop> {
+        // One exact-size pass: each hop is written straight into the list.
+        self.hops.iter().map(|f| self.hop(f)).collect()
+    }
+
+    /// The hop a frame of the walk's stack stands for (`enter` pushes a frame only for a node
+    /// with labels, and a judged frame's memo entry holds its judgement). Inlined, so the hop is
+    /// written where the list keeps it rather than copied there.
+    #[inline(always)]
+    fn hop(&self, f: &Frame) -> Hop {
+        let (name, kind) = self
+            .g
+            .labels
+            .get(f.node.index())
+            .map_or((&Label::EMPTY, &Label::EMPTY), |(n, k)| (n, k));
+        let judged = f
+            .judged
+            .and_then(|(m, fw)| Some((self.memo.get(m)?.3.as_ref()?, fw)));
+        Hop {
+            node: name.clone(),
+            kind: kind.clone(),
+            source: Arc::clone(judged.map_or(&f.source, |(j, _)| &j.source)),
+            destination: Arc::clone(judged.map_or(&f.destination, |(j, _)| &j.destination)),
+            list: f.list,
+            verdict: judged.map(|(j, _)| Arc::clone(&j.verdict)),
+            return_verdict: judged.and_then(|(j, _)| j.return_verdict.clone()),
+            firewall: judged.map(|(_, fw)| fw),
+            missing: judged.and_then(|(j, _)| j.missing.clone()),
+            return_missing: judged.and_then(|(j, _)| j.return_missing.clone()),
+        }
+    }
+
+    /// The name of the node of a frame (for diagnoses).
+    fn frame_name(&self, f: &Frame) -> String {
+        self.g
+            .labels
+            .get(f.node.index())
+            .map_or_else(String::new, |(name, _)| name.to_string())
     }
 
     fn enter(&mut self, node: NodeIndex, at: At<'_>) {
@@ -1233,15 +1331,15 @@ impl<'a> Walk<'a> {
             src, destination, ..
         } = at;
         let Some(n) = self.g.node(node) else { return };
-        let Some((name, kind)) = self.g.labels.get(node.index()) else {
+        if self.g.labels.get(node.index()).is_none() {
             return;
-        };
-        // The hop is written once, in place: it is large, and each move of it is a copy.
+        }
+        // The stack keeps a small frame; the hop is written only into the paths that finish.
         let (mut list, mut judged) = (None, None);
         if let Node::Firewall { index, list: l, .. } = n {
             list = *l;
             match self.judge(node, *index, *l, src, destination) {
-                Some(j) => judged = Some((j, *index)),
+                Some(memo) => judged = Some((memo, *index)),
                 // A network ACL whose subnets the traffic does not touch is not on its path.
                 None if self.g.scope.get(node.index()).is_some_and(Option::is_some) => {
                     self.visited.push(node);
@@ -1252,31 +1350,12 @@ impl<'a> Walk<'a> {
                 None => {}
             }
         }
-        self.hops.push(match judged {
-            Some((j, index)) => Hop {
-                node: name.clone(),
-                kind: kind.clone(),
-                source: Arc::clone(&j.source),
-                destination: Arc::clone(&j.destination),
-                list,
-                verdict: Some(Arc::clone(&j.verdict)),
-                return_verdict: j.return_verdict.clone(),
-                firewall: Some(index),
-                missing: j.missing.clone(),
-                return_missing: j.return_missing.clone(),
-            },
-            None => Hop {
-                node: name.clone(),
-                kind: kind.clone(),
-                source: Arc::clone(src),
-                destination: Arc::clone(destination),
-                list,
-                verdict: None,
-                return_verdict: None,
-                firewall: None,
-                missing: None,
-                return_missing: None,
-            },
+        self.hops.push(Frame {
+            node,
+            list,
+            source: Arc::clone(src),
+            destination: Arc::clone(destination),
+            judged,
         });
         self.visited.push(node);
         self.forward(node, at);
@@ -1296,24 +1375,18 @@ impl<'a> Walk<'a> {
         list: Option<RuleList>,
         src: &Arc<Addresses>,
         destination: &Arc<Addresses>,
-    ) -> Option<Arc<Judged>> {
-        let known = self
-            .memo
-            .iter()
-            .find(|(n, s, d, _)| *n == node && Arc::ptr_eq(s, src) && Arc::ptr_eq(d, destination));
-        if let Some((_, _, _, judged)) = known {
-            return judged.clone();
+    ) -> Option<usize> {
+        let known = self.memo.iter().position(|(n, s, d, _)| {
+            *n == node && Arc::ptr_eq(s, src) && Arc::ptr_eq(d, destination)
+        });
+        if let Some(i) = known {
+            return self.memo.get(i)?.3.as_ref().map(|_| i);
         }
-        let judged = self
-            .judge_new(node, index, list, src, destination)
-            .map(Arc::new);
-        self.memo.push((
-            node,
-            Arc::clone(src),
-            Arc::clone(destination),
-            judged.clone(),
-        ));
-        judged
+        let judged = self.judge_new(node, index, list, src, destination);
+        let found = judged.is_some();
+        self.memo
+            .push((node, Arc::clone(src), Arc::clone(destination), judged));
+        found.then(|| self.memo.len() - 1)
     }
 
     fn judge_new(
@@ -1486,7 +1559,7 @@ impl<'a> Walk<'a> {
             let at = self
                 .hops
                 .last()
-                .map_or_else(String::new, |h| h.node.to_string());
+                .map_or_else(String::new, |f| self.frame_name(f));
             self.stop(Diagnosis::TooManyHops {
                 limit: self.options.max_hops,
                 at,
@@ -1496,11 +1569,7 @@ impl<'a> Walk<'a> {
         let g = self.g;
         // Primary and failover paths meet the same nodes with the same destination: each
         // decision is made once per trace.
-        let known = self
-            .routed
-            .iter()
-            .find(|(n, d, _)| *n == node && *d == dst)
-            .map(|(_, _, r)| *r);
+        let known = self.routed.find(node, dst);
         match known {
             Some(Routed::Delivered) => {
                 self.finish(failover, PathEnd::Delivered);
@@ -1573,7 +1642,7 @@ impl<'a> Walk<'a> {
                 at: self
                     .hops
                     .last()
-                    .map_or_else(String::new, |h| h.node.to_string()),
+                    .map_or_else(String::new, |f| self.frame_name(f)),
                 destination: dst.to_string(),
             });
             self.finish(failover, PathEnd::NoRoute);
@@ -1592,7 +1661,7 @@ impl<'a> Walk<'a> {
         for route in edges.iter() {
             let next = route.target;
             if self.visited.contains(&next) {
-                let mut names: Vec<String> = self.hops.iter().map(|h| h.node.to_string()).collect();
+                let mut names: Vec<String> = self.hops.iter().map(|f| self.frame_name(f)).collect();
                 if let Some(n) = self.g.node(next) {
                     names.push(n.to_string());
                 }
