@@ -164,9 +164,15 @@ impl RequestSet {
     }
 }
 
+/// A firewall's kind and platform, as [`Builder::firewall_kind`] finds them.
+type FirewallKindOf = (FirewallKind, Option<mccs_model::Platform>);
+
 /// An object a party's addresses map to.
 #[derive(Debug, Clone)]
 struct Resolved {
+    /// The object's number among the names the builder has resolved (one per name), so a
+    /// request finds an object's row by position instead of hashing its name again.
+    id: usize,
     name: String,
     kind: ObjectType,
     addresses: Vec<String>,
@@ -176,11 +182,60 @@ struct Resolved {
     stands_for: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What [`Builder::resolve`] caches by: a party and its addresses, owned (the caller hands
+/// over the pair it grouped, so neither a hit nor a miss copies them).
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
     party: Party,
     set: AddrSet,
 }
+
+/// A (party, addresses) pair, owned ([`Key`]) or borrowed, so the cache can be probed with a
+/// borrowed pair (`&dyn KeyView`) without copying it into a key first.
+trait KeyView {
+    fn parts(&self) -> (&Party, &AddrSet);
+}
+
+impl KeyView for Key {
+    fn parts(&self) -> (&Party, &AddrSet) {
+        (&self.party, &self.set)
+    }
+}
+
+impl KeyView for (&Party, &AddrSet) {
+    fn parts(&self) -> (&Party, &AddrSet) {
+        (self.0, self.1)
+    }
+}
+
+impl<'k> std::borrow::Borrow<dyn KeyView + 'k> for Key {
+    fn borrow(&self) -> &(dyn KeyView + 'k) {
+        self
+    }
+}
+
+// A key and its borrowed view hash and compare alike: the party, then the addresses.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self as &dyn KeyView).hash(state);
+    }
+}
+
+impl std::hash::Hash for dyn KeyView + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (party, set) = self.parts();
+        party.hash(state);
+        set.hash(state);
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
 
 struct Builder<'a> {
     t: &'a Topology,
@@ -202,9 +257,19 @@ struct Builder<'a> {
     assigned: HashMap<String, AddrSet>,
     /// The objects each (party, addresses) resolved to, shared: a hit copies nothing.
     cache: HashMap<Key, Rc<[Resolved]>>,
+    /// The number ([`Resolved::id`]) of each object name resolved so far.
+    object_ids: HashMap<String, usize>,
+    /// Each service set's services as text (`tcp/443`), worked out once per distinct set:
+    /// most rules of a large plan ask for one of a few sets.
+    service_texts: std::cell::RefCell<HashMap<&'a SvcSet, Rc<[String]>>>,
+    /// The service set [`Builder::services`] wrote last, with its text.
+    last_services: std::cell::RefCell<Option<(&'a SvcSet, Rc<[String]>)>>,
     /// The cloud ends of each flow of the plan (by position), worked out once: the flow's
     /// details, the rows it needs and its summary all show them.
     flow_ends: Vec<Vec<CloudEnd>>,
+    /// The transports only failover paths of each flow take, by the flow's position in the plan
+    /// and direction (`2 * position`, plus one for inbound), once a request's notes asked.
+    failover_via: std::cell::RefCell<Vec<Option<Rc<[String]>>>>,
     /// The channel of the first planned rule of each (rule name, firewall).
     rule_channel: HashMap<(&'a str, &'a str), &'a str>,
 }
@@ -272,11 +337,44 @@ fn services(s: &SvcSet) -> Vec<String> {
     s.to_string().split(", ").map(str::to_owned).collect()
 }
 
+/// `abc123-prod`, as `EnvRef`'s `Display` writes it, appended without the formatting machinery.
+fn push_env(out: &mut String, env: &mccs_model::EnvRef) {
+    out.push_str(env.license_plate.as_str());
+    out.push('-');
+    out.push_str(env.environment.as_str());
+}
+
+/// `abc123-prod`, as `EnvRef`'s `Display` writes it.
+fn env_text(env: &mccs_model::EnvRef) -> String {
+    let mut out = String::with_capacity(24);
+    push_env(&mut out, env);
+    out
+}
+
+/// `a`'s party and addresses as the summary writes them: `abc123-prod (10.0.0.0/16)`, or the
+/// addresses alone for a bare prefix. The same text as `format!("{} ({})", a.party, a.set)`,
+/// written into one buffer (a summary writes two per direction of every flow).
 fn party_addresses(a: &Addresses) -> String {
-    match a.party {
-        Party::Prefix => a.set.to_string(),
-        _ => format!("{} ({})", a.party, a.set),
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(48);
+    match &a.party {
+        Party::Prefix => {
+            let _ = write!(out, "{}", a.set);
+            return out;
+        }
+        Party::Environment { env } => push_env(&mut out, env),
+        Party::Endpoint { name }
+        | Party::External { name }
+        | Party::Zone { name }
+        | Party::Object { name, .. } => out.push_str(name),
+        other => {
+            let _ = write!(out, "{other}");
+        }
     }
+    out.push_str(" (");
+    let _ = write!(out, "{}", a.set);
+    out.push(')');
+    out
 }
 
 /// Groups addresses by party (first appearance), uniting the sets of one party.
@@ -291,11 +389,16 @@ fn by_party(list: &[Addresses]) -> Vec<(Party, AddrSet)> {
     out
 }
 
-fn list(items: &[String]) -> String {
+fn list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [one] => one.borrow().to_owned(),
+        [rest @ .., last] => {
+            let mut out = rest.join(", ");
+            out.push_str(" and ");
+            out.push_str(last.borrow());
+            out
+        }
     }
 }
 
@@ -329,6 +432,51 @@ impl UniqueList {
     }
 }
 
+/// A [`UniqueList`] of borrowed text: no copy of an item (nor of its key) until the caller
+/// asks for the items as owned strings, and none at all when it only writes them out.
+#[derive(Debug, Default)]
+struct UniqueRefs<'s> {
+    items: Vec<&'s str>,
+    seen: HashSet<&'s str>,
+    /// How many items the caller expects, at most (0: unknown).
+    capacity: usize,
+}
+
+impl<'s> UniqueRefs<'s> {
+    /// A list expected to hold up to `n` items: past [`UNIQUE_SCAN`] its set is made that big
+    /// at once, not grown (and every key hashed again) one doubling at a time.
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            items: Vec::new(),
+            seen: HashSet::new(),
+            capacity: n,
+        }
+    }
+
+    fn push(&mut self, s: &'s str) {
+        if self.items.len() < UNIQUE_SCAN {
+            if !self.items.contains(&s) {
+                self.items.push(s);
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            self.items
+                .reserve(self.capacity.saturating_sub(self.items.len()));
+            self.seen.reserve(self.capacity);
+            self.seen.extend(self.items.iter().copied());
+        }
+        if self.seen.insert(s) {
+            self.items.push(s);
+        }
+    }
+
+    /// The items as owned strings, in a vector of exactly their number.
+    fn to_strings(&self) -> Vec<String> {
+        self.items.iter().map(|s| (*s).to_owned()).collect()
+    }
+}
+
 impl<'a> Builder<'a> {
     fn new(t: &'a Topology, plan: &'a Plan, options: &'a BuildOptions) -> Self {
         let index = mccs_model::Index::new(t);
@@ -355,7 +503,8 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let mut rule_channel = HashMap::with_capacity(plan.rules.len());
+        let mut rule_channel =
+            HashMap::with_capacity(plan.rules.iter().map(|r| r.targets.len()).sum());
         for r in &plan.rules {
             for tg in &r.targets {
                 rule_channel
@@ -369,18 +518,28 @@ impl<'a> Builder<'a> {
             plan,
             convention: &options.object_convention,
             vocabularies: &options.vocabularies,
-            flow_index: plan
-                .flows
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, f)| (f.flow.as_str(), i))
-                .collect(),
+            flow_index: {
+                let mut m = HashMap::with_capacity(plan.flows.len());
+                m.extend(
+                    plan.flows
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .map(|(i, f)| (f.flow.as_str(), i)),
+                );
+                m
+            },
             object_sets,
             best_object,
-            assigned: HashMap::new(),
-            cache: HashMap::new(),
+            assigned: HashMap::with_capacity(plan.flows.len()),
+            // About one (party, addresses) and one object per flow: sized up front, these
+            // tables do not rehash (SipHash) every key each time they double.
+            cache: HashMap::with_capacity(plan.flows.len()),
+            object_ids: HashMap::with_capacity(plan.flows.len()),
+            service_texts: std::cell::RefCell::default(),
+            last_services: std::cell::RefCell::default(),
             flow_ends: Vec::new(),
+            failover_via: std::cell::RefCell::default(),
             rule_channel,
         }
     }
@@ -393,7 +552,13 @@ impl<'a> Builder<'a> {
             .map(|fp| self.cloud_ends(fp))
             .collect();
         let requests = self.requests();
-        let summary = self.summary(&requests);
+        // The builder's tables for the requests are not needed any more: free them before the
+        // summary allocates its own.
+        self.cache = HashMap::new();
+        self.object_ids = HashMap::new();
+        self.failover_via = std::cell::RefCell::default();
+        let flow_ends = std::mem::take(&mut self.flow_ends);
+        let summary = self.summary(&requests, flow_ends);
         let notes = self.set_notes(&requests, &summary);
         RequestSet {
             format_version: FORMAT_VERSION,
@@ -404,6 +569,30 @@ impl<'a> Builder<'a> {
             pictures: None,
             removal: None,
         }
+    }
+
+    /// `s`'s services as text, one per service (`tcp/443`, `udp/53`), as [`services`] writes
+    /// them; each distinct set is written once.
+    fn services(&self, s: &'a SvcSet) -> Vec<String> {
+        // Consecutive rules mostly ask for the same set: compared first, it needs no hash.
+        let mut last = self.last_services.borrow_mut();
+        if let Some((set, t)) = last.as_ref()
+            && *set == s
+        {
+            return t.to_vec();
+        }
+        let mut texts = self.service_texts.borrow_mut();
+        let t = match texts.get(s) {
+            Some(t) => Rc::clone(t),
+            None => {
+                let t: Rc<[String]> = services(s).into();
+                texts.insert(s, Rc::clone(&t));
+                t
+            }
+        };
+        let out = t.to_vec();
+        *last = Some((s, t));
+        out
     }
 
     /// The position in the plan of the flow named `name` (the first, if a name repeats).
