@@ -355,14 +355,21 @@ fn env_text(env: &mccs_model::EnvRef) -> String {
 /// addresses alone for a bare prefix. The same text as `format!("{} ({})", a.party, a.set)`,
 /// written into one buffer (a summary writes two per direction of every flow).
 fn party_addresses(a: &Addresses) -> String {
+    party_addresses_in(&mut String::new(), a)
+}
+
+/// [`party_addresses`], written in `buf` (whatever it held is dropped) and copied out at its
+/// length: a caller writing many keeps one buffer, and no string keeps spare room.
+fn party_addresses_in(buf: &mut String, a: &Addresses) -> String {
     use std::fmt::Write as _;
-    let mut out = String::with_capacity(48);
+    buf.clear();
+    let out = buf;
     match &a.party {
         Party::Prefix => {
             let _ = write!(out, "{}", a.set);
-            return out;
+            return out.as_str().to_owned();
         }
-        Party::Environment { env } => push_env(&mut out, env),
+        Party::Environment { env } => push_env(out, env),
         Party::Endpoint { name }
         | Party::External { name }
         | Party::Zone { name }
@@ -374,7 +381,7 @@ fn party_addresses(a: &Addresses) -> String {
     out.push_str(" (");
     let _ = write!(out, "{}", a.set);
     out.push(')');
-    out
+    out.as_str().to_owned()
 }
 
 /// Groups addresses by party (first appearance), uniting the sets of one party.

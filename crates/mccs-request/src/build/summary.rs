@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use mccs_model::RuleList;
 use mccs_path::{DirectedPlan, FlowPlan, Verdict};
 
-use super::{Builder, add_role, party_addresses, push_unique, roles_text};
+use super::{Builder, add_role, party_addresses_in, push_unique, roles_text};
 use crate::model::{
     CloudEnd, DirectionSummary, FirewallRules, FlowStatus, FlowSummary, ObjectStatus,
     PartialAllowance, Problem, Request, RequestedRule, Summary, Totals, TrafficRow,
@@ -85,12 +85,13 @@ impl<'a> Builder<'a> {
         }
         let plan = self.plan;
         let mut ends = flow_ends.into_iter();
+        let mut scratch = Scratch::default();
         let flows: Vec<FlowSummary> = plan
             .flows
             .iter()
             .map(|fp| {
                 let ends = ends.next().unwrap_or_default();
-                self.flow_summary(fp, ends, &titles, &rows)
+                self.flow_summary(fp, ends, &titles, &rows, &mut scratch)
             })
             .collect();
         totals.flows = flows.len();
@@ -115,11 +116,12 @@ impl<'a> Builder<'a> {
         cloud_ends: Vec<CloudEnd>,
         titles: &HashMap<&str, &str>,
         rows: &HashMap<(&str, &str), &TrafficRow>,
+        scratch: &mut Scratch,
     ) -> FlowSummary {
         let directions: Vec<DirectionSummary> = fp
             .directions
             .iter()
-            .map(|d| self.direction_summary(d, titles, rows))
+            .map(|d| self.direction_summary(d, titles, rows, scratch))
             .collect();
         let problems: Vec<Problem> = fp.diagnoses.iter().map(diagnosis_problem).collect();
         FlowSummary {
@@ -144,10 +146,19 @@ impl<'a> Builder<'a> {
         d: &'a DirectedPlan,
         titles: &HashMap<&str, &str>,
         rows: &HashMap<(&str, &str), &TrafficRow>,
+        scratch: &mut Scratch,
     ) -> DirectionSummary {
-        let mut allowed: Vec<FirewallRules> = Vec::new();
-        let mut partial: Vec<PartialAllowance> = Vec::new();
-        let mut requested: Vec<RequestedRule> = Vec::new();
+        // Gathered in the scratch lists, then moved into lists of exactly their length (grown
+        // one push at a time, each held room for four: most directions have one or two).
+        let Scratch {
+            allowed,
+            partial,
+            requested,
+            text,
+        } = scratch;
+        allowed.clear();
+        partial.clear();
+        requested.clear();
         // Each step's verdict and, through a stateless filter, its return verdict.
         let judged = d.steps.iter().flat_map(|s| {
             let back = s.return_verdict.as_ref().map(|v| {
@@ -213,7 +224,7 @@ impl<'a> Builder<'a> {
                 Verdict::Denied { .. } | Verdict::NoMatchingRule | Verdict::Unknown { .. } => {}
             }
             if let Some(rule) = planned_rule {
-                self.add_requested(&mut requested, rule, s.firewall.as_str());
+                self.add_requested(requested, rule, s.firewall.as_str());
             }
         }
         let st = flow_status(d.status);
@@ -235,14 +246,14 @@ impl<'a> Builder<'a> {
             .any(|p| p.role == mccs_path::PathRole::Failover);
         let mut summary = DirectionSummary {
             direction: d.trace.flow.direction,
-            source: party_addresses(&d.trace.flow.source),
-            destination: party_addresses(&d.trace.flow.destination),
+            source: party_addresses_in(text, &d.trace.flow.source),
+            destination: party_addresses_in(text, &d.trace.flow.destination),
             services: self.services(&d.trace.flow.services),
             status: st,
             failover_path,
-            allowed,
-            partial,
-            requested,
+            allowed: allowed.drain(..).collect(),
+            partial: partial.drain(..).collect(),
+            requested: requested.drain(..).collect(),
             problems,
             warnings,
             details: Vec::new(),
@@ -278,6 +289,15 @@ fn flow_status(s: mccs_path::Status) -> FlowStatus {
         mccs_path::Status::NeedsRules => FlowStatus::NeedsRules,
         mccs_path::Status::Blocked => FlowStatus::Blocked,
     }
+}
+
+/// Lists a direction's summary is gathered in, kept from one direction to the next.
+#[derive(Default)]
+struct Scratch {
+    allowed: Vec<FirewallRules>,
+    partial: Vec<PartialAllowance>,
+    requested: Vec<RequestedRule>,
+    text: String,
 }
 
 /// Appends `firewall` as the summary names it ([`judged_by`]), without a string of its own.
@@ -321,9 +341,20 @@ fn direction_details(
     titles: &HashMap<&str, &str>,
     rows: &HashMap<(&str, &str), &TrafficRow>,
 ) -> Vec<String> {
-    let mut details = Vec::new();
+    let mut details = Vec::with_capacity(
+        s.allowed.len()
+            + s.partial.len()
+            + s.requested.len()
+            + s.problems.len()
+            + s.warnings.len()
+            + usize::from(d.trace.paths.is_empty() && s.problems.is_empty())
+            + usize::from(!s.failover_path && !d.trace.paths.is_empty()),
+    );
+    // Each line is written in `line`, kept from one to the next, and copied out at its
+    // length: a buffer sized by guess would keep its spare room in the summary.
+    let mut line = String::with_capacity(256);
     for a in &s.allowed {
-        let mut line = String::with_capacity(96);
+        line.clear();
         line.push_str("allowed today on ");
         push_judged_by(&mut line, &a.firewall, a.list, a.return_traffic);
         line.push_str(" by ");
@@ -331,10 +362,10 @@ fn direction_details(
         line.push_str(" (");
         line.push_str(roles_text(&a.roles));
         line.push(')');
-        details.push(line);
+        details.push(line.as_str().to_owned());
     }
     for p in &s.partial {
-        let mut line = String::with_capacity(160);
+        line.clear();
         line.push_str("partly allowed today on ");
         push_judged_by(&mut line, &p.firewall, p.list, p.return_traffic);
         if !p.allowed_by.is_empty() {
@@ -352,7 +383,7 @@ fn direction_details(
         line.push_str(" (");
         line.push_str(&p.left_out_services);
         line.push(')');
-        details.push(line);
+        details.push(line.as_str().to_owned());
     }
     for q in &s.requested {
         let title = titles
@@ -360,7 +391,7 @@ fn direction_details(
             .copied()
             .unwrap_or(q.request.as_str());
         let row = rows.get(&(q.request.as_str(), q.rule.as_str())).copied();
-        let mut line = String::with_capacity(96 + title.len());
+        line.clear();
         line.push_str("request ");
         line.push_str(&q.rule);
         line.push_str(" on ");
@@ -383,7 +414,7 @@ fn direction_details(
         line.push_str(" (");
         line.push_str(title);
         line.push(')');
-        details.push(line);
+        details.push(line.as_str().to_owned());
     }
     for p in &s.problems {
         details.push(format!("blocked: {}", p.message));
