@@ -164,6 +164,9 @@ impl RequestSet {
     }
 }
 
+/// A service set and its services as text ([`Builder::services`]).
+type ServicesText<'a> = (&'a SvcSet, Rc<[String]>);
+
 /// A firewall's kind and platform, as [`Builder::firewall_kind`] finds them.
 type FirewallKindOf = (FirewallKind, Option<mccs_model::Platform>);
 
@@ -263,7 +266,7 @@ struct Builder<'a> {
     /// most rules of a large plan ask for one of a few sets.
     service_texts: std::cell::RefCell<HashMap<&'a SvcSet, Rc<[String]>>>,
     /// The service set [`Builder::services`] wrote last, with its text.
-    last_services: std::cell::RefCell<Option<(&'a SvcSet, Rc<[String]>)>>,
+    last_services: std::cell::RefCell<Option<ServicesText<'a>>>,
     /// The cloud ends of each flow of the plan (by position), worked out once: the flow's
     /// details, the rows it needs and its summary all show them.
     flow_ends: Vec<Vec<CloudEnd>>,
@@ -361,12 +364,17 @@ fn party_addresses(a: &Addresses) -> String {
 /// [`party_addresses`], written in `buf` (whatever it held is dropped) and copied out at its
 /// length: a caller writing many keeps one buffer, and no string keeps spare room.
 fn party_addresses_in(buf: &mut String, a: &Addresses) -> String {
+    party_set_text(buf, &a.party, &a.set)
+}
+
+/// [`party_addresses_in`] of a party and its addresses `set`.
+fn party_set_text(buf: &mut String, party: &Party, set: &AddrSet) -> String {
     use std::fmt::Write as _;
     buf.clear();
     let out = buf;
-    match &a.party {
+    match party {
         Party::Prefix => {
-            let _ = write!(out, "{}", a.set);
+            let _ = write!(out, "{set}");
             return out.as_str().to_owned();
         }
         Party::Environment { env } => push_env(out, env),
@@ -379,7 +387,7 @@ fn party_addresses_in(buf: &mut String, a: &Addresses) -> String {
         }
     }
     out.push_str(" (");
-    let _ = write!(out, "{}", a.set);
+    let _ = write!(out, "{set}");
     out.push(')');
     out.as_str().to_owned()
 }
@@ -632,5 +640,101 @@ impl<'a> Builder<'a> {
         self.index
             .firewall(firewall)
             .is_some_and(|f| matches!(f.kind, FirewallKind::Edge | FirewallKind::Zone))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Key, KeyView, UniqueList, UniqueRefs, party_set_text};
+    use std::collections::HashMap;
+    use std::hash::{BuildHasher, RandomState};
+
+    use ipnet::{IpNet, Ipv4Net};
+    use mccs_path::{AddrSet, Party};
+    use proptest::prelude::*;
+
+    fn set(prefixes: &[(u32, u8)]) -> AddrSet {
+        AddrSet::from_prefixes(
+            prefixes
+                .iter()
+                .filter_map(|(a, len)| Ipv4Net::new((*a).into(), *len % 33).ok())
+                .map(IpNet::V4),
+        )
+    }
+
+    fn party(kind: u8, name: &str) -> Party {
+        match kind % 6 {
+            0 => Party::Environment {
+                env: "abc123-prod".parse().unwrap_or_else(|_| unreachable!()),
+            },
+            1 => Party::Endpoint {
+                name: name.to_owned(),
+            },
+            2 => Party::Object {
+                name: name.to_owned(),
+                published_by: None,
+            },
+            3 => Party::Translated {
+                private_link: name.to_owned(),
+                region: "ca-central-1".to_owned(),
+                role: "endpoint".to_owned(),
+            },
+            4 => Party::Nat {
+                env: "abc123-dev".parse().unwrap_or_else(|_| unreachable!()),
+            },
+            _ => Party::Prefix,
+        }
+    }
+
+    proptest! {
+        /// The borrowed list keeps what the owned one keeps, in the same order, past the
+        /// point where it starts hashing.
+        #[test]
+        fn unique_refs_keep_what_unique_list_keeps(
+            items in proptest::collection::vec("[a-d]{1,2}", 0..60),
+            capacity in 0usize..80,
+        ) {
+            let mut owned = UniqueList::default();
+            let mut borrowed = UniqueRefs::with_capacity(capacity);
+            for s in &items {
+                owned.push(s);
+                borrowed.push(s);
+            }
+            prop_assert_eq!(borrowed.to_strings(), owned.items);
+        }
+
+        /// A party's addresses written into a buffer read as `format!` wrote them.
+        #[test]
+        fn party_addresses_reads_as_display(
+            kind: u8,
+            name in "[a-z-]{1,12}",
+            prefixes in proptest::collection::vec((any::<u32>(), 8u8..33), 0..4),
+        ) {
+            let (p, s) = (party(kind, &name), set(&prefixes));
+            let expected = match p {
+                Party::Prefix => s.to_string(),
+                _ => format!("{p} ({s})"),
+            };
+            prop_assert_eq!(party_set_text(&mut String::from("old"), &p, &s), expected);
+        }
+
+        /// A key and its borrowed view hash alike, so the cache finds a pair either way.
+        #[test]
+        fn borrowed_keys_find_owned_ones(
+            kind: u8,
+            name in "[a-z-]{1,12}",
+            prefixes in proptest::collection::vec((any::<u32>(), 8u8..33), 0..4),
+        ) {
+            let (p, s) = (party(kind, &name), set(&prefixes));
+            let key = Key { party: p.clone(), set: s.clone() };
+            let state = RandomState::new();
+            prop_assert_eq!(
+                state.hash_one(&key),
+                state.hash_one(&(&p, &s) as &dyn KeyView)
+            );
+            let mut map = HashMap::new();
+            map.insert(key, 7);
+            prop_assert_eq!(map.get(&(&p, &s) as &dyn KeyView), Some(&7));
+        }
     }
 }

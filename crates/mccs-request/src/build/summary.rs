@@ -251,9 +251,9 @@ impl<'a> Builder<'a> {
             services: self.services(&d.trace.flow.services),
             status: st,
             failover_path,
-            allowed: allowed.drain(..).collect(),
-            partial: partial.drain(..).collect(),
-            requested: requested.drain(..).collect(),
+            allowed: take_exact(allowed),
+            partial: take_exact(partial),
+            requested: take_exact(requested),
             problems,
             warnings,
             details: Vec::new(),
@@ -298,6 +298,13 @@ struct Scratch {
     partial: Vec<PartialAllowance>,
     requested: Vec<RequestedRule>,
     text: String,
+}
+
+/// `v`'s items, moved into a list of exactly their number; `v` keeps its room for the next.
+fn take_exact<T>(v: &mut Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(v.len());
+    out.append(v);
+    out
 }
 
 /// Appends `firewall` as the summary names it ([`judged_by`]), without a string of its own.
