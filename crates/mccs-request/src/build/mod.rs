@@ -164,9 +164,18 @@ impl RequestSet {
     }
 }
 
+/// A service set and its services as text ([`Builder::services`]).
+type ServicesText<'a> = (&'a SvcSet, Rc<[String]>);
+
+/// A firewall's kind and platform, as [`Builder::firewall_kind`] finds them.
+type FirewallKindOf = (FirewallKind, Option<mccs_model::Platform>);
+
 /// An object a party's addresses map to.
 #[derive(Debug, Clone)]
 struct Resolved {
+    /// The object's number among the names the builder has resolved (one per name), so a
+    /// request finds an object's row by position instead of hashing its name again.
+    id: usize,
     name: String,
     kind: ObjectType,
     addresses: Vec<String>,
@@ -176,11 +185,60 @@ struct Resolved {
     stands_for: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What [`Builder::resolve`] caches by: a party and its addresses, owned (the caller hands
+/// over the pair it grouped, so neither a hit nor a miss copies them).
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Key {
     party: Party,
     set: AddrSet,
 }
+
+/// A (party, addresses) pair, owned ([`Key`]) or borrowed, so the cache can be probed with a
+/// borrowed pair (`&dyn KeyView`) without copying it into a key first.
+trait KeyView {
+    fn parts(&self) -> (&Party, &AddrSet);
+}
+
+impl KeyView for Key {
+    fn parts(&self) -> (&Party, &AddrSet) {
+        (&self.party, &self.set)
+    }
+}
+
+impl KeyView for (&Party, &AddrSet) {
+    fn parts(&self) -> (&Party, &AddrSet) {
+        (self.0, self.1)
+    }
+}
+
+impl<'k> std::borrow::Borrow<dyn KeyView + 'k> for Key {
+    fn borrow(&self) -> &(dyn KeyView + 'k) {
+        self
+    }
+}
+
+// A key and its borrowed view hash and compare alike: the party, then the addresses.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (self as &dyn KeyView).hash(state);
+    }
+}
+
+impl std::hash::Hash for dyn KeyView + '_ {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (party, set) = self.parts();
+        party.hash(state);
+        set.hash(state);
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
 
 struct Builder<'a> {
     t: &'a Topology,
@@ -202,9 +260,19 @@ struct Builder<'a> {
     assigned: HashMap<String, AddrSet>,
     /// The objects each (party, addresses) resolved to, shared: a hit copies nothing.
     cache: HashMap<Key, Rc<[Resolved]>>,
+    /// The number ([`Resolved::id`]) of each object name resolved so far.
+    object_ids: HashMap<String, usize>,
+    /// Each service set's services as text (`tcp/443`), worked out once per distinct set:
+    /// most rules of a large plan ask for one of a few sets.
+    service_texts: std::cell::RefCell<HashMap<&'a SvcSet, Rc<[String]>>>,
+    /// The service set [`Builder::services`] wrote last, with its text.
+    last_services: std::cell::RefCell<Option<ServicesText<'a>>>,
     /// The cloud ends of each flow of the plan (by position), worked out once: the flow's
     /// details, the rows it needs and its summary all show them.
     flow_ends: Vec<Vec<CloudEnd>>,
+    /// The transports only failover paths of each flow take, by the flow's position in the plan
+    /// and direction (`2 * position`, plus one for inbound), once a request's notes asked.
+    failover_via: std::cell::RefCell<Vec<Option<Rc<[String]>>>>,
     /// The channel of the first planned rule of each (rule name, firewall).
     rule_channel: HashMap<(&'a str, &'a str), &'a str>,
 }
@@ -272,11 +340,56 @@ fn services(s: &SvcSet) -> Vec<String> {
     s.to_string().split(", ").map(str::to_owned).collect()
 }
 
+/// `abc123-prod`, as `EnvRef`'s `Display` writes it, appended without the formatting machinery.
+fn push_env(out: &mut String, env: &mccs_model::EnvRef) {
+    out.push_str(env.license_plate.as_str());
+    out.push('-');
+    out.push_str(env.environment.as_str());
+}
+
+/// `abc123-prod`, as `EnvRef`'s `Display` writes it.
+fn env_text(env: &mccs_model::EnvRef) -> String {
+    let mut out = String::with_capacity(24);
+    push_env(&mut out, env);
+    out
+}
+
+/// `a`'s party and addresses as the summary writes them: `abc123-prod (10.0.0.0/16)`, or the
+/// addresses alone for a bare prefix. The same text as `format!("{} ({})", a.party, a.set)`,
+/// written into one buffer (a summary writes two per direction of every flow).
 fn party_addresses(a: &Addresses) -> String {
-    match a.party {
-        Party::Prefix => a.set.to_string(),
-        _ => format!("{} ({})", a.party, a.set),
+    party_addresses_in(&mut String::new(), a)
+}
+
+/// [`party_addresses`], written in `buf` (whatever it held is dropped) and copied out at its
+/// length: a caller writing many keeps one buffer, and no string keeps spare room.
+fn party_addresses_in(buf: &mut String, a: &Addresses) -> String {
+    party_set_text(buf, &a.party, &a.set)
+}
+
+/// [`party_addresses_in`] of a party and its addresses `set`.
+fn party_set_text(buf: &mut String, party: &Party, set: &AddrSet) -> String {
+    use std::fmt::Write as _;
+    buf.clear();
+    let out = buf;
+    match party {
+        Party::Prefix => {
+            let _ = write!(out, "{set}");
+            return out.as_str().to_owned();
+        }
+        Party::Environment { env } => push_env(out, env),
+        Party::Endpoint { name }
+        | Party::External { name }
+        | Party::Zone { name }
+        | Party::Object { name, .. } => out.push_str(name),
+        other => {
+            let _ = write!(out, "{other}");
+        }
     }
+    out.push_str(" (");
+    let _ = write!(out, "{set}");
+    out.push(')');
+    out.as_str().to_owned()
 }
 
 /// Groups addresses by party (first appearance), uniting the sets of one party.
@@ -291,11 +404,16 @@ fn by_party(list: &[Addresses]) -> Vec<(Party, AddrSet)> {
     out
 }
 
-fn list(items: &[String]) -> String {
+fn list<S: std::borrow::Borrow<str>>(items: &[S]) -> String {
     match items {
         [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [one] => one.borrow().to_owned(),
+        [rest @ .., last] => {
+            let mut out = rest.join(", ");
+            out.push_str(" and ");
+            out.push_str(last.borrow());
+            out
+        }
     }
 }
 
@@ -329,6 +447,51 @@ impl UniqueList {
     }
 }
 
+/// A [`UniqueList`] of borrowed text: no copy of an item (nor of its key) until the caller
+/// asks for the items as owned strings, and none at all when it only writes them out.
+#[derive(Debug, Default)]
+struct UniqueRefs<'s> {
+    items: Vec<&'s str>,
+    seen: HashSet<&'s str>,
+    /// How many items the caller expects, at most (0: unknown).
+    capacity: usize,
+}
+
+impl<'s> UniqueRefs<'s> {
+    /// A list expected to hold up to `n` items: past [`UNIQUE_SCAN`] its set is made that big
+    /// at once, not grown (and every key hashed again) one doubling at a time.
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            items: Vec::new(),
+            seen: HashSet::new(),
+            capacity: n,
+        }
+    }
+
+    fn push(&mut self, s: &'s str) {
+        if self.items.len() < UNIQUE_SCAN {
+            if !self.items.contains(&s) {
+                self.items.push(s);
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            self.items
+                .reserve(self.capacity.saturating_sub(self.items.len()));
+            self.seen.reserve(self.capacity);
+            self.seen.extend(self.items.iter().copied());
+        }
+        if self.seen.insert(s) {
+            self.items.push(s);
+        }
+    }
+
+    /// The items as owned strings, in a vector of exactly their number.
+    fn to_strings(&self) -> Vec<String> {
+        self.items.iter().map(|s| (*s).to_owned()).collect()
+    }
+}
+
 impl<'a> Builder<'a> {
     fn new(t: &'a Topology, plan: &'a Plan, options: &'a BuildOptions) -> Self {
         let index = mccs_model::Index::new(t);
@@ -355,7 +518,8 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let mut rule_channel = HashMap::with_capacity(plan.rules.len());
+        let mut rule_channel =
+            HashMap::with_capacity(plan.rules.iter().map(|r| r.targets.len()).sum());
         for r in &plan.rules {
             for tg in &r.targets {
                 rule_channel
@@ -369,18 +533,28 @@ impl<'a> Builder<'a> {
             plan,
             convention: &options.object_convention,
             vocabularies: &options.vocabularies,
-            flow_index: plan
-                .flows
-                .iter()
-                .enumerate()
-                .rev()
-                .map(|(i, f)| (f.flow.as_str(), i))
-                .collect(),
+            flow_index: {
+                let mut m = HashMap::with_capacity(plan.flows.len());
+                m.extend(
+                    plan.flows
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .map(|(i, f)| (f.flow.as_str(), i)),
+                );
+                m
+            },
             object_sets,
             best_object,
-            assigned: HashMap::new(),
-            cache: HashMap::new(),
+            assigned: HashMap::with_capacity(plan.flows.len()),
+            // About one (party, addresses) and one object per flow: sized up front, these
+            // tables do not rehash (SipHash) every key each time they double.
+            cache: HashMap::with_capacity(plan.flows.len()),
+            object_ids: HashMap::with_capacity(plan.flows.len()),
+            service_texts: std::cell::RefCell::default(),
+            last_services: std::cell::RefCell::default(),
             flow_ends: Vec::new(),
+            failover_via: std::cell::RefCell::default(),
             rule_channel,
         }
     }
@@ -393,7 +567,13 @@ impl<'a> Builder<'a> {
             .map(|fp| self.cloud_ends(fp))
             .collect();
         let requests = self.requests();
-        let summary = self.summary(&requests);
+        // The builder's tables for the requests are not needed any more: free them before the
+        // summary allocates its own.
+        self.cache = HashMap::new();
+        self.object_ids = HashMap::new();
+        self.failover_via = std::cell::RefCell::default();
+        let flow_ends = std::mem::take(&mut self.flow_ends);
+        let summary = self.summary(&requests, flow_ends);
         let notes = self.set_notes(&requests, &summary);
         RequestSet {
             format_version: FORMAT_VERSION,
@@ -404,6 +584,30 @@ impl<'a> Builder<'a> {
             pictures: None,
             removal: None,
         }
+    }
+
+    /// `s`'s services as text, one per service (`tcp/443`, `udp/53`), as [`services`] writes
+    /// them; each distinct set is written once.
+    fn services(&self, s: &'a SvcSet) -> Vec<String> {
+        // Consecutive rules mostly ask for the same set: compared first, it needs no hash.
+        let mut last = self.last_services.borrow_mut();
+        if let Some((set, t)) = last.as_ref()
+            && *set == s
+        {
+            return t.to_vec();
+        }
+        let mut texts = self.service_texts.borrow_mut();
+        let t = match texts.get(s) {
+            Some(t) => Rc::clone(t),
+            None => {
+                let t: Rc<[String]> = services(s).into();
+                texts.insert(s, Rc::clone(&t));
+                t
+            }
+        };
+        let out = t.to_vec();
+        *last = Some((s, t));
+        out
     }
 
     /// The position in the plan of the flow named `name` (the first, if a name repeats).
@@ -436,5 +640,101 @@ impl<'a> Builder<'a> {
         self.index
             .firewall(firewall)
             .is_some_and(|f| matches!(f.kind, FirewallKind::Edge | FirewallKind::Zone))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Key, KeyView, UniqueList, UniqueRefs, party_set_text};
+    use std::collections::HashMap;
+    use std::hash::{BuildHasher, RandomState};
+
+    use ipnet::{IpNet, Ipv4Net};
+    use mccs_path::{AddrSet, Party};
+    use proptest::prelude::*;
+
+    fn set(prefixes: &[(u32, u8)]) -> AddrSet {
+        AddrSet::from_prefixes(
+            prefixes
+                .iter()
+                .filter_map(|(a, len)| Ipv4Net::new((*a).into(), *len % 33).ok())
+                .map(IpNet::V4),
+        )
+    }
+
+    fn party(kind: u8, name: &str) -> Party {
+        match kind % 6 {
+            0 => Party::Environment {
+                env: "abc123-prod".parse().unwrap_or_else(|_| unreachable!()),
+            },
+            1 => Party::Endpoint {
+                name: name.to_owned(),
+            },
+            2 => Party::Object {
+                name: name.to_owned(),
+                published_by: None,
+            },
+            3 => Party::Translated {
+                private_link: name.to_owned(),
+                region: "ca-central-1".to_owned(),
+                role: "endpoint".to_owned(),
+            },
+            4 => Party::Nat {
+                env: "abc123-dev".parse().unwrap_or_else(|_| unreachable!()),
+            },
+            _ => Party::Prefix,
+        }
+    }
+
+    proptest! {
+        /// The borrowed list keeps what the owned one keeps, in the same order, past the
+        /// point where it starts hashing.
+        #[test]
+        fn unique_refs_keep_what_unique_list_keeps(
+            items in proptest::collection::vec("[a-d]{1,2}", 0..60),
+            capacity in 0usize..80,
+        ) {
+            let mut owned = UniqueList::default();
+            let mut borrowed = UniqueRefs::with_capacity(capacity);
+            for s in &items {
+                owned.push(s);
+                borrowed.push(s);
+            }
+            prop_assert_eq!(borrowed.to_strings(), owned.items);
+        }
+
+        /// A party's addresses written into a buffer read as `format!` wrote them.
+        #[test]
+        fn party_addresses_reads_as_display(
+            kind: u8,
+            name in "[a-z-]{1,12}",
+            prefixes in proptest::collection::vec((any::<u32>(), 8u8..33), 0..4),
+        ) {
+            let (p, s) = (party(kind, &name), set(&prefixes));
+            let expected = match p {
+                Party::Prefix => s.to_string(),
+                _ => format!("{p} ({s})"),
+            };
+            prop_assert_eq!(party_set_text(&mut String::from("old"), &p, &s), expected);
+        }
+
+        /// A key and its borrowed view hash alike, so the cache finds a pair either way.
+        #[test]
+        fn borrowed_keys_find_owned_ones(
+            kind: u8,
+            name in "[a-z-]{1,12}",
+            prefixes in proptest::collection::vec((any::<u32>(), 8u8..33), 0..4),
+        ) {
+            let (p, s) = (party(kind, &name), set(&prefixes));
+            let key = Key { party: p.clone(), set: s.clone() };
+            let state = RandomState::new();
+            prop_assert_eq!(
+                state.hash_one(&key),
+                state.hash_one(&(&p, &s) as &dyn KeyView)
+            );
+            let mut map = HashMap::new();
+            map.insert(key, 7);
+            prop_assert_eq!(map.get(&(&p, &s) as &dyn KeyView), Some(&7));
+        }
     }
 }

@@ -2,35 +2,77 @@
 //! sources, failover, stateless filters, placement), one function per kind, and those of the
 //! whole set.
 
+use std::rc::Rc;
+
 use mccs_model::FirewallKind;
 use mccs_naming::Direction;
 use mccs_path::{Party, PlannedRule, Verdict};
 
-use super::{Builder, UniqueList, by_party, cidrs, list, party_addresses, push_unique};
+use super::{
+    Builder, FirewallKindOf, UniqueList, UniqueRefs, by_party, cidrs, list, party_addresses,
+    push_unique,
+};
 use crate::model::{
     FlowStatus, Note, NoteKind, ObjectStatus, PathRole, Placement, Request, Summary,
 };
 
 impl<'a> Builder<'a> {
-    /// Transports (links, PrivateLink regions) only failover paths of `flow` take.
-    fn failover_via(&self, flow: &str, direction: Direction) -> Vec<String> {
+    /// Adds to `out` (without repeats) the transports (links, PrivateLink regions) only
+    /// failover paths of `flow` take. Worked out once per flow and direction (a flow's rows in
+    /// every request ask for the same), with `primary` as scratch space for the nodes of its
+    /// primary paths.
+    fn failover_via(
+        &self,
+        flow: &str,
+        direction: Direction,
+        primary: &mut Vec<&'a str>,
+        out: &mut Vec<String>,
+    ) {
+        let Some(position) = self.flow_position(flow) else {
+            return;
+        };
+        let slot = position
+            .saturating_mul(2)
+            .saturating_add(usize::from(direction == Direction::Inbound));
+        let mut cache = self.failover_via.borrow_mut();
+        if cache.len() <= slot {
+            cache.resize(slot.saturating_add(1), None);
+        }
+        let Some(entry) = cache.get_mut(slot) else {
+            return;
+        };
+        let via =
+            entry.get_or_insert_with(|| self.failover_via_uncached(position, direction, primary));
+        for x in via.iter() {
+            push_unique(out, x);
+        }
+    }
+
+    /// [`Builder::failover_via`] of the flow at `position` in the plan, worked out.
+    fn failover_via_uncached(
+        &self,
+        position: usize,
+        direction: Direction,
+        primary: &mut Vec<&'a str>,
+    ) -> Rc<[String]> {
         let mut out = Vec::new();
-        let Some(fp) = self.flow_plan(flow) else {
-            return out;
+        let Some(fp) = self.plan.flows.get(position) else {
+            return out.into();
         };
         for d in fp
             .directions
             .iter()
             .filter(|d| d.trace.flow.direction == direction)
         {
-            let primary: Vec<&str> = d
-                .trace
-                .paths
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.role == mccs_path::PathRole::Primary)
-                .flat_map(|(i, _)| d.path_nodes(i).map(|(node, _)| node))
-                .collect();
+            primary.clear();
+            primary.extend(
+                d.trace
+                    .paths
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.role == mccs_path::PathRole::Primary)
+                    .flat_map(|(i, _)| d.path_nodes(i).map(|(node, _)| node)),
+            );
             for (i, _) in d
                 .trace
                 .paths
@@ -45,12 +87,20 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        out
+        out.into()
     }
 
     /// The notes of one request (whose Traffic Table rows came from `rules`, row by row), in
     /// the order the request shows them.
-    pub(super) fn request_notes(&self, req: &Request, rules: &[&PlannedRule]) -> Vec<Note> {
+    ///
+    /// `kinds` holds the (kind, platform) of the firewall of every rule target, rows in order
+    /// and each row's targets in order ([`Builder::request`] looked them up once).
+    pub(super) fn request_notes(
+        &self,
+        req: &Request,
+        rules: &[&PlannedRule],
+        kinds: &[FirewallKindOf],
+    ) -> Vec<Note> {
         let mut notes = Vec::new();
         self.shared_responsibility_note(req, rules, &mut notes);
         object_notes(req, &mut notes);
@@ -58,7 +108,7 @@ impl<'a> Builder<'a> {
         self.translated_source_notes(req, rules, &mut notes);
         self.failover_notes(req, rules, &mut notes);
         self.stateless_note(req, &mut notes);
-        self.placement_notes(req, &mut notes);
+        Self::placement_notes(req, kinds, &mut notes);
         notes
     }
 
@@ -129,9 +179,9 @@ impl<'a> Builder<'a> {
 
     /// Rules that only allow traffic the Project Set initiates, and inbound rules.
     fn direction_notes(&self, req: &Request, rules: &[&PlannedRule], notes: &mut Vec<Note>) {
-        let mut one_way = UniqueList::default();
+        let mut one_way = UniqueRefs::with_capacity(req.traffic.len());
         let mut one_way_on_prem = false;
-        let mut inbound = UniqueList::default();
+        let mut inbound = UniqueRefs::with_capacity(req.traffic.len());
         for (row, r) in req.traffic.iter().zip(rules) {
             if row.owner.is_none() {
                 continue;
@@ -151,13 +201,16 @@ impl<'a> Builder<'a> {
             });
             if single {
                 one_way.push(&row.rule);
-                one_way_on_prem |= r.flows.iter().any(|f| {
-                    self.crosses(
-                        f.as_str(),
-                        Direction::Outbound,
-                        &[FirewallKind::Edge, FirewallKind::Zone],
-                    )
-                });
+                // Once one row crosses an on-premises firewall the note says so: the others
+                // need not be traced through.
+                one_way_on_prem = one_way_on_prem
+                    || r.flows.iter().any(|f| {
+                        self.crosses(
+                            f.as_str(),
+                            Direction::Outbound,
+                            &[FirewallKind::Edge, FirewallKind::Zone],
+                        )
+                    });
             }
         }
         let (one_way, inbound) = (one_way.items, inbound.items);
@@ -268,8 +321,9 @@ impl<'a> Builder<'a> {
     /// Rules needed for failover paths only, flows with no failover path, and rules requested for
     /// both kinds of path.
     fn failover_notes(&self, req: &Request, rules: &[&PlannedRule], notes: &mut Vec<Note>) {
-        let mut both = UniqueList::default();
+        let mut both = UniqueRefs::with_capacity(req.traffic.len());
         let mut both_via = UniqueList::default();
+        let mut primary = Vec::new();
         for (row, r) in req.traffic.iter().zip(rules) {
             // The transports only failover paths take: worked out only for a row that has a
             // failover path (most rows of a large plan have none).
@@ -278,12 +332,11 @@ impl<'a> Builder<'a> {
                 .iter()
                 .any(|tg| tg.roles.contains(&PathRole::Failover))
             {
-                r.flows.iter().fold(Vec::new(), |mut v, f| {
-                    for x in self.failover_via(f.as_str(), r.direction) {
-                        push_unique(&mut v, &x);
-                    }
-                    v
-                })
+                let mut v = Vec::new();
+                for f in &r.flows {
+                    self.failover_via(f.as_str(), r.direction, &mut primary, &mut v);
+                }
+                v
             } else {
                 Vec::new()
             };
@@ -397,16 +450,15 @@ impl<'a> Builder<'a> {
 
     /// Where a rule must go in its list: above a rule that denies part of its traffic, or with a
     /// rule number that is not free.
-    fn placement_notes(&self, req: &Request, notes: &mut Vec<Note>) {
+    ///
+    /// `kinds` is the kind of each rule target's firewall, in order (see
+    /// [`Builder::request_notes`]).
+    fn placement_notes(req: &Request, kinds: &[FirewallKindOf], notes: &mut Vec<Note>) {
+        let mut kinds = kinds.iter();
         for row in &req.traffic {
             for tg in &row.apply_on {
-                // A look-up by name (not a scan of the firewalls) only for rows without a number.
-                let numbered = || {
-                    self.index
-                        .firewall(&tg.firewall)
-                        .is_some_and(|f| f.kind == FirewallKind::NetworkAcl)
-                };
-                if tg.rule_number.is_none() && numbered() {
+                let kind = kinds.next().map_or(FirewallKind::Other, |k| k.0);
+                if tg.rule_number.is_none() && kind == FirewallKind::NetworkAcl {
                     notes.push(note(
                         NoteKind::Placement,
                         format!(
@@ -472,12 +524,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .find(|r| r.firewalls.iter().any(|f| self.is_on_prem_kind(&f.name)));
             if has_cloud && let Some(op) = on_prem_request {
-                let links = self.hybrid_links_used();
-                let encrypted = if !links.is_empty()
-                    && links
-                        .iter()
-                        .all(|l| l.encryption == mccs_model::Encryption::Ipsec)
-                {
+                let encrypted = if self.hybrid_links_encrypted() {
                     " and the private links to on-premises (IPsec-encrypted)"
                 } else {
                     ""
@@ -512,23 +559,35 @@ impl<'a> Builder<'a> {
         notes
     }
 
-    fn hybrid_links_used(&self) -> Vec<&'a mccs_model::HybridLink> {
-        let mut out: Vec<&mccs_model::HybridLink> = Vec::new();
+    /// Whether the flows take a private link to on-premises and every one they take is
+    /// IPsec-encrypted. Stops at the first answer it can be sure of (a link that is not
+    /// encrypted, or any link when all of them are) instead of walking every path of the plan.
+    fn hybrid_links_encrypted(&self) -> bool {
+        let links = &self.t.hybrid_links;
+        let ipsec = |l: &mccs_model::HybridLink| l.encryption == mccs_model::Encryption::Ipsec;
+        let all_ipsec = links.iter().all(ipsec);
+        let mut any = false;
+        if links.is_empty() {
+            return false;
+        }
         for fp in &self.plan.flows {
             for d in &fp.directions {
                 for i in 0..d.trace.paths.len() {
                     for (node, _) in d.path_nodes(i) {
-                        if let Some(l) =
-                            self.t.hybrid_links.iter().find(|l| node == l.name.as_str())
-                            && !out.iter().any(|x| x.name == l.name)
-                        {
-                            out.push(l);
+                        if let Some(l) = links.iter().find(|l| node == l.name.as_str()) {
+                            if !ipsec(l) {
+                                return false;
+                            }
+                            if all_ipsec {
+                                return true;
+                            }
+                            any = true;
                         }
                     }
                 }
             }
         }
-        out
+        any
     }
 }
 
@@ -575,8 +634,8 @@ fn object_notes(req: &Request, notes: &mut Vec<Note>) {
 
 /// Single paths: say so, and claim no failover coverage.
 fn single_path_note(req: &Request, notes: &mut Vec<Note>) {
-    let mut single = UniqueList::default();
-    let mut single_rules = UniqueList::default();
+    let mut single = UniqueRefs::with_capacity(req.flows.len());
+    let mut single_rules = UniqueRefs::with_capacity(req.traffic.len());
     for row in req.traffic.iter().filter(|row| !row.failover_path) {
         single_rules.push(&row.rule);
         for f in &row.flows {

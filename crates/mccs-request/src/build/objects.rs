@@ -10,7 +10,7 @@ use mccs_model::{EnvRef, FirewallObject, RegionRole};
 use mccs_naming::{FormatError, ObjectIdentity, ObjectKind, cidr_label};
 use mccs_path::{AddrSet, Party};
 
-use super::{Builder, Key, Resolved, cidrs};
+use super::{Builder, Key, KeyView, Resolved, cidrs};
 use crate::model::{ObjectStatus, ObjectType};
 
 fn object_type(o: &FirewallObject) -> ObjectType {
@@ -132,30 +132,35 @@ impl<'a> Builder<'a> {
         self.best_object.get(set).and_then(|i| t.objects.get(*i))
     }
 
-    fn stands_for(&self, party: &Party, set: &AddrSet) -> String {
+    /// What `party`'s addresses `set` are, in words; `full_env` says whether they are all of
+    /// the environment's address space ([`Builder::is_full_env`]).
+    fn stands_for(&self, party: &Party, set: &AddrSet, full_env: bool) -> String {
         let t = self.t;
         let index = &self.index;
         match party {
             Party::Environment { env } => {
                 let net = index.environment(env);
                 match net {
-                    Some((ps, vn)) => {
-                        let full =
-                            AddrSet::from_prefixes(vn.address_space.iter().map(|p| p.trunc()));
-                        let what = if full == *set {
-                            "address space"
+                    Some((ps, _)) => {
+                        let what = if full_env {
+                            " address space of "
                         } else {
-                            "addresses"
+                            " addresses of "
                         };
-                        let name = ps
-                            .name
-                            .as_deref()
-                            .map_or_else(String::new, |n| format!(", {n}"));
-                        format!(
-                            "{} {what} of {env} ({}{name})",
-                            ps.platform.network_noun(),
-                            ps.ministry.as_str()
-                        )
+                        // `VPC address space of abc123-prod (CITZ, Name)`, written into one
+                        // buffer (one per object to create).
+                        let mut out = String::with_capacity(64);
+                        out.push_str(ps.platform.network_noun());
+                        out.push_str(what);
+                        super::push_env(&mut out, env);
+                        out.push_str(" (");
+                        out.push_str(ps.ministry.as_str());
+                        if let Some(n) = ps.name.as_deref() {
+                            out.push_str(", ");
+                            out.push_str(n);
+                        }
+                        out.push(')');
+                        out
                     }
                     None => format!("addresses of {env}"),
                 }
@@ -244,21 +249,43 @@ impl<'a> Builder<'a> {
     /// networks and PrivateLink addresses, which no Project Set owns, get owner-independent
     /// names (`MCCS_HOST_<label>`, `MCCS_NET_<label>`), so every request that reaches them
     /// uses one object.
-    pub(super) fn resolve(&mut self, party: &Party, set: &AddrSet) -> Rc<[Resolved]> {
-        let key = Key {
-            party: party.clone(),
-            set: set.clone(),
-        };
+    ///
+    /// Takes the pair by value (callers group a rule's addresses by party, which builds it):
+    /// the cache keeps it on a miss, and a hit copies nothing.
+    pub(super) fn resolve(&mut self, party: Party, set: AddrSet) -> Rc<[Resolved]> {
+        let key = Key { party, set };
         if let Some(r) = self.cache.get(&key) {
             return Rc::clone(r);
         }
-        let resolved: Rc<[Resolved]> = self.resolve_uncached(party, set).into();
+        self.resolve_new(key)
+    }
+
+    /// [`Builder::resolve`] for a borrowed pair: copied only when the cache does not hold it.
+    pub(super) fn resolve_ref(&mut self, party: &Party, set: &AddrSet) -> Rc<[Resolved]> {
+        if let Some(r) = self.cache.get(&(party, set) as &dyn KeyView) {
+            return Rc::clone(r);
+        }
+        self.resolve_new(Key {
+            party: party.clone(),
+            set: set.clone(),
+        })
+    }
+
+    /// Resolves `key`, which the cache does not hold, and caches the answer.
+    fn resolve_new(&mut self, key: Key) -> Rc<[Resolved]> {
+        let mut resolved = self.resolve_uncached(&key.party, &key.set);
+        for o in &mut resolved {
+            let next = self.object_ids.len();
+            o.id = *self.object_ids.entry(o.name.clone()).or_insert(next);
+        }
+        let resolved: Rc<[Resolved]> = resolved.into();
         self.cache.insert(key, Rc::clone(&resolved));
         resolved
     }
 
     fn resolve_uncached(&mut self, party: &Party, set: &AddrSet) -> Vec<Resolved> {
-        let stands_for = self.stands_for(party, set);
+        let full_env = self.is_full_env(party, set);
+        let stands_for = self.stands_for(party, set, full_env);
         if let Some(o) = self.existing(party, set) {
             return vec![existing_resolved(o, set, stands_for)];
         }
@@ -268,10 +295,11 @@ impl<'a> Builder<'a> {
             Party::Environment { env } | Party::Nat { env } => Some(env.clone()),
             _ => None,
         };
-        let one = self.single_object(party, set);
+        let one = self.single_object(party, set, full_env);
         if let Some((kind, form, label)) = one {
             let name = self.create_name(party_env.as_ref(), kind, label.as_deref(), set);
             return vec![Resolved {
+                id: 0,
                 name,
                 kind: form,
                 addresses: display_addresses(form, set),
@@ -297,6 +325,7 @@ impl<'a> Builder<'a> {
                 let owner = party_env.clone().or_else(|| self.owning_env(&part));
                 let name = self.create_name(owner.as_ref(), kind, Some(&prefix_label(p)), &part);
                 Resolved {
+                    id: 0,
                     name,
                     kind: form,
                     addresses: display_addresses(form, &part),
@@ -309,21 +338,30 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    /// The one object to create for all of `party`'s addresses `set`, as (naming kind, form
-    /// type, label), when the party has a single-party object.
-    fn single_object(
-        &self,
-        party: &Party,
-        set: &AddrSet,
-    ) -> Option<(ObjectKind, ObjectType, Option<String>)> {
-        let full_env = match party {
+    /// Whether `party` is an environment and `set` all of its address space (worked out once
+    /// per object: its words and its name both depend on it).
+    fn is_full_env(&self, party: &Party, set: &AddrSet) -> bool {
+        match party {
             Party::Environment { env } => self
                 .index
                 .environment(env)
                 .map(|(_, vn)| AddrSet::from_prefixes(vn.address_space.iter().map(|p| p.trunc())))
                 .is_some_and(|full| full == *set),
             _ => false,
-        };
+        }
+    }
+
+    /// The one object to create for all of `party`'s addresses `set`, as (naming kind, form
+    /// type, label), when the party has a single-party object.
+    ///
+    /// `full_env` says whether the party is an environment and `set` all of its address space
+    /// ([`Builder::is_full_env`]).
+    fn single_object(
+        &self,
+        party: &Party,
+        set: &AddrSet,
+        full_env: bool,
+    ) -> Option<(ObjectKind, ObjectType, Option<String>)> {
         match party {
             Party::Environment { .. } if full_env => {
                 Some((ObjectKind::Network, ObjectType::Network, None))
@@ -476,6 +514,7 @@ impl<'a> Builder<'a> {
 fn existing_resolved(o: &FirewallObject, set: &AddrSet, stands_for: String) -> Resolved {
     let kind = object_type(o);
     Resolved {
+        id: 0,
         name: o.name().to_string(),
         kind,
         addresses: display_addresses(kind, set),

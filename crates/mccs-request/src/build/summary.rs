@@ -1,19 +1,21 @@
 //! The summary: totals of the set, and per flow its status, cloud ends, the firewalls that
 //! judged each direction and what the requests change.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use mccs_model::RuleList;
 use mccs_path::{DirectedPlan, FlowPlan, Verdict};
 
-use super::{Builder, add_role, list, party_addresses, push_unique, roles_text, services};
+use super::{Builder, add_role, party_addresses_in, push_unique, roles_text};
 use crate::model::{
     CloudEnd, DirectionSummary, FirewallRules, FlowStatus, FlowSummary, ObjectStatus,
     PartialAllowance, Problem, Request, RequestedRule, Summary, Totals, TrafficRow,
 };
 
 /// A firewall as the summary names it: with the list that judged, and whether for the return
-/// traffic, e.g. `data-nacl (outbound list, return traffic)`.
+/// traffic, e.g. `data-nacl (outbound list, return traffic)`. The summary appends it with
+/// [`push_judged_by`]; this is the reference the tests hold that to.
+#[cfg(test)]
 fn judged_by(firewall: &str, list: Option<RuleList>, return_traffic: bool) -> String {
     match (list, return_traffic) {
         (None, _) => firewall.to_owned(),
@@ -34,24 +36,29 @@ fn diagnosis_problem(d: &mccs_path::Diagnosis) -> Problem {
 }
 
 impl<'a> Builder<'a> {
-    pub(super) fn summary(&self, requests: &[Request]) -> Summary {
+    /// The summary of `requests`; `flow_ends` holds each flow's cloud ends (by position in the
+    /// plan), which the flow summaries take over.
+    pub(super) fn summary(&self, requests: &[Request], flow_ends: Vec<Vec<CloudEnd>>) -> Summary {
         // Distinct rules and objects: one flow and direction have one rule name in every
-        // request, and an object has one name wherever it is used.
-        let mut rules: Vec<&str> = requests
-            .iter()
-            .flat_map(|r| &r.traffic)
-            .map(|row| row.rule.as_str())
-            .collect();
-        rules.sort_unstable();
-        rules.dedup();
-        let mut objects: Vec<&str> = requests
-            .iter()
-            .flat_map(|r| &r.objects)
-            .filter(|o| o.status == ObjectStatus::Create)
-            .map(|o| o.name.as_str())
-            .collect();
-        objects.sort_unstable();
-        objects.dedup();
+        // request, and an object has one name wherever it is used. Counted in a set, not by
+        // sorting the names (a sort compares long names with long shared prefixes).
+        let row_count: usize = requests.iter().map(|r| r.traffic.len()).sum();
+        let mut rules: HashSet<&str> = HashSet::with_capacity(row_count);
+        rules.extend(
+            requests
+                .iter()
+                .flat_map(|r| &r.traffic)
+                .map(|row| row.rule.as_str()),
+        );
+        let mut objects: HashSet<&str> =
+            HashSet::with_capacity(requests.iter().map(|r| r.objects.len()).sum());
+        objects.extend(
+            requests
+                .iter()
+                .flat_map(|r| &r.objects)
+                .filter(|o| o.status == ObjectStatus::Create)
+                .map(|o| o.name.as_str()),
+        );
         let mut totals = Totals {
             requests: requests.len(),
             rules: rules.len(),
@@ -68,8 +75,7 @@ impl<'a> Builder<'a> {
         // Each request's title, and the first Traffic Table row of each (request, rule), found
         // by hash probes: a scan of every row per requested rule is quadratic in the flows.
         let mut titles: HashMap<&str, &str> = HashMap::with_capacity(requests.len());
-        let mut rows: HashMap<(&str, &str), &TrafficRow> =
-            HashMap::with_capacity(requests.iter().map(|r| r.traffic.len()).sum());
+        let mut rows: HashMap<(&str, &str), &TrafficRow> = HashMap::with_capacity(row_count);
         for r in requests {
             titles.entry(r.id.as_str()).or_insert(r.title.as_str());
             for row in &r.traffic {
@@ -77,14 +83,15 @@ impl<'a> Builder<'a> {
                     .or_insert(row);
             }
         }
-        let flows: Vec<FlowSummary> = self
-            .plan
+        let plan = self.plan;
+        let mut ends = flow_ends.into_iter();
+        let mut scratch = Scratch::default();
+        let flows: Vec<FlowSummary> = plan
             .flows
             .iter()
-            .enumerate()
-            .map(|(i, fp)| {
-                let ends = self.flow_ends.get(i).cloned().unwrap_or_default();
-                self.flow_summary(fp, ends, &titles, &rows)
+            .map(|fp| {
+                let ends = ends.next().unwrap_or_default();
+                self.flow_summary(fp, ends, &titles, &rows, &mut scratch)
             })
             .collect();
         totals.flows = flows.len();
@@ -105,19 +112,20 @@ impl<'a> Builder<'a> {
     /// id and `rows` the first Traffic Table row of each (request id, rule name).
     fn flow_summary(
         &self,
-        fp: &FlowPlan,
+        fp: &'a FlowPlan,
         cloud_ends: Vec<CloudEnd>,
         titles: &HashMap<&str, &str>,
         rows: &HashMap<(&str, &str), &TrafficRow>,
+        scratch: &mut Scratch,
     ) -> FlowSummary {
         let directions: Vec<DirectionSummary> = fp
             .directions
             .iter()
-            .map(|d| self.direction_summary(d, titles, rows))
+            .map(|d| self.direction_summary(d, titles, rows, scratch))
             .collect();
         let problems: Vec<Problem> = fp.diagnoses.iter().map(diagnosis_problem).collect();
         FlowSummary {
-            flow: fp.flow.to_string(),
+            flow: fp.flow.as_str().to_owned(),
             justification: fp.justification.clone(),
             requester: fp.requester.clone(),
             expires: fp.expires,
@@ -135,13 +143,22 @@ impl<'a> Builder<'a> {
     /// blocks it.
     fn direction_summary(
         &self,
-        d: &DirectedPlan,
+        d: &'a DirectedPlan,
         titles: &HashMap<&str, &str>,
         rows: &HashMap<(&str, &str), &TrafficRow>,
+        scratch: &mut Scratch,
     ) -> DirectionSummary {
-        let mut allowed: Vec<FirewallRules> = Vec::new();
-        let mut partial: Vec<PartialAllowance> = Vec::new();
-        let mut requested: Vec<RequestedRule> = Vec::new();
+        // Gathered in the scratch lists, then moved into lists of exactly their length (grown
+        // one push at a time, each held room for four: most directions have one or two).
+        let Scratch {
+            allowed,
+            partial,
+            requested,
+            text,
+        } = scratch;
+        allowed.clear();
+        partial.clear();
+        requested.clear();
         // Each step's verdict and, through a stateless filter, its return verdict.
         let judged = d.steps.iter().flat_map(|s| {
             let back = s.return_verdict.as_ref().map(|v| {
@@ -173,7 +190,7 @@ impl<'a> Builder<'a> {
                             add_role(&mut a.roles, r);
                         }
                         None => allowed.push(FirewallRules {
-                            firewall: s.firewall.to_string(),
+                            firewall: s.firewall.as_str().to_owned(),
                             list: list_of,
                             return_traffic,
                             rules: rules.clone(),
@@ -193,7 +210,7 @@ impl<'a> Builder<'a> {
                 {
                     Some(p) => add_role(&mut p.roles, r),
                     None => partial.push(PartialAllowance {
-                        firewall: s.firewall.to_string(),
+                        firewall: s.firewall.as_str().to_owned(),
                         list: list_of,
                         return_traffic,
                         allowed_by: allowed_by.clone(),
@@ -207,7 +224,7 @@ impl<'a> Builder<'a> {
                 Verdict::Denied { .. } | Verdict::NoMatchingRule | Verdict::Unknown { .. } => {}
             }
             if let Some(rule) = planned_rule {
-                self.add_requested(&mut requested, rule, s.firewall.as_str());
+                self.add_requested(requested, rule, s.firewall.as_str());
             }
         }
         let st = flow_status(d.status);
@@ -229,14 +246,14 @@ impl<'a> Builder<'a> {
             .any(|p| p.role == mccs_path::PathRole::Failover);
         let mut summary = DirectionSummary {
             direction: d.trace.flow.direction,
-            source: party_addresses(&d.trace.flow.source),
-            destination: party_addresses(&d.trace.flow.destination),
-            services: services(&d.trace.flow.services),
+            source: party_addresses_in(text, &d.trace.flow.source),
+            destination: party_addresses_in(text, &d.trace.flow.destination),
+            services: self.services(&d.trace.flow.services),
             status: st,
             failover_path,
-            allowed,
-            partial,
-            requested,
+            allowed: take_exact(allowed),
+            partial: take_exact(partial),
+            requested: take_exact(requested),
             problems,
             warnings,
             details: Vec::new(),
@@ -274,41 +291,106 @@ fn flow_status(s: mccs_path::Status) -> FlowStatus {
     }
 }
 
+/// Lists a direction's summary is gathered in, kept from one direction to the next.
+#[derive(Default)]
+struct Scratch {
+    allowed: Vec<FirewallRules>,
+    partial: Vec<PartialAllowance>,
+    requested: Vec<RequestedRule>,
+    text: String,
+}
+
+/// `v`'s items, moved into a list of exactly their number; `v` keeps its room for the next.
+fn take_exact<T>(v: &mut Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(v.len());
+    out.append(v);
+    out
+}
+
+/// Appends `firewall` as the summary names it ([`judged_by`]), without a string of its own.
+fn push_judged_by(out: &mut String, firewall: &str, list: Option<RuleList>, return_traffic: bool) {
+    out.push_str(firewall);
+    if let Some(l) = list {
+        out.push_str(" (");
+        out.push_str(l.as_str());
+        out.push_str(if return_traffic {
+            " list, return traffic)"
+        } else {
+            " list)"
+        });
+    }
+}
+
+/// Appends `items` as [`list`] writes them (`a`, `a and b`, `a, b and c`).
+fn push_list(out: &mut String, items: &[String]) {
+    match items {
+        [] => {}
+        [one] => out.push_str(one),
+        [rest @ .., last] => {
+            for (i, x) in rest.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(x);
+            }
+            out.push_str(" and ");
+            out.push_str(last);
+        }
+    }
+}
+
 /// The lines of a direction's summary, in order: allowed today, partly allowed, requested,
-/// problems, warnings, and whether it has no path or no failover path.
+/// problems, warnings, and whether it has no path or no failover path. Each line is written
+/// into one buffer, not assembled from `format!` pieces (a summary has lines for every flow).
 fn direction_details(
     s: &DirectionSummary,
     d: &DirectedPlan,
     titles: &HashMap<&str, &str>,
     rows: &HashMap<(&str, &str), &TrafficRow>,
 ) -> Vec<String> {
-    let mut details = Vec::new();
+    let mut details = Vec::with_capacity(
+        s.allowed.len()
+            + s.partial.len()
+            + s.requested.len()
+            + s.problems.len()
+            + s.warnings.len()
+            + usize::from(d.trace.paths.is_empty() && s.problems.is_empty())
+            + usize::from(!s.failover_path && !d.trace.paths.is_empty()),
+    );
+    // Each line is written in `line`, kept from one to the next, and copied out at its
+    // length: a buffer sized by guess would keep its spare room in the summary.
+    let mut line = String::with_capacity(256);
     for a in &s.allowed {
-        details.push(format!(
-            "allowed today on {} by {} ({})",
-            judged_by(&a.firewall, a.list, a.return_traffic),
-            list(&a.rules),
-            roles_text(&a.roles)
-        ));
+        line.clear();
+        line.push_str("allowed today on ");
+        push_judged_by(&mut line, &a.firewall, a.list, a.return_traffic);
+        line.push_str(" by ");
+        push_list(&mut line, &a.rules);
+        line.push_str(" (");
+        line.push_str(roles_text(&a.roles));
+        line.push(')');
+        details.push(line.as_str().to_owned());
     }
     for p in &s.partial {
-        let by = if p.allowed_by.is_empty() {
-            String::new()
-        } else {
-            format!(" by {}", list(&p.allowed_by))
-        };
-        let denied = if p.denied_by.is_empty() {
-            String::new()
-        } else {
-            format!(", denied by {}", list(&p.denied_by))
-        };
-        details.push(format!(
-            "partly allowed today on {}{by}{denied}; left out: {} to {} ({})",
-            judged_by(&p.firewall, p.list, p.return_traffic),
-            p.left_out_sources,
-            p.left_out_destinations,
-            p.left_out_services
-        ));
+        line.clear();
+        line.push_str("partly allowed today on ");
+        push_judged_by(&mut line, &p.firewall, p.list, p.return_traffic);
+        if !p.allowed_by.is_empty() {
+            line.push_str(" by ");
+            push_list(&mut line, &p.allowed_by);
+        }
+        if !p.denied_by.is_empty() {
+            line.push_str(", denied by ");
+            push_list(&mut line, &p.denied_by);
+        }
+        line.push_str("; left out: ");
+        line.push_str(&p.left_out_sources);
+        line.push_str(" to ");
+        line.push_str(&p.left_out_destinations);
+        line.push_str(" (");
+        line.push_str(&p.left_out_services);
+        line.push(')');
+        details.push(line.as_str().to_owned());
     }
     for q in &s.requested {
         let title = titles
@@ -316,21 +398,30 @@ fn direction_details(
             .copied()
             .unwrap_or(q.request.as_str());
         let row = rows.get(&(q.request.as_str(), q.rule.as_str())).copied();
-        let what = match row {
-            Some(t) if t.return_traffic => format!(
-                ", {} list, for the return traffic",
-                t.list.map_or("other", RuleList::as_str)
-            ),
-            Some(t) => t
-                .list
-                .map_or_else(String::new, |l| format!(", {} list", l.as_str())),
-            None => String::new(),
-        };
-        details.push(format!(
-            "request {} on {}{what} ({title})",
-            q.rule,
-            list(&q.firewalls)
-        ));
+        line.clear();
+        line.push_str("request ");
+        line.push_str(&q.rule);
+        line.push_str(" on ");
+        push_list(&mut line, &q.firewalls);
+        match row {
+            Some(t) if t.return_traffic => {
+                line.push_str(", ");
+                line.push_str(t.list.map_or("other", RuleList::as_str));
+                line.push_str(" list, for the return traffic");
+            }
+            Some(t) => {
+                if let Some(l) = t.list {
+                    line.push_str(", ");
+                    line.push_str(l.as_str());
+                    line.push_str(" list");
+                }
+            }
+            None => {}
+        }
+        line.push_str(" (");
+        line.push_str(title);
+        line.push(')');
+        details.push(line.as_str().to_owned());
     }
     for p in &s.problems {
         details.push(format!("blocked: {}", p.message));
@@ -345,4 +436,34 @@ fn direction_details(
         details.push("no failover path: no secondary link or DR region is on the way".to_owned());
     }
     details
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{judged_by, push_judged_by, push_list};
+    use mccs_model::RuleList;
+    use proptest::prelude::*;
+
+    fn lists() -> [Option<RuleList>; 3] {
+        [None, Some(RuleList::Inbound), Some(RuleList::Outbound)]
+    }
+
+    proptest! {
+        /// Appending a firewall's name and list writes what `judged_by` returns.
+        #[test]
+        fn push_judged_by_writes_judged_by(firewall in ".{0,12}", l in 0usize..3, back: bool) {
+            let list = lists().get(l).copied().flatten();
+            let mut out = String::from("x");
+            push_judged_by(&mut out, &firewall, list, back);
+            prop_assert_eq!(out, format!("x{}", judged_by(&firewall, list, back)));
+        }
+
+        /// Appending a list writes what `list` returns.
+        #[test]
+        fn push_list_writes_list(items in proptest::collection::vec(".{0,6}", 0..5)) {
+            let mut out = String::new();
+            push_list(&mut out, &items);
+            prop_assert_eq!(out, super::super::list(&items));
+        }
+    }
 }

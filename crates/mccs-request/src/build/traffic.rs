@@ -7,7 +7,10 @@ use mccs_model::FirewallKind;
 use mccs_naming::Direction;
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, PlannedRule, Target};
 
-use super::{Builder, UniqueList, add_role, by_party, cidrs, push_unique, services};
+use super::{
+    Builder, FirewallKindOf, UniqueList, UniqueRefs, add_role, by_party, cidrs, env_text,
+    push_unique,
+};
 use crate::model::{
     CloudEnd, FirewallInfo, FlowDetails, ObjectRow, PathRole, Request, RuleAction, RuleTarget,
     TrafficLine, TrafficRow,
@@ -57,40 +60,61 @@ impl<'a> Builder<'a> {
 
     fn request(&mut self, id: &str, rules: &[&'a PlannedRule]) -> Request {
         let channel = self.index.channel(id);
-        let kinds: Vec<(FirewallKind, Option<mccs_model::Platform>)> = rules
+        let kinds: Vec<FirewallKindOf> = rules
             .iter()
             .flat_map(|r| &r.targets)
             .map(|tg| self.firewall_kind(tg.firewall.as_str()))
             .collect();
         let vocabulary = self.vocabularies.for_request(id, &kinds).clone();
         let mut objects: Vec<ObjectRow> = Vec::new();
-        // Each object row's position by name, and the (row, rule) pairs in `used_by`.
-        // Sized up front: grown one insert at a time, these tables rehashed every key they held
-        // (a tenth of building the requests). About two objects per rule, each used by it.
-        let mut object_rows: HashMap<String, usize> = HashMap::with_capacity(rules.len());
-        let mut used_by: HashSet<(usize, &'a str)> =
-            HashSet::with_capacity(rules.len().saturating_mul(2));
-        let mut traffic = Vec::new();
+        // Each object row's position by the object's number (`Resolved::id`, one per name;
+        // `NO_ROW` until the request uses it), and the rules using it, without repeats.
+        const NO_ROW: usize = usize::MAX;
+        let mut object_rows: Vec<usize> = Vec::new();
+        let mut users: Vec<UniqueRefs<'a>> = Vec::new();
+        let mut traffic = Vec::with_capacity(rules.len());
         let mut firewalls: Vec<FirewallInfo> = Vec::new();
-        let mut firewall_names: HashSet<String> = HashSet::new();
-        let mut flows = UniqueList::default();
+        let mut firewall_names: HashSet<&'a str> = HashSet::new();
+        let mut flows = UniqueRefs::with_capacity(rules.iter().map(|r| r.flows.len()).sum());
         for r in rules {
-            let mut names = |me: &mut Self, list: &[Addresses]| -> Vec<String> {
-                let mut out = UniqueList::default();
-                for (party, set) in by_party(list) {
-                    for o in me.resolve(&party, &set).iter() {
-                        out.push(&o.name);
-                        match object_rows.get(&o.name).copied() {
-                            Some(i) => {
-                                if used_by.insert((i, r.name.as_str()))
-                                    && let Some(row) = objects.get_mut(i)
-                                {
-                                    row.used_by.push(r.name.clone());
-                                }
+            let r: &'a PlannedRule = r;
+            // The names of the objects a list of addresses maps to and, when the list is one
+            // party whose addresses are one object, that object's CIDRs: they are the list's
+            // own (the object was resolved for exactly the list's set), so the row copies them
+            // instead of writing its addresses again.
+            let mut names =
+                |me: &mut Self, list: &[Addresses]| -> (Vec<String>, Option<Vec<String>>) {
+                    let mut out = UniqueList::default();
+                    let mut same_cidrs = None;
+                    // One party (the usual case) is looked up as it is; several are grouped
+                    // by party first.
+                    let single = match list {
+                        [one] => Some(me.resolve_ref(&one.party, &one.set)),
+                        _ => None,
+                    };
+                    let grouped = if single.is_some() {
+                        Vec::new()
+                    } else {
+                        by_party(list)
+                    };
+                    let others = grouped
+                        .into_iter()
+                        .map(|(party, set)| me.resolve(party, set));
+                    for resolved in single.into_iter().chain(others) {
+                        if let ([_], [one]) = (list, &*resolved) {
+                            same_cidrs = Some(one.cidrs.clone());
+                        }
+                        out.items.reserve(resolved.len());
+                        for o in resolved.iter() {
+                            out.push(&o.name);
+                            if o.id >= object_rows.len() {
+                                object_rows.resize(o.id + 1, NO_ROW);
                             }
-                            None => {
-                                used_by.insert((objects.len(), r.name.as_str()));
-                                object_rows.insert(o.name.clone(), objects.len());
+                            let Some(row) = object_rows.get_mut(o.id) else {
+                                continue;
+                            };
+                            if *row == NO_ROW {
+                                *row = objects.len();
                                 objects.push(ObjectRow {
                                     name: o.name.clone(),
                                     kind: o.kind,
@@ -100,19 +124,26 @@ impl<'a> Builder<'a> {
                                     status: o.status,
                                     published_by: o.published_by.clone(),
                                     stands_for: o.stands_for.clone(),
-                                    used_by: vec![r.name.clone()],
+                                    used_by: Vec::new(),
                                     still_used_by: Vec::new(),
                                 });
+                                users.push(UniqueRefs::default());
+                            }
+                            if let Some(u) = users.get_mut(*row) {
+                                u.push(r.name.as_str());
                             }
                         }
                     }
-                }
-                out.items
+                    (out.items, same_cidrs)
+                };
+            let (sources, source_cidrs) = names(self, &r.sources);
+            let (destinations, destination_cidrs) = names(self, &r.destinations);
+            // One entry (the usual case) needs no union: its set is already normalised.
+            let addresses = |list: &[Addresses], known: Option<Vec<String>>| match (list, known) {
+                (_, Some(known)) => known,
+                ([one], None) => cidrs(&one.set),
+                (_, None) => cidrs(&list.iter().fold(AddrSet::new(), |acc, a| acc.union(&a.set))),
             };
-            let sources = names(self, &r.sources);
-            let destinations = names(self, &r.destinations);
-            let union =
-                |list: &[Addresses]| list.iter().fold(AddrSet::new(), |acc, a| acc.union(&a.set));
             let mut roles = Vec::new();
             let apply_on: Vec<RuleTarget> = r
                 .targets
@@ -123,7 +154,7 @@ impl<'a> Builder<'a> {
                         add_role(&mut roles, *x);
                     }
                     RuleTarget {
-                        firewall: tg.firewall.to_string(),
+                        firewall: tg.firewall.as_str().to_owned(),
                         owner: tg.owner.clone(),
                         placement: tg.placement.clone(),
                         rule_number: tg.priority,
@@ -134,7 +165,7 @@ impl<'a> Builder<'a> {
                 })
                 .collect();
             for tg in &r.targets {
-                if firewall_names.insert(tg.firewall.to_string()) {
+                if firewall_names.insert(tg.firewall.as_str()) {
                     firewalls.push(self.firewall_info(tg));
                 }
             }
@@ -145,18 +176,18 @@ impl<'a> Builder<'a> {
             traffic.push(TrafficRow {
                 rule: r.name.clone(),
                 direction: r.direction,
-                owner: r.owner.as_ref().map(ToString::to_string),
+                owner: r.owner.as_ref().map(env_text),
                 sources,
-                source_addresses: cidrs(&union(&r.sources)),
+                source_addresses: addresses(&r.sources, source_cidrs),
                 destinations,
-                destination_addresses: cidrs(&union(&r.destinations)),
-                services: services(&r.services),
+                destination_addresses: addresses(&r.destinations, destination_cidrs),
+                services: self.services(&r.services),
                 action: RuleAction::Allow,
                 apply_on,
                 list: r.list,
                 return_traffic: r.return_traffic,
                 roles,
-                flows: r.flows.iter().map(ToString::to_string).collect(),
+                flows: r.flows.iter().map(|f| f.as_str().to_owned()).collect(),
                 justifications: r.justifications.clone(),
                 requesters: meta.requesters,
                 expires: meta.expires,
@@ -165,15 +196,21 @@ impl<'a> Builder<'a> {
                 failover_path: meta.failover_path,
             });
         }
+        for (o, u) in objects.iter_mut().zip(&users) {
+            o.used_by = u.to_strings();
+        }
+        drop(users);
         number_lines(&mut traffic);
-        self.set_object_type_words(id, &mut objects, &traffic);
+        self.set_object_type_words(id, &mut objects, &traffic, &kinds);
         let mut request = super::channel_request(channel, id, vocabulary);
         request.firewalls = firewalls;
+        // Grown one object at a time: give back the spare room.
+        objects.shrink_to_fit();
         request.objects = objects;
         request.traffic = traffic;
         request.flow_details = self.flow_details(&flows.items);
-        request.flows = flows.items;
-        request.notes = self.request_notes(&request, rules);
+        request.flows = flows.to_strings();
+        request.notes = self.request_notes(&request, rules, &kinds);
         request
     }
 
@@ -181,7 +218,7 @@ impl<'a> Builder<'a> {
     fn firewall_info(&self, tg: &Target) -> FirewallInfo {
         let fw = self.index.firewall(tg.firewall.as_str());
         FirewallInfo {
-            name: tg.firewall.to_string(),
+            name: tg.firewall.as_str().to_owned(),
             kind: fw.map_or("firewall", |f| f.kind.noun()).to_owned(),
             owner: tg.owner.clone(),
             description: fw.and_then(|f| f.description.clone()),
@@ -196,7 +233,16 @@ impl<'a> Builder<'a> {
     }
 
     /// Sets each object's type word to the one of the firewalls that hold it.
-    fn set_object_type_words(&self, id: &str, objects: &mut [ObjectRow], traffic: &[TrafficRow]) {
+    ///
+    /// `kinds` holds the kind of every rule target's firewall, rows in order and each row's
+    /// targets in order.
+    fn set_object_type_words(
+        &self,
+        id: &str,
+        objects: &mut [ObjectRow],
+        traffic: &[TrafficRow],
+        kinds: &[FirewallKindOf],
+    ) {
         // An object's type word is the one of the firewalls that hold it: in a request to both
         // cloud firewalls, the Azure VNet's object is an IP Group and the AWS VPC's a prefix list.
         if self.vocabularies.channels.contains_key(id) {
@@ -209,12 +255,16 @@ impl<'a> Builder<'a> {
         }
         // The vocabulary depends only on which kinds of firewall there are, not on how often
         // each appears: each rule's distinct kinds are worked out once, not per object using it.
-        let mut kinds_of_rule: HashMap<&str, Vec<(FirewallKind, Option<mccs_model::Platform>)>> =
-            HashMap::new();
+        let mut kinds_of_rule: HashMap<&str, Vec<FirewallKindOf>> =
+            HashMap::with_capacity(traffic.len());
+        let mut target_kinds = kinds.iter();
         for row in traffic {
             let kinds = kinds_of_rule.entry(row.rule.as_str()).or_default();
-            for a in &row.apply_on {
-                let k = self.firewall_kind(&a.firewall);
+            for _ in &row.apply_on {
+                let k = target_kinds
+                    .next()
+                    .copied()
+                    .unwrap_or((FirewallKind::Other, None));
                 if !kinds.contains(&k) {
                     kinds.push(k);
                 }
@@ -242,20 +292,25 @@ impl<'a> Builder<'a> {
     }
 
     /// The facts of each of `flows` (requester, cloud ends, expiry, ...), in their order.
-    fn flow_details(&self, flows: &[String]) -> Vec<FlowDetails> {
-        flows
-            .iter()
-            .filter_map(|f| self.flow_position(f))
-            .filter_map(|i| Some((self.plan.flows.get(i)?, self.flow_ends.get(i)?)))
-            .map(|(fp, ends)| FlowDetails {
-                flow: fp.flow.to_string(),
-                requester: fp.requester.clone(),
-                cloud_ends: ends.clone(),
-                expires: fp.expires,
-                change_window: fp.change_window.clone(),
-                justification: fp.justification.clone(),
-            })
-            .collect()
+    fn flow_details(&self, flows: &[&str]) -> Vec<FlowDetails> {
+        // Sized to the flows: a filtered iterator does not tell `collect` its length, and the
+        // list would keep up to half of its room spare.
+        let mut out = Vec::with_capacity(flows.len());
+        out.extend(
+            flows
+                .iter()
+                .filter_map(|f| self.flow_position(f))
+                .filter_map(|i| Some((self.plan.flows.get(i)?, self.flow_ends.get(i)?)))
+                .map(|(fp, ends)| FlowDetails {
+                    flow: fp.flow.as_str().to_owned(),
+                    requester: fp.requester.clone(),
+                    cloud_ends: ends.clone(),
+                    expires: fp.expires,
+                    change_window: fp.change_window.clone(),
+                    justification: fp.justification.clone(),
+                }),
+        );
+        out
     }
 
     /// The cloud ends of a flow: each Project Set environment among its ends (named as one, or
@@ -266,7 +321,7 @@ impl<'a> Builder<'a> {
         for d in &fp.directions {
             for a in [&d.trace.flow.source, &d.trace.flow.destination] {
                 let env = match &a.party {
-                    Party::Environment { env } => env.clone(),
+                    Party::Environment { env } => env,
                     _ => {
                         // Addresses inside the owner's network (a database object in its Data
                         // subnet, say) are that environment's end.
@@ -285,14 +340,14 @@ impl<'a> Builder<'a> {
                         if !inside {
                             continue;
                         }
-                        owner.clone()
+                        owner
                     }
                 };
-                let name = env.to_string();
+                let name = env_text(env);
                 if out.iter().any(|c| c.environment == name) {
                     continue;
                 }
-                let Some((ps, vn)) = self.index.environment(&env) else {
+                let Some((ps, vn)) = self.index.environment(env) else {
                     continue;
                 };
                 out.push(CloudEnd {
@@ -311,11 +366,12 @@ impl<'a> Builder<'a> {
         let mut meta = RuleMeta::default();
         let mut all_expire = !r.flows.is_empty();
         let mut latest: Option<mccs_model::Date> = None;
-        let mut requesters = UniqueList::default();
-        let mut change_windows = UniqueList::default();
+        let mut requesters = UniqueRefs::default();
+        let mut change_windows = UniqueRefs::default();
         // A cloud end is the same wherever its environment appears (it is read from the
         // topology), so its environment identifies it.
-        let mut cloud_ends: HashSet<String> = HashSet::new();
+        let mut cloud_ends = UniqueRefs::default();
+        let mut ends_of_flows: Vec<&CloudEnd> = Vec::new();
         let flows = r
             .flows
             .iter()
@@ -333,14 +389,17 @@ impl<'a> Builder<'a> {
                 None => all_expire = false,
             }
             for c in ends {
-                if cloud_ends.insert(c.environment.clone()) {
-                    meta.cloud_ends.push(c.clone());
+                let before = cloud_ends.items.len();
+                cloud_ends.push(&c.environment);
+                if cloud_ends.items.len() > before {
+                    ends_of_flows.push(c);
                 }
             }
             meta.failover_path |= has_failover_path(fp, r.direction);
         }
-        meta.requesters = requesters.items;
-        meta.change_windows = change_windows.items;
+        meta.requesters = requesters.to_strings();
+        meta.change_windows = change_windows.to_strings();
+        meta.cloud_ends = ends_of_flows.iter().map(|c| (*c).clone()).collect();
         meta.expires = if all_expire { latest } else { None };
         meta
     }
