@@ -17,7 +17,7 @@ use crate::graph::NetworkGraph;
 use crate::label::Label;
 use crate::prefix::FastMap;
 use crate::svcset::SvcSet;
-use crate::trace::{Addresses, Diagnosis, PathRole, Trace, TraceOptions};
+use crate::trace::{Addresses, Diagnosis, Hop, PathRole, Trace, TraceOptions};
 
 /// Settings for [`plan`].
 #[derive(Debug, Clone)]
@@ -299,24 +299,33 @@ struct PathNodes {
     paths: Vec<Box<[(u32, bool)]>>,
 }
 
-/// The names of a plan's nodes as they are met, each once ([`PathNodes`]).
+/// The names of a plan's nodes as they are met, each once ([`PathNodes`]), found by the
+/// node's position in the graph (no hashing of names).
 #[derive(Debug, Default)]
 struct NameTable {
     names: Vec<Label>,
-    /// Keyed by document text: the standard, randomly seeded hasher.
-    index: HashMap<Label, u32>,
+    /// Per graph node, its name's position in `names` (`u32::MAX`: not met yet); as long as
+    /// the graph has nodes.
+    by_node: Vec<u32>,
 }
 
 impl NameTable {
-    /// The position of `name`, added if new; `None` past 2³² names (never, see [`PathNodes`]).
-    fn position(&mut self, name: Label) -> Option<u32> {
-        if let Some(i) = self.index.get(&name) {
-            return Some(*i);
+    fn with_nodes(nodes: usize) -> Self {
+        Self {
+            names: Vec::new(),
+            by_node: vec![u32::MAX; nodes],
         }
-        let i = u32::try_from(self.names.len()).ok()?;
-        self.names.push(name.clone());
-        self.index.insert(name, i);
-        Some(i)
+    }
+
+    /// The position of the name of the hop's node, added if new; `None` for a node the graph
+    /// does not have (never) or past 2³² names (never, see [`PathNodes`]).
+    fn position(&mut self, hop: Hop) -> Option<u32> {
+        let slot = self.by_node.get_mut(usize::try_from(hop.index.0).ok()?)?;
+        if *slot == u32::MAX {
+            *slot = u32::try_from(self.names.len()).ok()?;
+            self.names.push(hop.node);
+        }
+        Some(*slot)
     }
 }
 
@@ -777,7 +786,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
     let mut need_index = KeyIndex::default();
     let dim_hasher = DimHasher::default();
     let mut trace_hashes = TraceHashes::default();
-    let mut node_names = NameTable::default();
+    let mut node_names = NameTable::with_nodes(g.node_count());
     let mut need_seen = SeenMap::default();
     let work_limit = options
         .max_work
@@ -924,7 +933,7 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                             let mut positions = Vec::with_capacity(hops.len());
                             positions.extend(hops.into_iter().filter_map(|h| {
                                 let enforces = h.verdict.is_some();
-                                Some((node_names.position(h.node)?, enforces))
+                                Some((node_names.position(h)?, enforces))
                             }));
                             nodes.paths.push(positions.into_boxed_slice());
                         }

@@ -455,6 +455,12 @@ impl fmt::Display for PathRole {
 pub struct Hop {
     /// The node's name.
     pub(crate) node: Label,
+    /// The node's position in its graph: for the crate's own tables (a plan numbers the names
+    /// of the nodes it meets by it). Takes no part in comparisons: two graphs of one network
+    /// may number their nodes differently.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub(crate) index: Untracked<u32>,
     /// What it is (`VNet`, `cloud firewall`, `ExpressRoute (primary)`, ...).
     pub(crate) kind: Label,
     /// The source as seen here (shared between the hops that see the same).
@@ -482,6 +488,19 @@ pub struct Hop {
     #[serde(skip)]
     pub(crate) return_missing: Option<Arc<Missing>>,
 }
+
+/// A value that takes no part in comparisons (equal to every other), for what a public type
+/// carries for the crate's own use only.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Untracked<T>(pub(crate) T);
+
+impl<T> PartialEq for Untracked<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl<T> Eq for Untracked<T> {}
 
 /// What a firewall does not allow of the traffic at a hop.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1291,6 +1310,8 @@ impl<'a> Walk<'a> {
             .and_then(|(m, fw)| Some((self.memo.get(m)?.3.as_ref()?, fw)));
         Hop {
             node: name.clone(),
+            // Graphs are petgraph's, whose node indexes are 32-bit.
+            index: Untracked(u32::try_from(f.node.index()).unwrap_or(u32::MAX)),
             kind: kind.clone(),
             source: Arc::clone(judged.map_or(&f.source, |(j, _)| &j.source)),
             destination: Arc::clone(judged.map_or(&f.destination, |(j, _)| &j.destination)),
