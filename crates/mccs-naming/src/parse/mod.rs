@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use mccs_model::{Environment, LicensePlate, Ministry, Name, Platform};
 
-use crate::convention::{Convention, Target};
+use crate::convention::{Convention, Part, Placeholder, Target};
 use crate::identity::{Direction, ObjectIdentity, ObjectKind, ParsedName, RuleIdentity};
 
 mod align;
@@ -192,6 +192,9 @@ impl Convention {
     /// What [`Convention::parse_with`] returns when it succeeds, `None` when it would fail:
     /// the same checks in the same order, without working out why a name fails.
     fn parse_quietly(&self, name: &str, options: &ParseOptions) -> Option<ParsedName> {
+        if !self.may_align(name.split(self.separator()).count()) {
+            return None;
+        }
         let limits = self.limits();
         if name.is_empty()
             || name.chars().count() > limits.max_len
@@ -204,6 +207,25 @@ impl Convention {
             .iter()
             .find_map(|a| self.evaluate_alignment(a, &tokens).ok())?;
         self.assemble(values, options).ok()
+    }
+
+    /// Whether a name of `tokens` tokens can line up with the template: every required part
+    /// takes a token, and without a `{label}` (which may span several) no part takes more than
+    /// one. When it cannot, [`alignments`] finds none, so a name is rejected without them.
+    fn may_align(&self, tokens: usize) -> bool {
+        let parts = self.parts();
+        let optional = |p: &Part| matches!(p, Part::Slot { optional: true, .. });
+        let spans = |p: &Part| {
+            matches!(
+                p,
+                Part::Slot {
+                    placeholder: Placeholder::Label,
+                    ..
+                }
+            )
+        };
+        let required = parts.iter().filter(|p| !optional(p)).count();
+        tokens >= required && (tokens <= parts.len() || parts.iter().any(spans))
     }
 
     /// The identity of rule name `name` when it follows this convention; `None` when it does
