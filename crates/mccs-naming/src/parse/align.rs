@@ -2,10 +2,13 @@
 //! parts can take the tokens, reading each part's value, and assembling the identity from a
 //! valid alignment.
 
+use std::borrow::Cow;
+
 use mccs_model::{Environment, LicensePlate, Ministry, Name};
 
 use super::part_hints::{env_hint, known_list_hint, ministry_hint, plate_hint};
 use super::{Alignment, Failure, MAX_ALIGNMENTS, ParseError, ParseOptions, Value};
+
 use crate::convention::{Convention, Part, Placeholder, Target};
 use crate::format::format_sequence;
 use crate::identity::{ObjectIdentity, ParsedName, RuleIdentity};
@@ -88,11 +91,13 @@ impl Convention {
         }
     }
 
-    fn join(&self, tokens: &[&str], start: usize, end: usize) -> String {
-        tokens
-            .get(start..end)
-            .map(|t| t.join(self.separator().encode_utf8(&mut [0; 4])))
-            .unwrap_or_default()
+    fn join<'t>(&self, tokens: &[&'t str], start: usize, end: usize) -> Cow<'t, str> {
+        match tokens.get(start..end) {
+            // One token (every part but a label spanning several): the token itself, no copy.
+            Some([one]) => Cow::Borrowed(one),
+            Some(several) => Cow::Owned(several.join(self.separator().encode_utf8(&mut [0; 4]))),
+            None => Cow::Borrowed(""),
+        }
     }
 
     /// Reads one part. `text` is `None` for an optional part that was left out.
