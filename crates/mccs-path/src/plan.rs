@@ -511,33 +511,43 @@ impl DimHasher {
 
 /// Hashes made for the address sets and services of one trace, by where they are in memory:
 /// a trace's hops share them (`Arc`), so each is hashed once per trace rather than once per
-/// need. Only used while the trace is alive (so no address is reused); at most two entries
-/// per hop, searched in order.
+/// need. Only used while the trace is alive (so no address is reused); at most
+/// [`REMEMBERED`] entries of each kind, searched in order.
 #[derive(Debug, Default)]
 struct TraceHashes {
     addresses: Vec<(*const Addresses, u64)>,
     services: Vec<(*const SvcSet, u64)>,
 }
 
+/// At most this many hashes are remembered per kind and trace: a trace has a handful of
+/// distinct sets, and a bound keeps the look-up (a scan) from growing with a long path.
+const REMEMBERED: usize = 32;
+
+/// The hash of `item` from `seen` if remembered there, else made by `make` (and remembered
+/// while there is room).
+fn remembered<T: ?Sized>(
+    seen: &mut Vec<(*const T, u64)>,
+    item: &T,
+    make: impl FnOnce(&T) -> u64,
+) -> u64 {
+    let key = std::ptr::from_ref(item);
+    if let Some((_, h)) = seen.iter().find(|(k, _)| std::ptr::eq(*k, key)) {
+        return *h;
+    }
+    let h = make(item);
+    if seen.len() < REMEMBERED {
+        seen.push((key, h));
+    }
+    h
+}
+
 impl TraceHashes {
-    fn addresses(&mut self, hasher: &DimHasher, a: &Arc<Addresses>) -> u64 {
-        let key = Arc::as_ptr(a);
-        if let Some((_, h)) = self.addresses.iter().find(|(k, _)| std::ptr::eq(*k, key)) {
-            return *h;
-        }
-        let h = hasher.addresses(a);
-        self.addresses.push((key, h));
-        h
+    fn addresses(&mut self, hasher: &DimHasher, a: &Addresses) -> u64 {
+        remembered(&mut self.addresses, a, |a| hasher.addresses(a))
     }
 
     fn services(&mut self, hasher: &DimHasher, s: &SvcSet) -> u64 {
-        let key = std::ptr::from_ref(s);
-        if let Some((_, h)) = self.services.iter().find(|(k, _)| std::ptr::eq(*k, key)) {
-            return *h;
-        }
-        let h = hasher.hash(s);
-        self.services.push((key, h));
-        h
+        remembered(&mut self.services, s, |s| hasher.hash(s))
     }
 
     /// The hashes of a new need's sources, destinations and services.
@@ -786,7 +796,12 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
     let mut need_index = KeyIndex::default();
     let dim_hasher = DimHasher::default();
     let mut trace_hashes = TraceHashes::default();
-    let mut node_names = NameTable::with_nodes(g.node_count());
+    // Only a plan without hops keeps node names apart from them.
+    let mut node_names = if options.keep_hops {
+        NameTable::default()
+    } else {
+        NameTable::with_nodes(g.node_count())
+    };
     let mut need_seen = SeenMap::default();
     let work_limit = options
         .max_work
@@ -1059,13 +1074,15 @@ fn name_and_group(
     let mut used: BTreeMap<Name, UsedNames> = BTreeMap::new();
     // Each channel's set sized for its rules at once: grown one name at a time, it rehashed
     // every name at each doubling (a fifth of this step's fixed cost at 100,000 rules).
+    let mut rules_per_channel: BTreeMap<&Name, usize> = BTreeMap::new();
     for f in &t.firewalls {
-        let u = used.entry(f.channel.clone()).or_default();
-        u.expect += f.rules.len();
+        *rules_per_channel.entry(&f.channel).or_default() += f.rules.len();
+    }
+    for (channel, n) in rules_per_channel {
+        used.entry(channel.clone()).or_default().folded.reserve(n);
     }
     for f in &t.firewalls {
         let u = used.entry(f.channel.clone()).or_default();
-        u.folded.reserve(std::mem::take(&mut u.expect));
         for r in &f.rules {
             u.add(r.name.as_str(), convention);
         }
@@ -1355,8 +1372,6 @@ fn free_number(used: &[u32], below: Option<u32>) -> Option<u32> {
 struct UsedNames {
     folded: std::collections::HashSet<String>,
     highest: std::collections::HashMap<RuleStem, u32>,
-    /// How many names the channel's rulebases hold, while they are counted.
-    expect: usize,
 }
 
 impl UsedNames {
@@ -1565,6 +1580,14 @@ mod tests {
             assert_eq!(remembered.destinations, hasher.fresh_list(&list));
             assert_eq!(remembered.services, hasher.hash(&flow.services));
         }
+        // Past its bound the memo stops growing and still answers as a fresh hash does.
+        let many: Vec<Arc<Addresses>> = (0..super::REMEMBERED * 2)
+            .map(|_| Arc::new((*src).clone()))
+            .collect();
+        for a in &many {
+            assert_eq!(memo.addresses(&hasher, a), hasher.addresses(a));
+        }
+        assert_eq!(memo.addresses.len(), super::REMEMBERED);
         // Different lists hash differently (with this seed, as with nearly every seed).
         let one = hasher.fresh_list(std::slice::from_ref(&src));
         assert_ne!(one, hasher.fresh_list(&[dst]));
