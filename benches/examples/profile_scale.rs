@@ -14,7 +14,7 @@ use std::time::Instant;
 use mccs_benches::{Size, estate, estate_with_group, estate_with_objects};
 use mccs_model::{Format, Topology, ValidateOptions, check, load, validate};
 use mccs_path::{NetworkGraph, PlanOptions, plan_with};
-use mccs_request::{OutputFormat, RenderOptions, RequestSet, Templates, render, render_shared};
+use mccs_request::{OutputFormat, RenderOptions, RequestSet, Templates, render, render_pending};
 
 /// This thread's CPU time in seconds (Linux: `/proc/thread-self/schedstat`), `None` elsewhere:
 /// on a shared machine the wall clock counts the time other work takes from us, this does not.
@@ -42,6 +42,24 @@ fn peak_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
+}
+
+/// A writer that keeps only the FNV-1a digest and the length of what it is given.
+struct Digest {
+    hash: u64,
+    bytes: u64,
+}
+
+impl std::io::Write for Digest {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.hash = fnv1a(self.hash, buf);
+        self.bytes += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn time<T>(what: &str, f: impl FnOnce() -> T) -> T {
@@ -184,27 +202,33 @@ fn main() {
             if what == "plan" {
                 return;
             }
+            // As `mccs plan` does: its graph lives inside `plan` and is gone when the plan is made.
+            drop(g);
             // Shared, as `mccs plan` renders it (the templates read it without a copy).
             let set = std::sync::Arc::new(time("from_plan", || RequestSet::from_plan(&t, &plan)));
             // As `mccs plan` does: the plan goes before the text is made.
             drop(plan);
             let templates = Templates::default();
             let options = RenderOptions::default();
-            let (mut bytes, mut digest) = (0, FNV_OFFSET);
+            // As `mccs plan --out DIR` writes: each file made straight into its writer (here a
+            // digest, where the command has a buffered file), never held whole.
+            let mut digest = Digest {
+                hash: FNV_OFFSET,
+                bytes: 0,
+            };
             for format in [OutputFormat::Markdown, OutputFormat::Csv] {
-                match time(&format!("render {format}"), || {
-                    render_shared(&set, format, &templates, &options)
-                }) {
-                    Ok(files) => {
-                        for f in &files {
-                            bytes += f.contents.len();
-                            digest = fnv1a(digest, f.path.as_bytes());
-                            digest = fnv1a(digest, f.contents.as_bytes());
-                        }
+                let rendered = time(&format!("render {format}"), || {
+                    for f in render_pending(&set, format, &templates, &options)? {
+                        digest.hash = fnv1a(digest.hash, f.path().as_bytes());
+                        f.write_to(&mut digest)?;
                     }
-                    Err(e) => eprintln!("render failed: {e}"),
+                    Ok::<_, mccs_request::RenderError>(())
+                });
+                if let Err(e) = rendered {
+                    eprintln!("render failed: {e}");
                 }
             }
+            let (bytes, digest) = (digest.bytes, digest.hash);
             println!(
                 "plan + from_plan + render (Markdown + CSV): {:.3} s (CPU {:.3} s)",
                 start.elapsed().as_secs_f64(),

@@ -203,3 +203,48 @@ fn import_escapes_provider_text_in_comments() {
     assert_eq!(back.topology.version, 1);
     assert!(!String::from_utf8(out.stderr).unwrap().contains('\u{1b}'));
 }
+
+/// Rendering streams each file into its place: the files in `--out` and the text on standard
+/// output are the same bytes, and a custom template that fails after writing part of its text
+/// leaves no file (not even a temporary one) and prints nothing on standard output.
+#[test]
+fn a_template_that_fails_half_way_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("reqs");
+    let base = ["plan", "--example", "--today", "2026-01-01"];
+    let stdout = mccs()
+        .args(base)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    mccs().args(base).arg("--out").arg(&out).assert().success();
+    assert_eq!(std::fs::read(out.join("requests.md")).unwrap(), stdout);
+
+    // Writes a line per request, then fails on an undefined attribute of a missing value.
+    let templates = dir.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("requests.md.jinja"),
+        "{% for r in requests %}{{ r.title }}\n{% endfor %}{{ nothing.at.all }}",
+    )
+    .unwrap();
+    let failed = dir.path().join("failed");
+    for to_dir in [false, true] {
+        let mut cmd = mccs();
+        cmd.args(base).arg("--templates").arg(&templates);
+        if to_dir {
+            cmd.arg("--out").arg(&failed);
+        }
+        cmd.assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains("failed to render"));
+    }
+    let left: Vec<_> = std::fs::read_dir(&failed)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

@@ -8,29 +8,37 @@ use crate::build::roles_text;
 use crate::error::RenderError;
 use crate::escape;
 use crate::model::RequestSet;
-use crate::output::{OutputFile, file_stem};
+use crate::output::file_stem;
 
 use std::fmt::Write as _;
 
-/// One CSV file being written: cells go straight into the csv writer (escaped with
+/// One CSV file being written into `W`: cells go straight into the csv writer (escaped with
 /// [`escape::csv`]), joined lists through one reused buffer, so a row costs no allocation
 /// per cell.
-struct Table {
+struct Table<W: std::io::Write> {
     file: String,
-    w: csv::Writer<Vec<u8>>,
+    w: csv::Writer<W>,
     /// Scratch space for joined and formatted cells.
     buf: String,
 }
 
-impl Table {
-    fn new(file: String, header: &[&str], bom: bool) -> Result<Self, RenderError> {
-        let mut start = String::new();
+impl<W: std::io::Write> Table<W> {
+    fn new(file: &str, header: &[&str], bom: bool, mut out: W) -> Result<Self, RenderError> {
         if bom {
-            start.push(crate::output::BYTE_ORDER_MARK);
+            let mut mark = [0; 4];
+            out.write_all(
+                crate::output::BYTE_ORDER_MARK
+                    .encode_utf8(&mut mark)
+                    .as_bytes(),
+            )
+            .map_err(|source| RenderError::Write {
+                file: file.to_owned(),
+                source,
+            })?;
         }
         let mut t = Self {
-            file,
-            w: csv::WriterBuilder::new().from_writer(start.into_bytes()),
+            file: file.to_owned(),
+            w: csv::WriterBuilder::new().from_writer(out),
             buf: String::new(),
         };
         for h in header {
@@ -40,17 +48,29 @@ impl Table {
         Ok(t)
     }
 
-    fn err(&self, source: &csv::Error) -> RenderError {
-        RenderError::Csv {
-            file: self.file.clone(),
-            reason: source.to_string(),
+    fn err(&self, source: csv::Error) -> RenderError {
+        if !source.is_io_error() {
+            return RenderError::Csv {
+                file: self.file.clone(),
+                reason: source.to_string(),
+            };
+        }
+        match source.into_kind() {
+            csv::ErrorKind::Io(source) => RenderError::Write {
+                file: self.file.clone(),
+                source,
+            },
+            other => RenderError::Csv {
+                file: self.file.clone(),
+                reason: format!("{other:?}"),
+            },
         }
     }
 
     fn cell(&mut self, value: &str) -> Result<(), RenderError> {
         self.w
             .write_field(escape::csv(value).as_bytes())
-            .map_err(|e| self.err(&e))
+            .map_err(|e| self.err(e))
     }
 
     /// The cell made in the scratch buffer by `fill`.
@@ -71,22 +91,14 @@ impl Table {
     fn end_row(&mut self) -> Result<(), RenderError> {
         self.w
             .write_record(std::iter::empty::<&[u8]>())
-            .map_err(|e| self.err(&e))
+            .map_err(|e| self.err(e))
     }
 
-    fn finish(self) -> Result<OutputFile, RenderError> {
-        let file = self.file;
-        let bytes = self.w.into_inner().map_err(|e| RenderError::Csv {
-            file: file.clone(),
-            reason: e.into_error().to_string(),
-        })?;
-        let contents = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
-        Ok(OutputFile {
-            path: file,
-            contents,
+    /// Flushes what the csv writer still holds into `W`.
+    fn finish(mut self) -> Result<(), RenderError> {
+        self.w.flush().map_err(|source| RenderError::Write {
+            file: self.file.clone(),
+            source,
         })
     }
 }
@@ -119,10 +131,60 @@ fn cloud_ends_into(buf: &mut String, ends: &[crate::CloudEnd]) {
 /// The number of columns of `summary.csv`.
 const SUMMARY_COLUMNS: usize = 12;
 
-pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, RenderError> {
-    let mut files = Vec::with_capacity(1 + 2 * set.requests.len());
+/// One CSV file of a request set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// `summary.csv`: one row per flow and direction.
+    Summary,
+    /// The Object Table of the request at this index.
+    Objects(usize),
+    /// The Traffic Table of the request at this index.
+    Traffic(usize),
+}
+
+/// The CSV files of `set`, named and in order: `summary.csv`, then each request's Object
+/// Table and Traffic Table. One pass over the requests' ids.
+pub(crate) fn parts(set: &RequestSet) -> Vec<(String, Part)> {
+    let mut parts = Vec::with_capacity(1 + 2 * set.requests.len());
+    parts.push(("summary.csv".to_owned(), Part::Summary));
+    let mut taken = Vec::new();
+    for (i, r) in set.requests.iter().enumerate() {
+        let stem = file_stem(&r.id, &mut taken);
+        parts.push((format!("{stem}.objects.csv"), Part::Objects(i)));
+        parts.push((format!("{stem}.traffic.csv"), Part::Traffic(i)));
+    }
+    parts
+}
+
+/// Writes the CSV file `part` of `set`, named `file` (for errors), into `out`.
+pub(crate) fn write(
+    set: &RequestSet,
+    part: Part,
+    file: &str,
+    bom: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RenderError> {
+    match part {
+        Part::Summary => summary(set, file, bom, out),
+        Part::Objects(i) => set
+            .requests
+            .get(i)
+            .map_or(Ok(()), |r| objects(set, r, file, bom, out)),
+        Part::Traffic(i) => set
+            .requests
+            .get(i)
+            .map_or(Ok(()), |r| traffic(r, file, bom, out)),
+    }
+}
+
+fn summary(
+    set: &RequestSet,
+    file: &str,
+    bom: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RenderError> {
     let mut summary = Table::new(
-        "summary.csv".to_owned(),
+        file,
         &[
             "Flow",
             "Direction",
@@ -138,9 +200,12 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
             "Cloud ends",
         ],
         bom,
+        out,
     )?;
     // The columns after Justification, the same on every row of a flow.
-    let meta = |t: &mut Table, f: &crate::FlowSummary| -> Result<(), RenderError> {
+    let meta = |t: &mut Table<&mut dyn std::io::Write>,
+                f: &crate::FlowSummary|
+     -> Result<(), RenderError> {
         t.cell(f.requester.as_deref().unwrap_or_default())?;
         t.cell_with(|buf| {
             if let Some(d) = f.expires {
@@ -238,136 +303,149 @@ pub(crate) fn render(set: &RequestSet, bom: bool) -> Result<Vec<OutputFile>, Ren
             meta(&mut summary, f)?;
         }
     }
-    files.push(summary.finish()?);
-    let mut taken = Vec::new();
-    for r in &set.requests {
-        let stem = file_stem(&r.id, &mut taken);
-        let mut object_header = vec![
-            "Object name",
-            "Type",
-            "Addresses",
-            "Status",
-            "Published by",
-            "Stands for",
-            "Used by",
-        ];
-        // A removal request says why an object is kept: the rules and groups that stay.
-        if set.removal.is_some() {
-            object_header.push("Still used by");
-        }
-        let mut objects = Table::new(format!("{stem}.objects.csv"), &object_header, bom)?;
-        for o in &r.objects {
-            objects.cell(&o.name)?;
-            objects.cell(&o.type_name)?;
-            objects.joined(&o.addresses)?;
-            objects.cell(match o.status {
-                crate::ObjectStatus::Create => "create",
-                crate::ObjectStatus::Existing => "existing",
-                crate::ObjectStatus::Published => "published",
-                crate::ObjectStatus::Delete => "delete",
-                crate::ObjectStatus::Keep => "keep",
-            })?;
-            objects.cell(o.published_by.as_deref().unwrap_or_default())?;
-            objects.cell(&o.stands_for)?;
-            objects.joined(&o.used_by)?;
-            if set.removal.is_some() {
-                objects.joined(&o.still_used_by)?;
-            }
-            objects.end_row()?;
-        }
-        files.push(objects.finish()?);
-        let mut traffic = Table::new(
-            format!("{stem}.traffic.csv"),
-            &[
-                "#",
-                "Rule name",
-                "Source",
-                "Destination",
-                "Protocol",
-                "Port",
-                "Action",
-                "Firewall",
-                "Placement",
-                "Direction",
-                "Paths",
-                "Source addresses",
-                "Destination addresses",
-                "Flows",
-                "Justification",
-                "Requesters",
-                "Expires",
-                "Change windows",
-                "Cloud ends",
-            ],
-            bom,
-        )?;
-        // One line per rule, firewall and service (`TrafficLine`), as request forms ask.
-        for t in &r.traffic {
-            for a in &t.apply_on {
-                for line in &a.lines {
-                    traffic.cell_with(|buf| {
-                        let _ = write!(buf, "{}", line.number);
-                    })?;
-                    traffic.cell(&t.rule)?;
-                    traffic.joined(&t.sources)?;
-                    traffic.joined(&t.destinations)?;
-                    traffic.cell(&line.protocol)?;
-                    traffic.cell(&line.port)?;
-                    traffic.cell(match t.action {
-                        crate::RuleAction::Allow => "allow",
-                        crate::RuleAction::Remove => "remove",
-                    })?;
-                    traffic.cell(&a.firewall)?;
-                    traffic.cell_with(|buf| {
-                        if let Some(l) = t.list {
-                            let _ = write!(buf, "{} list, ", l.as_str());
-                        }
-                        if let Some(n) = a.rule_number {
-                            let _ = write!(buf, "rule number {n}, ");
-                        }
-                        match a.position {
-                            // A rule to remove is where it is: its position, not a placement.
-                            Some(p) => {
-                                let _ = write!(buf, "position {p}");
-                            }
-                            None => {
-                                let _ = write!(buf, "{}", a.placement);
-                            }
-                        }
-                    })?;
-                    traffic.cell_with(|buf| {
-                        let _ = write!(buf, "{}", t.direction);
-                        if t.return_traffic {
-                            buf.push_str("; return traffic");
-                        }
-                    })?;
-                    traffic.cell_with(|buf| {
-                        // A rule to remove was not found on a path: no paths to name.
-                        if t.action == crate::RuleAction::Remove {
-                            return;
-                        }
-                        buf.push_str(roles_text(&a.roles));
-                        if !t.failover_path {
-                            buf.push_str(" (no failover path)");
-                        }
-                    })?;
-                    traffic.joined(&t.source_addresses)?;
-                    traffic.joined(&t.destination_addresses)?;
-                    traffic.joined(&t.flows)?;
-                    traffic.joined(&t.justifications)?;
-                    traffic.joined(&t.requesters)?;
-                    traffic.cell_with(|buf| {
-                        if let Some(d) = t.expires {
-                            let _ = write!(buf, "{d}");
-                        }
-                    })?;
-                    traffic.joined(&t.change_windows)?;
-                    traffic.cell_with(|buf| cloud_ends_into(buf, &t.cloud_ends))?;
-                    traffic.end_row()?;
-                }
-            }
-        }
-        files.push(traffic.finish()?);
+    summary.finish()
+}
+
+fn objects(
+    set: &RequestSet,
+    r: &crate::Request,
+    file: &str,
+    bom: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RenderError> {
+    let mut object_header = vec![
+        "Object name",
+        "Type",
+        "Addresses",
+        "Status",
+        "Published by",
+        "Stands for",
+        "Used by",
+    ];
+    // A removal request says why an object is kept: the rules and groups that stay.
+    if set.removal.is_some() {
+        object_header.push("Still used by");
     }
-    Ok(files)
+    let mut objects = Table::new(file, &object_header, bom, out)?;
+    for o in &r.objects {
+        objects.cell(&o.name)?;
+        objects.cell(&o.type_name)?;
+        objects.joined(&o.addresses)?;
+        objects.cell(match o.status {
+            crate::ObjectStatus::Create => "create",
+            crate::ObjectStatus::Existing => "existing",
+            crate::ObjectStatus::Published => "published",
+            crate::ObjectStatus::Delete => "delete",
+            crate::ObjectStatus::Keep => "keep",
+        })?;
+        objects.cell(o.published_by.as_deref().unwrap_or_default())?;
+        objects.cell(&o.stands_for)?;
+        objects.joined(&o.used_by)?;
+        if set.removal.is_some() {
+            objects.joined(&o.still_used_by)?;
+        }
+        objects.end_row()?;
+    }
+    objects.finish()
+}
+
+fn traffic(
+    r: &crate::Request,
+    file: &str,
+    bom: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RenderError> {
+    let mut traffic = Table::new(
+        file,
+        &[
+            "#",
+            "Rule name",
+            "Source",
+            "Destination",
+            "Protocol",
+            "Port",
+            "Action",
+            "Firewall",
+            "Placement",
+            "Direction",
+            "Paths",
+            "Source addresses",
+            "Destination addresses",
+            "Flows",
+            "Justification",
+            "Requesters",
+            "Expires",
+            "Change windows",
+            "Cloud ends",
+        ],
+        bom,
+        out,
+    )?;
+    // One line per rule, firewall and service (`TrafficLine`), as request forms ask.
+    for t in &r.traffic {
+        for a in &t.apply_on {
+            for line in &a.lines {
+                traffic.cell_with(|buf| {
+                    let _ = write!(buf, "{}", line.number);
+                })?;
+                traffic.cell(&t.rule)?;
+                traffic.joined(&t.sources)?;
+                traffic.joined(&t.destinations)?;
+                traffic.cell(&line.protocol)?;
+                traffic.cell(&line.port)?;
+                traffic.cell(match t.action {
+                    crate::RuleAction::Allow => "allow",
+                    crate::RuleAction::Remove => "remove",
+                })?;
+                traffic.cell(&a.firewall)?;
+                traffic.cell_with(|buf| {
+                    if let Some(l) = t.list {
+                        let _ = write!(buf, "{} list, ", l.as_str());
+                    }
+                    if let Some(n) = a.rule_number {
+                        let _ = write!(buf, "rule number {n}, ");
+                    }
+                    match a.position {
+                        // A rule to remove is where it is: its position, not a placement.
+                        Some(p) => {
+                            let _ = write!(buf, "position {p}");
+                        }
+                        None => {
+                            let _ = write!(buf, "{}", a.placement);
+                        }
+                    }
+                })?;
+                traffic.cell_with(|buf| {
+                    let _ = write!(buf, "{}", t.direction);
+                    if t.return_traffic {
+                        buf.push_str("; return traffic");
+                    }
+                })?;
+                traffic.cell_with(|buf| {
+                    // A rule to remove was not found on a path: no paths to name.
+                    if t.action == crate::RuleAction::Remove {
+                        return;
+                    }
+                    buf.push_str(roles_text(&a.roles));
+                    if !t.failover_path {
+                        buf.push_str(" (no failover path)");
+                    }
+                })?;
+                traffic.joined(&t.source_addresses)?;
+                traffic.joined(&t.destination_addresses)?;
+                traffic.joined(&t.flows)?;
+                traffic.joined(&t.justifications)?;
+                traffic.joined(&t.requesters)?;
+                traffic.cell_with(|buf| {
+                    if let Some(d) = t.expires {
+                        let _ = write!(buf, "{d}");
+                    }
+                })?;
+                traffic.joined(&t.change_windows)?;
+                traffic.cell_with(|buf| cloud_ends_into(buf, &t.cloud_ends))?;
+                traffic.end_row()?;
+            }
+        }
+    }
+    traffic.finish()
 }

@@ -111,6 +111,16 @@ pub enum RenderError {
         /// What the JSON serializer reported.
         reason: String,
     },
+    /// The writer a file was being rendered into failed (`PendingFile::write_to`): a full disk,
+    /// a closed pipe.
+    #[error("cannot write `{file}`: {source}; check the disk space and where the output goes")]
+    Write {
+        /// The file being written.
+        file: String,
+        /// What the writer reported.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 fn at_line(line: Option<usize>) -> String {

@@ -75,7 +75,7 @@ pub use model::{
 pub use output::{BYTE_ORDER_MARK, FormatParseError, OutputFile, OutputFormat, RenderOptions};
 pub use picture::{MAX_DRAWN_HOPS, Picture, PictureCounts, trace_dot, trace_svg};
 pub use render::{
-    DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, MAX_TEMPLATE_BYTES, Templates, render,
-    render_shared, render_with,
+    DEFAULT_HTML_TEMPLATE, DEFAULT_MARKDOWN_TEMPLATE, MAX_TEMPLATE_BYTES, PendingFile, Templates,
+    render, render_pending, render_shared, render_with,
 };
 pub use vocabulary::{Vocabularies, Vocabulary, VocabularyError};

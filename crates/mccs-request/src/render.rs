@@ -276,7 +276,8 @@ fn render_template(
     at: SetRef<'_>,
     name: &'static str,
     source: &Source,
-) -> Result<String, RenderError> {
+    out: &mut dyn std::io::Write,
+) -> Result<u64, RenderError> {
     let mut env = environment();
     let (fuel, output) = render_budget(at.get());
     env.set_fuel(Some(fuel));
@@ -287,19 +288,21 @@ fn render_template(
         message: message(&e),
     };
     let template = env.get_template(name).map_err(fail)?;
-    let mut out = Bounded {
-        text: Vec::new(),
-        limit: output,
-        exceeded: false,
-    };
+    let mut meter = Meter::new(out, output);
     let rendered = template
-        .render_captured_to(crate::view::context(at.shared()), &mut out)
+        .render_captured_to(crate::view::context(at.shared()), &mut meter)
         .map(|_| ());
-    if out.exceeded {
+    if meter.exceeded {
         return Err(RenderError::TemplateLimit {
             template: source.origin.clone(),
             what: "output size",
             limit: output,
+        });
+    }
+    if let Some(source) = meter.failed.take() {
+        return Err(RenderError::Write {
+            file: name.to_owned(),
+            source,
         });
     }
     match rendered {
@@ -314,15 +317,18 @@ fn render_template(
             other.map_err(fail)?;
         }
     }
-    let mut text = String::from_utf8(out.text).map_err(|_| RenderError::TemplateRender {
-        template: source.origin.clone(),
-        line: None,
-        message: "the output is not UTF-8".into(),
-    })?;
-    if !text.ends_with('\n') {
-        text.push('\n');
+    // Every file ends in a line break, whatever the template's last line.
+    if meter.last != Some(b'\n') {
+        meter
+            .out
+            .write_all(b"\n")
+            .map_err(|source| RenderError::Write {
+                file: name.to_owned(),
+                source,
+            })?;
+        meter.written += 1;
     }
-    Ok(text)
+    Ok(meter.written)
 }
 
 /// The largest template file [`Templates::from_dir`] reads (1 MiB): the shipped templates are
@@ -403,26 +409,54 @@ fn render_budget(set: &RequestSet) -> (u64, u64) {
 }
 
 #[cfg(feature = "templates")]
-/// A writer that refuses to grow past `limit` bytes.
-struct Bounded {
-    text: Vec<u8>,
+/// A writer that passes text on to `out`, counts it, remembers its last byte, and refuses to
+/// write past `limit` bytes. The error `out` reported is kept, since the template engine
+/// reports it only as "write failed".
+struct Meter<'w> {
+    out: &'w mut dyn std::io::Write,
+    written: u64,
     limit: u64,
     exceeded: bool,
+    last: Option<u8>,
+    failed: Option<std::io::Error>,
 }
 
 #[cfg(feature = "templates")]
-impl std::io::Write for Bounded {
+impl<'w> Meter<'w> {
+    fn new(out: &'w mut dyn std::io::Write, limit: u64) -> Self {
+        Self {
+            out,
+            written: 0,
+            limit,
+            exceeded: false,
+            last: None,
+            failed: None,
+        }
+    }
+}
+
+#[cfg(feature = "templates")]
+impl std::io::Write for Meter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if (self.text.len() + buf.len()) as u64 > self.limit {
+        let len = u64::try_from(buf.len()).unwrap_or(u64::MAX);
+        if self.written.saturating_add(len) > self.limit {
             self.exceeded = true;
             return Err(std::io::Error::other("output size limit"));
         }
-        self.text.extend_from_slice(buf);
+        if let Err(e) = self.out.write_all(buf) {
+            let kind = e.kind();
+            self.failed = Some(e);
+            return Err(kind.into());
+        }
+        self.written += len;
+        if let Some(b) = buf.last() {
+            self.last = Some(*b);
+        }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.out.flush()
     }
 }
 
@@ -522,8 +556,8 @@ enum SetRef<'a> {
     Shared(&'a std::sync::Arc<RequestSet>),
 }
 
-impl SetRef<'_> {
-    fn get(&self) -> &RequestSet {
+impl<'a> SetRef<'a> {
+    fn get(self) -> &'a RequestSet {
         match self {
             Self::Borrowed(s) => s,
             Self::Shared(s) => s,
@@ -546,52 +580,224 @@ fn render_any(
     templates: &Templates,
     options: &RenderOptions,
 ) -> Result<Vec<OutputFile>, RenderError> {
-    let set = at.get();
-    Ok(match format {
-        OutputFormat::Markdown => vec![OutputFile {
-            path: MARKDOWN_NAME.to_owned(),
-            contents: template(at, MARKDOWN_NAME, &templates.markdown)?,
-        }],
-        OutputFormat::Html => vec![OutputFile {
-            path: HTML_NAME.to_owned(),
-            contents: template(at, HTML_NAME, &templates.html)?,
-        }],
-        OutputFormat::Json => {
-            let mut contents =
-                serde_json::to_string_pretty(set).map_err(|e| RenderError::Json {
-                    reason: e.to_string(),
+    pending(at, format, templates, options)?
+        .iter()
+        .map(PendingFile::render)
+        .collect()
+}
+
+/// Renders `set` as `format` file by file, straight into writers: the files' names come
+/// first, and each file's text is made when it is written ([`PendingFile::write_to`]), so a
+/// request set of 100,000 flows is never held as text (its Markdown alone is about 200 MB).
+/// The bytes are those of [`render_shared`] with the same arguments.
+///
+/// ```
+/// use std::sync::Arc;
+/// use mccs_request::{render_pending, render_shared, OutputFormat, RenderOptions, RequestSet, Templates};
+/// let t = mccs_model::examples::reference();
+/// let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+/// let set = Arc::new(RequestSet::from_plan(&t, &plan));
+/// let (templates, options) = (Templates::default(), RenderOptions::default());
+/// let files = render_pending(&set, OutputFormat::Csv, &templates, &options)?;
+/// assert_eq!(files[0].path(), "summary.csv");
+/// let mut text = Vec::new(); // a file, standard output, a socket: any `std::io::Write`
+/// let written = files[0].write_to(&mut text)?;
+/// assert_eq!(written, text.len() as u64);
+/// let whole = render_shared(&set, OutputFormat::Csv, &templates, &options)?;
+/// assert_eq!(text, whole[0].contents.as_bytes());
+/// # Ok::<(), mccs_request::RenderError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`RenderError::NotBuilt`] when this build leaves the format out; the other errors of
+/// [`render`] come from [`PendingFile::write_to`].
+pub fn render_pending<'a>(
+    set: &'a std::sync::Arc<RequestSet>,
+    format: OutputFormat,
+    templates: &'a Templates,
+    options: &RenderOptions,
+) -> Result<Vec<PendingFile<'a>>, RenderError> {
+    pending(SetRef::Shared(set), format, templates, options)
+}
+
+/// One file of a rendering, named but not made yet: see [`render_pending`].
+#[derive(Clone)]
+pub struct PendingFile<'a> {
+    path: String,
+    what: Pending<'a>,
+}
+
+impl std::fmt::Debug for PendingFile<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PendingFile")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What makes a pending file's text.
+#[derive(Clone, Copy)]
+enum Pending<'a> {
+    #[cfg_attr(not(feature = "templates"), allow(dead_code))]
+    Template {
+        at: SetRef<'a>,
+        name: &'static str,
+        source: &'a Source,
+    },
+    Json(&'a RequestSet),
+    #[cfg(feature = "csv")]
+    Csv {
+        set: &'a RequestSet,
+        part: crate::csv_out::Part,
+        bom: bool,
+    },
+}
+
+impl PendingFile<'_> {
+    /// The file name, e.g. `requests.md` or `on-prem-firewall-request.traffic.csv`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Makes the file's text into `out`, returning how many bytes were written. `out` is
+    /// written in small pieces: give it a buffered writer (`std::io::BufWriter`) when each
+    /// write costs a system call. Nothing is flushed: the caller flushes (and, for a file,
+    /// syncs) what it wrote.
+    ///
+    /// # Errors
+    ///
+    /// [`RenderError::Write`] when `out` fails; otherwise the errors of [`render`], after
+    /// part of the text may already have been written.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> Result<u64, RenderError> {
+        match self.what {
+            Pending::Template { at, name, source } => {
+                #[cfg(feature = "templates")]
+                {
+                    render_template(at, name, source, out)
+                }
+                #[cfg(not(feature = "templates"))]
+                {
+                    let _ = (at, name, source, out);
+                    Err(not_built("Markdown and HTML", "templates"))
+                }
+            }
+            Pending::Json(set) => {
+                let mut counted = Counted { out, written: 0 };
+                let fail = |e: serde_json::Error| match e.io_error_kind() {
+                    Some(kind) => RenderError::Write {
+                        file: self.path.clone(),
+                        source: kind.into(),
+                    },
+                    None => RenderError::Json {
+                        reason: e.to_string(),
+                    },
+                };
+                serde_json::to_writer_pretty(&mut counted, set).map_err(fail)?;
+                std::io::Write::write_all(&mut counted, b"\n").map_err(|source| {
+                    RenderError::Write {
+                        file: self.path.clone(),
+                        source,
+                    }
                 })?;
-            contents.push('\n');
-            vec![OutputFile {
-                path: "requests.json".to_owned(),
-                contents,
-            }]
+                Ok(counted.written)
+            }
+            #[cfg(feature = "csv")]
+            Pending::Csv { set, part, bom } => {
+                let mut counted = Counted { out, written: 0 };
+                crate::csv_out::write(set, part, &self.path, bom, &mut counted)?;
+                Ok(counted.written)
+            }
         }
+    }
+
+    /// Makes the file's text in memory.
+    ///
+    /// # Errors
+    ///
+    /// As [`render`].
+    pub fn render(&self) -> Result<OutputFile, RenderError> {
+        let mut text = Vec::new();
+        self.write_to(&mut text)?;
+        // Every part was written from a `str`; the check keeps a broken invariant visible.
+        let contents = String::from_utf8(text).map_err(|_| RenderError::TemplateRender {
+            template: self.path.clone(),
+            line: None,
+            message: "the output is not UTF-8".into(),
+        })?;
+        Ok(OutputFile {
+            path: self.path.clone(),
+            contents,
+        })
+    }
+}
+
+/// A writer that counts what it passes on.
+struct Counted<'w> {
+    out: &'w mut dyn std::io::Write,
+    written: u64,
+}
+
+impl std::io::Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.written += u64::try_from(n).unwrap_or(u64::MAX);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The files of `at` rendered as `format`, named, not made.
+fn pending<'a>(
+    at: SetRef<'a>,
+    format: OutputFormat,
+    templates: &'a Templates,
+    options: &RenderOptions,
+) -> Result<Vec<PendingFile<'a>>, RenderError> {
+    let template = |name: &'static str, source: &'a Source| {
+        if cfg!(feature = "templates") {
+            Ok(vec![PendingFile {
+                path: name.to_owned(),
+                what: Pending::Template { at, name, source },
+            }])
+        } else {
+            Err(not_built("Markdown and HTML", "templates"))
+        }
+    };
+    match format {
+        OutputFormat::Markdown => template(MARKDOWN_NAME, &templates.markdown),
+        OutputFormat::Html => template(HTML_NAME, &templates.html),
+        OutputFormat::Json => Ok(vec![PendingFile {
+            path: "requests.json".to_owned(),
+            what: Pending::Json(at.get()),
+        }]),
         #[cfg(feature = "csv")]
-        OutputFormat::Csv => crate::csv_out::render(set, options.csv_bom)?,
+        OutputFormat::Csv => {
+            let set = at.get();
+            Ok(crate::csv_out::parts(set)
+                .into_iter()
+                .map(|(path, part)| PendingFile {
+                    path,
+                    what: Pending::Csv {
+                        set,
+                        part,
+                        bom: options.csv_bom,
+                    },
+                })
+                .collect())
+        }
         #[cfg(not(feature = "csv"))]
         OutputFormat::Csv => {
             let _ = options;
-            return Err(not_built("CSV", "csv"));
+            Err(not_built("CSV", "csv"))
         }
-    })
-}
-
-/// A Markdown or HTML template rendered with the request set as its context.
-fn template(at: SetRef<'_>, name: &'static str, source: &Source) -> Result<String, RenderError> {
-    #[cfg(feature = "templates")]
-    {
-        render_template(at, name, source)
-    }
-    #[cfg(not(feature = "templates"))]
-    {
-        let _ = (at, name, source);
-        Err(not_built("Markdown and HTML", "templates"))
     }
 }
 
 /// The error for a format this build of the crate leaves out.
-#[cfg(not(all(feature = "templates", feature = "csv")))]
 fn not_built(what: &'static str, feature: &'static str) -> RenderError {
     RenderError::NotBuilt { what, feature }
 }

@@ -1,12 +1,13 @@
 //! `mccs plan`: the firewall change requests to file for a set of flows.
 
+use std::io::Write as _;
 use std::path::Path;
 
 use mccs_model::{Diagnostic, Flow, ValidateOptions, load, validate};
 use mccs_path::{PlanOptions, Status, TraceOptions, plan};
 use mccs_request::{
     BuildOptions, OutputFile, OutputFormat, PictureOptions, RenderOptions, RequestSet, Templates,
-    Vocabularies, render_shared,
+    Vocabularies, render_pending,
 };
 
 use crate::cli::{EmitFormat, PlanArgs, RequestFormat};
@@ -67,14 +68,12 @@ pub(crate) fn run(ctx: &mut Ctx<'_>, args: &PlanArgs) -> Result<Exit> {
     // The byte order mark is for spreadsheets opening a file; CSV on standard output is several
     // files one after the other, where a mark would land in the middle.
     let options = RenderOptions::default().with_csv_bom(args.out.is_some() && !args.no_csv_bom);
-    let files = render_shared(&set, format, &templates, &options).map_err(|e| Error::BadInput {
-        name: args
-            .templates
-            .as_ref()
-            .map_or_else(|| "templates".to_owned(), |d| d.display().to_string()),
-        message: e.to_string(),
-    })?;
-    output(ctx, &files, args.out.as_deref(), args.force)?;
+    let to = Destination {
+        out: args.out.as_deref(),
+        force: args.force,
+        templates: args.templates.as_deref(),
+    };
+    render_to(ctx, &set, format, &templates, &options, &to)?;
     Ok(exit_code(blocked, args.check, all_allowed))
 }
 
@@ -105,6 +104,99 @@ pub(crate) fn build_options(vocabulary: Option<&Path>) -> Result<BuildOptions> {
         message: e.to_string(),
     })?;
     Ok(build.with_vocabularies(words))
+}
+
+/// Where rendered requests go: `--out DIR` (with `--force`) or standard output, and the
+/// `--templates` directory they were made with (named in errors).
+pub(crate) struct Destination<'a> {
+    pub(crate) out: Option<&'a Path>,
+    pub(crate) force: bool,
+    pub(crate) templates: Option<&'a Path>,
+}
+
+/// Renders `set` as `format` into [`Destination`]: each file's text is made as it is written
+/// ([`mccs_request::render_pending`]), so the requests are never held as text (about 250 MB
+/// for 100,000 flows). Into a directory, each file is a temporary file renamed into place once
+/// whole, as [`write_dir`] writes. On standard output the built-in templates stream; custom
+/// templates render whole first, so a template that fails half way prints nothing.
+pub(crate) fn render_to(
+    ctx: &mut Ctx<'_>,
+    set: &std::sync::Arc<RequestSet>,
+    format: OutputFormat,
+    templates: &Templates,
+    options: &RenderOptions,
+    to: &Destination<'_>,
+) -> Result<()> {
+    let failed = |e: mccs_request::RenderError| Error::BadInput {
+        name: to
+            .templates
+            .map_or_else(|| "templates".to_owned(), |d| d.display().to_string()),
+        message: e.to_string(),
+    };
+    let files = render_pending(set, format, templates, options).map_err(failed)?;
+    match to.out {
+        Some(dir) => write_pending(ctx, dir, &files, to.force, failed),
+        None if to.templates.is_some() => {
+            let files = files
+                .iter()
+                .map(mccs_request::PendingFile::render)
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(failed)?;
+            output(ctx, &files, None, false)
+        }
+        None => {
+            let many = files.len() > 1;
+            // Standard output is line-buffered: a block buffer saves a system call per line.
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, &mut *ctx.out);
+            for (i, f) in files.iter().enumerate() {
+                if many {
+                    if i > 0 {
+                        writeln!(out)?;
+                    }
+                    writeln!(out, "# file: {}", f.path())?;
+                }
+                f.write_to(&mut out).map_err(|e| match e {
+                    mccs_request::RenderError::Write { source, .. } => Error::from(source),
+                    other => failed(other),
+                })?;
+            }
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// [`write_dir`] for files made as they are written: the same names, checks and atomic
+/// writes, each file's text going through a buffer into its temporary file.
+fn write_pending(
+    ctx: &mut Ctx<'_>,
+    dir: &Path,
+    files: &[mccs_request::PendingFile<'_>],
+    force: bool,
+    failed: impl Fn(mccs_request::RenderError) -> Error,
+) -> Result<()> {
+    let fail = |e: std::io::Error| Error::BadInput {
+        name: dir.display().to_string(),
+        message: format!("cannot write there: {e}; choose a directory you can write to"),
+    };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let names = distinct_names(files.iter().map(mccs_request::PendingFile::path))?;
+    for name in &names {
+        check_target(&dir.join(name), force, fail)?;
+    }
+    for (f, name) in files.iter().zip(&names) {
+        let target = dir.join(name);
+        write_atomically_with(dir, name, &target, fail, |file| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            f.write_to(&mut w).map_err(|e| match e {
+                mccs_request::RenderError::Write { source, .. } => fail(source),
+                other => failed(other),
+            })?;
+            w.flush().map_err(fail)
+        })?;
+        writeln!(ctx.err, "wrote {}", target.display())?;
+    }
+    Ok(())
 }
 
 /// Writes rendered requests to `out` ([`write_dir`]), or to standard output, each file after a
@@ -346,7 +438,7 @@ fn write_dir(ctx: &mut Ctx<'_>, dir: &Path, files: &[OutputFile], force: bool) -
         message: format!("cannot write there: {e}; choose a directory you can write to"),
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let names = distinct_names(files)?;
+    let names = distinct_names(files.iter().map(|f| f.path.as_str()))?;
     for name in &names {
         check_target(&dir.join(name), force, fail)?;
     }
@@ -360,25 +452,25 @@ fn write_dir(ctx: &mut Ctx<'_>, dir: &Path, files: &[OutputFile], force: bool) -
 
 /// The files' names, refusing anything but plain file names; two names that differ only in
 /// case get `-2`, `-3`, ... after their first part, so they stay two files on every file system.
-fn distinct_names(files: &[OutputFile]) -> Result<Vec<String>> {
+fn distinct_names<'p>(paths: impl ExactSizeIterator<Item = &'p str>) -> Result<Vec<String>> {
     let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::with_capacity(files.len());
-    for f in files {
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
         // File names come from channel names, which cannot hold separators; refuse anything else.
-        let plain = Path::new(&f.path)
+        let plain = Path::new(path)
             .file_name()
-            .is_some_and(|n| n == std::ffi::OsStr::new(&f.path));
-        if !plain || f.path.starts_with('.') {
+            .is_some_and(|n| n == std::ffi::OsStr::new(path));
+        if !plain || path.starts_with('.') {
             return Err(Error::BadInput {
-                name: f.path.clone(),
+                name: path.to_owned(),
                 message: "is not a plain file name; refusing to write outside the output directory"
                     .into(),
             });
         }
-        let (stem, rest) = f.path.split_once('.').unwrap_or((f.path.as_str(), ""));
-        let mut name = f.path.clone();
+        let (stem, rest) = path.split_once('.').unwrap_or((path, ""));
+        let mut name = path.to_owned();
         let mut n = 2;
-        // Bounded: each try is a new name, and at most `files.len()` names are taken.
+        // Bounded: each try is a new name, and at most `paths.len()` names are taken.
         while !seen.insert(name.to_lowercase()) {
             name = if rest.is_empty() {
                 format!("{stem}-{n}")
@@ -395,16 +487,28 @@ fn distinct_names(files: &[OutputFile]) -> Result<Vec<String>> {
 /// Writes `contents` to a new temporary file in `dir` (never an existing one), flushes it to
 /// disk and renames it over `target`; on failure the temporary file is removed.
 fn write_atomically(dir: &Path, name: &str, target: &Path, contents: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
+    write_atomically_with(dir, name, target, |e| e, |file| file.write_all(contents))
+}
+
+/// [`write_atomically`] with the text written by `fill` into the temporary file; `io` turns
+/// the file's own errors (create, sync, rename) into `fill`'s error type.
+fn write_atomically_with<E>(
+    dir: &Path,
+    name: &str,
+    target: &Path,
+    io: impl Fn(std::io::Error) -> E,
+    fill: impl FnOnce(&mut std::fs::File) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
-            .open(&temp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, target)
+            .open(&temp)
+            .map_err(&io)?;
+        fill(&mut file)?;
+        file.sync_all().map_err(&io)?;
+        std::fs::rename(&temp, target).map_err(&io)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -430,7 +534,7 @@ mod tests {
             file("notes"),
             file("NOTES"),
         ];
-        let names = distinct_names(&files).unwrap_or_default();
+        let names = distinct_names(files.iter().map(|f| f.path.as_str())).unwrap_or_default();
         assert_eq!(
             names,
             [
@@ -447,7 +551,10 @@ mod tests {
     #[test]
     fn names_with_separators_or_hidden_names_are_refused() {
         for bad in ["../x.csv", "a/b.csv", ".hidden", ""] {
-            assert!(distinct_names(&[file(bad)]).is_err(), "{bad}");
+            assert!(
+                distinct_names([file(bad)].iter().map(|f| f.path.as_str())).is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use mccs_request::{OutputFormat, Removal, RenderOptions, RequestSet, render_shared};
+use mccs_request::{OutputFormat, Removal, RenderOptions, RequestSet};
 
 use crate::cli::{ExpiredArgs, RemovalOutputArgs, RequestFormat, RetireArgs, TopologyArgs};
-use crate::commands::plan::{build_options, output, templates_from};
+use crate::commands::plan::{Destination, build_options, render_to, templates_from};
 use crate::commands::{Ctx, today};
 use crate::{Error, Exit, Result};
 
@@ -52,16 +52,12 @@ fn run(
         RequestFormat::Html => OutputFormat::Html,
     };
     let options = RenderOptions::default().with_csv_bom(args.out.is_some() && !args.no_csv_bom);
-    let files = render_shared(&Arc::new(set), format, &templates, &options).map_err(|e| {
-        Error::BadInput {
-            name: args
-                .templates
-                .as_ref()
-                .map_or_else(|| "templates".to_owned(), |d| d.display().to_string()),
-            message: e.to_string(),
-        }
-    })?;
-    output(ctx, &files, args.out.as_deref(), args.force)?;
+    let to = Destination {
+        out: args.out.as_deref(),
+        force: args.force,
+        templates: args.templates.as_deref(),
+    };
+    render_to(ctx, &Arc::new(set), format, &templates, &options, &to)?;
     Ok(if args.check && to_remove {
         Exit::RulesNeeded
     } else {
