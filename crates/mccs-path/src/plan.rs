@@ -1,7 +1,7 @@
 //! Planning: for each flow, each path and each enforcement point, the rule that already allows
 //! it or the rule to request; and applying a plan to a topology.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -18,6 +18,15 @@ use crate::label::Label;
 use crate::prefix::FastMap;
 use crate::svcset::SvcSet;
 use crate::trace::{Addresses, Diagnosis, Hop, PathRole, Trace, TraceOptions};
+
+/// How planning hashes what a document controls (names, owners, address lists): foldhash,
+/// seeded at random for each map and each process, so a document cannot be written to make its
+/// keys collide, at a fraction of SipHash's cost for the short, many-field keys of merging and
+/// naming (docs/performance.md, "Hashing planning's keys"). Nothing of the output depends on
+/// the hashes: lists keep the order they were built in.
+type Seeded = foldhash::fast::RandomState;
+type HashMap<K, V> = std::collections::HashMap<K, V, Seeded>;
+type HashSet<T> = std::collections::HashSet<T, Seeded>;
 
 /// Settings for [`plan`].
 #[derive(Debug, Clone)]
@@ -468,7 +477,7 @@ struct Need {
 }
 
 /// Hashes of a need's sources, destinations and services, each made once with the plan's
-/// randomly seeded SipHash (a document cannot make them collide) and hashed again only as
+/// randomly seeded hasher ([`Seeded`]: a document cannot make them collide) and hashed again only as
 /// eight bytes. Equal lists have equal hashes; merge keys still compare the lists themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct DimHashes {
@@ -479,7 +488,7 @@ struct DimHashes {
 
 /// The seed of [`DimHashes`] for one plan.
 #[derive(Debug, Default)]
-struct DimHasher(std::hash::RandomState);
+struct DimHasher(Seeded);
 
 impl DimHasher {
     fn hash<K: Hash>(&self, key: K) -> u64 {
@@ -662,12 +671,12 @@ enum Dim {
 }
 
 /// Positions in a list found by a hash of a key computed from each item, without a copy of the
-/// key: the items answer equality themselves. Keys are hashed with a randomly seeded SipHash
-/// (`RandomState`), so a document cannot be written to make every key collide; the order of
+/// key: the items answer equality themselves. Keys are hashed with a randomly seeded hasher
+/// ([`Seeded`]), so a document cannot be written to make every key collide; the order of
 /// the list, not of the hashes, decides the output.
 #[derive(Debug, Default)]
 struct KeyIndex {
-    state: std::hash::RandomState,
+    state: Seeded,
     /// Hash -> the latest item with that hash.
     heads: FastMap<u64, usize>,
     /// Per item, the item before it with the same hash (`usize::MAX`: none).
@@ -1370,8 +1379,8 @@ fn free_number(used: &[u32], below: Option<u32>) -> Option<u32> {
 /// O(n²)).
 #[derive(Debug, Default)]
 struct UsedNames {
-    folded: std::collections::HashSet<String>,
-    highest: std::collections::HashMap<RuleStem, u32>,
+    folded: HashSet<String>,
+    highest: HashMap<RuleStem, u32>,
 }
 
 impl UsedNames {
