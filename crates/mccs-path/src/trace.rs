@@ -1078,7 +1078,7 @@ impl NetworkGraph<'_> {
                     }
                     skeleton::Fast::Record(key) => {
                         w.reset();
-                        w.rec = Some(skeleton::Recorder::new(&source, &destination));
+                        w.rec = Some(skeleton::Recorder::new(start, &source, &destination));
                         w.enter(start, at);
                         w.keep_skeleton(key, start, &destination);
                     }
@@ -1509,13 +1509,15 @@ impl<'a> Walk<'a> {
         if let Some(r) = &mut self.rec {
             r.judges.push(self.steps);
         }
-        let judged = self.judge_new(node, index, list, src, destination);
+        let judged = self.judge_new(node, index, list, src, destination, None);
         let found = judged.is_some();
         self.memo
             .push((node, Arc::clone(src), Arc::clone(destination), judged));
         found.then(|| self.memo.len() - 1)
     }
 
+    /// `buckets`: when known, the buckets of the destination's one prefix in the list's rules
+    /// (a skeleton's), for the forward evaluation.
     fn judge_new(
         &mut self,
         node: NodeIndex,
@@ -1523,6 +1525,7 @@ impl<'a> Walk<'a> {
         list: Option<RuleList>,
         src: &Arc<Addresses>,
         destination: &Arc<Addresses>,
+        buckets: Option<&[u32]>,
     ) -> Option<Judged> {
         let (rb, fw) = (self.g.rulebase(index, list)?, self.t.firewalls.get(index)?);
         let (source, destination) = match self.g.scope.get(node.index()).and_then(Option::as_ref) {
@@ -1548,7 +1551,8 @@ impl<'a> Walk<'a> {
         if source.set.is_empty() || destination.set.is_empty() {
             return None;
         }
-        let (verdict, missing) = self.evaluate(rb, &source.set, &destination.set, None, &fw.name);
+        let (verdict, missing) =
+            self.evaluate(rb, &source.set, &destination.set, None, &fw.name, buckets);
         let (mut return_verdict, mut return_missing) = (None, None);
         if fw.kind.is_stateless()
             && let Some(back) = self
@@ -1556,7 +1560,14 @@ impl<'a> Walk<'a> {
                 .rulebase(index, Some(list.unwrap_or(RuleList::Inbound).other()))
         {
             let svc = return_services(self.svc, fw.ephemeral());
-            let (v, m) = self.evaluate(back, &destination.set, &source.set, Some(&svc), &fw.name);
+            let (v, m) = self.evaluate(
+                back,
+                &destination.set,
+                &source.set,
+                Some(&svc),
+                &fw.name,
+                None,
+            );
             return_verdict = Some(v);
             return_missing = m;
         }
@@ -1571,7 +1582,7 @@ impl<'a> Walk<'a> {
     }
 
     /// One list's verdict on traffic from `src` to `dst` with the services `svc` (the flow's
-    /// when `None`), and what it does not allow.
+    /// when `None`), and what it does not allow. `buckets`: `dst`'s buckets in `rb`, if known.
     fn evaluate(
         &mut self,
         rb: &CompiledRulebase,
@@ -1579,9 +1590,13 @@ impl<'a> Walk<'a> {
         dst: &AddrSet,
         svc: Option<&SvcSet>,
         firewall: &Name,
+        buckets: Option<&[u32]>,
     ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
         let mut candidates = std::mem::take(&mut self.scratch.candidates);
-        rb.candidates_into(src, dst, &mut candidates);
+        match buckets {
+            Some(b) => rb.candidates_in(src, b, &mut candidates),
+            None => rb.candidates_into(src, dst, &mut candidates),
+        }
         if candidates.is_empty() {
             self.scratch.candidates = candidates;
             // No rule can match: what evaluating no rule finds, without the work of it (nothing

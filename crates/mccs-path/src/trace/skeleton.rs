@@ -119,6 +119,9 @@ struct SkJudge {
     src: Option<Arc<Addresses>>,
     /// The nodes entered when the walk judged it (this one included).
     steps: usize,
+    /// The buckets of the destination's one prefix in the list's rules (a search for the
+    /// candidate rules then probes the source only); `None`: search as the walk does.
+    buckets: Option<Box<[u32]>>,
 }
 
 /// A recorded walk, from the start on (the start's own frame is the flow's).
@@ -136,13 +139,20 @@ pub(crate) struct Skeleton {
 }
 
 impl Skeleton {
+    /// Its size, against [`MAX_FRAMES`]: frames, judgements and their buckets.
     fn frames(&self) -> usize {
-        self.paths.iter().map(|(_, f)| f.len()).sum()
+        let judges: usize = self
+            .judges
+            .iter()
+            .map(|j| 1 + j.buckets.as_ref().map_or(0, |b| b.len()))
+            .sum();
+        self.paths.iter().map(|(_, f)| f.len()).sum::<usize>() + judges
     }
 }
 
 /// What a recording walk notes besides what it finds.
 pub(super) struct Recorder {
+    start: NodeIndex,
     source: Arc<Addresses>,
     destination: Arc<Addresses>,
     /// Cleared when the walk met something that depends on the flow (or a path that does not
@@ -156,8 +166,13 @@ pub(super) struct Recorder {
 }
 
 impl Recorder {
-    pub(super) fn new(source: &Arc<Addresses>, destination: &Arc<Addresses>) -> Self {
+    pub(super) fn new(
+        start: NodeIndex,
+        source: &Arc<Addresses>,
+        destination: &Arc<Addresses>,
+    ) -> Self {
         Self {
+            start,
             source: Arc::clone(source),
             destination: Arc::clone(destination),
             clean: true,
@@ -174,6 +189,20 @@ impl Recorder {
             self.clean = false;
         }
         if !self.clean {
+            return;
+        }
+        // The first frame is the start's, as the flow has it: the replay writes it.
+        let Some((first, stack)) = stack.split_first() else {
+            self.clean = false;
+            return;
+        };
+        if first.node != self.start
+            || first.judged.is_some()
+            || first.list.is_some()
+            || !Arc::ptr_eq(&first.source, &self.source)
+            || !Arc::ptr_eq(&first.destination, &self.destination)
+        {
+            self.clean = false;
             return;
         }
         let mut frames = Vec::with_capacity(stack.len());
@@ -346,7 +375,14 @@ impl Walk<'_> {
                 return false;
             }
             let src = j.src.as_ref().unwrap_or(source);
-            let judged = self.judge_new(j.node, j.index, j.list, src, destination);
+            let judged = self.judge_new(
+                j.node,
+                j.index,
+                j.list,
+                src,
+                destination,
+                j.buckets.as_deref(),
+            );
             if self.stopped {
                 return false;
             }
@@ -366,13 +402,16 @@ impl Walk<'_> {
         }
         self.paths.reserve(sk.paths.len());
         for (role, frames) in &sk.paths {
-            let mut hops = Vec::with_capacity(frames.len() + 1);
-            hops.push(self.hop_of(start, None, source, destination, None));
-            for f in frames {
+            // One exact-size pass, each hop written where the list keeps it (as the walk's
+            // `path_hops`; pushing them one by one built each on the stack and copied it).
+            let rest = frames.iter().map(|f| {
                 let judged = f.judged.map(|(m, fw)| (m as usize, fw as usize));
                 let src = f.src.as_ref().unwrap_or(source);
-                hops.push(self.hop_of(f.node, f.list, src, destination, judged));
-            }
+                self.hop_of(f.node, f.list, src, destination, judged)
+            });
+            let hops: Vec<_> = std::iter::once(self.hop_of(start, None, source, destination, None))
+                .chain(rest)
+                .collect();
             self.paths.push(super::Path {
                 role: *role,
                 hops,
@@ -436,34 +475,27 @@ impl Walk<'_> {
             if judged.is_none() || !Arc::ptr_eq(dst, destination) {
                 return None;
             }
+            // The forward evaluation's destination is the flow's (no network ACL narrows it).
+            let buckets = destination
+                .set
+                .single_prefix()
+                .zip(self.g.rulebase(*index, *list))
+                .map(|(d, rb)| rb.dst_buckets(d).into_boxed_slice());
             judges.push(SkJudge {
                 node: *node,
                 index: *index,
                 list: *list,
                 src: (!Arc::ptr_eq(src, &rec.source)).then(|| Arc::clone(src)),
                 steps,
+                buckets,
             });
-        }
-        let mut paths = Vec::with_capacity(rec.paths.len());
-        for (role, mut frames) in rec.paths {
-            // The first frame is the start's, as the flow has it.
-            match frames.first() {
-                Some(f)
-                    if f.node == start
-                        && f.src.is_none()
-                        && f.judged.is_none()
-                        && f.list.is_none() => {}
-                _ => return None,
-            }
-            frames.remove(0);
-            paths.push((role, frames));
         }
         Some(Skeleton {
             steps: self.steps,
             max_depth: rec.max_depth,
             targets,
             judges,
-            paths,
+            paths: rec.paths,
         })
     }
 }
