@@ -721,7 +721,7 @@ mod tests {
             }
         }
         let addr = |i: usize| {
-            if i % 7 == 0 || ends.is_empty() {
+            if i.is_multiple_of(7) || ends.is_empty() {
                 AddressRef::Any
             } else {
                 ends[i % ends.len()].clone()
@@ -736,7 +736,7 @@ mod tests {
                 [addr(*d)],
                 [SERVICES[*svc].parse::<ServiceRef>().unwrap()],
             );
-            let rule = if n % 5 == 0 {
+            let rule = if n.is_multiple_of(5) {
                 rule.expires(Date::new(2020, 1, 1).unwrap())
             } else {
                 rule
