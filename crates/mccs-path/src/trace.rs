@@ -1507,7 +1507,7 @@ impl<'a> Walk<'a> {
             return self.memo.get(i)?.3.as_ref().map(|_| i);
         }
         if let Some(r) = &mut self.rec {
-            r.judges.push(self.steps);
+            r.judges.push((self.steps, None));
         }
         let judged = self.judge_new(node, index, list, src, destination, None);
         let found = judged.is_some();
@@ -1593,9 +1593,20 @@ impl<'a> Walk<'a> {
         buckets: Option<&[u32]>,
     ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
         let mut candidates = std::mem::take(&mut self.scratch.candidates);
-        match buckets {
-            Some(b) => rb.candidates_in(src, b, &mut candidates),
-            None => rb.candidates_into(src, dst, &mut candidates),
+        match (buckets, &mut self.rec) {
+            (Some(b), _) => rb.candidates_in(src, b, &mut candidates),
+            // A recording walk keeps the forward search's buckets for the skeleton.
+            (None, Some(r)) if svc.is_none() && dst.single_prefix().is_some() => {
+                let b = dst
+                    .single_prefix()
+                    .map(|d| rb.dst_buckets(d).into_boxed_slice())
+                    .unwrap_or_default();
+                rb.candidates_in(src, &b, &mut candidates);
+                if let Some(last) = r.judges.last_mut() {
+                    last.1 = Some(b);
+                }
+            }
+            _ => rb.candidates_into(src, dst, &mut candidates),
         }
         if candidates.is_empty() {
             self.scratch.candidates = candidates;

@@ -160,8 +160,9 @@ pub(super) struct Recorder {
     pub(super) clean: bool,
     pub(super) max_depth: usize,
     pub(super) targets: Vec<NodeIndex>,
-    /// Per judgement made (the walk's memo, in order): the nodes entered by then.
-    pub(super) judges: Vec<usize>,
+    /// Per judgement made (the walk's memo, in order): the nodes entered by then, and the
+    /// buckets its forward search looked in (the destination's one prefix).
+    pub(super) judges: Vec<(usize, Option<Box<[u32]>>)>,
     paths: Vec<(PathRole, Vec<SkFrame>)>,
 }
 
@@ -468,19 +469,22 @@ impl Walk<'_> {
             return None;
         }
         let mut judges = Vec::with_capacity(self.memo.len());
-        for ((node, src, dst, judged), steps) in self.memo.iter().zip(rec.judges) {
+        for ((node, src, dst, judged), (steps, buckets)) in self.memo.iter().zip(rec.judges) {
             let Some(Node::Firewall { index, list, .. }) = self.g.node(*node) else {
                 return None;
             };
             if judged.is_none() || !Arc::ptr_eq(dst, destination) {
                 return None;
             }
-            // The forward evaluation's destination is the flow's (no network ACL narrows it).
-            let buckets = destination
-                .set
-                .single_prefix()
-                .zip(self.g.rulebase(*index, *list))
-                .map(|(d, rb)| rb.dst_buckets(d).into_boxed_slice());
+            // The forward evaluation's destination is the flow's (no network ACL narrows it):
+            // its buckets, as the recording walk found them.
+            let buckets = buckets.or_else(|| {
+                destination
+                    .set
+                    .single_prefix()
+                    .zip(self.g.rulebase(*index, *list))
+                    .map(|(d, rb)| rb.dst_buckets(d).into_boxed_slice())
+            });
             judges.push(SkJudge {
                 node: *node,
                 index: *index,
