@@ -1047,11 +1047,22 @@ impl NetworkGraph<'_> {
             let source = Arc::new(flow.source.clone());
             let whole = flow.destination.set.prefixes().nth(1).is_none();
             for dst in flow.destination.set.prefixes() {
+                let one = whole && mccs_model::canonical_net(dst) == dst;
+                // A destination of one prefix may take the skeleton of its walk (`skeleton`);
+                // the walk is the reference, taken whenever the skeleton does not apply.
+                let fast = if one {
+                    w.fast(start, &source, &flow.destination, dst)
+                } else {
+                    skeleton::Fast::Walk
+                };
+                if let skeleton::Fast::Done = fast {
+                    continue;
+                }
                 // A destination of one prefix is that prefix's set already (unless it is an
                 // IPv4-mapped IPv6 prefix, whose set is the IPv4 one).
                 let destination = Arc::new(Addresses {
                     party: flow.destination.party.clone(),
-                    set: if whole && mccs_model::canonical_net(dst) == dst {
+                    set: if one {
                         flow.destination.set.clone()
                     } else {
                         AddrSet::from_prefix(dst)
@@ -1063,25 +1074,13 @@ impl NetworkGraph<'_> {
                     dst,
                     failover: false,
                 };
-                // A destination of one prefix may take the skeleton of its walk (`skeleton`);
-                // the walk is the reference, taken whenever the skeleton does not apply.
-                let fast = if whole && mccs_model::canonical_net(dst) == dst {
-                    w.fast(start, &source, &destination, dst)
+                w.reset();
+                if let skeleton::Fast::Record(key) = fast {
+                    w.rec = Some(skeleton::Recorder::new(start, &source, &destination));
+                    w.enter(start, at);
+                    w.keep_skeleton(key, start, &destination);
                 } else {
-                    skeleton::Fast::Walk
-                };
-                match fast {
-                    skeleton::Fast::Done => {}
-                    skeleton::Fast::Walk => {
-                        w.reset();
-                        w.enter(start, at);
-                    }
-                    skeleton::Fast::Record(key) => {
-                        w.reset();
-                        w.rec = Some(skeleton::Recorder::new(start, &source, &destination));
-                        w.enter(start, at);
-                        w.keep_skeleton(key, start, &destination);
-                    }
+                    w.enter(start, at);
                 }
             }
         }

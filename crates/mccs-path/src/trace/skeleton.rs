@@ -136,6 +136,9 @@ pub(crate) struct Skeleton {
     judges: Vec<SkJudge>,
     /// Each path in the walk's order: its role and its frames after the start.
     paths: Vec<(PathRole, Vec<SkFrame>)>,
+    /// The destination of the recorded flow, as its hops share it: a flow with the same
+    /// destination (the same prefix, for the same party) shares it too.
+    destination: Arc<Addresses>,
 }
 
 impl Skeleton {
@@ -291,7 +294,7 @@ impl Walk<'_> {
         &mut self,
         start: NodeIndex,
         source: &Arc<Addresses>,
-        destination: &Arc<Addresses>,
+        destination: &Addresses,
         dst: IpNet,
     ) -> Fast {
         let g = self.g;
@@ -351,7 +354,7 @@ impl Walk<'_> {
         sk: &Skeleton,
         start: NodeIndex,
         source: &Arc<Addresses>,
-        destination: &Arc<Addresses>,
+        destination: &Addresses,
     ) -> bool {
         let o = self.options;
         if sk.steps > o.max_steps
@@ -366,6 +369,15 @@ impl Walk<'_> {
         if step_work(sk.steps) > self.work_limit {
             return false;
         }
+        // The hops share the destination: the skeleton's when it is the same, as it is for
+        // every flow to the same end (each trace otherwise makes its own).
+        let own;
+        let destination = if *sk.destination == *destination {
+            &sk.destination
+        } else {
+            own = Arc::new(destination.clone());
+            &own
+        };
         // Each judgement with the work the walk has done by then: a step per node entered
         // and the comparisons of the judgements before it.
         let mut checks: u64 = 0;
@@ -500,6 +512,7 @@ impl Walk<'_> {
             targets,
             judges,
             paths: rec.paths,
+            destination: rec.destination,
         })
     }
 }
