@@ -22,8 +22,8 @@
 //! topologies, flows and limits.
 //!
 //! The skeletons of a graph are bounded: at most [`MAX_SKELETONS`] of them, holding at most
-//! [`MAX_FRAMES`] frames in all (about 40 bytes each), so at most about 30 MiB whatever
-//! the graph; past that, flows are walked.
+//! [`MAX_FRAMES`] frames and judgements in all (a frame is 32 bytes, a judgement 48 and 4 per
+//! bucket), so at most about 32 MiB whatever the graph; past that, flows are walked.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -617,6 +617,13 @@ mod tests {
             (TraceOptions::default(), Some((5_000, work))),
             (TraceOptions::default(), None),
         ]
+    }
+
+    /// The sizes docs/performance.md gives for the bound on a graph's skeletons.
+    #[test]
+    fn skeleton_parts_are_as_small_as_documented() {
+        assert!(std::mem::size_of::<super::SkFrame>() <= 32);
+        assert!(std::mem::size_of::<super::SkJudge>() <= 48);
     }
 
     #[test]
