@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use ipnet::IpNet;
 
 use crate::addrset::AddrSet;
-use crate::prefix::PrefixIndex;
+use crate::prefix::{PrefixIndex, Values};
 use crate::resolve::Resolver;
 use crate::svcset::SvcSet;
 
@@ -204,19 +204,65 @@ impl CompiledRulebase {
         }
     }
 
+    /// The buckets (rules by destination prefix) whose destination can overlap the one prefix
+    /// `d`, in no particular order and possibly twice: what a search for candidates to `d`
+    /// looks at on the destination side, for [`CompiledRulebase::candidates_in`].
+    pub(crate) fn dst_buckets(&self, d: IpNet) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut add = |buckets: &Values<usize>| {
+            out.extend(buckets.iter().filter_map(|b| u32::try_from(b).ok()));
+        };
+        self.by_dst.each_containing(d, &mut add);
+        if self.by_dst.has_longer(d) {
+            for (_, buckets) in self.by_dst.inside(d) {
+                add(buckets);
+            }
+        }
+        out
+    }
+
+    /// [`CompiledRulebase::candidates_into`] of a destination whose buckets
+    /// ([`CompiledRulebase::dst_buckets`] of its one prefix) are known: the source side only.
+    pub(crate) fn candidates_in(&self, src: &AddrSet, buckets: &[u32], out: &mut Vec<u32>) {
+        out.clear();
+        if self.rules.is_empty() {
+            return;
+        }
+        let buckets = buckets.iter().filter_map(|b| self.buckets.get(*b as usize));
+        if let Some(s) = src.single_prefix() {
+            for bucket in buckets {
+                Self::from_bucket(bucket, s, out);
+            }
+        } else {
+            for bucket in buckets {
+                for s in src.prefixes() {
+                    Self::from_bucket(bucket, s, out);
+                }
+            }
+        }
+        if out.len() > 1 {
+            out.sort_unstable();
+            out.dedup();
+        }
+    }
+
+    /// The rules of one bucket whose source can overlap the one prefix `s`, unsorted.
+    fn from_bucket(bucket: &PrefixIndex<u32>, s: IpNet, out: &mut Vec<u32>) {
+        bucket.each_containing(s, |rules| rules.extend_into(out));
+        if bucket.has_longer(s) {
+            for (_, rules) in bucket.inside(s) {
+                rules.extend_into(out);
+            }
+        }
+    }
+
     /// [`CompiledRulebase::candidates_into`] for a source and a destination of one prefix
     /// each (nearly every flow): the same rules, without iterating over sets' prefixes, found
     /// unsorted.
     fn candidates_one(&self, s: IpNet, d: IpNet, out: &mut Vec<u32>) {
         let from_bucket = |b: usize, out: &mut Vec<u32>| {
-            let Some(bucket) = self.buckets.get(b) else {
-                return;
-            };
-            bucket.each_containing(s, |rules| rules.extend_into(out));
-            if bucket.has_longer(s) {
-                for (_, rules) in bucket.inside(s) {
-                    rules.extend_into(out);
-                }
+            if let Some(bucket) = self.buckets.get(b) {
+                Self::from_bucket(bucket, s, out);
             }
         };
         self.by_dst.each_containing(d, |buckets| {
@@ -704,6 +750,31 @@ mod tests {
                 one.dedup();
                 prop_assert_eq!(&one, &general);
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// The search with the destination's buckets known (a path skeleton's) finds the rules
+        /// the search from the sets finds, for one- and many-prefix sources.
+        #[test]
+        fn candidates_in_known_buckets_agree_with_the_search(
+            rules in prop::collection::vec((0..8usize, 0..8usize, 0..6usize, any::<bool>()), 0..24),
+            src in 0..8usize, more in prop::option::of(0..8usize), dst in 0..8usize,
+        ) {
+            let fw = firewall(rules.iter().enumerate().map(|(i, r)| rule(i, r.0, r.1, r.2, r.3)).collect());
+            let rb = CompiledRulebase::new(&fw, &Resolver::new(&Topology::new()));
+            let src = match more {
+                Some(m) => set(src).union(&set(m)),
+                None => set(src),
+            };
+            let dst = set(dst);
+            let Some(d) = dst.single_prefix() else { return Ok(()) };
+            let mut searched = Vec::new();
+            rb.candidates_into(&src, &dst, &mut searched);
+            let mut known = vec![7];
+            rb.candidates_in(&src, &rb.dst_buckets(d), &mut known);
+            prop_assert_eq!(known, searched);
         }
     }
 

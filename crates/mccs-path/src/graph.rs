@@ -278,6 +278,9 @@ pub struct NetworkGraph<'t> {
     /// The verdict of a list none of whose rules matches the traffic, shared by every hop
     /// that has it.
     pub(crate) no_matching_rule: std::sync::Arc<crate::eval::Verdict>,
+    /// The skeletons of walks traced so far, replayed for the next flows that take the same
+    /// way (bounded: `trace/skeleton.rs`).
+    pub(crate) skeletons: crate::trace::SkeletonCache,
 }
 
 /// What building a graph needs to remember between its steps: one step per kind of node
@@ -888,6 +891,7 @@ impl<'t> Builder<'t> {
             end_nodes: self.end_nodes,
             env_nodes: self.env_nodes,
             no_matching_rule: std::sync::Arc::new(crate::eval::Verdict::NoMatchingRule),
+            skeletons: crate::trace::SkeletonCache::default(),
         }
     }
 }

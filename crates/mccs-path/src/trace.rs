@@ -19,6 +19,10 @@ use crate::label::Label;
 use crate::prefix::Values;
 use crate::svcset::SvcSet;
 
+mod skeleton;
+
+pub(crate) use skeleton::SkeletonCache;
+
 /// Addresses as seen at one point, and who they stand for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
@@ -1030,6 +1034,7 @@ impl NetworkGraph<'_> {
             scratch,
             flow_missing: None,
             routed: RoutedList::default(),
+            rec: None,
             steps: 0,
             work: 0,
             work_limit,
@@ -1042,11 +1047,22 @@ impl NetworkGraph<'_> {
             let source = Arc::new(flow.source.clone());
             let whole = flow.destination.set.prefixes().nth(1).is_none();
             for dst in flow.destination.set.prefixes() {
+                let one = whole && mccs_model::canonical_net(dst) == dst;
+                // A destination of one prefix may take the skeleton of its walk (`skeleton`);
+                // the walk is the reference, taken whenever the skeleton does not apply.
+                let fast = if one {
+                    w.fast(start, &source, &flow.destination, dst)
+                } else {
+                    skeleton::Fast::Walk
+                };
+                if let skeleton::Fast::Done = fast {
+                    continue;
+                }
                 // A destination of one prefix is that prefix's set already (unless it is an
                 // IPv4-mapped IPv6 prefix, whose set is the IPv4 one).
                 let destination = Arc::new(Addresses {
                     party: flow.destination.party.clone(),
-                    set: if whole && mccs_model::canonical_net(dst) == dst {
+                    set: if one {
                         flow.destination.set.clone()
                     } else {
                         AddrSet::from_prefix(dst)
@@ -1058,7 +1074,14 @@ impl NetworkGraph<'_> {
                     dst,
                     failover: false,
                 };
-                w.enter(start, at);
+                w.reset();
+                if let skeleton::Fast::Record(key) = fast {
+                    w.rec = Some(skeleton::Recorder::new(start, &source, &destination));
+                    w.enter(start, at);
+                    w.keep_skeleton(key, start, &destination);
+                } else {
+                    w.enter(start, at);
+                }
             }
         }
         // Primary paths first; otherwise the order the walk found them (deterministic).
@@ -1146,6 +1169,8 @@ struct Walk<'a> {
     flow_missing: Option<Option<Arc<Missing>>>,
     /// The routing decisions made so far: (node, destination prefix, decision).
     routed: RoutedList<'a>,
+    /// When the walk is recorded as a skeleton: what the recording needs.
+    rec: Option<skeleton::Recorder>,
 }
 
 /// A routing decision made: (node, destination prefix, decision).
@@ -1202,6 +1227,63 @@ impl<'a> RoutedList<'a> {
 enum Routed<'a> {
     Delivered,
     Next(&'a Values<RouteTo>),
+}
+
+/// What a node does with a destination prefix, as the walk decides it (before the walk
+/// remembers the decision for the other paths of the trace).
+enum Choice<'a> {
+    /// The node has no routing table: the path stops without an end.
+    Stop,
+    /// The node holds the destination.
+    Delivered,
+    /// More specific routes lie inside the destination: these prefixes (each longer than the
+    /// decision's own) split it.
+    Split(Vec<IpNet>),
+    /// Nothing routes the destination.
+    NoRoute,
+    /// The routes to follow.
+    Next(&'a Values<RouteTo>),
+}
+
+/// The routing decision of `node` for `dst`: a pure function of the graph, the node and the
+/// destination prefix (the walk's and the skeletons' one definition of it).
+fn choose<'a>(g: &'a NetworkGraph<'a>, node: NodeIndex, dst: IpNet) -> Choice<'a> {
+    let owned = g.owned.get(node.index()).and_then(|o| {
+        o.iter()
+            .filter(|p| p.contains(&dst))
+            .map(IpNet::prefix_len)
+            .max()
+    });
+    let Some(table) = g.routes.get(node.index()) else {
+        return Choice::Stop;
+    };
+    // A node that holds the destination with a prefix at least as long as any route it has
+    // delivers it without a lookup (a VPC for its own addresses, an endpoint for itself).
+    if owned.is_some_and(|o| o >= table.max_len(dst)) {
+        return Choice::Delivered;
+    }
+    let route = table.longest_len(dst);
+    let best = route.map(|(len, _)| len);
+    if owned.is_some() && owned >= best {
+        return Choice::Delivered;
+    }
+    // A more specific route inside the destination: split it and follow each part (none
+    // lies inside a destination at least as long as every route).
+    let floor = owned.max(best).unwrap_or(0);
+    if dst.prefix_len() < table.max_len(dst) {
+        let inner: Vec<IpNet> = table
+            .inside(dst)
+            .map(|(p, _)| p)
+            .filter(|p| p.prefix_len() > floor)
+            .collect();
+        if !inner.is_empty() {
+            return Choice::Split(inner);
+        }
+    }
+    match route {
+        Some((_, edges)) => Choice::Next(edges),
+        None => Choice::NoRoute,
+    }
 }
 
 /// Where the walk stands: the traffic as the next node sees it.
@@ -1278,6 +1360,9 @@ impl<'a> Walk<'a> {
             });
             return;
         }
+        if let Some(r) = &mut self.rec {
+            r.path(failover, &end, &self.hops);
+        }
         self.paths.push(Path {
             role: if failover {
                 PathRole::Failover
@@ -1300,22 +1385,33 @@ impl<'a> Walk<'a> {
     /// written where the list keeps it rather than copied there.
     #[inline(always)]
     fn hop(&self, f: &Frame) -> Hop {
+        self.hop_of(f.node, f.list, &f.source, &f.destination, f.judged)
+    }
+
+    /// [`Walk::hop`] of a frame's parts (a skeleton's frames are not the walk's).
+    #[inline(always)]
+    fn hop_of(
+        &self,
+        node: NodeIndex,
+        list: Option<RuleList>,
+        source: &Arc<Addresses>,
+        destination: &Arc<Addresses>,
+        judged: Option<(usize, usize)>,
+    ) -> Hop {
         let (name, kind) = self
             .g
             .labels
-            .get(f.node.index())
+            .get(node.index())
             .map_or((&Label::EMPTY, &Label::EMPTY), |(n, k)| (n, k));
-        let judged = f
-            .judged
-            .and_then(|(m, fw)| Some((self.memo.get(m)?.3.as_ref()?, fw)));
+        let judged = judged.and_then(|(m, fw)| Some((self.memo.get(m)?.3.as_ref()?, fw)));
         Hop {
             node: name.clone(),
             // Graphs are petgraph's, whose node indexes are 32-bit.
-            index: Untracked(u32::try_from(f.node.index()).unwrap_or(u32::MAX)),
+            index: Untracked(u32::try_from(node.index()).unwrap_or(u32::MAX)),
             kind: kind.clone(),
-            source: Arc::clone(judged.map_or(&f.source, |(j, _)| &j.source)),
-            destination: Arc::clone(judged.map_or(&f.destination, |(j, _)| &j.destination)),
-            list: f.list,
+            source: Arc::clone(judged.map_or(source, |(j, _)| &j.source)),
+            destination: Arc::clone(judged.map_or(destination, |(j, _)| &j.destination)),
+            list,
             verdict: judged.map(|(j, _)| Arc::clone(&j.verdict)),
             return_verdict: judged.and_then(|(j, _)| j.return_verdict.clone()),
             firewall: judged.map(|(_, fw)| fw),
@@ -1359,6 +1455,12 @@ impl<'a> Walk<'a> {
         let (mut list, mut judged) = (None, None);
         if let Node::Firewall { index, list: l, .. } = n {
             list = *l;
+            if let Some(r) = &mut self.rec
+                && self.g.scope.get(node.index()).is_some_and(Option::is_some)
+            {
+                // What a network ACL judges depends on the flow's addresses.
+                r.clean = false;
+            }
             match self.judge(node, *index, *l, src, destination) {
                 Some(memo) => judged = Some((memo, *index)),
                 // A network ACL whose subnets the traffic does not touch is not on its path.
@@ -1403,13 +1505,18 @@ impl<'a> Walk<'a> {
         if let Some(i) = known {
             return self.memo.get(i)?.3.as_ref().map(|_| i);
         }
-        let judged = self.judge_new(node, index, list, src, destination);
+        if let Some(r) = &mut self.rec {
+            r.judges.push((self.steps, None));
+        }
+        let judged = self.judge_new(node, index, list, src, destination, None);
         let found = judged.is_some();
         self.memo
             .push((node, Arc::clone(src), Arc::clone(destination), judged));
         found.then(|| self.memo.len() - 1)
     }
 
+    /// `buckets`: when known, the buckets of the destination's one prefix in the list's rules
+    /// (a skeleton's), for the forward evaluation.
     fn judge_new(
         &mut self,
         node: NodeIndex,
@@ -1417,6 +1524,7 @@ impl<'a> Walk<'a> {
         list: Option<RuleList>,
         src: &Arc<Addresses>,
         destination: &Arc<Addresses>,
+        buckets: Option<&[u32]>,
     ) -> Option<Judged> {
         let (rb, fw) = (self.g.rulebase(index, list)?, self.t.firewalls.get(index)?);
         let (source, destination) = match self.g.scope.get(node.index()).and_then(Option::as_ref) {
@@ -1442,7 +1550,8 @@ impl<'a> Walk<'a> {
         if source.set.is_empty() || destination.set.is_empty() {
             return None;
         }
-        let (verdict, missing) = self.evaluate(rb, &source.set, &destination.set, None, &fw.name);
+        let (verdict, missing) =
+            self.evaluate(rb, &source.set, &destination.set, None, &fw.name, buckets);
         let (mut return_verdict, mut return_missing) = (None, None);
         if fw.kind.is_stateless()
             && let Some(back) = self
@@ -1450,7 +1559,14 @@ impl<'a> Walk<'a> {
                 .rulebase(index, Some(list.unwrap_or(RuleList::Inbound).other()))
         {
             let svc = return_services(self.svc, fw.ephemeral());
-            let (v, m) = self.evaluate(back, &destination.set, &source.set, Some(&svc), &fw.name);
+            let (v, m) = self.evaluate(
+                back,
+                &destination.set,
+                &source.set,
+                Some(&svc),
+                &fw.name,
+                None,
+            );
             return_verdict = Some(v);
             return_missing = m;
         }
@@ -1465,7 +1581,7 @@ impl<'a> Walk<'a> {
     }
 
     /// One list's verdict on traffic from `src` to `dst` with the services `svc` (the flow's
-    /// when `None`), and what it does not allow.
+    /// when `None`), and what it does not allow. `buckets`: `dst`'s buckets in `rb`, if known.
     fn evaluate(
         &mut self,
         rb: &CompiledRulebase,
@@ -1473,9 +1589,24 @@ impl<'a> Walk<'a> {
         dst: &AddrSet,
         svc: Option<&SvcSet>,
         firewall: &Name,
+        buckets: Option<&[u32]>,
     ) -> (Arc<Verdict>, Option<Arc<Missing>>) {
         let mut candidates = std::mem::take(&mut self.scratch.candidates);
-        rb.candidates_into(src, dst, &mut candidates);
+        match (buckets, &mut self.rec) {
+            (Some(b), _) => rb.candidates_in(src, b, &mut candidates),
+            // A recording walk keeps the forward search's buckets for the skeleton.
+            (None, Some(r)) if svc.is_none() && dst.single_prefix().is_some() => {
+                let b = dst
+                    .single_prefix()
+                    .map(|d| rb.dst_buckets(d).into_boxed_slice())
+                    .unwrap_or_default();
+                rb.candidates_in(src, &b, &mut candidates);
+                if let Some(last) = r.judges.last_mut() {
+                    last.1 = Some(b);
+                }
+            }
+            _ => rb.candidates_into(src, dst, &mut candidates),
+        }
         if candidates.is_empty() {
             self.scratch.candidates = candidates;
             // No rule can match: what evaluating no rule finds, without the work of it (nothing
@@ -1587,6 +1718,9 @@ impl<'a> Walk<'a> {
             });
             return;
         }
+        if let Some(r) = &mut self.rec {
+            r.max_depth = r.max_depth.max(self.hops.len());
+        }
         let g = self.g;
         // Primary and failover paths meet the same nodes with the same destination: each
         // decision is made once per trace.
@@ -1602,72 +1736,49 @@ impl<'a> Walk<'a> {
             }
             None => {}
         }
-        let owned = g.owned.get(node.index()).and_then(|o| {
-            o.iter()
-                .filter(|p| p.contains(&dst))
-                .map(IpNet::prefix_len)
-                .max()
-        });
-        let Some(table) = g.routes.get(node.index()) else {
-            return;
-        };
-        // A node that holds the destination with a prefix at least as long as any route it has
-        // delivers it without a lookup (a VPC for its own addresses, an endpoint for itself).
-        if owned.is_some_and(|o| o >= table.max_len(dst)) {
-            self.routed.push((node, dst, Routed::Delivered));
-            self.finish(failover, PathEnd::Delivered);
-            return;
-        }
-        let route = table.longest_len(dst);
-        let best = route.map(|(len, _)| len);
-        if owned.is_some() && owned >= best {
-            self.routed.push((node, dst, Routed::Delivered));
-            self.finish(failover, PathEnd::Delivered);
-            return;
-        }
-        // A more specific route inside the destination: split it and follow each part (none
-        // lies inside a destination at least as long as every route).
-        let floor = owned.max(best).unwrap_or(0);
-        let inner: Vec<IpNet> = if dst.prefix_len() >= table.max_len(dst) {
-            Vec::new()
-        } else {
-            table
-                .inside(dst)
-                .map(|(p, _)| p)
-                .filter(|p| p.prefix_len() > floor)
-                .collect()
-        };
-        if !inner.is_empty() {
-            let whole = AddrSet::from_prefix(dst);
-            let inner_set = AddrSet::from_prefixes(inner.iter().copied());
-            let mut parts = whole.intersection(&inner_set).to_prefixes();
-            parts.extend(whole.difference(&inner_set).to_prefixes());
-            for part in parts {
-                let piece = Arc::new(Addresses {
-                    party: destination.party.clone(),
-                    set: AddrSet::from_prefix(part),
-                });
-                self.forward(
-                    node,
-                    At {
-                        destination: &piece,
-                        dst: part,
-                        ..at
-                    },
-                );
+        let edges = match choose(g, node, dst) {
+            Choice::Stop => return,
+            Choice::Delivered => {
+                self.routed.push((node, dst, Routed::Delivered));
+                self.finish(failover, PathEnd::Delivered);
+                return;
             }
-            return;
-        }
-        let Some((_, edges)) = route else {
-            self.diagnoses.push(Diagnosis::NoRoute {
-                at: self
-                    .hops
-                    .last()
-                    .map_or_else(String::new, |f| self.frame_name(f)),
-                destination: dst.to_string(),
-            });
-            self.finish(failover, PathEnd::NoRoute);
-            return;
+            Choice::Split(inner) => {
+                if let Some(r) = &mut self.rec {
+                    r.clean = false;
+                }
+                let whole = AddrSet::from_prefix(dst);
+                let inner_set = AddrSet::from_prefixes(inner.iter().copied());
+                let mut parts = whole.intersection(&inner_set).to_prefixes();
+                parts.extend(whole.difference(&inner_set).to_prefixes());
+                for part in parts {
+                    let piece = Arc::new(Addresses {
+                        party: destination.party.clone(),
+                        set: AddrSet::from_prefix(part),
+                    });
+                    self.forward(
+                        node,
+                        At {
+                            destination: &piece,
+                            dst: part,
+                            ..at
+                        },
+                    );
+                }
+                return;
+            }
+            Choice::NoRoute => {
+                self.diagnoses.push(Diagnosis::NoRoute {
+                    at: self
+                        .hops
+                        .last()
+                        .map_or_else(String::new, |f| self.frame_name(f)),
+                    destination: dst.to_string(),
+                });
+                self.finish(failover, PathEnd::NoRoute);
+                return;
+            }
+            Choice::Next(edges) => edges,
         };
         self.routed.push((node, dst, Routed::Next(edges)));
         self.follow(edges, at);
@@ -1681,6 +1792,9 @@ impl<'a> Walk<'a> {
         // Routes are stored in edge order, so the walk is deterministic.
         for route in edges.iter() {
             let next = route.target;
+            if let Some(r) = &mut self.rec {
+                r.targets.push(next);
+            }
             if self.visited.contains(&next) {
                 let mut names: Vec<String> = self.hops.iter().map(|f| self.frame_name(f)).collect();
                 if let Some(n) = self.g.node(next) {
@@ -1699,6 +1813,12 @@ impl<'a> Walk<'a> {
             } else {
                 None
             };
+            if let (Some(r), Some(tr)) = (&mut self.rec, translation)
+                && tr.only_from.is_some()
+            {
+                // A private NAT translates some sources only: the flow's.
+                r.clean = false;
+            }
             let next_src = match translation {
                 Some(tr) => translate(src, tr),
                 None => Arc::clone(src),
