@@ -669,7 +669,7 @@ fn removal_requests_open_in_chromium_and_libreoffice() {
         .requests
         .iter()
         .flat_map(|r| &r.traffic)
-        .map(|t| t.rule.as_str())
+        .map(|t| &*t.rule)
         .collect();
     assert_eq!(rules.len(), 3, "{rules:?}");
     if let Some(chromium_bin) = client(&["chromium", "chromium-browser"], "chromium") {
@@ -735,4 +735,9 @@ fn removal_requests_open_in_chromium_and_libreoffice() {
             }
         }
     }
+}
+
+/// A list of shared texts as plain `&str`s, to compare with literals.
+fn strs(v: &[std::sync::Arc<str>]) -> Vec<&str> {
+    v.iter().map(|s| &**s).collect()
 }
