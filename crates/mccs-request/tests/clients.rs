@@ -736,8 +736,3 @@ fn removal_requests_open_in_chromium_and_libreoffice() {
         }
     }
 }
-
-/// A list of shared texts as plain `&str`s, to compare with literals.
-fn strs(v: &[std::sync::Arc<str>]) -> Vec<&str> {
-    v.iter().map(|s| &**s).collect()
-}

@@ -315,6 +315,10 @@ struct Builder<'a> {
     texts: std::cell::RefCell<Texts>,
     /// Each firewall's name and its owner's, shared, by the firewall's name.
     firewall_texts: std::cell::RefCell<HashMap<&'a str, (Arc<str>, Arc<str>)>>,
+    /// The request ids (channel names) handed out so far, shared ([`Builder::channel_text`]).
+    channel_texts: std::cell::RefCell<Vec<(Box<str>, Arc<str>)>>,
+    /// A buffer texts are written in before they are looked up ([`Builder::env_text`]).
+    text_buf: std::cell::RefCell<String>,
     /// The transports only failover paths of each flow take, by the flow's position in the plan
     /// and direction (`2 * position`, plus one for inbound), once a request's notes asked.
     failover_via: std::cell::RefCell<Vec<Option<Rc<[String]>>>>,
@@ -426,13 +430,6 @@ fn push_env(out: &mut String, env: &mccs_model::EnvRef) {
     out.push_str(env.license_plate.as_str());
     out.push('-');
     out.push_str(env.environment.as_str());
-}
-
-/// `abc123-prod`, as `EnvRef`'s `Display` writes it.
-fn env_text(env: &mccs_model::EnvRef) -> String {
-    let mut out = String::with_capacity(24);
-    push_env(&mut out, env);
-    out
 }
 
 /// `a`'s party and addresses as the summary writes them: `abc123-prod (10.0.0.0/16)`, or the
@@ -667,6 +664,8 @@ impl<'a> Builder<'a> {
             flow_texts: Vec::new(),
             texts: std::cell::RefCell::default(),
             firewall_texts: std::cell::RefCell::default(),
+            channel_texts: std::cell::RefCell::default(),
+            text_buf: std::cell::RefCell::default(),
             failover_via: std::cell::RefCell::default(),
             rule_channel,
         }
@@ -732,6 +731,27 @@ impl<'a> Builder<'a> {
     /// The shared copy of `s` ([`Texts`]).
     fn text(&self, s: &str) -> Arc<str> {
         self.texts.borrow_mut().get(s)
+    }
+
+    /// `abc123-prod`, as `EnvRef`'s `Display` writes it, shared ([`Builder::text`]); written
+    /// in a kept buffer, so a text seen before costs no allocation.
+    fn env_text(&self, env: &mccs_model::EnvRef) -> Arc<str> {
+        let mut buf = self.text_buf.borrow_mut();
+        buf.clear();
+        push_env(&mut buf, env);
+        self.text(&buf)
+    }
+
+    /// The shared id of the request of channel `channel` (a plan has a handful of channels:
+    /// found by a scan, not a hash).
+    fn channel_text(&self, channel: &str) -> Arc<str> {
+        let mut known = self.channel_texts.borrow_mut();
+        if let Some((_, t)) = known.iter().find(|(c, _)| **c == *channel) {
+            return Arc::clone(t);
+        }
+        let t = self.text(channel);
+        known.push((Box::from(channel), Arc::clone(&t)));
+        t
     }
 
     /// The shared name of the firewall `firewall` and of its owner `owner`.

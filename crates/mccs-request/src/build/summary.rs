@@ -284,7 +284,7 @@ impl<'a> Builder<'a> {
                 }
             }
             None => requested.push(RequestedRule {
-                request: self.text(channel),
+                request: self.channel_text(channel),
                 rule: self.text(rule),
                 firewalls: vec![self.text(firewall)],
             }),

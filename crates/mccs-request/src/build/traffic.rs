@@ -9,8 +9,7 @@ use mccs_naming::Direction;
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, PlannedRule, Target};
 
 use super::{
-    Builder, FirewallKindOf, UniqueArcs, UniqueRefs, add_role, by_party, env_text, push_unique,
-    shared_cidrs,
+    Builder, FirewallKindOf, UniqueArcs, UniqueRefs, add_role, by_party, push_unique, shared_cidrs,
 };
 use crate::model::{
     CloudEnd, FirewallInfo, FlowDetails, ObjectRow, PathRole, Request, RuleAction, RuleTarget,
@@ -209,7 +208,7 @@ impl<'a> Builder<'a> {
             traffic.push(TrafficRow {
                 rule: rule_name,
                 direction: r.direction,
-                owner: r.owner.as_ref().map(|e| self.text(&env_text(e))),
+                owner: r.owner.as_ref().map(|e| self.env_text(e)),
                 sources,
                 source_addresses: addresses(&r.sources, source_cidrs),
                 destinations,
@@ -230,9 +229,7 @@ impl<'a> Builder<'a> {
             });
         }
         for (o, u) in objects.iter_mut().zip(users) {
-            // Grown one rule at a time: give back the spare room.
             o.used_by = u.items;
-            o.used_by.shrink_to_fit();
         }
         self.set_object_type_words(id, &mut objects, &traffic, &kinds);
         let mut request = super::channel_request(channel, id, vocabulary);
@@ -386,15 +383,15 @@ impl<'a> Builder<'a> {
                         owner
                     }
                 };
-                let name = env_text(env);
-                if out.iter().any(|c| *c.environment == *name) {
+                let name = self.env_text(env);
+                if out.iter().any(|c| c.environment == name) {
                     continue;
                 }
                 let Some((ps, vn)) = self.index.environment(env) else {
                     continue;
                 };
                 out.push(CloudEnd {
-                    environment: self.text(&name),
+                    environment: name,
                     platform: ps.platform,
                     account: self.text(&vn.account),
                     region: self.text(&vn.region),
