@@ -178,6 +178,12 @@ struct ServiceTexts {
 /// A service set and its services as text ([`Builder::services`]).
 type ServicesText<'a> = (&'a SvcSet, ServiceTexts);
 
+/// A list of shared texts that rows share whole (a party's object names, its CIDRs).
+type SharedList = Arc<[Arc<str>]>;
+
+/// A firewall's name and its owner's, shared ([`Builder::firewall_texts`]).
+type FirewallTexts = (Arc<str>, Arc<str>);
+
 /// One copy of each text the request set repeats (firewall names and owners, rule names,
 /// environments, accounts, regions, requesters, ...): rows that show the same text share it.
 #[derive(Debug, Default)]
@@ -314,7 +320,7 @@ struct Builder<'a> {
     /// The shared copy of each repeated text ([`Texts`]).
     texts: std::cell::RefCell<Texts>,
     /// Each firewall's name and its owner's, shared, by the firewall's name.
-    firewall_texts: std::cell::RefCell<HashMap<&'a str, (Arc<str>, Arc<str>)>>,
+    firewall_texts: std::cell::RefCell<HashMap<&'a str, FirewallTexts>>,
     /// The request ids (channel names) handed out so far, shared ([`Builder::channel_text`]).
     channel_texts: std::cell::RefCell<Vec<(Box<str>, Arc<str>)>>,
     /// A buffer texts are written in before they are looked up ([`Builder::env_text`]).
@@ -755,7 +761,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The shared name of the firewall `firewall` and of its owner `owner`.
-    fn firewall_texts(&self, firewall: &'a str, owner: &str) -> (Arc<str>, Arc<str>) {
+    fn firewall_texts(&self, firewall: &'a str, owner: &str) -> FirewallTexts {
         let mut known = self.firewall_texts.borrow_mut();
         if let Some((name, who)) = known.get(firewall) {
             if **who == *owner {

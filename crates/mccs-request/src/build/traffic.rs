@@ -9,7 +9,8 @@ use mccs_naming::Direction;
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, PlannedRule, Target};
 
 use super::{
-    Builder, FirewallKindOf, UniqueArcs, UniqueRefs, add_role, by_party, push_unique, shared_cidrs,
+    Builder, FirewallKindOf, SharedList, UniqueArcs, UniqueRefs, add_role, by_party, push_unique,
+    shared_cidrs,
 };
 use crate::model::{
     CloudEnd, FirewallInfo, FlowDetails, ObjectRow, PathRole, Request, RuleAction, RuleTarget,
@@ -88,7 +89,7 @@ impl<'a> Builder<'a> {
             // names its objects were resolved with.
             let rule_name = self.text(&r.name);
             let mut names =
-                |me: &mut Self, list: &[Addresses]| -> (Arc<[Arc<str>]>, Option<Arc<[Arc<str>]>>) {
+                |me: &mut Self, list: &[Addresses]| -> (SharedList, Option<SharedList>) {
                     let mut out = UniqueArcs::default();
                     // One party (the usual case) is looked up as it is; several are grouped
                     // by party first.
@@ -150,8 +151,7 @@ impl<'a> Builder<'a> {
             let (sources, source_cidrs) = names(self, &r.sources);
             let (destinations, destination_cidrs) = names(self, &r.destinations);
             // One entry (the usual case) needs no union: its set is already normalised.
-            let addresses = |list: &[Addresses], known: Option<Arc<[Arc<str>]>>| match (list, known)
-            {
+            let addresses = |list: &[Addresses], known: Option<SharedList>| match (list, known) {
                 (_, Some(known)) => known,
                 ([one], None) => shared_cidrs(&one.set),
                 (_, None) => {
