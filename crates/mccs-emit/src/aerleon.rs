@@ -6,6 +6,7 @@
 //! with the request. Change the target in the header for any other platform Aerleon supports.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use mccs_model::RuleList;
 use std::fmt::Write as _;
@@ -78,7 +79,7 @@ struct Defs {
 
 impl Defs {
     /// The network token for an object with these CIDRs, defining it on first use.
-    fn network(&mut self, object: &str, cidrs: &[String], comment: &str) -> String {
+    fn network<S: AsRef<str>>(&mut self, object: &str, cidrs: &[S], comment: &str) -> String {
         if let Some(t) = self.tokens.get(object) {
             return t.clone();
         }
@@ -86,7 +87,11 @@ impl Defs {
         let _ = writeln!(self.networks, "  {t}:");
         let _ = writeln!(self.networks, "    values:");
         for c in cidrs {
-            let _ = writeln!(self.networks, "      - address: {}", yaml(&plain(c)));
+            let _ = writeln!(
+                self.networks,
+                "      - address: {}",
+                yaml(&plain(c.as_ref()))
+            );
             let _ = writeln!(self.networks, "        comment: {}", yaml(&note(comment)));
         }
         self.tokens.insert(object.to_owned(), t.clone());
@@ -197,12 +202,12 @@ pub(crate) fn emit(work: &[Work<'_>], options: &Options) -> Emitted {
 /// The network tokens of one side of a rule, or `None` for any address.
 fn side(
     e: &Entry<'_>,
-    names: &[String],
-    cidrs: &[String],
+    names: &[Arc<str>],
+    cidrs: &[Arc<str>],
     defs: &mut Defs,
     what: &str,
 ) -> Option<Vec<String>> {
-    if names.iter().any(|n| n == "any") || is_any(cidrs) {
+    if names.iter().any(|n| &**n == "any") || is_any(cidrs) {
         return None;
     }
     let mut out = Vec::new();

@@ -51,18 +51,13 @@ pub(crate) fn by_firewall<'a>(set: &'a RequestSet, topology: &'a Topology) -> Ve
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut out: Vec<Work<'a>> = Vec::new();
     for request in &set.requests {
-        let objects: Rc<HashMap<&str, &ObjectRow>> = Rc::new(
-            request
-                .objects
-                .iter()
-                .map(|o| (o.name.as_str(), o))
-                .collect(),
-        );
+        let objects: Rc<HashMap<&str, &ObjectRow>> =
+            Rc::new(request.objects.iter().map(|o| (&*o.name, o)).collect());
         for row in &request.traffic {
             for target in &row.apply_on {
-                let i = *index.entry(target.firewall.as_str()).or_insert_with(|| {
+                let i = *index.entry(&*target.firewall).or_insert_with(|| {
                     out.push(Work {
-                        name: target.firewall.as_str(),
+                        name: &target.firewall,
                         firewall: topology.firewall(&target.firewall),
                         entries: Vec::new(),
                     });
@@ -161,7 +156,7 @@ pub(crate) fn parse_service(s: &str) -> Svc {
 /// first-seen order.
 pub(crate) fn services(row: &TrafficRow) -> Vec<Svc> {
     let mut out: Vec<Svc> = Vec::new();
-    for s in &row.services {
+    for s in row.services.iter() {
         let svc = parse_service(s);
         if svc.proto == Proto::Any {
             return vec![svc];
@@ -192,11 +187,11 @@ pub(crate) fn by_protocol(row: &TrafficRow) -> Vec<(Proto, Vec<Svc>)> {
 }
 
 /// Whether a CIDR list means every address.
-pub(crate) fn is_any(cidrs: &[String]) -> bool {
+pub(crate) fn is_any<S: AsRef<str>>(cidrs: &[S]) -> bool {
     cidrs.is_empty()
         || cidrs
             .iter()
-            .any(|c| c == "any" || c == "0.0.0.0/0" || c == "::/0")
+            .any(|c| matches!(c.as_ref(), "any" | "0.0.0.0/0" | "::/0"))
 }
 
 /// Text reduced to one line of printable characters: control characters (line breaks among

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use mccs_model::FirewallKind;
 use mccs_request::{ObjectStatus, ObjectType, Placement};
@@ -244,13 +245,13 @@ fn firewall(s: &mut String, w: &Work<'_>) {
 /// new ones once), `any`, or the addresses themselves when the object is not in the table.
 fn addresses(
     e: &Entry<'_>,
-    names: &[String],
-    cidrs: &[String],
+    names: &[Arc<str>],
+    cidrs: &[Arc<str>],
     created: &mut HashSet<String>,
     referenced: &mut (&mut Vec<String>, &mut HashSet<String>),
     objects: &mut String,
 ) -> Vec<String> {
-    if names.iter().any(|n| n == "any") || (names.is_empty() && is_any(cidrs)) {
+    if names.iter().any(|n| &**n == "any") || (names.is_empty() && is_any(cidrs)) {
         return vec!["any".to_owned()];
     }
     let mut out = Vec::new();
@@ -266,7 +267,7 @@ fn addresses(
             if referenced.1.insert(shown.clone()) {
                 referenced.0.push(shown);
             }
-        } else if created.insert(o.name.clone()) {
+        } else if created.insert(o.name.to_string()) {
             let _ = writeln!(objects, "# {}: {}", plain(&o.name), plain(&o.stands_for));
             let values: Vec<(String, &str)> = if o.kind == ObjectType::Range {
                 o.addresses.iter().map(|a| (addr(a), "ip-range")).collect()

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use mccs_model::{FirewallKind, Platform, RuleList};
 use mccs_request::Placement;
@@ -206,7 +207,7 @@ fn azure_firewall(text: &mut String, w: &Work<'_>, ident: &str, labels: &mut Uni
             let base = if split {
                 format!("{}-{}", e.row.rule, proto.name())
             } else {
-                e.row.rule.clone()
+                e.row.rule.to_string()
             };
             let name = names.take(&base, "-");
             let ports: Vec<String> = if proto.has_ports() {
@@ -250,14 +251,14 @@ fn azure_firewall(text: &mut String, w: &Work<'_>, ident: &str, labels: &mut Uni
 
 /// The objects a row uses, for a comment: `sources -> destinations`, marking existing ones.
 fn object_names(e: &Entry<'_>) -> String {
-    let show = |names: &[String]| -> String {
+    let show = |names: &[Arc<str>]| -> String {
         names
             .iter()
             .map(|n| match e.object(n) {
                 Some(o) if o.status != mccs_request::ObjectStatus::Create => {
                     format!("{n} (existing)")
                 }
-                _ => n.clone(),
+                _ => n.to_string(),
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -265,7 +266,7 @@ fn object_names(e: &Entry<'_>) -> String {
     format!("{} -> {}", show(&e.row.sources), show(&e.row.destinations))
 }
 
-fn azure_addresses(cidrs: &[String]) -> Vec<String> {
+fn azure_addresses(cidrs: &[Arc<str>]) -> Vec<String> {
     if is_any(cidrs) {
         vec!["*".to_owned()]
     } else {
@@ -274,7 +275,7 @@ fn azure_addresses(cidrs: &[String]) -> Vec<String> {
 }
 
 /// The CIDRs a list of addresses stands for, `0.0.0.0/0` for any.
-fn aws_cidrs(cidrs: &[String]) -> Vec<String> {
+fn aws_cidrs(cidrs: &[Arc<str>]) -> Vec<String> {
     if is_any(cidrs) {
         vec!["0.0.0.0/0".to_owned()]
     } else {
@@ -598,7 +599,7 @@ fn aws_network_firewall(text: &mut String, w: &Work<'_>, ident: &str, labels: &m
                             source: src.clone(),
                             destination: dst.clone(),
                             port,
-                            msg: e.row.rule.clone(),
+                            msg: e.row.rule.to_string(),
                         },
                     ));
                 }
@@ -720,7 +721,7 @@ fn aws_network_firewall(text: &mut String, w: &Work<'_>, ident: &str, labels: &m
     let _ = writeln!(text, "}}");
 }
 
-fn aws_nfw_addresses(cidrs: &[String]) -> Vec<String> {
+fn aws_nfw_addresses(cidrs: &[Arc<str>]) -> Vec<String> {
     if is_any(cidrs) {
         vec!["ANY".to_owned()]
     } else {

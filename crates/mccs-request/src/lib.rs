@@ -14,13 +14,13 @@
 //! // The seed's example: the CITZ forms VNet (abc123, prod) to the on-prem Oracle database.
 //! let on_prem = set.request("on-prem-firewall-request").unwrap();
 //! let vnet = &on_prem.objects[0];
-//! assert_eq!(vnet.name, "MCCS_CITZ_ALZ_abc123_prod_VNET");
+//! assert_eq!(&*vnet.name, "MCCS_CITZ_ALZ_abc123_prod_VNET");
 //! assert_eq!(vnet.type_name, "Network IP Range Object");
 //! assert_eq!(vnet.status, ObjectStatus::Create);
 //! let rule = &on_prem.traffic[0];
-//! assert_eq!(rule.rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
-//! assert_eq!(rule.sources, ["MCCS_CITZ_ALZ_abc123_prod_VNET"]);
-//! assert_eq!(rule.destinations, ["CITZ_ORACLE_DB"]); // an existing object, referenced
+//! assert_eq!(&*rule.rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
+//! assert_eq!(&*rule.sources[0], "MCCS_CITZ_ALZ_abc123_prod_VNET");
+//! assert_eq!(&*rule.destinations[0], "CITZ_ORACLE_DB"); // an existing object, referenced
 //!
 //! // Ready to paste into a ticket.
 //! let md = render(&set, OutputFormat::Markdown, &Templates::default())?;

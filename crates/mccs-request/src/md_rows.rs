@@ -27,10 +27,10 @@ fn cell(out: &mut String, text: &str) {
 }
 
 /// Appends the items of `list` joined by `sep`, as `{{ list | join(sep) }}` prints them.
-fn joined(out: &mut String, list: &[String], sep: &str) {
+fn joined<S: std::borrow::Borrow<str>>(out: &mut String, list: &[S], sep: &str) {
     match list {
         [] => {}
-        [one] => cell(out, one),
+        [one] => cell(out, one.borrow()),
         _ => cell(out, &list.join(sep)),
     }
 }
@@ -308,7 +308,7 @@ mod tests {
     /// set and unset across the rows.
     fn hostile(mut set: RequestSet, text: &str) -> RequestSet {
         for (i, f) in set.summary.flows.iter_mut().enumerate() {
-            f.flow = format!("{text}{i}");
+            f.flow = format!("{text}{i}").into();
             f.problems.push(Problem {
                 kind: "x".into(),
                 message: text.into(),
@@ -334,14 +334,16 @@ mod tests {
         for r in &mut set.requests {
             for (i, f) in r.flow_details.iter_mut().enumerate() {
                 f.flow = text.into();
-                f.requester = (i % 2 == 0).then(|| text.to_owned());
+                f.requester = (i % 2 == 0).then(|| text.into());
                 f.justification = Some(text.into());
-                f.change_window = (i % 2 == 1).then(|| text.to_owned());
-                for c in &mut f.cloud_ends {
+                f.change_window = (i % 2 == 1).then(|| text.into());
+                let mut ends = f.cloud_ends.to_vec();
+                for c in &mut ends {
                     c.environment = text.into();
                     c.account = text.into();
                     c.region = text.into();
                 }
+                f.cloud_ends = ends.into();
             }
             for (i, o) in r.objects.iter_mut().enumerate() {
                 o.name = text.into();
@@ -361,8 +363,8 @@ mod tests {
             }
             for (i, row) in r.traffic.iter_mut().enumerate() {
                 row.rule = text.into();
-                row.sources = vec![text.into(); i % 3];
-                row.destinations = vec![text.into()];
+                row.sources = vec![text.into(); i % 3].into();
+                row.destinations = vec![text.into()].into();
                 row.flows.push(text.into());
                 row.justifications = vec![text.into(); i % 3];
                 row.return_traffic = i % 2 == 0;
@@ -370,7 +372,7 @@ mod tests {
                     row.action = RuleAction::Remove;
                 }
                 row.failover_path = i % 3 == 0;
-                row.owner = [None, Some(String::new()), Some(text.to_owned())]
+                row.owner = [None, Some("".into()), Some(text.into())]
                     .into_iter()
                     .nth(i % 3)
                     .flatten();

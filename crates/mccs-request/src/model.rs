@@ -3,6 +3,16 @@
 //! Everything here is plain data (`Serialize`, `Deserialize`, `JsonSchema`): the JSON output is
 //! this structure verbatim, and custom templates see it as their context. Lists keep a stable
 //! order (the plan's and the topology's), never a hash order, so output is deterministic.
+//!
+//! Texts that rows repeat are shared, not copied: names, owners, services, addresses, cloud
+//! ends, flow names and the like are `Arc<str>` (lists of them `Vec<Arc<str>>`, or
+//! `Arc<[Arc<str>]>` where whole lists repeat, such as a row's services or the objects of a
+//! party), and a flow's cloud ends are one `Arc<[CloudEnd]>` its details, rows and summary
+//! share. `RequestSet::from_plan` makes one copy of each text and hands out clones of the
+//! `Arc`; read them through `Deref` (`&*row.rule`, `row.sources.iter()`), make them with
+//! `.into()`. Serialized, an `Arc<str>` is a string and an `Arc<[T]>` a list, as before.
+
+use std::sync::Arc;
 
 use mccs_model::{Date, Platform, RuleList};
 use mccs_naming::Direction;
@@ -84,7 +94,7 @@ impl RequestSet {
 
     /// The summary of one flow, by name.
     pub fn flow(&self, name: &str) -> Option<&FlowSummary> {
-        self.summary.flows.iter().find(|f| f.flow == name)
+        self.summary.flows.iter().find(|f| *f.flow == *name)
     }
 
     /// Whether the set has pictures of its flows' paths, and how many flows have one: `None`
@@ -140,7 +150,7 @@ pub struct Request {
     /// The Traffic Table: one row per rule to request.
     pub traffic: Vec<TrafficRow>,
     /// The flows the request serves.
-    pub flows: Vec<String>,
+    pub flows: Vec<Arc<str>>,
     /// What the request says about each of its flows besides the rules (who asks, the cloud
     /// ends, expiry, change window, justification), in the order of `flows`.
     pub flow_details: Vec<FlowDetails>,
@@ -153,17 +163,17 @@ pub struct Request {
 #[non_exhaustive]
 pub struct FlowDetails {
     /// The flow's name.
-    pub flow: String,
+    pub flow: Arc<str>,
     /// Who asks for it and answers the reviewers' questions.
-    pub requester: Option<String>,
+    pub requester: Option<Arc<str>>,
     /// Its cloud ends: Project Set environment, account or subscription, region.
-    pub cloud_ends: Vec<CloudEnd>,
+    pub cloud_ends: Arc<[CloudEnd]>,
     /// When its rules may be removed.
     pub expires: Option<Date>,
     /// When the change may be implemented, e.g. `Sat 22:00-02:00 PT`.
-    pub change_window: Option<String>,
+    pub change_window: Option<Arc<str>>,
     /// Why it is needed.
-    pub justification: Option<String>,
+    pub justification: Option<Arc<str>>,
 }
 
 /// A firewall a request changes.
@@ -238,7 +248,7 @@ pub enum ObjectStatus {
 #[non_exhaustive]
 pub struct ObjectRow {
     /// The object's name: the existing or published object's, or the name to create it under.
-    pub name: String,
+    pub name: Arc<str>,
     /// What kind of object it is.
     pub kind: ObjectType,
     /// The word for the kind (`Vocabulary::object_word`) on the firewalls whose rules use the
@@ -255,7 +265,7 @@ pub struct ObjectRow {
     /// What the addresses are, e.g. "VNet address space of abc123-prod (CITZ)".
     pub stands_for: String,
     /// The traffic rules of this request that use it.
-    pub used_by: Vec<String>,
+    pub used_by: Vec<Arc<str>>,
     /// In a removal request: the rules (`RULE on FIREWALL`) and groups (`group NAME`) that
     /// stay and still use the object, so it is kept. Empty (and left out of the JSON) otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -280,9 +290,9 @@ pub enum RuleAction {
 #[non_exhaustive]
 pub struct RuleTarget {
     /// The firewall.
-    pub firewall: String,
+    pub firewall: Arc<str>,
     /// Who runs it.
-    pub owner: String,
+    pub owner: Arc<str>,
     /// Where in its rulebase. For a rule to remove it means nothing (`append`): `position`
     /// says where the rule is.
     pub placement: Placement,
@@ -310,12 +320,12 @@ pub struct TrafficLine {
     /// then of their firewalls (`TrafficRow::apply_on`), then of their services.
     pub number: usize,
     /// The service as `TrafficRow::services` spells it, e.g. `tcp/443`, `icmp`, `any`.
-    pub service: String,
+    pub service: Arc<str>,
     /// Its protocol: `tcp`, `udp`, `icmp`, `any`, ...
-    pub protocol: String,
+    pub protocol: Arc<str>,
     /// Its port or port range, e.g. `443` or `1024-65535`; `any` for any service; empty for a
     /// protocol without ports (`icmp`).
-    pub port: String,
+    pub port: Arc<str>,
 }
 
 /// One row of a Traffic Table: a rule to request.
@@ -323,21 +333,21 @@ pub struct TrafficLine {
 #[non_exhaustive]
 pub struct TrafficRow {
     /// The rule name, e.g. `MCCS_CITZ_ALZ_LIVE_abc123_prod`.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Outbound (initiated by the Project Set) or inbound (initiated toward it).
     pub direction: Direction,
     /// The Project Set environment the rule is for (`abc123-prod`), if any.
-    pub owner: Option<String>,
+    pub owner: Option<Arc<str>>,
     /// Source objects (names from the Object Table).
-    pub sources: Vec<String>,
+    pub sources: Arc<[Arc<str>]>,
     /// The source addresses as CIDRs, as the firewalls see them.
-    pub source_addresses: Vec<String>,
+    pub source_addresses: Arc<[Arc<str>]>,
     /// Destination objects (names from the Object Table).
-    pub destinations: Vec<String>,
+    pub destinations: Arc<[Arc<str>]>,
     /// The destination addresses as CIDRs.
-    pub destination_addresses: Vec<String>,
+    pub destination_addresses: Arc<[Arc<str>]>,
     /// Services: `tcp/1521`, `udp/53`, `icmp`, `any`.
-    pub services: Vec<String>,
+    pub services: Arc<[Arc<str>]>,
     /// `allow` for a rule to add; `remove` in a removal request.
     pub action: RuleAction,
     /// The firewalls to apply it on, with placement and the paths that need it.
@@ -351,18 +361,18 @@ pub struct TrafficRow {
     /// The paths that need the rule on any firewall: primary, failover or both.
     pub roles: Vec<PathRole>,
     /// The flows that need it.
-    pub flows: Vec<String>,
+    pub flows: Vec<Arc<str>>,
     /// Their justifications.
-    pub justifications: Vec<String>,
+    pub justifications: Vec<Arc<str>>,
     /// Who asks for them (the flows' `requester`s).
-    pub requesters: Vec<String>,
+    pub requesters: Vec<Arc<str>>,
     /// When the rule may be removed: the latest `expires` of its flows when every one of them
     /// expires, else none (a flow without an expiry keeps the rule).
     pub expires: Option<Date>,
     /// When the change may be implemented (the flows' `change_window`s).
-    pub change_windows: Vec<String>,
+    pub change_windows: Vec<Arc<str>>,
     /// The cloud ends of its flows: Project Set environment, account or subscription, region.
-    pub cloud_ends: Vec<CloudEnd>,
+    pub cloud_ends: Arc<[CloudEnd]>,
     /// Whether a flow it serves has a failover path in this direction. When false, the flows
     /// have a single path: nothing here covers a failure of it.
     pub failover_path: bool,
@@ -373,13 +383,13 @@ pub struct TrafficRow {
 #[non_exhaustive]
 pub struct CloudEnd {
     /// The environment, e.g. `abc123-prod`.
-    pub environment: String,
+    pub environment: Arc<str>,
     /// Its platform (`aws-lza`, `azure-alz`).
     pub platform: Platform,
     /// The AWS account ID or Azure subscription ID of its VPC/VNet.
-    pub account: String,
+    pub account: Arc<str>,
     /// The region of its VPC/VNet, e.g. `canadacentral`, `ca-central-1`.
-    pub region: String,
+    pub region: Arc<str>,
 }
 
 /// Where a flow, or one direction of it, stands.
@@ -450,17 +460,17 @@ pub struct Summary {
 #[non_exhaustive]
 pub struct FlowSummary {
     /// The flow's name.
-    pub flow: String,
+    pub flow: Arc<str>,
     /// Why it is needed.
-    pub justification: Option<String>,
+    pub justification: Option<Arc<str>>,
     /// Who asks for it.
-    pub requester: Option<String>,
+    pub requester: Option<Arc<str>>,
     /// When its rules may be removed.
     pub expires: Option<Date>,
     /// When the change may be implemented, e.g. `Sat 22:00-02:00 PT`.
-    pub change_window: Option<String>,
+    pub change_window: Option<Arc<str>>,
     /// Its cloud ends: Project Set environment, account or subscription, region.
-    pub cloud_ends: Vec<CloudEnd>,
+    pub cloud_ends: Arc<[CloudEnd]>,
     /// Blocked if any direction is, else needs rules if any direction does.
     pub status: FlowStatus,
     /// Whether a firewall allows only part of it today.
@@ -491,11 +501,11 @@ pub struct DirectionSummary {
     /// Outbound (initiated by the Project Set) or inbound (toward it).
     pub direction: Direction,
     /// Who opens connections, with addresses, e.g. `abc123-prod (10.46.8.0/24)`.
-    pub source: String,
+    pub source: Arc<str>,
     /// Who they are opened to.
-    pub destination: String,
+    pub destination: Arc<str>,
     /// Services.
-    pub services: Vec<String>,
+    pub services: Arc<[Arc<str>]>,
     /// Where this direction stands.
     pub status: FlowStatus,
     /// Whether a failover path (a secondary link or the DR region) was found. When false the
@@ -560,11 +570,11 @@ pub struct PartialAllowance {
 #[non_exhaustive]
 pub struct RequestedRule {
     /// The request it is in (its `id`).
-    pub request: String,
+    pub request: Arc<str>,
     /// The rule name.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// The firewalls it goes on for this flow.
-    pub firewalls: Vec<String>,
+    pub firewalls: Vec<Arc<str>>,
 }
 
 /// Something that stops a flow or needs attention.

@@ -669,7 +669,7 @@ fn removal_requests_open_in_chromium_and_libreoffice() {
         .requests
         .iter()
         .flat_map(|r| &r.traffic)
-        .map(|t| t.rule.as_str())
+        .map(|t| &*t.rule)
         .collect();
     assert_eq!(rules.len(), 3, "{rules:?}");
     if let Some(chromium_bin) = client(&["chromium", "chromium-browser"], "chromium") {

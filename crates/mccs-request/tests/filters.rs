@@ -19,13 +19,13 @@ fn network_acl_rows_say_the_list_the_number_and_the_return_traffic() {
     let (forward, back) = (&req.traffic[0], &req.traffic[1]);
     assert_eq!(forward.list, Some(RuleList::Inbound));
     assert!(!forward.return_traffic);
-    assert_eq!(forward.services, ["tcp/5432"]);
+    assert_eq!(strs(&forward.services), ["tcp/5432"]);
     assert_eq!(forward.apply_on[0].rule_number, Some(120));
     assert_eq!(back.list, Some(RuleList::Outbound));
     assert!(back.return_traffic);
     assert_eq!(back.source_addresses, forward.destination_addresses);
     assert_eq!(back.destination_addresses, forward.source_addresses);
-    assert_eq!(back.services, ["tcp/1024-65535"]);
+    assert_eq!(strs(&back.services), ["tcp/1024-65535"]);
     assert_eq!(back.apply_on[0].rule_number, Some(120));
     let stateless: Vec<&str> = req
         .notes
@@ -87,4 +87,9 @@ fn security_group_egress_is_named_in_the_summary() {
         "{:?}",
         batch.directions[0].details
     );
+}
+
+/// A list of shared texts as plain `&str`s, to compare with literals.
+fn strs(v: &[std::sync::Arc<str>]) -> Vec<&str> {
+    v.iter().map(|s| &**s).collect()
 }

@@ -60,7 +60,7 @@ fn seed_example_network_object_and_rule_name() {
     let vnet = req
         .objects
         .iter()
-        .find(|o| o.name == "MCCS_CITZ_ALZ_abc123_prod_VNET")
+        .find(|o| &*o.name == "MCCS_CITZ_ALZ_abc123_prod_VNET")
         .expect("the VNet object");
     assert_eq!(vnet.kind, ObjectType::Network);
     assert_eq!(vnet.type_name, "Network IP Range Object");
@@ -72,14 +72,14 @@ fn seed_example_network_object_and_rule_name() {
     let row = req
         .traffic
         .iter()
-        .find(|r| r.rule == "MCCS_CITZ_ALZ_LIVE_abc123_prod")
+        .find(|r| &*r.rule == "MCCS_CITZ_ALZ_LIVE_abc123_prod")
         .expect("the seed's rule");
-    assert_eq!(row.sources, ["MCCS_CITZ_ALZ_abc123_prod_VNET"]);
-    assert_eq!(row.destinations, ["CITZ_ORACLE_DB"]);
-    assert_eq!(row.destination_addresses, ["142.34.10.25/32"]);
-    assert_eq!(row.services, ["tcp/1521"]);
+    assert_eq!(strs(&row.sources), ["MCCS_CITZ_ALZ_abc123_prod_VNET"]);
+    assert_eq!(strs(&row.destinations), ["CITZ_ORACLE_DB"]);
+    assert_eq!(strs(&row.destination_addresses), ["142.34.10.25/32"]);
+    assert_eq!(strs(&row.services), ["tcp/1521"]);
     assert_eq!(row.direction, mccs_naming::Direction::Outbound);
-    let on: Vec<_> = row.apply_on.iter().map(|a| a.firewall.as_str()).collect();
+    let on: Vec<_> = row.apply_on.iter().map(|a| &*a.firewall).collect();
     assert_eq!(on, ["3pg", "zone-b-firewall"]);
     assert!(
         row.apply_on
@@ -87,7 +87,7 @@ fn seed_example_network_object_and_rule_name() {
             .all(|a| a.placement == Placement::Append)
     );
     assert_eq!(row.roles, [PathRole::Primary, PathRole::Failover]);
-    assert_eq!(row.flows, ["citz-forms-to-oracle"]);
+    assert_eq!(strs(&row.flows), ["citz-forms-to-oracle"]);
 
     // And the Markdown reads like the seed's form.
     let md = markdown(&set);
@@ -151,13 +151,13 @@ fn openshift_flow_references_the_published_object() {
         let row = req
             .traffic
             .iter()
-            .find(|r| r.flows == ["permits-to-openshift"])
+            .find(|r| strs(&r.flows) == ["permits-to-openshift"])
             .expect("a rule for the OpenShift flow");
-        assert_eq!(row.destinations, ["OCP_SILVER_INGRESS"]);
+        assert_eq!(strs(&row.destinations), ["OCP_SILVER_INGRESS"]);
         let obj = req
             .objects
             .iter()
-            .find(|o| o.name == "OCP_SILVER_INGRESS")
+            .find(|o| &*o.name == "OCP_SILVER_INGRESS")
             .unwrap();
         assert_eq!(obj.status, ObjectStatus::Published);
         assert_eq!(obj.published_by.as_deref(), Some("OpenShift platform team"));
@@ -179,13 +179,9 @@ fn openshift_flow_references_the_published_object() {
     let on_prem_row = on_prem(&set)
         .traffic
         .iter()
-        .find(|r| r.flows == ["permits-to-openshift"])
+        .find(|r| strs(&r.flows) == ["permits-to-openshift"])
         .unwrap();
-    let on: Vec<_> = on_prem_row
-        .apply_on
-        .iter()
-        .map(|a| a.firewall.as_str())
-        .collect();
+    let on: Vec<_> = on_prem_row.apply_on.iter().map(|a| &*a.firewall).collect();
     assert_eq!(on, ["3pg", "ocp-silver-firewall"]);
 }
 
@@ -199,12 +195,7 @@ fn already_allowed_flow_is_summarised_with_its_rules_and_has_no_rows() {
     let allowed: Vec<(&str, Vec<&str>)> = d
         .allowed
         .iter()
-        .map(|a| {
-            (
-                a.firewall.as_str(),
-                a.rules.iter().map(String::as_str).collect(),
-            )
-        })
+        .map(|a| (&*a.firewall, a.rules.iter().map(String::as_str).collect()))
         .collect();
     assert_eq!(
         allowed,
@@ -223,7 +214,7 @@ fn already_allowed_flow_is_summarised_with_its_rules_and_has_no_rows() {
         set.requests
             .iter()
             .flat_map(|r| &r.traffic)
-            .all(|r| !r.flows.iter().any(|f| f == "hlth-claims"))
+            .all(|r| !r.flows.iter().any(|f| &**f == "hlth-claims"))
     );
     assert_eq!(set.summary.totals.already_allowed, 1);
     let md = markdown(&set);
@@ -239,7 +230,7 @@ fn partially_allowed_flow_says_what_is_left_out() {
     assert_eq!(f.status, FlowStatus::NeedsRules);
     assert!(f.partially_allowed);
     let p = &f.directions[0].partial[0];
-    assert_eq!(p.firewall, "azure-cloud-firewall");
+    assert_eq!(&*p.firewall, "azure-cloud-firewall");
     assert_eq!(p.allowed_by, ["MCCS_CITZ_ALZ_LIVE_abc123_prod_PILOT"]);
     assert_eq!(p.left_out_sources, "10.46.8.128/25");
     assert_eq!(set.summary.totals.partially_allowed, 1);
@@ -252,12 +243,12 @@ fn on_prem_initiated_flow_gets_its_own_inbound_rows_and_direction_notes() {
     let row = req
         .traffic
         .iter()
-        .find(|r| r.flows == ["warehouse-pulls-forms"])
+        .find(|r| strs(&r.flows) == ["warehouse-pulls-forms"])
         .unwrap();
-    assert_eq!(row.rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod_IN");
+    assert_eq!(&*row.rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod_IN");
     assert_eq!(row.direction, mccs_naming::Direction::Inbound);
-    assert_eq!(row.sources, ["MCCS_HOST_DATA_WAREHOUSE"]);
-    assert_eq!(row.destinations, ["MCCS_CITZ_ALZ_abc123_prod_VNET"]);
+    assert_eq!(strs(&row.sources), ["MCCS_HOST_DATA_WAREHOUSE"]);
+    assert_eq!(strs(&row.destinations), ["MCCS_CITZ_ALZ_abc123_prod_VNET"]);
     let notes: Vec<&str> = req
         .notes
         .iter()
@@ -291,13 +282,16 @@ fn existing_object_is_referenced_not_recreated() {
         .iter()
         .find(|o| o.cidrs == ["10.40.12.0/24"])
         .unwrap();
-    assert_eq!(vpc.name, "MCCS_HLTH_LZA_def456_prod_VPC");
+    assert_eq!(&*vpc.name, "MCCS_HLTH_LZA_def456_prod_VPC");
     assert_eq!(vpc.status, ObjectStatus::Existing);
-    assert_eq!(req.traffic[0].sources, ["MCCS_HLTH_LZA_def456_prod_VPC"]);
+    assert_eq!(
+        strs(&req.traffic[0].sources),
+        ["MCCS_HLTH_LZA_def456_prod_VPC"]
+    );
     assert!(
         req.objects
             .iter()
-            .any(|o| o.name == "MCCS_HOST_DATA_WAREHOUSE" && o.status == ObjectStatus::Create)
+            .any(|o| &*o.name == "MCCS_HOST_DATA_WAREHOUSE" && o.status == ObjectStatus::Create)
     );
 }
 
@@ -315,7 +309,7 @@ fn deny_rule_above_which_the_rule_goes() {
     let target = req.traffic[0]
         .apply_on
         .iter()
-        .find(|a| a.firewall == "3pg")
+        .find(|a| &*a.firewall == "3pg")
         .unwrap();
     assert_eq!(
         target.placement,
@@ -348,21 +342,16 @@ fn traffic_lines_one_per_firewall_and_service() {
     let set = build(&t);
     let req = on_prem(&set);
     let row = &req.traffic[0];
-    assert_eq!(row.rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
+    assert_eq!(&*row.rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
     assert_eq!(row.apply_on.len(), 2);
     assert_eq!(row.services.len(), 3);
     let lines: Vec<(usize, &str, &str, &str)> = row
         .apply_on
         .iter()
         .flat_map(|a| {
-            a.lines.iter().map(|l| {
-                (
-                    l.number,
-                    a.firewall.as_str(),
-                    l.protocol.as_str(),
-                    l.port.as_str(),
-                )
-            })
+            a.lines
+                .iter()
+                .map(|l| (l.number, &*a.firewall, &*l.protocol, &*l.port))
         })
         .collect();
     let mut expected = Vec::new();
@@ -370,7 +359,7 @@ fn traffic_lines_one_per_firewall_and_service() {
         for (j, svc) in row.services.iter().enumerate() {
             let (protocol, port) = match svc.split_once('/') {
                 Some((p, n)) => (p, n),
-                None => (svc.as_str(), ""),
+                None => (&**svc, ""),
             };
             expected.push((1 + 3 * i + j, *fw, protocol, port));
         }
@@ -477,7 +466,7 @@ fn blocked_flow_is_a_blocking_problem() {
         set.requests
             .iter()
             .flat_map(|r| &r.traffic)
-            .all(|r| !r.flows.iter().any(|f| f == "to-nowhere"))
+            .all(|r| !r.flows.iter().any(|f| &**f == "to-nowhere"))
     );
     let md = markdown(&set);
     let line = md
@@ -587,18 +576,18 @@ fn cross_cloud_uses_translated_sources_and_requests_the_dr_path() {
     let row = req
         .traffic
         .iter()
-        .find(|r| r.flows == ["api-to-azure-payments"])
+        .find(|r| strs(&r.flows) == ["api-to-azure-payments"])
         .unwrap();
-    assert_eq!(row.rule, "MCCS_DNB_LZA_LIVE_api001_prod_02");
+    assert_eq!(&*row.rule, "MCCS_DNB_LZA_LIVE_api001_prod_02");
     assert_eq!(row.roles, [PathRole::Failover]);
-    assert_eq!(row.apply_on[0].firewall, "cross-cloud-firewall");
-    assert_eq!(row.sources, ["MCCS_NET_PL_SVC_EU_WEST_1"]);
-    assert_eq!(row.source_addresses, ["10.251.0.10/31"]);
-    assert_eq!(row.destinations, ["AZURE_PAYMENTS_APP"]);
+    assert_eq!(&*row.apply_on[0].firewall, "cross-cloud-firewall");
+    assert_eq!(strs(&row.sources), ["MCCS_NET_PL_SVC_EU_WEST_1"]);
+    assert_eq!(strs(&row.source_addresses), ["10.251.0.10/31"]);
+    assert_eq!(strs(&row.destinations), ["AZURE_PAYMENTS_APP"]);
     let obj = req
         .objects
         .iter()
-        .find(|o| o.name == "MCCS_NET_PL_SVC_EU_WEST_1")
+        .find(|o| &*o.name == "MCCS_NET_PL_SVC_EU_WEST_1")
         .unwrap();
     assert_eq!(obj.kind, ObjectType::Range);
     assert_eq!(obj.type_name, "Address Range Object");
@@ -611,7 +600,7 @@ fn cross_cloud_uses_translated_sources_and_requests_the_dr_path() {
     );
     assert!(obj.stands_for.contains("DR region"), "{}", obj.stands_for);
     // No rule uses the VPC CIDR as the source on the cross-cloud firewall for AWS -> Azure.
-    assert!(!row.source_addresses.contains(&"10.60.3.0/24".to_owned()));
+    assert!(!row.source_addresses.iter().any(|a| &**a == "10.60.3.0/24"));
     let translated = req
         .notes
         .iter()
@@ -643,7 +632,7 @@ fn cross_cloud_uses_translated_sources_and_requests_the_dr_path() {
     // Azure -> AWS: the app security group sees the VPC endpoint's private IPs, both regions.
     let sg = set.request("security-group-change").unwrap();
     assert_eq!(
-        sg.traffic[0].sources,
+        strs(&sg.traffic[0].sources),
         ["MCCS_NET_PL_EP_EU_NORTH_1", "MCCS_NET_PL_EP_EU_WEST_1"]
     );
     assert_eq!(sg.traffic[0].direction, mccs_naming::Direction::Inbound);
@@ -841,15 +830,15 @@ fn flow_without_a_project_set_end() {
     t.flows = vec![f];
     let set = build(&t);
     let req = on_prem(&set);
-    assert_eq!(req.traffic[0].rule, "MCCS_FLOW_warehouse-to-claims");
-    assert_eq!(req.traffic[0].sources, ["MCCS_HOST_DATA_WAREHOUSE"]);
-    assert_eq!(req.traffic[0].destinations, ["HLTH_CLAIMS_API"]);
+    assert_eq!(&*req.traffic[0].rule, "MCCS_FLOW_warehouse-to-claims");
+    assert_eq!(strs(&req.traffic[0].sources), ["MCCS_HOST_DATA_WAREHOUSE"]);
+    assert_eq!(strs(&req.traffic[0].destinations), ["HLTH_CLAIMS_API"]);
     // No Project Set: no note about traffic toward it.
     assert!(!req.notes.iter().any(|n| n.kind == NoteKind::Direction));
     for r in &set.requests {
         for row in &r.traffic {
             assert_eq!(row.owner, None);
-            for name in row.sources.iter().chain(&row.destinations) {
+            for name in row.sources.iter().chain(row.destinations.iter()) {
                 assert!(r.objects.iter().any(|o| &o.name == name), "{name}");
             }
         }
@@ -871,9 +860,9 @@ fn object_names_stay_unique() {
     let row = on_prem(&set)
         .traffic
         .iter()
-        .find(|r| r.flows == ["warehouse-pulls-forms"])
+        .find(|r| strs(&r.flows) == ["warehouse-pulls-forms"])
         .unwrap();
-    assert_eq!(row.sources, ["MCCS_HOST_DATA_WAREHOUSE_2"]);
+    assert_eq!(strs(&row.sources), ["MCCS_HOST_DATA_WAREHOUSE_2"]);
 }
 
 #[test]
@@ -891,7 +880,12 @@ fn a_team_object_convention() {
         &mccs_request::BuildOptions::default().with_object_convention(convention),
     );
     assert_eq!(
-        on_prem(&set).objects[0].name,
+        &*on_prem(&set).objects[0].name,
         "NET_CITZ_abc123_prod_VNET_ALZ"
     );
+}
+
+/// A list of shared texts as plain `&str`s, to compare with literals.
+fn strs(v: &[std::sync::Arc<str>]) -> Vec<&str> {
+    v.iter().map(|s| &**s).collect()
 }

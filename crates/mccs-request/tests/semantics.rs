@@ -154,7 +154,7 @@ fn request<'a>(set: &'a RequestSet, id: &str) -> &'a Request {
 fn objects(r: &Request) -> Vec<(String, String, ObjectStatus)> {
     r.objects
         .iter()
-        .map(|o| (o.name.clone(), o.type_name.clone(), o.status))
+        .map(|o| (o.name.to_string(), o.type_name.clone(), o.status))
         .collect()
 }
 
@@ -166,7 +166,14 @@ fn obj(name: &str, word: &str, status: ObjectStatus) -> (String, String, ObjectS
 fn rows(r: &Request) -> Vec<(String, Vec<String>, Vec<String>)> {
     r.traffic
         .iter()
-        .map(|t| (t.rule.clone(), t.sources.clone(), t.destinations.clone()))
+        .map(|t| {
+            let names = |v: &[std::sync::Arc<str>]| v.iter().map(|s| s.to_string()).collect();
+            (
+                t.rule.to_string(),
+                names(&t.sources),
+                names(&t.destinations),
+            )
+        })
         .collect()
 }
 
@@ -272,10 +279,10 @@ fn two_project_sets_reaching_one_host_use_one_object() {
     let host = on_prem
         .objects
         .iter()
-        .find(|o| o.name == "MCCS_HOST_DATA_WAREHOUSE")
+        .find(|o| &*o.name == "MCCS_HOST_DATA_WAREHOUSE")
         .unwrap();
     assert_eq!(
-        host.used_by,
+        strs(&host.used_by),
         [
             "MCCS_CITZ_ALZ_LIVE_abc123_prod",
             "MCCS_HLTH_LZA_LIVE_def456_prod"
@@ -344,13 +351,16 @@ fn a_rule_in_two_requests_and_an_object_in_two_requests_count_once() {
     let cloud = request(&set, "cloud");
     let on_prem = request(&set, "on-prem");
     // One flow, one direction: one rule name in both tickets.
-    assert_eq!(cloud.traffic[0].rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
-    assert_eq!(on_prem.traffic[0].rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
+    assert_eq!(&*cloud.traffic[0].rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
+    assert_eq!(&*on_prem.traffic[0].rule, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
     // The VNet object is to be created in both requests.
     for r in [cloud, on_prem] {
-        assert!(r.objects.iter().any(
-            |o| o.name == "MCCS_CITZ_ALZ_abc123_prod_VNET" && o.status == ObjectStatus::Create
-        ));
+        assert!(
+            r.objects
+                .iter()
+                .any(|o| &*o.name == "MCCS_CITZ_ALZ_abc123_prod_VNET"
+                    && o.status == ObjectStatus::Create)
+        );
     }
     let t = set.summary.totals;
     assert_eq!(
@@ -406,10 +416,10 @@ fn ends(list: &[CloudEnd]) -> Vec<End> {
     list.iter()
         .map(|c| {
             (
-                c.environment.clone(),
+                c.environment.to_string(),
                 c.platform,
-                c.account.clone(),
-                c.region.clone(),
+                c.account.to_string(),
+                c.region.to_string(),
             )
         })
         .collect()
@@ -445,19 +455,24 @@ fn requests_carry_requester_expiry_change_window_and_cloud_ends() {
     // On the on-prem request (both flows on one rule per firewall would need one source; here
     // each flow has its own rule): each row carries its flow's fields and cloud end.
     let on_prem = request(&set, "on-prem");
-    let by_flow =
-        |name: &str| -> &TrafficRow { on_prem.traffic.iter().find(|r| r.flows == [name]).unwrap() };
+    let by_flow = |name: &str| -> &TrafficRow {
+        on_prem
+            .traffic
+            .iter()
+            .find(|r| strs(&r.flows) == [name])
+            .unwrap()
+    };
     let f = by_flow("forms-to-oracle");
-    assert_eq!(f.requesters, ["Forms owner <forms@example.org>"]);
+    assert_eq!(strs(&f.requesters), ["Forms owner <forms@example.org>"]);
     assert_eq!(
         f.expires.map(|d| d.to_string()).as_deref(),
         Some("2027-03-31")
     );
-    assert_eq!(f.change_windows, ["Sat 22:00-02:00 PT"]);
-    assert_eq!(f.justifications, ["Forms read applications"]);
+    assert_eq!(strs(&f.change_windows), ["Sat 22:00-02:00 PT"]);
+    assert_eq!(strs(&f.justifications), ["Forms read applications"]);
     assert_eq!(ends(&f.cloud_ends), [abc]);
     let c = by_flow("claims-to-oracle");
-    assert_eq!(c.requesters, ["Claims team"]);
+    assert_eq!(strs(&c.requesters), ["Claims team"]);
     assert_eq!(c.expires, None);
     assert!(c.change_windows.is_empty());
     assert_eq!(ends(&c.cloud_ends), [def]);
@@ -515,7 +530,7 @@ fn a_merged_rule_expires_only_when_all_its_flows_do() {
 ";
     let set = build(&topology(both));
     let row = &request(&set, "on-prem").traffic[0];
-    assert_eq!(row.flows, ["a", "b"]);
+    assert_eq!(strs(&row.flows), ["a", "b"]);
     assert_eq!(
         row.expires.map(|d| d.to_string()).as_deref(),
         Some("2027-06-30")
@@ -524,7 +539,7 @@ fn a_merged_rule_expires_only_when_all_its_flows_do() {
     let one_permanent = both.replace("    expires: 2027-06-30\n", "");
     let set = build(&topology(&one_permanent));
     let row = &request(&set, "on-prem").traffic[0];
-    assert_eq!(row.flows, ["a", "b"]);
+    assert_eq!(strs(&row.flows), ["a", "b"]);
     assert_eq!(row.expires, None);
 }
 
@@ -552,7 +567,7 @@ fn each_request_speaks_its_platform_words() {
     // The cloud request holds both cloud firewalls: generic headings, and each object in the
     // words of the firewall it goes on (the host is on both: generic).
     let cloud = request(&set, "cloud");
-    assert_eq!(cloud.vocabulary.name, "generic");
+    assert_eq!(&*cloud.vocabulary.name, "generic");
     assert_eq!(
         objects(cloud),
         [
@@ -605,7 +620,7 @@ fn each_request_speaks_its_platform_words() {
         &BuildOptions::default().with_vocabularies(words),
     );
     let cloud = request(&set, "cloud");
-    assert_eq!(cloud.vocabulary.name, "team");
+    assert_eq!(&*cloud.vocabulary.name, "team");
     assert_eq!(
         objects(cloud),
         [
@@ -720,7 +735,7 @@ fn private_nat_addresses_are_named_after_their_network_and_a_secondary_source_is
         .iter()
         .flat_map(|r| &r.objects)
         .filter(|o| o.stands_for.starts_with("private NAT"))
-        .map(|o| o.name.as_str())
+        .map(|o| &*o.name)
         .collect();
     assert!(!nat.is_empty());
     assert!(
@@ -732,8 +747,13 @@ fn private_nat_addresses_are_named_after_their_network_and_a_secondary_source_is
     assert_eq!(
         flow.cloud_ends
             .iter()
-            .map(|c| c.environment.as_str())
+            .map(|c| &*c.environment)
             .collect::<Vec<_>>(),
         ["dat123-prod"]
     );
+}
+
+/// A list of shared texts as plain `&str`s, to compare with literals.
+fn strs(v: &[std::sync::Arc<str>]) -> Vec<&str> {
+    v.iter().map(|s| &**s).collect()
 }

@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use mccs_model::{FirewallKind, FirewallObject, Topology};
 use mccs_naming::{Convention, Direction};
@@ -145,7 +146,7 @@ impl RequestSet {
     /// let set = RequestSet::from_plan(&t, &plan);
     /// let on_prem = set.request("on-prem-firewall-request").unwrap();
     /// let vnet = &on_prem.objects[0];
-    /// assert_eq!(vnet.name, "MCCS_CITZ_ALZ_abc123_prod_VNET");
+    /// assert_eq!(&*vnet.name, "MCCS_CITZ_ALZ_abc123_prod_VNET");
     /// assert_eq!(vnet.type_name, "Network IP Range Object");
     /// assert_eq!(vnet.status, ObjectStatus::Create);
     /// ```
@@ -164,8 +165,54 @@ impl RequestSet {
     }
 }
 
+/// A service set's services as text, shared by every row and summary that asks for the set
+/// ([`Builder::services`]), with each service's protocol and port ([`protocol_and_port`]).
+#[derive(Debug, Clone)]
+struct ServiceTexts {
+    /// `tcp/443`, `udp/53`, ... in order.
+    services: Arc<[Arc<str>]>,
+    /// Each service's (protocol, port), in the same order.
+    parts: Rc<[(Arc<str>, Arc<str>)]>,
+}
+
 /// A service set and its services as text ([`Builder::services`]).
-type ServicesText<'a> = (&'a SvcSet, Rc<[String]>);
+type ServicesText<'a> = (&'a SvcSet, ServiceTexts);
+
+/// A list of shared texts that rows share whole (a party's object names, its CIDRs).
+type SharedList = Arc<[Arc<str>]>;
+
+/// A firewall's name and its owner's, shared ([`Builder::firewall_texts`]).
+type FirewallTexts = (Arc<str>, Arc<str>);
+
+/// One copy of each text the request set repeats (firewall names and owners, rule names,
+/// environments, accounts, regions, requesters, ...): rows that show the same text share it.
+#[derive(Debug, Default)]
+struct Texts {
+    set: HashSet<Arc<str>>,
+}
+
+impl Texts {
+    /// The shared copy of `s`, made on first use.
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(t) = self.set.get(s) {
+            return Arc::clone(t);
+        }
+        let t: Arc<str> = Arc::from(s);
+        self.set.insert(Arc::clone(&t));
+        t
+    }
+}
+
+/// What every request and the summary show of one flow of the plan, made once per flow and
+/// shared by its rows, its details in each request and its summary.
+#[derive(Debug, Clone)]
+struct FlowTexts {
+    name: Arc<str>,
+    requester: Option<Arc<str>>,
+    change_window: Option<Arc<str>>,
+    justification: Option<Arc<str>>,
+    cloud_ends: Arc<[CloudEnd]>,
+}
 
 /// A firewall's kind and platform, as [`Builder::firewall_kind`] finds them.
 type FirewallKindOf = (FirewallKind, Option<mccs_model::Platform>);
@@ -176,10 +223,10 @@ struct Resolved {
     /// The object's number among the names the builder has resolved (one per name), so a
     /// request finds an object's row by position instead of hashing its name again.
     id: usize,
-    name: String,
+    name: Arc<str>,
     kind: ObjectType,
     addresses: Vec<String>,
-    cidrs: Vec<String>,
+    cidrs: Arc<[Arc<str>]>,
     status: ObjectStatus,
     published_by: Option<String>,
     stands_for: String,
@@ -259,17 +306,25 @@ struct Builder<'a> {
     /// Names given to objects to create, with their addresses.
     assigned: HashMap<String, AddrSet>,
     /// The objects each (party, addresses) resolved to, shared: a hit copies nothing.
-    cache: HashMap<Key, Rc<[Resolved]>>,
+    cache: HashMap<Key, Rc<ResolvedList>>,
     /// The number ([`Resolved::id`]) of each object name resolved so far.
-    object_ids: HashMap<String, usize>,
+    object_ids: HashMap<Arc<str>, usize>,
     /// Each service set's services as text (`tcp/443`), worked out once per distinct set:
     /// most rules of a large plan ask for one of a few sets.
-    service_texts: std::cell::RefCell<HashMap<&'a SvcSet, Rc<[String]>>>,
+    service_texts: std::cell::RefCell<HashMap<&'a SvcSet, ServiceTexts>>,
     /// The service set [`Builder::services`] wrote last, with its text.
     last_services: std::cell::RefCell<Option<ServicesText<'a>>>,
-    /// The cloud ends of each flow of the plan (by position), worked out once: the flow's
-    /// details, the rows it needs and its summary all show them.
-    flow_ends: Vec<Vec<CloudEnd>>,
+    /// The name, requester, ... and cloud ends of each flow of the plan (by position), made
+    /// once: the flow's details, the rows it needs and its summary all show them.
+    flow_texts: Vec<FlowTexts>,
+    /// The shared copy of each repeated text ([`Texts`]).
+    texts: std::cell::RefCell<Texts>,
+    /// Each firewall's name and its owner's, shared, by the firewall's name.
+    firewall_texts: std::cell::RefCell<HashMap<&'a str, FirewallTexts>>,
+    /// The request ids (channel names) handed out so far, shared ([`Builder::channel_text`]).
+    channel_texts: std::cell::RefCell<Vec<(Box<str>, Arc<str>)>>,
+    /// A buffer texts are written in before they are looked up ([`Builder::env_text`]).
+    text_buf: std::cell::RefCell<String>,
     /// The transports only failover paths of each flow take, by the flow's position in the plan
     /// and direction (`2 * position`, plus one for inbound), once a request's notes asked.
     failover_via: std::cell::RefCell<Vec<Option<Rc<[String]>>>>,
@@ -282,6 +337,42 @@ fn cidrs(set: &AddrSet) -> Vec<String> {
         .iter()
         .map(mccs_path::prefix_text)
         .collect()
+}
+
+/// [`cidrs`], as a shared list.
+fn shared_cidrs(set: &AddrSet) -> Arc<[Arc<str>]> {
+    set.to_prefixes()
+        .iter()
+        .map(|p| Arc::from(mccs_path::prefix_text(p)))
+        .collect()
+}
+
+/// The objects a (party, addresses) pair maps to, with what a row that names the pair alone
+/// shows, shared by every such row: the objects' names (without repeats) and, for a single
+/// object, its CIDRs (the pair's own).
+#[derive(Debug)]
+struct ResolvedList {
+    objects: Vec<Resolved>,
+    names: Arc<[Arc<str>]>,
+    one_cidrs: Option<Arc<[Arc<str>]>>,
+}
+
+impl ResolvedList {
+    fn new(objects: Vec<Resolved>) -> Self {
+        let mut names = UniqueArcs::default();
+        for o in &objects {
+            names.push(&o.name);
+        }
+        let one_cidrs = match objects.as_slice() {
+            [one] => Some(Arc::clone(&one.cidrs)),
+            _ => None,
+        };
+        Self {
+            objects,
+            names: names.items.into(),
+            one_cidrs,
+        }
+    }
 }
 
 /// The request of channel `id` with its tables still empty: title, form, address and who files
@@ -347,13 +438,6 @@ fn push_env(out: &mut String, env: &mccs_model::EnvRef) {
     out.push_str(env.environment.as_str());
 }
 
-/// `abc123-prod`, as `EnvRef`'s `Display` writes it.
-fn env_text(env: &mccs_model::EnvRef) -> String {
-    let mut out = String::with_capacity(24);
-    push_env(&mut out, env);
-    out
-}
-
 /// `a`'s party and addresses as the summary writes them: `abc123-prod (10.0.0.0/16)`, or the
 /// addresses alone for a bare prefix. The same text as `format!("{} ({})", a.party, a.set)`,
 /// written into one buffer (a summary writes two per direction of every flow).
@@ -369,13 +453,19 @@ fn party_addresses_in(buf: &mut String, a: &Addresses) -> String {
 
 /// [`party_addresses_in`] of a party and its addresses `set`.
 fn party_set_text(buf: &mut String, party: &Party, set: &AddrSet) -> String {
+    write_party_set(buf, party, set);
+    buf.as_str().to_owned()
+}
+
+/// [`party_set_text`], written in `buf` (whatever it held is dropped) and left there.
+fn write_party_set(buf: &mut String, party: &Party, set: &AddrSet) {
     use std::fmt::Write as _;
     buf.clear();
     let out = buf;
     match party {
         Party::Prefix => {
             let _ = write!(out, "{set}");
-            return out.as_str().to_owned();
+            return;
         }
         Party::Environment { env } => push_env(out, env),
         Party::Endpoint { name }
@@ -389,7 +479,6 @@ fn party_set_text(buf: &mut String, party: &Party, set: &AddrSet) -> String {
     out.push_str(" (");
     let _ = write!(out, "{set}");
     out.push(')');
-    out.as_str().to_owned()
 }
 
 /// Groups addresses by party (first appearance), uniting the sets of one party.
@@ -447,6 +536,30 @@ impl UniqueList {
     }
 }
 
+/// A [`UniqueList`] of shared text: pushing clones an `Arc`, never the text.
+#[derive(Debug, Default)]
+struct UniqueArcs {
+    items: Vec<Arc<str>>,
+    seen: HashSet<Arc<str>>,
+}
+
+impl UniqueArcs {
+    fn push(&mut self, s: &Arc<str>) {
+        if self.items.len() < UNIQUE_SCAN {
+            if !self.items.iter().any(|x| x == s) {
+                self.items.push(Arc::clone(s));
+            }
+            return;
+        }
+        if self.seen.is_empty() {
+            self.seen.extend(self.items.iter().cloned());
+        }
+        if self.seen.insert(Arc::clone(s)) {
+            self.items.push(Arc::clone(s));
+        }
+    }
+}
+
 /// A [`UniqueList`] of borrowed text: no copy of an item (nor of its key) until the caller
 /// asks for the items as owned strings, and none at all when it only writes them out.
 #[derive(Debug, Default)]
@@ -487,6 +600,7 @@ impl<'s> UniqueRefs<'s> {
     }
 
     /// The items as owned strings, in a vector of exactly their number.
+    #[cfg(test)]
     fn to_strings(&self) -> Vec<String> {
         self.items.iter().map(|s| (*s).to_owned()).collect()
     }
@@ -553,27 +667,27 @@ impl<'a> Builder<'a> {
             object_ids: HashMap::with_capacity(plan.flows.len()),
             service_texts: std::cell::RefCell::default(),
             last_services: std::cell::RefCell::default(),
-            flow_ends: Vec::new(),
+            flow_texts: Vec::new(),
+            texts: std::cell::RefCell::default(),
+            firewall_texts: std::cell::RefCell::default(),
+            channel_texts: std::cell::RefCell::default(),
+            text_buf: std::cell::RefCell::default(),
             failover_via: std::cell::RefCell::default(),
             rule_channel,
         }
     }
 
     fn build(mut self) -> RequestSet {
-        self.flow_ends = self
-            .plan
-            .flows
-            .iter()
-            .map(|fp| self.cloud_ends(fp))
-            .collect();
+        let mut flow_texts = Vec::with_capacity(self.plan.flows.len());
+        flow_texts.extend(self.plan.flows.iter().map(|fp| self.flow_texts_of(fp)));
+        self.flow_texts = flow_texts;
         let requests = self.requests();
         // The builder's tables for the requests are not needed any more: free them before the
         // summary allocates its own.
         self.cache = HashMap::new();
         self.object_ids = HashMap::new();
         self.failover_via = std::cell::RefCell::default();
-        let flow_ends = std::mem::take(&mut self.flow_ends);
-        let summary = self.summary(&requests, flow_ends);
+        let summary = self.summary(&requests);
         let notes = self.set_notes(&requests, &summary);
         RequestSet {
             format_version: FORMAT_VERSION,
@@ -587,27 +701,90 @@ impl<'a> Builder<'a> {
     }
 
     /// `s`'s services as text, one per service (`tcp/443`, `udp/53`), as [`services`] writes
-    /// them; each distinct set is written once.
-    fn services(&self, s: &'a SvcSet) -> Vec<String> {
+    /// them, with their protocols and ports; each distinct set is written once and shared.
+    fn services(&self, s: &'a SvcSet) -> ServiceTexts {
         // Consecutive rules mostly ask for the same set: compared first, it needs no hash.
         let mut last = self.last_services.borrow_mut();
         if let Some((set, t)) = last.as_ref()
             && *set == s
         {
-            return t.to_vec();
+            return t.clone();
         }
-        let mut texts = self.service_texts.borrow_mut();
-        let t = match texts.get(s) {
-            Some(t) => Rc::clone(t),
+        let mut known = self.service_texts.borrow_mut();
+        let t = match known.get(s) {
+            Some(t) => t.clone(),
             None => {
-                let t: Rc<[String]> = services(s).into();
-                texts.insert(s, Rc::clone(&t));
+                let mut texts = self.texts.borrow_mut();
+                let list = services(s);
+                let t = ServiceTexts {
+                    parts: list
+                        .iter()
+                        .map(|service| {
+                            let (protocol, port) = traffic::protocol_and_port(service);
+                            (texts.get(protocol), texts.get(port))
+                        })
+                        .collect(),
+                    services: list.iter().map(|x| texts.get(x)).collect(),
+                };
+                known.insert(s, t.clone());
                 t
             }
         };
-        let out = t.to_vec();
-        *last = Some((s, t));
-        out
+        *last = Some((s, t.clone()));
+        t
+    }
+
+    /// The shared copy of `s` ([`Texts`]).
+    fn text(&self, s: &str) -> Arc<str> {
+        self.texts.borrow_mut().get(s)
+    }
+
+    /// `abc123-prod`, as `EnvRef`'s `Display` writes it, shared ([`Builder::text`]); written
+    /// in a kept buffer, so a text seen before costs no allocation.
+    fn env_text(&self, env: &mccs_model::EnvRef) -> Arc<str> {
+        let mut buf = self.text_buf.borrow_mut();
+        buf.clear();
+        push_env(&mut buf, env);
+        self.text(&buf)
+    }
+
+    /// The shared id of the request of channel `channel` (a plan has a handful of channels:
+    /// found by a scan, not a hash).
+    fn channel_text(&self, channel: &str) -> Arc<str> {
+        let mut known = self.channel_texts.borrow_mut();
+        if let Some((_, t)) = known.iter().find(|(c, _)| **c == *channel) {
+            return Arc::clone(t);
+        }
+        let t = self.text(channel);
+        known.push((Box::from(channel), Arc::clone(&t)));
+        t
+    }
+
+    /// The shared name of the firewall `firewall` and of its owner `owner`.
+    fn firewall_texts(&self, firewall: &'a str, owner: &str) -> FirewallTexts {
+        let mut known = self.firewall_texts.borrow_mut();
+        if let Some((name, who)) = known.get(firewall) {
+            if **who == *owner {
+                return (Arc::clone(name), Arc::clone(who));
+            }
+            // Another owner for the same firewall (never in a plan): shared all the same.
+            return (Arc::clone(name), self.text(owner));
+        }
+        let pair = (self.text(firewall), self.text(owner));
+        known.insert(firewall, pair.clone());
+        pair
+    }
+
+    /// What the requests and the summary show of the flow `fp` ([`FlowTexts`]).
+    fn flow_texts_of(&self, fp: &FlowPlan) -> FlowTexts {
+        let text = |s: &Option<String>| s.as_deref().map(|x| self.text(x));
+        FlowTexts {
+            name: Arc::from(fp.flow.as_str()),
+            requester: text(&fp.requester),
+            change_window: text(&fp.change_window),
+            justification: text(&fp.justification),
+            cloud_ends: self.cloud_ends(fp).into(),
+        }
     }
 
     /// The position in the plan of the flow named `name` (the first, if a name repeats).
@@ -645,9 +822,10 @@ impl<'a> Builder<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Key, KeyView, UniqueList, UniqueRefs, party_set_text};
+    use super::{Key, KeyView, Texts, UniqueArcs, UniqueList, UniqueRefs, party_set_text};
     use std::collections::HashMap;
     use std::hash::{BuildHasher, RandomState};
+    use std::sync::Arc;
 
     use ipnet::{IpNet, Ipv4Net};
     use mccs_path::{AddrSet, Party};
@@ -735,6 +913,69 @@ mod tests {
             let mut map = HashMap::new();
             map.insert(key, 7);
             prop_assert_eq!(map.get(&(&p, &s) as &dyn KeyView), Some(&7));
+        }
+
+        /// The list of shared texts keeps what the list of owned strings keeps, in the same
+        /// order, past the point where it starts hashing.
+        #[test]
+        fn unique_arcs_keep_what_unique_list_keeps(
+            items in proptest::collection::vec("[a-d]{1,2}", 0..60),
+        ) {
+            let mut owned = UniqueList::default();
+            let mut shared = UniqueArcs::default();
+            for s in &items {
+                owned.push(s);
+                shared.push(&Arc::from(s.as_str()));
+            }
+            let shared: Vec<String> = shared.items.iter().map(|s| s.to_string()).collect();
+            prop_assert_eq!(shared, owned.items);
+        }
+
+        /// Equal texts get one shared copy; the copy reads as the text.
+        #[test]
+        fn texts_share_equal_text(items in proptest::collection::vec("[a-c]{0,3}", 0..40)) {
+            let mut texts = Texts::default();
+            let got: Vec<Arc<str>> = items.iter().map(|s| texts.get(s)).collect();
+            for (a, x) in items.iter().zip(&got) {
+                prop_assert_eq!(a.as_str(), &**x);
+                for (b, y) in items.iter().zip(&got) {
+                    prop_assert_eq!(a == b, Arc::ptr_eq(x, y));
+                }
+            }
+        }
+    }
+
+    /// The rows of a set share their texts: a firewall's name, a flow's cloud ends and a
+    /// service set are one allocation wherever the set shows them.
+    #[test]
+    fn rows_share_their_texts() {
+        for t in [
+            mccs_model::examples::reference(),
+            mccs_model::examples::cross_cloud(),
+        ] {
+            let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+            let set = crate::RequestSet::from_plan(&t, &plan);
+            let rows: Vec<_> = set.requests.iter().flat_map(|r| &r.traffic).collect();
+            assert!(rows.len() > 1);
+            let targets: Vec<_> = rows.iter().flat_map(|r| &r.apply_on).collect();
+            for a in &targets {
+                for b in &targets {
+                    assert_eq!(
+                        a.firewall == b.firewall,
+                        Arc::ptr_eq(&a.firewall, &b.firewall)
+                    );
+                }
+            }
+            for row in &rows {
+                for line in row.apply_on.iter().flat_map(|a| &a.lines) {
+                    assert!(row.services.iter().any(|s| Arc::ptr_eq(s, &line.service)));
+                }
+                if let [flow] = &*row.flows {
+                    let summary = set.flow(flow).unwrap_or_else(|| panic!("{flow}"));
+                    assert!(Arc::ptr_eq(&summary.flow, flow));
+                    assert!(Arc::ptr_eq(&summary.cloud_ends, &row.cloud_ends));
+                }
+            }
         }
     }
 }

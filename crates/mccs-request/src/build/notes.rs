@@ -287,7 +287,7 @@ impl<'a> Builder<'a> {
                         push_unique(&mut v, &s);
                         v
                     });
-                let on: Vec<String> = row.apply_on.iter().map(|x| x.firewall.clone()).collect();
+                let on: Vec<&str> = row.apply_on.iter().map(|x| &*x.firewall).collect();
                 let provider = self
                     .t
                     .private_links
@@ -350,7 +350,8 @@ impl<'a> Builder<'a> {
                         .filter(|d| d.trace.flow.direction == r.direction)
                         .flat_map(|d| &d.steps)
                         .filter(|s| {
-                            s.firewall == tg.firewall && s.role == mccs_path::PathRole::Primary
+                            s.firewall.as_str() == &*tg.firewall
+                                && s.role == mccs_path::PathRole::Primary
                         })
                         .filter_map(|s| match &*s.verdict {
                             Verdict::Allowed { rules } => Some(rules.clone()),
@@ -420,11 +421,11 @@ impl<'a> Builder<'a> {
             .map(|f| f.name.clone())
             .collect();
         if !stateless.is_empty() {
-            let returns: Vec<String> = req
+            let returns: Vec<&str> = req
                 .traffic
                 .iter()
                 .filter(|r| r.return_traffic)
-                .map(|r| r.rule.clone())
+                .map(|r| &*r.rule)
                 .collect();
             let ports: Vec<String> = stateless
                 .iter()
@@ -539,11 +540,11 @@ impl<'a> Builder<'a> {
                 text,
             });
         }
-        let blocked: Vec<String> = summary
+        let blocked: Vec<&str> = summary
             .flows
             .iter()
             .filter(|f| f.status == FlowStatus::Blocked)
-            .map(|f| f.flow.clone())
+            .map(|f| &*f.flow)
             .collect();
         if !blocked.is_empty() {
             notes.push(Note {
@@ -603,7 +604,7 @@ fn object_notes(req: &Request, notes: &mut Vec<Note>) {
         .filter(|o| o.status == ObjectStatus::Published)
         .map(|o| match &o.published_by {
             Some(by) => format!("{} (published by {by})", o.name),
-            None => o.name.clone(),
+            None => o.name.to_string(),
         })
         .collect();
     if !published.is_empty() {
@@ -615,11 +616,11 @@ fn object_notes(req: &Request, notes: &mut Vec<Note>) {
             ),
         ));
     }
-    let existing: Vec<String> = req
+    let existing: Vec<&str> = req
         .objects
         .iter()
         .filter(|o| o.status == ObjectStatus::Existing)
-        .map(|o| o.name.clone())
+        .map(|o| &*o.name)
         .collect();
     if !existing.is_empty() {
         notes.push(note(

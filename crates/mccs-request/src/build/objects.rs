@@ -4,13 +4,14 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use ipnet::IpNet;
 use mccs_model::{EnvRef, FirewallObject, RegionRole};
 use mccs_naming::{FormatError, ObjectIdentity, ObjectKind, cidr_label};
 use mccs_path::{AddrSet, Party};
 
-use super::{Builder, Key, KeyView, Resolved, cidrs};
+use super::{Builder, Key, KeyView, Resolved, ResolvedList, cidrs, shared_cidrs};
 use crate::model::{ObjectStatus, ObjectType};
 
 fn object_type(o: &FirewallObject) -> ObjectType {
@@ -252,7 +253,7 @@ impl<'a> Builder<'a> {
     ///
     /// Takes the pair by value (callers group a rule's addresses by party, which builds it):
     /// the cache keeps it on a miss, and a hit copies nothing.
-    pub(super) fn resolve(&mut self, party: Party, set: AddrSet) -> Rc<[Resolved]> {
+    pub(super) fn resolve(&mut self, party: Party, set: AddrSet) -> Rc<ResolvedList> {
         let key = Key { party, set };
         if let Some(r) = self.cache.get(&key) {
             return Rc::clone(r);
@@ -261,7 +262,7 @@ impl<'a> Builder<'a> {
     }
 
     /// [`Builder::resolve`] for a borrowed pair: copied only when the cache does not hold it.
-    pub(super) fn resolve_ref(&mut self, party: &Party, set: &AddrSet) -> Rc<[Resolved]> {
+    pub(super) fn resolve_ref(&mut self, party: &Party, set: &AddrSet) -> Rc<ResolvedList> {
         if let Some(r) = self.cache.get(&(party, set) as &dyn KeyView) {
             return Rc::clone(r);
         }
@@ -271,14 +272,23 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Resolves `key`, which the cache does not hold, and caches the answer.
-    fn resolve_new(&mut self, key: Key) -> Rc<[Resolved]> {
+    /// Resolves `key`, which the cache does not hold, and caches the answer. An object
+    /// resolved before, for another pair, keeps its number and shares its name.
+    fn resolve_new(&mut self, key: Key) -> Rc<ResolvedList> {
         let mut resolved = self.resolve_uncached(&key.party, &key.set);
         for o in &mut resolved {
-            let next = self.object_ids.len();
-            o.id = *self.object_ids.entry(o.name.clone()).or_insert(next);
+            match self.object_ids.get_key_value(&*o.name) {
+                Some((name, id)) => {
+                    o.name = Arc::clone(name);
+                    o.id = *id;
+                }
+                None => {
+                    o.id = self.object_ids.len();
+                    self.object_ids.insert(Arc::clone(&o.name), o.id);
+                }
+            }
         }
-        let resolved: Rc<[Resolved]> = resolved.into();
+        let resolved = Rc::new(ResolvedList::new(resolved));
         self.cache.insert(key, Rc::clone(&resolved));
         resolved
     }
@@ -300,10 +310,10 @@ impl<'a> Builder<'a> {
             let name = self.create_name(party_env.as_ref(), kind, label.as_deref(), set);
             return vec![Resolved {
                 id: 0,
-                name,
+                name: name.into(),
                 kind: form,
                 addresses: display_addresses(form, set),
-                cidrs: cidrs(set),
+                cidrs: shared_cidrs(set),
                 status: ObjectStatus::Create,
                 published_by: None,
                 stands_for,
@@ -326,10 +336,10 @@ impl<'a> Builder<'a> {
                 let name = self.create_name(owner.as_ref(), kind, Some(&prefix_label(p)), &part);
                 Resolved {
                     id: 0,
-                    name,
+                    name: name.into(),
                     kind: form,
                     addresses: display_addresses(form, &part),
-                    cidrs: cidrs(&part),
+                    cidrs: shared_cidrs(&part),
                     status: ObjectStatus::Create,
                     published_by: None,
                     stands_for: stands_for.clone(),
@@ -515,10 +525,10 @@ fn existing_resolved(o: &FirewallObject, set: &AddrSet, stands_for: String) -> R
     let kind = object_type(o);
     Resolved {
         id: 0,
-        name: o.name().to_string(),
+        name: Arc::from(o.name().as_str()),
         kind,
         addresses: display_addresses(kind, set),
-        cidrs: cidrs(set),
+        cidrs: shared_cidrs(set),
         status: if o.published_by().is_some() {
             ObjectStatus::Published
         } else {

@@ -7,6 +7,7 @@
 //! removed. What mccs cannot decide is a note, never a removal.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use mccs_model::{
     AddressRef, Date, EnvRef, Firewall, FirewallKind, FirewallObject, Flow, FlowEnd, Index,
@@ -16,7 +17,7 @@ use mccs_naming::{Convention, Direction};
 use mccs_path::{AddrSet, NetworkGraph, SvcSet, Verdict};
 
 use super::traffic::number_lines;
-use super::{BuildOptions, UniqueList, cidrs, services};
+use super::{BuildOptions, UniqueList, cidrs, services, shared_cidrs};
 use crate::model::{
     CloudEnd, FORMAT_VERSION, FirewallInfo, FlowDetails, Note, NoteKind, ObjectRow, ObjectStatus,
     ObjectType, Placement, RemovalSummary, Request, RequestSet, RuleAction, RuleTarget, Summary,
@@ -235,7 +236,7 @@ impl RequestSet {
             .iter()
             .flat_map(|r| &r.objects)
             .filter(|o| o.status == ObjectStatus::Delete)
-            .map(|o| o.name.as_str())
+            .map(|o| &*o.name)
             .collect();
         deleted.sort_unstable();
         deleted.dedup();
@@ -298,12 +299,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// The union of a rule side, leaving out what cannot be resolved.
-    fn side_cidrs(&self, side: &[AddressRef]) -> Vec<String> {
+    fn side_cidrs(&self, side: &[AddressRef]) -> Arc<[Arc<str>]> {
         let set = side
             .iter()
             .filter_map(|a| self.address_set(a))
             .fold(AddrSet::new(), |acc, s| acc.union(&s));
-        cidrs(&set)
+        shared_cidrs(&set)
     }
 
     /// A rule's services as a set; `None` when a named service is not in the topology.
@@ -911,8 +912,8 @@ impl<'a> Ctx<'a> {
                     continue;
                 };
                 if let Some(row) = object_at.get(n.as_str()).and_then(|i| objects.get_mut(*i)) {
-                    if !row.used_by.contains(&r.rule.name.to_string()) {
-                        row.used_by.push(r.rule.name.to_string());
+                    if !row.used_by.iter().any(|u| **u == *r.rule.name.as_str()) {
+                        row.used_by.push(Arc::from(r.rule.name.as_str()));
                     }
                     continue;
                 }
@@ -926,33 +927,34 @@ impl<'a> Ctx<'a> {
             }
             let svc = self.service_set(r.rule);
             let service_names = match &svc {
-                Some(s) if !s.is_empty() => services(s),
-                _ => r.rule.services.iter().map(ToString::to_string).collect(),
+                Some(s) if !s.is_empty() => services(s).into_iter().map(Arc::from).collect(),
+                _ => r
+                    .rule
+                    .services
+                    .iter()
+                    .map(|x| Arc::from(x.to_string()))
+                    .collect(),
             };
             let requesters = r
                 .flows
                 .iter()
                 .filter_map(|f| self.flow_by_name.get(f.as_str()))
-                .filter_map(|f| f.requester.clone())
+                .filter_map(|f| f.requester.as_deref().map(Arc::from))
                 .collect();
+            let text = |x: &dyn std::fmt::Display| -> Arc<str> { Arc::from(x.to_string()) };
             traffic.push(TrafficRow {
-                rule: r.rule.name.to_string(),
+                rule: Arc::from(r.rule.name.as_str()),
                 direction: r.direction,
-                owner: r.owner.as_ref().map(ToString::to_string),
-                sources: r.rule.sources.iter().map(ToString::to_string).collect(),
+                owner: r.owner.as_ref().map(|o| text(o)),
+                sources: r.rule.sources.iter().map(|x| text(x)).collect(),
                 source_addresses: self.side_cidrs(&r.rule.sources),
-                destinations: r
-                    .rule
-                    .destinations
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect(),
+                destinations: r.rule.destinations.iter().map(|x| text(x)).collect(),
                 destination_addresses: self.side_cidrs(&r.rule.destinations),
                 services: service_names,
                 action: RuleAction::Remove,
                 apply_on: vec![RuleTarget {
-                    firewall: fw.name.to_string(),
-                    owner: fw.owner.clone(),
+                    firewall: Arc::from(fw.name.as_str()),
+                    owner: Arc::from(fw.owner.as_str()),
                     placement: Placement::Append,
                     rule_number: r.rule.priority,
                     position: Some(r.position + 1),
@@ -962,8 +964,8 @@ impl<'a> Ctx<'a> {
                 list: has_lists(fw).then_some(r.list),
                 return_traffic: false,
                 roles: Vec::new(),
-                flows: r.flows.clone(),
-                justifications: r.reasons.clone(),
+                flows: r.flows.iter().map(|f| Arc::from(f.as_str())).collect(),
+                justifications: r.reasons.iter().map(|x| Arc::from(x.as_str())).collect(),
                 requesters,
                 expires: r.rule.expires,
                 change_windows: Vec::new(),
@@ -977,7 +979,7 @@ impl<'a> Ctx<'a> {
         request.objects = objects;
         request.traffic = traffic;
         request.flow_details = self.flow_details(&flows.items);
-        request.flows = flows.items;
+        request.flows = flows.items.iter().map(|f| Arc::from(f.as_str())).collect();
         request
     }
 
@@ -1010,7 +1012,7 @@ impl<'a> Ctx<'a> {
             ObjectStatus::Delete
         };
         Some(ObjectRow {
-            name: name.to_owned(),
+            name: Arc::from(name),
             kind,
             type_name: vocabulary.object_word(kind).to_owned(),
             addresses,
@@ -1020,7 +1022,7 @@ impl<'a> Ctx<'a> {
             stands_for: o
                 .description()
                 .map_or_else(|| "object of the topology".to_owned(), str::to_owned),
-            used_by: vec![r.rule.name.to_string()],
+            used_by: vec![Arc::from(r.rule.name.as_str())],
             still_used_by,
         })
     }
@@ -1029,10 +1031,10 @@ impl<'a> Ctx<'a> {
     fn cloud_end(&self, env: &EnvRef) -> Option<CloudEnd> {
         let (ps, vn) = self.index.environment(env)?;
         Some(CloudEnd {
-            environment: env.to_string(),
+            environment: Arc::from(env.to_string()),
             platform: ps.platform,
-            account: vn.account.clone(),
-            region: vn.region.clone(),
+            account: Arc::from(vn.account.as_str()),
+            region: Arc::from(vn.region.as_str()),
         })
     }
 
@@ -1042,8 +1044,8 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter_map(|name| self.flow_by_name.get(name.as_str()).copied())
             .map(|f| FlowDetails {
-                flow: f.name.to_string(),
-                requester: f.requester.clone(),
+                flow: Arc::from(f.name.as_str()),
+                requester: f.requester.as_deref().map(Arc::from),
                 cloud_ends: [&f.source, &f.destination]
                     .into_iter()
                     .filter_map(|end| match end {
@@ -1052,8 +1054,8 @@ impl<'a> Ctx<'a> {
                     })
                     .collect(),
                 expires: f.expires,
-                change_window: f.change_window.clone(),
-                justification: f.justification.clone(),
+                change_window: f.change_window.as_deref().map(Arc::from),
+                justification: f.justification.as_deref().map(Arc::from),
             })
             .collect()
     }

@@ -2,14 +2,15 @@
 //! judged each direction and what the requests change.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use mccs_model::RuleList;
 use mccs_path::{DirectedPlan, FlowPlan, Verdict};
 
-use super::{Builder, add_role, party_addresses_in, push_unique, roles_text};
+use super::{Builder, FlowTexts, add_role, push_unique, roles_text, write_party_set};
 use crate::model::{
-    CloudEnd, DirectionSummary, FirewallRules, FlowStatus, FlowSummary, ObjectStatus,
-    PartialAllowance, Problem, Request, RequestedRule, Summary, Totals, TrafficRow,
+    DirectionSummary, FirewallRules, FlowStatus, FlowSummary, ObjectStatus, PartialAllowance,
+    Problem, Request, RequestedRule, Summary, Totals, TrafficRow,
 };
 
 /// A firewall as the summary names it: with the list that judged, and whether for the return
@@ -36,9 +37,8 @@ fn diagnosis_problem(d: &mccs_path::Diagnosis) -> Problem {
 }
 
 impl<'a> Builder<'a> {
-    /// The summary of `requests`; `flow_ends` holds each flow's cloud ends (by position in the
-    /// plan), which the flow summaries take over.
-    pub(super) fn summary(&self, requests: &[Request], flow_ends: Vec<Vec<CloudEnd>>) -> Summary {
+    /// The summary of `requests`.
+    pub(super) fn summary(&self, requests: &[Request]) -> Summary {
         // Distinct rules and objects: one flow and direction have one rule name in every
         // request, and an object has one name wherever it is used. Counted in a set, not by
         // sorting the names (a sort compares long names with long shared prefixes).
@@ -48,7 +48,7 @@ impl<'a> Builder<'a> {
             requests
                 .iter()
                 .flat_map(|r| &r.traffic)
-                .map(|row| row.rule.as_str()),
+                .map(|row| &*row.rule),
         );
         let mut objects: HashSet<&str> =
             HashSet::with_capacity(requests.iter().map(|r| r.objects.len()).sum());
@@ -57,7 +57,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .flat_map(|r| &r.objects)
                 .filter(|o| o.status == ObjectStatus::Create)
-                .map(|o| o.name.as_str()),
+                .map(|o| &*o.name),
         );
         let mut totals = Totals {
             requests: requests.len(),
@@ -79,20 +79,16 @@ impl<'a> Builder<'a> {
         for r in requests {
             titles.entry(r.id.as_str()).or_insert(r.title.as_str());
             for row in &r.traffic {
-                rows.entry((r.id.as_str(), row.rule.as_str()))
-                    .or_insert(row);
+                rows.entry((r.id.as_str(), &*row.rule)).or_insert(row);
             }
         }
         let plan = self.plan;
-        let mut ends = flow_ends.into_iter();
         let mut scratch = Scratch::default();
         let flows: Vec<FlowSummary> = plan
             .flows
             .iter()
-            .map(|fp| {
-                let ends = ends.next().unwrap_or_default();
-                self.flow_summary(fp, ends, &titles, &rows, &mut scratch)
-            })
+            .zip(&self.flow_texts)
+            .map(|(fp, texts)| self.flow_summary(fp, texts, &titles, &rows, &mut scratch))
             .collect();
         totals.flows = flows.len();
         for f in &flows {
@@ -108,12 +104,13 @@ impl<'a> Builder<'a> {
         Summary { totals, flows }
     }
 
-    /// Where one flow stands, with its `cloud_ends`; `titles` holds each request's title by
-    /// id and `rows` the first Traffic Table row of each (request id, rule name).
+    /// Where one flow stands, with its `texts` (name, cloud ends, ...); `titles` holds each
+    /// request's title by id and `rows` the first Traffic Table row of each (request id, rule
+    /// name).
     fn flow_summary(
         &self,
         fp: &'a FlowPlan,
-        cloud_ends: Vec<CloudEnd>,
+        texts: &FlowTexts,
         titles: &HashMap<&str, &str>,
         rows: &HashMap<(&str, &str), &TrafficRow>,
         scratch: &mut Scratch,
@@ -125,12 +122,12 @@ impl<'a> Builder<'a> {
             .collect();
         let problems: Vec<Problem> = fp.diagnoses.iter().map(diagnosis_problem).collect();
         FlowSummary {
-            flow: fp.flow.as_str().to_owned(),
-            justification: fp.justification.clone(),
-            requester: fp.requester.clone(),
+            flow: Arc::clone(&texts.name),
+            justification: texts.justification.clone(),
+            requester: texts.requester.clone(),
             expires: fp.expires,
-            change_window: fp.change_window.clone(),
-            cloud_ends,
+            change_window: texts.change_window.clone(),
+            cloud_ends: Arc::clone(&texts.cloud_ends),
             status: flow_status(fp.status()),
             partially_allowed: directions.iter().any(|d| !d.partial.is_empty()),
             directions,
@@ -246,9 +243,9 @@ impl<'a> Builder<'a> {
             .any(|p| p.role == mccs_path::PathRole::Failover);
         let mut summary = DirectionSummary {
             direction: d.trace.flow.direction,
-            source: party_addresses_in(text, &d.trace.flow.source),
-            destination: party_addresses_in(text, &d.trace.flow.destination),
-            services: self.services(&d.trace.flow.services),
+            source: self.party_text(text, &d.trace.flow.source),
+            destination: self.party_text(text, &d.trace.flow.destination),
+            services: self.services(&d.trace.flow.services).services,
             status: st,
             failover_path,
             allowed: take_exact(allowed),
@@ -262,22 +259,34 @@ impl<'a> Builder<'a> {
         summary
     }
 
+    /// `a`'s party and addresses as the summary writes them ([`super::party_addresses`]),
+    /// written in `buf` and shared ([`Builder::text`]): a party's addresses read the same in
+    /// every flow that names them.
+    fn party_text(&self, buf: &mut String, a: &mccs_path::Addresses) -> Arc<str> {
+        write_party_set(buf, &a.party, &a.set);
+        self.text(buf)
+    }
+
     /// Adds `firewall` to the requested rule `rule` in the request its channel files.
     fn add_requested(&self, requested: &mut Vec<RequestedRule>, rule: &str, firewall: &str) {
         let channel = self
             .rule_channel
             .get(&(rule, firewall))
-            .map(|c| (*c).to_owned())
+            .copied()
             .unwrap_or_default();
         match requested
             .iter_mut()
-            .find(|q| q.request == channel && q.rule == rule)
+            .find(|q| *q.request == *channel && *q.rule == *rule)
         {
-            Some(q) => push_unique(&mut q.firewalls, firewall),
+            Some(q) => {
+                if !q.firewalls.iter().any(|f| **f == *firewall) {
+                    q.firewalls.push(self.text(firewall));
+                }
+            }
             None => requested.push(RequestedRule {
-                request: channel,
-                rule: rule.to_owned(),
-                firewalls: vec![firewall.to_owned()],
+                request: self.channel_text(channel),
+                rule: self.text(rule),
+                firewalls: vec![self.text(firewall)],
             }),
         }
     }
@@ -322,19 +331,19 @@ fn push_judged_by(out: &mut String, firewall: &str, list: Option<RuleList>, retu
 }
 
 /// Appends `items` as [`list`] writes them (`a`, `a and b`, `a, b and c`).
-fn push_list(out: &mut String, items: &[String]) {
+fn push_list<S: AsRef<str>>(out: &mut String, items: &[S]) {
     match items {
         [] => {}
-        [one] => out.push_str(one),
+        [one] => out.push_str(one.as_ref()),
         [rest @ .., last] => {
             for (i, x) in rest.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(x);
+                out.push_str(x.as_ref());
             }
             out.push_str(" and ");
-            out.push_str(last);
+            out.push_str(last.as_ref());
         }
     }
 }
@@ -393,11 +402,8 @@ fn direction_details(
         details.push(line.as_str().to_owned());
     }
     for q in &s.requested {
-        let title = titles
-            .get(q.request.as_str())
-            .copied()
-            .unwrap_or(q.request.as_str());
-        let row = rows.get(&(q.request.as_str(), q.rule.as_str())).copied();
+        let title = titles.get(&*q.request).copied().unwrap_or(&*q.request);
+        let row = rows.get(&(&*q.request, &*q.rule)).copied();
         line.clear();
         line.push_str("request ");
         line.push_str(&q.rule);

@@ -2,14 +2,15 @@
 //! rules to add, with their objects, placement and the flows they serve) and its Object Table.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use mccs_model::FirewallKind;
 use mccs_naming::Direction;
 use mccs_path::{AddrSet, Addresses, FlowPlan, Party, PlannedRule, Target};
 
 use super::{
-    Builder, FirewallKindOf, UniqueList, UniqueRefs, add_role, by_party, cidrs, env_text,
-    push_unique,
+    Builder, FirewallKindOf, SharedList, UniqueArcs, UniqueRefs, add_role, by_party, push_unique,
+    shared_cidrs,
 };
 use crate::model::{
     CloudEnd, FirewallInfo, FlowDetails, ObjectRow, PathRole, Request, RuleAction, RuleTarget,
@@ -19,10 +20,11 @@ use crate::model::{
 /// What a traffic row carries from its flows besides the justifications.
 #[derive(Debug, Default)]
 struct RuleMeta {
-    requesters: Vec<String>,
+    flows: Vec<Arc<str>>,
+    requesters: Vec<Arc<str>>,
     expires: Option<mccs_model::Date>,
-    change_windows: Vec<String>,
-    cloud_ends: Vec<CloudEnd>,
+    change_windows: Vec<Arc<str>>,
+    cloud_ends: Option<Arc<[CloudEnd]>>,
     failover_path: bool,
 }
 
@@ -71,21 +73,24 @@ impl<'a> Builder<'a> {
         // `NO_ROW` until the request uses it), and the rules using it, without repeats.
         const NO_ROW: usize = usize::MAX;
         let mut object_rows: Vec<usize> = Vec::new();
-        let mut users: Vec<UniqueRefs<'a>> = Vec::new();
+        let mut users: Vec<UniqueArcs> = Vec::new();
         let mut traffic = Vec::with_capacity(rules.len());
         let mut firewalls: Vec<FirewallInfo> = Vec::new();
         let mut firewall_names: HashSet<&'a str> = HashSet::new();
         let mut flows = UniqueRefs::with_capacity(rules.iter().map(|r| r.flows.len()).sum());
+        // The number of the last Traffic Table line.
+        let mut number = 0;
         for r in rules {
             let r: &'a PlannedRule = r;
             // The names of the objects a list of addresses maps to and, when the list is one
             // party whose addresses are one object, that object's CIDRs: they are the list's
-            // own (the object was resolved for exactly the list's set), so the row copies them
-            // instead of writing its addresses again.
+            // own (the object was resolved for exactly the list's set), so the row shares them
+            // instead of writing its addresses again. One party (the usual case) shares the
+            // names its objects were resolved with.
+            let rule_name = self.text(&r.name);
             let mut names =
-                |me: &mut Self, list: &[Addresses]| -> (Vec<String>, Option<Vec<String>>) {
-                    let mut out = UniqueList::default();
-                    let mut same_cidrs = None;
+                |me: &mut Self, list: &[Addresses]| -> (SharedList, Option<SharedList>) {
+                    let mut out = UniqueArcs::default();
                     // One party (the usual case) is looked up as it is; several are grouped
                     // by party first.
                     let single = match list {
@@ -97,16 +102,20 @@ impl<'a> Builder<'a> {
                     } else {
                         by_party(list)
                     };
+                    let shared = single
+                        .as_ref()
+                        .map(|one| (Arc::clone(&one.names), one.one_cidrs.clone()));
                     let others = grouped
                         .into_iter()
                         .map(|(party, set)| me.resolve(party, set));
                     for resolved in single.into_iter().chain(others) {
-                        if let ([_], [one]) = (list, &*resolved) {
-                            same_cidrs = Some(one.cidrs.clone());
+                        if shared.is_none() {
+                            out.items.reserve(resolved.objects.len());
                         }
-                        out.items.reserve(resolved.len());
-                        for o in resolved.iter() {
-                            out.push(&o.name);
+                        for o in &resolved.objects {
+                            if shared.is_none() {
+                                out.push(&o.name);
+                            }
                             if o.id >= object_rows.len() {
                                 object_rows.resize(o.id + 1, NO_ROW);
                             }
@@ -116,34 +125,40 @@ impl<'a> Builder<'a> {
                             if *row == NO_ROW {
                                 *row = objects.len();
                                 objects.push(ObjectRow {
-                                    name: o.name.clone(),
+                                    name: Arc::clone(&o.name),
                                     kind: o.kind,
                                     type_name: vocabulary.object_word(o.kind).to_owned(),
                                     addresses: o.addresses.clone(),
-                                    cidrs: o.cidrs.clone(),
+                                    cidrs: o.cidrs.iter().map(|c| c.to_string()).collect(),
                                     status: o.status,
                                     published_by: o.published_by.clone(),
                                     stands_for: o.stands_for.clone(),
                                     used_by: Vec::new(),
                                     still_used_by: Vec::new(),
                                 });
-                                users.push(UniqueRefs::default());
+                                users.push(UniqueArcs::default());
                             }
                             if let Some(u) = users.get_mut(*row) {
-                                u.push(r.name.as_str());
+                                u.push(&rule_name);
                             }
                         }
                     }
-                    (out.items, same_cidrs)
+                    match shared {
+                        Some(shared) => shared,
+                        None => (out.items.into(), None),
+                    }
                 };
             let (sources, source_cidrs) = names(self, &r.sources);
             let (destinations, destination_cidrs) = names(self, &r.destinations);
             // One entry (the usual case) needs no union: its set is already normalised.
-            let addresses = |list: &[Addresses], known: Option<Vec<String>>| match (list, known) {
+            let addresses = |list: &[Addresses], known: Option<SharedList>| match (list, known) {
                 (_, Some(known)) => known,
-                ([one], None) => cidrs(&one.set),
-                (_, None) => cidrs(&list.iter().fold(AddrSet::new(), |acc, a| acc.union(&a.set))),
+                ([one], None) => shared_cidrs(&one.set),
+                (_, None) => {
+                    shared_cidrs(&list.iter().fold(AddrSet::new(), |acc, a| acc.union(&a.set)))
+                }
             };
+            let services = self.services(&r.services);
             let mut roles = Vec::new();
             let apply_on: Vec<RuleTarget> = r
                 .targets
@@ -153,14 +168,31 @@ impl<'a> Builder<'a> {
                     for x in &rs {
                         add_role(&mut roles, *x);
                     }
+                    let (firewall, owner) = self.firewall_texts(tg.firewall.as_str(), &tg.owner);
+                    // The request form's lines, one per service, numbered through the request:
+                    // rules in order, then their firewalls, then their services.
+                    let lines = services
+                        .services
+                        .iter()
+                        .zip(services.parts.iter())
+                        .map(|(service, (protocol, port))| {
+                            number += 1;
+                            TrafficLine {
+                                number,
+                                service: Arc::clone(service),
+                                protocol: Arc::clone(protocol),
+                                port: Arc::clone(port),
+                            }
+                        })
+                        .collect();
                     RuleTarget {
-                        firewall: tg.firewall.as_str().to_owned(),
-                        owner: tg.owner.clone(),
+                        firewall,
+                        owner,
                         placement: tg.placement.clone(),
                         rule_number: tg.priority,
                         position: None,
                         roles: rs,
-                        lines: Vec::new(),
+                        lines,
                     }
                 })
                 .collect();
@@ -174,33 +206,31 @@ impl<'a> Builder<'a> {
             }
             let meta = self.rule_meta(r);
             traffic.push(TrafficRow {
-                rule: r.name.clone(),
+                rule: rule_name,
                 direction: r.direction,
-                owner: r.owner.as_ref().map(env_text),
+                owner: r.owner.as_ref().map(|e| self.env_text(e)),
                 sources,
                 source_addresses: addresses(&r.sources, source_cidrs),
                 destinations,
                 destination_addresses: addresses(&r.destinations, destination_cidrs),
-                services: self.services(&r.services),
+                services: services.services,
                 action: RuleAction::Allow,
                 apply_on,
                 list: r.list,
                 return_traffic: r.return_traffic,
                 roles,
-                flows: r.flows.iter().map(|f| f.as_str().to_owned()).collect(),
-                justifications: r.justifications.clone(),
+                flows: meta.flows,
+                justifications: r.justifications.iter().map(|j| self.text(j)).collect(),
                 requesters: meta.requesters,
                 expires: meta.expires,
                 change_windows: meta.change_windows,
-                cloud_ends: meta.cloud_ends,
+                cloud_ends: meta.cloud_ends.unwrap_or_else(|| Arc::new([])),
                 failover_path: meta.failover_path,
             });
         }
-        for (o, u) in objects.iter_mut().zip(&users) {
-            o.used_by = u.to_strings();
+        for (o, u) in objects.iter_mut().zip(users) {
+            o.used_by = u.items;
         }
-        drop(users);
-        number_lines(&mut traffic);
         self.set_object_type_words(id, &mut objects, &traffic, &kinds);
         let mut request = super::channel_request(channel, id, vocabulary);
         request.firewalls = firewalls;
@@ -209,7 +239,17 @@ impl<'a> Builder<'a> {
         request.objects = objects;
         request.traffic = traffic;
         request.flow_details = self.flow_details(&flows.items);
-        request.flows = flows.to_strings();
+        request.flows = flows
+            .items
+            .iter()
+            .map(|f| match self.flow_position(f) {
+                Some(i) => self
+                    .flow_texts
+                    .get(i)
+                    .map_or_else(|| Arc::from(*f), |t| Arc::clone(&t.name)),
+                None => Arc::from(*f),
+            })
+            .collect();
         request.notes = self.request_notes(&request, rules, &kinds);
         request
     }
@@ -259,7 +299,7 @@ impl<'a> Builder<'a> {
             HashMap::with_capacity(traffic.len());
         let mut target_kinds = kinds.iter();
         for row in traffic {
-            let kinds = kinds_of_rule.entry(row.rule.as_str()).or_default();
+            let kinds = kinds_of_rule.entry(&*row.rule).or_default();
             for _ in &row.apply_on {
                 let k = target_kinds
                     .next()
@@ -276,7 +316,7 @@ impl<'a> Builder<'a> {
             for k in o
                 .used_by
                 .iter()
-                .filter_map(|rule| kinds_of_rule.get(rule.as_str()))
+                .filter_map(|rule| kinds_of_rule.get(&**rule))
                 .flatten()
             {
                 if !kinds.contains(k) {
@@ -300,14 +340,14 @@ impl<'a> Builder<'a> {
             flows
                 .iter()
                 .filter_map(|f| self.flow_position(f))
-                .filter_map(|i| Some((self.plan.flows.get(i)?, self.flow_ends.get(i)?)))
-                .map(|(fp, ends)| FlowDetails {
-                    flow: fp.flow.as_str().to_owned(),
-                    requester: fp.requester.clone(),
-                    cloud_ends: ends.clone(),
+                .filter_map(|i| Some((self.plan.flows.get(i)?, self.flow_texts.get(i)?)))
+                .map(|(fp, texts)| FlowDetails {
+                    flow: Arc::clone(&texts.name),
+                    requester: texts.requester.clone(),
+                    cloud_ends: Arc::clone(&texts.cloud_ends),
                     expires: fp.expires,
-                    change_window: fp.change_window.clone(),
-                    justification: fp.justification.clone(),
+                    change_window: texts.change_window.clone(),
+                    justification: texts.justification.clone(),
                 }),
         );
         out
@@ -343,7 +383,7 @@ impl<'a> Builder<'a> {
                         owner
                     }
                 };
-                let name = env_text(env);
+                let name = self.env_text(env);
                 if out.iter().any(|c| c.environment == name) {
                     continue;
                 }
@@ -353,8 +393,8 @@ impl<'a> Builder<'a> {
                 out.push(CloudEnd {
                     environment: name,
                     platform: ps.platform,
-                    account: vn.account.clone(),
-                    region: vn.region.clone(),
+                    account: self.text(&vn.account),
+                    region: self.text(&vn.region),
                 });
             }
         }
@@ -363,32 +403,43 @@ impl<'a> Builder<'a> {
 
     /// What a planned rule carries from its flows besides the justifications.
     fn rule_meta(&self, r: &PlannedRule) -> RuleMeta {
-        let mut meta = RuleMeta::default();
+        let mut meta = RuleMeta {
+            flows: Vec::with_capacity(r.flows.len()),
+            ..RuleMeta::default()
+        };
         let mut all_expire = !r.flows.is_empty();
         let mut latest: Option<mccs_model::Date> = None;
-        let mut requesters = UniqueRefs::default();
-        let mut change_windows = UniqueRefs::default();
+        let mut requesters = UniqueArcs::default();
+        let mut change_windows = UniqueArcs::default();
         // A cloud end is the same wherever its environment appears (it is read from the
         // topology), so its environment identifies it.
         let mut cloud_ends = UniqueRefs::default();
         let mut ends_of_flows: Vec<&CloudEnd> = Vec::new();
-        let flows = r
-            .flows
-            .iter()
-            .filter_map(|f| self.flow_position(f.as_str()))
-            .filter_map(|i| Some((self.plan.flows.get(i)?, self.flow_ends.get(i)?)));
-        for (fp, ends) in flows {
-            if let Some(x) = &fp.requester {
+        // The first flow's list of ends, shared when the row's ends are exactly it.
+        let mut first_ends: Option<&Arc<[CloudEnd]>> = None;
+        for f in &r.flows {
+            let found = self
+                .flow_position(f.as_str())
+                .and_then(|i| Some((self.plan.flows.get(i)?, self.flow_texts.get(i)?)));
+            let Some((fp, texts)) = found else {
+                meta.flows.push(Arc::from(f.as_str()));
+                continue;
+            };
+            meta.flows.push(Arc::clone(&texts.name));
+            if let Some(x) = &texts.requester {
                 requesters.push(x);
             }
-            if let Some(x) = &fp.change_window {
+            if let Some(x) = &texts.change_window {
                 change_windows.push(x);
             }
             match fp.expires {
                 Some(e) => latest = latest.max(Some(e)),
                 None => all_expire = false,
             }
-            for c in ends {
+            if first_ends.is_none() {
+                first_ends = Some(&texts.cloud_ends);
+            }
+            for c in texts.cloud_ends.iter() {
                 let before = cloud_ends.items.len();
                 cloud_ends.push(&c.environment);
                 if cloud_ends.items.len() > before {
@@ -397,16 +448,21 @@ impl<'a> Builder<'a> {
             }
             meta.failover_path |= has_failover_path(fp, r.direction);
         }
-        meta.requesters = requesters.to_strings();
-        meta.change_windows = change_windows.to_strings();
-        meta.cloud_ends = ends_of_flows.iter().map(|c| (*c).clone()).collect();
+        meta.requesters = requesters.items;
+        meta.change_windows = change_windows.items;
+        meta.cloud_ends = Some(match first_ends {
+            // The ends of the first flow, in order, are the first ends found.
+            Some(first) if first.len() == ends_of_flows.len() => Arc::clone(first),
+            _ => ends_of_flows.iter().map(|c| (*c).clone()).collect(),
+        });
         meta.expires = if all_expire { latest } else { None };
         meta
     }
 }
 
 /// Fills every rule target's request form lines (one per service), numbered from 1 through
-/// the request: rules in order, then their firewalls, then their services.
+/// the request: rules in order, then their firewalls, then their services. (The requests of a
+/// plan number their lines as they build their rows; removal requests number them here.)
 pub(super) fn number_lines(traffic: &mut [TrafficRow]) {
     let mut number = 0;
     for row in traffic {
@@ -419,9 +475,9 @@ pub(super) fn number_lines(traffic: &mut [TrafficRow]) {
                     let (protocol, port) = protocol_and_port(service);
                     TrafficLine {
                         number,
-                        service: service.clone(),
-                        protocol: protocol.to_owned(),
-                        port: port.to_owned(),
+                        service: Arc::clone(service),
+                        protocol: Arc::from(protocol),
+                        port: Arc::from(port),
                     }
                 })
                 .collect();
@@ -431,7 +487,7 @@ pub(super) fn number_lines(traffic: &mut [TrafficRow]) {
 
 /// `tcp/443` as (`tcp`, `443`); `any` as (`any`, `any`); a protocol without ports (`icmp`)
 /// with an empty port.
-fn protocol_and_port(service: &str) -> (&str, &str) {
+pub(super) fn protocol_and_port(service: &str) -> (&str, &str) {
     match service.split_once('/') {
         Some((protocol, port)) => (protocol, port),
         None if service == "any" => ("any", "any"),
