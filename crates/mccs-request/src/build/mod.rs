@@ -5,7 +5,7 @@
 //! Table rows), [`notes`] (the notes of each request and of the set) and [`summary`] (totals
 //! and flow summaries); [`removal`] builds removal requests ([`RequestSet::for_removal`]).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -295,7 +295,7 @@ struct Builder<'a> {
     convention: &'a Convention,
     vocabularies: &'a Vocabularies,
     /// Each flow's position in the plan, by name (the first, if a name repeats).
-    flow_index: std::collections::HashMap<&'a str, usize>,
+    flow_index: HashMap<&'a str, usize>,
     /// The address set of each topology object (by position), `None` when it cannot be
     /// resolved (unknown group member, cycle).
     object_sets: Vec<Option<AddrSet>>,

@@ -6,7 +6,7 @@
 //! ([`ObjectStatus::Delete`], [`ObjectStatus::Keep`]); [`RequestSet::removal`] says what is
 //! removed. What mccs cannot decide is a note, never a removal.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 use mccs_model::{

@@ -1,7 +1,7 @@
 //! The summary: totals of the set, and per flow its status, cloud ends, the firewalls that
 //! judged each direction and what the requests change.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 use mccs_model::RuleList;

@@ -1,7 +1,7 @@
 //! The requests, one per channel: the firewalls each covers, its Traffic Table rows (the
 //! rules to add, with their objects, placement and the flows they serve) and its Object Table.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::Arc;
 
 use mccs_model::FirewallKind;
