@@ -96,19 +96,45 @@ pub(crate) fn markdown_is_plain(text: &str) -> bool {
     {
         return false;
     }
-    bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'\\' | b'`' | b'*' | b'[' | b']' | b'|' | b'~' | b'&' | b'<' | b'>' => false,
-        b'_' => {
-            let word = |j: Option<usize>| {
-                j.and_then(|j| bytes.get(j))
-                    .is_some_and(u8::is_ascii_alphanumeric)
-            };
-            word(i.checked_sub(1)) && word(Some(i + 1))
-        }
-        b' '..=b'~' => true,
-        _ => false,
-    })
+    // One table look-up a byte (most texts are long runs of plain bytes); only `_` needs its
+    // neighbours.
+    bytes
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| match PLAIN_CLASS[usize::from(b)] {
+            PLAIN => true,
+            UNDERSCORE => {
+                let word = |j: Option<usize>| {
+                    j.and_then(|j| bytes.get(j))
+                        .is_some_and(u8::is_ascii_alphanumeric)
+                };
+                word(i.checked_sub(1)) && word(Some(i + 1))
+            }
+            _ => false,
+        })
 }
+
+/// [`PLAIN_CLASS`]: a byte [`markdown`] writes as it is anywhere in a text.
+const PLAIN: u8 = 0;
+/// [`PLAIN_CLASS`]: `_`, plain only inside a word.
+const UNDERSCORE: u8 = 1;
+/// [`PLAIN_CLASS`]: a markup character, a control character or a byte of a non-ASCII one.
+const MARKUP: u8 = 2;
+
+/// The class of each byte for [`markdown_is_plain`].
+static PLAIN_CLASS: [u8; 256] = {
+    let mut table = [MARKUP; 256];
+    let mut b = b' ';
+    while b <= b'~' {
+        table[b as usize] = match b {
+            b'\\' | b'`' | b'*' | b'[' | b']' | b'|' | b'~' | b'&' | b'<' | b'>' => MARKUP,
+            b'_' => UNDERSCORE,
+            _ => PLAIN,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Characters that make a spreadsheet read a cell as a formula when they start it.
 const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];

@@ -8,14 +8,16 @@
 //! ([`crate::escape::markdown`]), and the text is the one the former template lines wrote,
 //! byte for byte (the golden files and `tests::rows_match_the_template_lines` keep it so).
 
-use minijinja::value::Value;
+use std::sync::Arc;
+
+use minijinja::value::{Object, ObjectRepr, Value};
 use minijinja::{Error, ErrorKind};
 use serde::Serialize;
 
 use crate::build::roles_text;
 use crate::escape;
 use crate::model::{FlowDetails, FlowSummary, ObjectRow, ObjectStatus, RuleAction, TrafficRow};
-use crate::view::Item;
+use crate::view::{Item, Seq};
 
 /// Appends `text` as a `{{ value }}` prints it in a Markdown template.
 fn cell(out: &mut String, text: &str) {
@@ -27,12 +29,34 @@ fn cell(out: &mut String, text: &str) {
 }
 
 /// Appends the items of `list` joined by `sep`, as `{{ list | join(sep) }}` prints them.
+///
+/// When every item is plain ([`escape::markdown_is_plain`]) and so is `sep`
+/// (`, ` and `; ` are), the joined text is plain too: a line start is only the first item's,
+/// and a `_` at an item's edge already made that item not plain. So the items are written one
+/// by one, without the joined copy.
 fn joined<S: std::borrow::Borrow<str>>(out: &mut String, list: &[S], sep: &str) {
     match list {
         [] => {}
         [one] => cell(out, one.borrow()),
+        _ if escape::markdown_is_plain(sep)
+            && list.iter().all(|s| escape::markdown_is_plain(s.borrow())) =>
+        {
+            for (i, s) in list.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(sep);
+                }
+                out.push_str(s.borrow());
+            }
+        }
         _ => cell(out, &list.join(sep)),
     }
+}
+
+/// Appends a number as `{{ n }}` prints it: digits alone are plain Markdown.
+fn number(out: &mut String, n: impl std::fmt::Display) {
+    use std::fmt::Write as _;
+    // Writing into a `String` cannot fail.
+    let _ = write!(out, "{n}");
 }
 
 /// The name a value of a plain enum has in the JSON and the templates (`allow`, `outbound`).
@@ -58,6 +82,12 @@ fn row<'v, T: 'static>(value: &'v Value, function: &str, what: &str) -> Result<&
 pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
     let row: &TrafficRow = row(value, "markdown_traffic_row", "a row of `r.traffic`")?;
     let mut out = String::new();
+    write_traffic_row(&mut out, row);
+    Ok(Value::from_safe_string(out))
+}
+
+/// Appends what [`traffic_row`] writes for `row`.
+fn write_traffic_row(out: &mut String, row: &TrafficRow) {
     let direction = word(&row.direction);
     let action = word(&row.action);
     let remove = row.action == RuleAction::Remove;
@@ -65,45 +95,45 @@ pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
     for a in &row.apply_on {
         for line in &a.lines {
             out.push_str("| ");
-            cell(&mut out, &line.number.to_string());
+            number(out, line.number);
             out.push_str(" | ");
-            cell(&mut out, &row.rule);
+            cell(out, &row.rule);
             out.push_str(" | ");
-            joined(&mut out, &row.sources, ", ");
+            joined(out, &row.sources, ", ");
             out.push_str(" | ");
-            joined(&mut out, &row.destinations, ", ");
+            joined(out, &row.destinations, ", ");
             out.push_str(" | ");
-            cell(&mut out, &line.protocol);
+            cell(out, &line.protocol);
             out.push_str(" | ");
-            cell(&mut out, &line.port);
+            cell(out, &line.port);
             out.push_str(" | ");
             if remove {
                 out.push_str("**remove**");
             } else {
-                cell(&mut out, &action);
+                cell(out, &action);
             }
             out.push_str(" | ");
-            cell(&mut out, &a.firewall);
+            cell(out, &a.firewall);
             out.push_str(" | ");
             if let Some(list) = &list {
-                cell(&mut out, list);
+                cell(out, list);
                 out.push_str(" list, ");
             }
             if let Some(n) = a.rule_number.filter(|n| *n != 0) {
                 out.push_str("rule number ");
-                cell(&mut out, &n.to_string());
+                number(out, n);
                 out.push_str(", ");
             }
             match a.position.filter(|p| *p != 0) {
                 Some(p) => {
                     out.push_str("position ");
-                    cell(&mut out, &p.to_string());
+                    number(out, p);
                 }
-                None => cell(&mut out, &a.placement.to_string()),
+                None => cell(out, &a.placement.to_string()),
             }
             out.push_str(" | ");
             if row.owner.as_deref().is_none_or(str::is_empty) {
-                cell(&mut out, &direction);
+                cell(out, &direction);
                 out.push_str(" (initiated by the source)");
             } else if direction == "outbound" {
                 out.push_str("outbound (initiated by the Project Set)");
@@ -115,36 +145,42 @@ pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
             }
             out.push_str(" | ");
             if !remove {
-                cell(&mut out, roles_text(&a.roles));
+                cell(out, roles_text(&a.roles));
                 if !row.failover_path {
                     out.push_str(" (no failover path)");
                 }
             }
             out.push_str(" | ");
-            joined(&mut out, &row.flows, ", ");
+            joined(out, &row.flows, ", ");
             out.push_str(" | ");
-            joined(&mut out, &row.justifications, "; ");
+            joined(out, &row.justifications, "; ");
             out.push_str(" |\n");
         }
     }
-    Ok(Value::from_safe_string(out))
 }
 
 /// `markdown_object_row(o)`: the Object Table line of one row of `r.objects`.
 pub(crate) fn object_row(value: &Value) -> Result<Value, Error> {
     let o: &ObjectRow = row(value, "markdown_object_row", "a row of `r.objects`")?;
-    let mut out = String::from("| ");
-    cell(&mut out, &o.name);
+    let mut out = String::new();
+    write_object_row(&mut out, o);
+    Ok(Value::from_safe_string(out))
+}
+
+/// Appends what [`object_row`] writes for `o`.
+fn write_object_row(out: &mut String, o: &ObjectRow) {
+    out.push_str("| ");
+    cell(out, &o.name);
     out.push_str(" | ");
-    cell(&mut out, &o.type_name);
+    cell(out, &o.type_name);
     out.push_str(" | ");
-    joined(&mut out, &o.addresses, ", ");
+    joined(out, &o.addresses, ", ");
     out.push_str(" | ");
     match o.status {
         ObjectStatus::Create => out.push_str("**create**"),
         ObjectStatus::Published => {
             out.push_str("published by ");
-            cell(&mut out, o.published_by.as_deref().unwrap_or(""));
+            cell(out, o.published_by.as_deref().unwrap_or(""));
             out.push_str(": reference, do not create");
         }
         ObjectStatus::Delete => out.push_str("**delete**"),
@@ -152,35 +188,41 @@ pub(crate) fn object_row(value: &Value) -> Result<Value, Error> {
             out.push_str("keep");
             if !o.still_used_by.is_empty() {
                 out.push_str(": still used by ");
-                joined(&mut out, &o.still_used_by, ", ");
+                joined(out, &o.still_used_by, ", ");
             } else if let Some(by) = o.published_by.as_deref().filter(|b| !b.is_empty()) {
                 out.push_str(": published by ");
-                cell(&mut out, by);
+                cell(out, by);
             }
         }
         ObjectStatus::Existing => out.push_str("existing: reference, do not create"),
     }
     out.push_str(" | ");
-    cell(&mut out, &o.stands_for);
+    cell(out, &o.stands_for);
     out.push_str(" | ");
-    joined(&mut out, &o.used_by, ", ");
+    joined(out, &o.used_by, ", ");
     out.push_str(" |\n");
-    Ok(Value::from_safe_string(out))
 }
 
 /// `markdown_flow_row(f)`: the Flows table line of one row of `r.flow_details`.
 pub(crate) fn flow_row(value: &Value) -> Result<Value, Error> {
     let f: &FlowDetails = row(value, "markdown_flow_row", "a row of `r.flow_details`")?;
-    let mut out = String::from("| ");
-    cell(&mut out, &f.flow);
+    let mut out = String::new();
+    write_flow_row(&mut out, f);
+    Ok(Value::from_safe_string(out))
+}
+
+/// Appends what [`flow_row`] writes for `f`.
+fn write_flow_row(out: &mut String, f: &FlowDetails) {
+    out.push_str("| ");
+    cell(out, &f.flow);
     out.push_str(" | ");
-    cell(&mut out, f.requester.as_deref().unwrap_or(""));
+    cell(out, f.requester.as_deref().unwrap_or(""));
     out.push_str(" | ");
     for (i, c) in f.cloud_ends.iter().enumerate() {
         if i > 0 {
             out.push_str("<br>");
         }
-        cell(&mut out, &c.environment);
+        cell(out, &c.environment);
         out.push_str(": ");
         let noun = if word(&c.platform) == "azure-alz" {
             "subscription"
@@ -189,20 +231,19 @@ pub(crate) fn flow_row(value: &Value) -> Result<Value, Error> {
         };
         out.push_str(noun);
         out.push(' ');
-        cell(&mut out, &c.account);
+        cell(out, &c.account);
         out.push_str(", ");
-        cell(&mut out, &c.region);
+        cell(out, &c.region);
     }
     out.push_str(" | ");
     if let Some(d) = &f.expires {
-        cell(&mut out, &word(d));
+        cell(out, &word(d));
     }
     out.push_str(" | ");
-    cell(&mut out, f.change_window.as_deref().unwrap_or(""));
+    cell(out, f.change_window.as_deref().unwrap_or(""));
     out.push_str(" | ");
-    cell(&mut out, f.justification.as_deref().unwrap_or(""));
+    cell(out, f.justification.as_deref().unwrap_or(""));
     out.push_str(" |\n");
-    Ok(Value::from_safe_string(out))
 }
 
 /// `markdown_summary_row(f)`: the Summary lines of one row of `summary.flows` (one per
@@ -210,28 +251,34 @@ pub(crate) fn flow_row(value: &Value) -> Result<Value, Error> {
 pub(crate) fn summary_row(value: &Value) -> Result<Value, Error> {
     let f: &FlowSummary = row(value, "markdown_summary_row", "a row of `summary.flows`")?;
     let mut out = String::new();
+    write_summary_row(&mut out, f);
+    Ok(Value::from_safe_string(out))
+}
+
+/// Appends what [`summary_row`] writes for `f`.
+fn write_summary_row(out: &mut String, f: &FlowSummary) {
     if f.directions.is_empty() {
         out.push_str("| ");
-        cell(&mut out, &f.flow);
+        cell(out, &f.flow);
         out.push_str(" | | ");
-        cell(&mut out, f.status.label());
+        cell(out, f.status.label());
         out.push_str(" | ");
         for (i, p) in f.problems.iter().enumerate() {
             if i > 0 {
                 out.push_str("<br>");
             }
             out.push_str("blocked: ");
-            cell(&mut out, &p.message);
+            cell(out, &p.message);
         }
         out.push_str(" |\n");
     }
     for d in &f.directions {
         out.push_str("| ");
-        cell(&mut out, &f.flow);
+        cell(out, &f.flow);
         out.push_str(" | ");
-        cell(&mut out, &word(&d.direction));
+        cell(out, &word(&d.direction));
         out.push_str(" | ");
-        cell(&mut out, d.status.label());
+        cell(out, d.status.label());
         if !d.partial.is_empty() {
             out.push_str(" (partly allowed today)");
         }
@@ -240,11 +287,122 @@ pub(crate) fn summary_row(value: &Value) -> Result<Value, Error> {
             if i > 0 {
                 out.push_str("<br>");
             }
-            cell(&mut out, x);
+            cell(out, x);
         }
         out.push_str(" |\n");
     }
-    Ok(Value::from_safe_string(out))
+}
+
+/// Which table a [`Rows`] writes.
+#[derive(Debug, Clone, Copy)]
+enum Table {
+    Summary,
+    Flows,
+    Objects,
+    Traffic,
+}
+
+/// The lines of a whole table, written when printed: what a `{% for %}` loop calling the
+/// table's row function once per row prints, without an engine step or a copy per row.
+///
+/// Printed in a Markdown template, the lines go out as they are (each row is escaped as it is
+/// written); anywhere else they are a value like any other text.
+#[derive(Debug)]
+pub(crate) struct Rows {
+    list: Arc<Seq>,
+    table: Table,
+}
+
+impl Rows {
+    /// Writes the table's lines, one row at a time (the rows are never held as one text).
+    pub(crate) fn write(&self, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
+        fn each<T: 'static>(
+            list: &Seq,
+            out: &mut dyn std::fmt::Write,
+            write_row: fn(&mut String, &T),
+        ) -> std::fmt::Result {
+            let mut line = String::new();
+            for row in list.rows::<T>().unwrap_or_default() {
+                line.clear();
+                write_row(&mut line, row);
+                out.write_str(&line)?;
+            }
+            Ok(())
+        }
+        let list = &*self.list;
+        match self.table {
+            Table::Summary => each(list, out, write_summary_row),
+            Table::Flows => each(list, out, write_flow_row),
+            Table::Objects => each(list, out, write_object_row),
+            Table::Traffic => each(list, out, write_traffic_row),
+        }
+    }
+}
+
+impl Object for Rows {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Plain
+    }
+
+    fn render(self: &Arc<Self>, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.write(f)
+    }
+}
+
+/// The [`Rows`] of `value`, the list `function` writes (`what`), or an error naming the
+/// function and what it expects.
+fn rows<T: 'static>(
+    value: &Value,
+    function: &str,
+    what: &str,
+    table: Table,
+) -> Result<Value, Error> {
+    match value.downcast_object::<Seq>() {
+        Some(list) if list.rows::<T>().is_some() => Ok(Value::from_object(Rows { list, table })),
+        _ => Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("{function} expects {what} of the request set"),
+        )),
+    }
+}
+
+/// `markdown_summary_rows(summary.flows)`: the Summary lines of every flow, as
+/// [`summary_row`] writes them.
+pub(crate) fn summary_rows(value: &Value) -> Result<Value, Error> {
+    rows::<FlowSummary>(
+        value,
+        "markdown_summary_rows",
+        "`summary.flows`",
+        Table::Summary,
+    )
+}
+
+/// `markdown_flow_rows(r.flow_details)`: the Flows lines of a request, as [`flow_row`]
+/// writes them.
+pub(crate) fn flow_rows(value: &Value) -> Result<Value, Error> {
+    rows::<FlowDetails>(
+        value,
+        "markdown_flow_rows",
+        "`r.flow_details`",
+        Table::Flows,
+    )
+}
+
+/// `markdown_object_rows(r.objects)`: the Object Table lines of a request, as [`object_row`]
+/// writes them.
+pub(crate) fn object_rows(value: &Value) -> Result<Value, Error> {
+    rows::<ObjectRow>(value, "markdown_object_rows", "`r.objects`", Table::Objects)
+}
+
+/// `markdown_traffic_rows(r.traffic)`: the Traffic Table lines of a request, as
+/// [`traffic_row`] writes them.
+pub(crate) fn traffic_rows(value: &Value) -> Result<Value, Error> {
+    rows::<TrafficRow>(
+        value,
+        "markdown_traffic_rows",
+        "`r.traffic`",
+        Table::Traffic,
+    )
 }
 
 #[cfg(test)]
@@ -292,6 +450,15 @@ mod tests {
 {{ markdown_object_row(o) }}{% endfor %}
 {% for row in r.traffic %}
 {{ markdown_traffic_row(row) }}{% endfor %}
+{% endfor %}
+";
+
+    /// The same tables through the table functions, as the default layout writes them.
+    const TABLES: &str = r"{{ markdown_summary_rows(summary.flows) }}{# rows #}
+{% for r in requests %}
+{{ markdown_flow_rows(r.flow_details) }}{# rows #}
+{{ markdown_object_rows(r.objects) }}{# rows #}
+{{ markdown_traffic_rows(r.traffic) }}{# rows #}
 {% endfor %}
 ";
 
@@ -390,6 +557,19 @@ mod tests {
         set
     }
 
+    proptest::proptest! {
+        /// Items written one by one (when each is plain) give the text the escaped join gives.
+        #[test]
+        fn joined_items_are_the_escaped_join(
+            list in proptest::collection::vec("[a-z0-9_#1. ,;*|-]{0,6}", 0..5),
+            sep in proptest::sample::select(vec![", ", "; ", "_", "* "]),
+        ) {
+            let mut out = String::new();
+            super::joined(&mut out, &list, sep);
+            proptest::prop_assert_eq!(out, crate::escape::markdown(&list.join(sep)));
+        }
+    }
+
     #[test]
     fn rows_match_the_template_lines() {
         for t in [
@@ -401,6 +581,7 @@ mod tests {
             let set = RequestSet::from_plan(&t, &plan);
             assert!(set.requests.iter().any(|r| !r.traffic.is_empty()));
             assert_eq!(render(FUNCTIONS, &set), render(TEMPLATE_LINES, &set));
+            assert_eq!(render(TABLES, &set), render(TEMPLATE_LINES, &set));
             for text in [
                 "<b>|x</b>\n# h",
                 "=1+2",
@@ -411,13 +592,76 @@ mod tests {
                 "1. x",
             ] {
                 let set = hostile(set.clone(), text);
-                assert_eq!(
-                    render(FUNCTIONS, &set),
-                    render(TEMPLATE_LINES, &set),
-                    "{text:?}"
-                );
+                let lines = render(TEMPLATE_LINES, &set);
+                assert_eq!(render(FUNCTIONS, &set), lines, "{text:?}");
+                assert_eq!(render(TABLES, &set), lines, "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_table_function_refuses_what_is_not_its_table() {
+        let t = mccs_model::examples::reference();
+        let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+        let set = Arc::new(RequestSet::from_plan(&t, &plan));
+        for (source, expected) in [
+            (
+                "{{ markdown_traffic_rows(summary.flows) }}",
+                "markdown_traffic_rows expects `r.traffic` of the request set",
+            ),
+            (
+                "{{ markdown_object_rows(requests[0].objects[0]) }}",
+                "markdown_object_rows expects `r.objects` of the request set",
+            ),
+            (
+                "{{ markdown_summary_rows(42) }}",
+                "markdown_summary_rows expects `summary.flows` of the request set",
+            ),
+        ] {
+            let mut env = environment();
+            env.add_template(MARKDOWN_NAME, source).unwrap();
+            let template = env.get_template(MARKDOWN_NAME).unwrap();
+            let err = template
+                .render(crate::view::context(Arc::clone(&set)))
+                .unwrap_err();
+            assert!(err.to_string().contains(expected), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_table_outside_markdown_is_text_like_any_other() {
+        let t = mccs_model::examples::reference();
+        let plan = mccs_path::plan(&t, &t.flows, &mccs_path::PlanOptions::default());
+        let set = Arc::new(hostile(RequestSet::from_plan(&t, &plan), "<b>x</b>"));
+        let mut env = environment();
+        env.add_template(
+            MARKDOWN_NAME,
+            "{{ markdown_traffic_rows(requests[0].traffic) }}",
+        )
+        .unwrap();
+        env.add_template(
+            "rows.txt",
+            "{{ markdown_traffic_rows(requests[0].traffic) }}",
+        )
+        .unwrap();
+        env.add_template(
+            crate::render::HTML_NAME,
+            "{{ markdown_traffic_rows(requests[0].traffic) }}",
+        )
+        .unwrap();
+        let out = |name: &str| {
+            env.get_template(name)
+                .unwrap()
+                .render(crate::view::context(Arc::clone(&set)))
+                .unwrap()
+        };
+        let markdown = out(MARKDOWN_NAME);
+        assert!(markdown.starts_with("| 1 | "), "{markdown}");
+        assert_eq!(out("rows.txt"), markdown);
+        // In HTML the Markdown text is escaped like any text from the set.
+        let html = out(crate::render::HTML_NAME);
+        assert_eq!(html, minijinja::HtmlEscape(&markdown).to_string());
+        assert_ne!(html, markdown);
     }
 
     #[test]

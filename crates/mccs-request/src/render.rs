@@ -75,7 +75,7 @@ impl Default for Templates {
 }
 
 pub(crate) const MARKDOWN_NAME: &str = "requests.md";
-const HTML_NAME: &str = "requests.html";
+pub(crate) const HTML_NAME: &str = "requests.html";
 #[cfg(feature = "templates")]
 const MARKDOWN_ESCAPE: &str = "markdown";
 
@@ -213,6 +213,11 @@ fn formatter(
     }
     match state.auto_escape() {
         AutoEscape::Custom(MARKDOWN_ESCAPE) if !value.is_safe() => {
+            // A whole table's lines ([`crate::md_rows::Rows`]): escaped row by row as they
+            // are written, straight into the output.
+            if let Some(rows) = value.downcast_object_ref::<crate::md_rows::Rows>() {
+                return rows.write(out).map_err(minijinja::Error::from);
+            }
             // Strings are written from the value itself, and as they are when escaping would
             // leave them unchanged: no copy per printed value.
             let written = match value.as_str() {
@@ -268,6 +273,10 @@ pub(crate) fn environment<'s>() -> Environment<'s> {
     env.add_function("markdown_flow_row", crate::md_rows::flow_row);
     env.add_function("markdown_object_row", crate::md_rows::object_row);
     env.add_function("markdown_traffic_row", crate::md_rows::traffic_row);
+    env.add_function("markdown_summary_rows", crate::md_rows::summary_rows);
+    env.add_function("markdown_flow_rows", crate::md_rows::flow_rows);
+    env.add_function("markdown_object_rows", crate::md_rows::object_rows);
+    env.add_function("markdown_traffic_rows", crate::md_rows::traffic_rows);
     env
 }
 

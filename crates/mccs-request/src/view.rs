@@ -48,8 +48,9 @@ enum List {
     SummaryFlows,
 }
 
+/// A long list of the request set as the templates see it (`r.traffic`, `summary.flows`, ...).
 #[derive(Debug)]
-struct Seq {
+pub(crate) struct Seq {
     set: Arc<RequestSet>,
     list: List,
 }
@@ -120,6 +121,20 @@ impl Object for Node {
 }
 
 impl Seq {
+    /// The rows of this list, as their own type: `None` when they are not `T`s.
+    pub(crate) fn rows<T: 'static>(&self) -> Option<&[T]> {
+        let s = &*self.set;
+        let request = |i: usize| s.requests.get(i);
+        let any: &dyn std::any::Any = match self.list {
+            List::SummaryFlows => &s.summary.flows,
+            List::Objects(i) => &request(i)?.objects,
+            List::Traffic(i) => &request(i)?.traffic,
+            List::FlowDetails(i) => &request(i)?.flow_details,
+            List::Requests | List::Flows(_) => return None,
+        };
+        any.downcast_ref::<Vec<T>>().map(Vec::as_slice)
+    }
+
     fn len(&self) -> usize {
         let s = &*self.set;
         let request = |i: usize| s.requests.get(i);
