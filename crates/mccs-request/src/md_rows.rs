@@ -77,13 +77,28 @@ fn row<'v, T: 'static>(value: &'v Value, function: &str, what: &str) -> Result<&
         })
 }
 
+/// The lines `write_row` writes for the row `value` shows, as a value printed as it is; or an
+/// error naming `function` and the row it expects (`what`).
+fn one_row<T: 'static>(
+    value: &Value,
+    function: &str,
+    what: &str,
+    write_row: fn(&mut String, &T),
+) -> Result<Value, Error> {
+    let mut out = String::new();
+    write_row(&mut out, row(value, function, what)?);
+    Ok(Value::from_safe_string(out))
+}
+
 /// `markdown_traffic_row(row)`: the Traffic Table lines of one row of `r.traffic` (one per
 /// firewall it is applied on and per protocol line).
 pub(crate) fn traffic_row(value: &Value) -> Result<Value, Error> {
-    let row: &TrafficRow = row(value, "markdown_traffic_row", "a row of `r.traffic`")?;
-    let mut out = String::new();
-    write_traffic_row(&mut out, row);
-    Ok(Value::from_safe_string(out))
+    one_row::<TrafficRow>(
+        value,
+        "markdown_traffic_row",
+        "a row of `r.traffic`",
+        write_traffic_row,
+    )
 }
 
 /// Appends what [`traffic_row`] writes for `row`.
@@ -161,10 +176,12 @@ fn write_traffic_row(out: &mut String, row: &TrafficRow) {
 
 /// `markdown_object_row(o)`: the Object Table line of one row of `r.objects`.
 pub(crate) fn object_row(value: &Value) -> Result<Value, Error> {
-    let o: &ObjectRow = row(value, "markdown_object_row", "a row of `r.objects`")?;
-    let mut out = String::new();
-    write_object_row(&mut out, o);
-    Ok(Value::from_safe_string(out))
+    one_row::<ObjectRow>(
+        value,
+        "markdown_object_row",
+        "a row of `r.objects`",
+        write_object_row,
+    )
 }
 
 /// Appends what [`object_row`] writes for `o`.
@@ -205,10 +222,12 @@ fn write_object_row(out: &mut String, o: &ObjectRow) {
 
 /// `markdown_flow_row(f)`: the Flows table line of one row of `r.flow_details`.
 pub(crate) fn flow_row(value: &Value) -> Result<Value, Error> {
-    let f: &FlowDetails = row(value, "markdown_flow_row", "a row of `r.flow_details`")?;
-    let mut out = String::new();
-    write_flow_row(&mut out, f);
-    Ok(Value::from_safe_string(out))
+    one_row::<FlowDetails>(
+        value,
+        "markdown_flow_row",
+        "a row of `r.flow_details`",
+        write_flow_row,
+    )
 }
 
 /// Appends what [`flow_row`] writes for `f`.
@@ -249,10 +268,12 @@ fn write_flow_row(out: &mut String, f: &FlowDetails) {
 /// `markdown_summary_row(f)`: the Summary lines of one row of `summary.flows` (one per
 /// direction, or one for a flow stopped before it had any).
 pub(crate) fn summary_row(value: &Value) -> Result<Value, Error> {
-    let f: &FlowSummary = row(value, "markdown_summary_row", "a row of `summary.flows`")?;
-    let mut out = String::new();
-    write_summary_row(&mut out, f);
-    Ok(Value::from_safe_string(out))
+    one_row::<FlowSummary>(
+        value,
+        "markdown_summary_row",
+        "a row of `summary.flows`",
+        write_summary_row,
+    )
 }
 
 /// Appends what [`summary_row`] writes for `f`.
