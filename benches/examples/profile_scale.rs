@@ -210,17 +210,17 @@ fn main() {
             drop(plan);
             let templates = Templates::default();
             let options = RenderOptions::default();
-            // As `mccs plan --out DIR` writes: each file made straight into its writer (here a
-            // digest, where the command has a buffered file), never held whole.
-            let mut digest = Digest {
-                hash: FNV_OFFSET,
-                bytes: 0,
-            };
-            for format in [OutputFormat::Markdown, OutputFormat::Csv] {
+            // As `mccs plan --out DIR` writes: each file made straight into its writer, never
+            // held whole. The timed writer only counts the bytes (the command's is a buffered
+            // file); the digest that shows the output unchanged is taken by a second, untimed
+            // rendering, so the figure holds mccs's work and not the digest's (FNV-1a, a byte at
+            // a time, about 0.3 s for the 258 MB of 100,000 flows).
+            let formats = [OutputFormat::Markdown, OutputFormat::Csv];
+            let mut bytes = 0;
+            for format in formats {
                 let rendered = time(&format!("render {format}"), || {
                     for f in render_pending(&set, format, &templates, &options)? {
-                        digest.hash = fnv1a(digest.hash, f.path().as_bytes());
-                        f.write_to(&mut digest)?;
+                        bytes += f.write_to(&mut std::io::sink())?;
                     }
                     Ok::<_, mccs_request::RenderError>(())
                 });
@@ -228,16 +228,38 @@ fn main() {
                     eprintln!("render failed: {e}");
                 }
             }
-            let (bytes, digest) = (digest.bytes, digest.hash);
             println!(
                 "plan + from_plan + render (Markdown + CSV): {:.3} s (CPU {:.3} s)",
                 start.elapsed().as_secs_f64(),
                 cpu_seconds().zip(cpu).map_or(f64::NAN, |(b, a)| b - a)
             );
+            let mut digest = Digest {
+                hash: FNV_OFFSET,
+                bytes: 0,
+            };
+            let digested = time("digest (not in the figure above)", || {
+                for format in formats {
+                    for f in render_pending(&set, format, &templates, &options)? {
+                        digest.hash = fnv1a(digest.hash, f.path().as_bytes());
+                        f.write_to(&mut digest)?;
+                    }
+                }
+                Ok::<_, mccs_request::RenderError>(())
+            });
+            if let Err(e) = digested {
+                eprintln!("render failed: {e}");
+            }
+            if digest.bytes != bytes {
+                eprintln!(
+                    "the second rendering wrote {} bytes, the first {bytes}",
+                    digest.bytes
+                );
+            }
             println!(
-                "  {} requests, {} traffic rows, {bytes} bytes rendered (FNV-1a {digest:016x})",
+                "  {} requests, {} traffic rows, {bytes} bytes rendered (FNV-1a {:016x})",
                 set.requests.len(),
                 set.summary.totals.traffic_rows,
+                digest.hash,
             );
         }
         "group" => {
