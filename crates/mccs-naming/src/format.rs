@@ -275,9 +275,13 @@ impl Convention {
         Ok(name)
     }
 
+    /// `name` when [`Convention::parse`] reads it back as `expected`, else
+    /// [`FormatError::NotReversible`]. `render` has checked the length and characters that
+    /// `parse` checks first, so only the reading is done, and without working out why a name
+    /// would not read ([`Convention::read_within_limits`], the same answer).
     fn check_reversible(&self, name: String, expected: &ParsedName) -> Result<String, FormatError> {
-        match self.parse(&name) {
-            Ok(parsed) if parsed == *expected => Ok(name),
+        match self.read_within_limits(&name, &crate::ParseOptions::default()) {
+            Some(parsed) if parsed == *expected => Ok(name),
             _ => Err(FormatError::NotReversible {
                 name,
                 template: self.template().to_owned(),
@@ -289,4 +293,36 @@ impl Convention {
 /// A sequence number zero-padded to `width` digits.
 pub(crate) fn format_sequence(n: u32, width: u8) -> String {
     format!("{n:0width$}", width = usize::from(width))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Convention, FormatError, ParsedName};
+
+    /// A name is handed out only when it reads back as the identity it was written from.
+    #[test]
+    fn a_name_is_kept_only_when_it_reads_back_as_its_identity() {
+        let rules = Convention::mccs_rule();
+        let name = "MCCS_CITZ_ALZ_LIVE_abc123_prod_IN_02";
+        let id = rules.parse_rule(name).unwrap();
+        let expected = ParsedName::Rule(id.clone());
+        assert_eq!(
+            rules.check_reversible(name.to_owned(), &expected).unwrap(),
+            name
+        );
+        // The same name does not read back as another identity, nor does a name that does not
+        // read at all.
+        let mut other = id;
+        other.sequence = 3;
+        for (name, expected) in [
+            (name, ParsedName::Rule(other)),
+            ("MCCS_CITZ_ALZ_LIVE_abc123_prod_IN_2", expected.clone()),
+            ("", expected),
+        ] {
+            assert!(matches!(
+                rules.check_reversible(name.to_owned(), &expected),
+                Err(FormatError::NotReversible { .. })
+            ));
+        }
+    }
 }

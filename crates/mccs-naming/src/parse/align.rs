@@ -107,6 +107,14 @@ impl Convention {
         text: Option<&str>,
         position: usize,
     ) -> Result<Option<Value>, ParseError> {
+        self.read(part, text)
+            .map_err(|refusal| self.explain(refusal, part, text, position))
+    }
+
+    /// [`Convention::evaluate`] without the error: what the part reads, or why it cannot be
+    /// read, before any message or hint is worked out. For the callers that only need to know
+    /// whether a name reads (formatting checks every name it writes parses back).
+    pub(super) fn read(&self, part: &Part, text: Option<&str>) -> Result<Option<Value>, Refusal> {
         let spec = self.spec();
         let found = text.unwrap_or_default();
         let is_label = matches!(
@@ -117,16 +125,70 @@ impl Convention {
             }
         );
         if text == Some("") && !is_label {
-            return Err(ParseError::EmptyPart {
-                position,
-                separator: self.separator(),
-            });
+            return Err(Refusal::EmptyPart);
         }
         let (placeholder, optional) = match part {
             Part::Literal(literal) => {
-                if found == literal {
-                    return Ok(None);
+                return if found == literal {
+                    Ok(None)
+                } else {
+                    Err(Refusal::Literal)
+                };
+            }
+            Part::Slot {
+                placeholder,
+                optional,
+            } => (*placeholder, *optional),
+        };
+        let value = match placeholder {
+            Placeholder::Ministry => found.parse::<Ministry>().ok().map(Value::Ministry),
+            Placeholder::Platform => spec.platform_tokens.platform(found).map(Value::Platform),
+            Placeholder::Plate => found.parse::<LicensePlate>().ok().map(Value::Plate),
+            Placeholder::Env => found.parse::<Environment>().ok().map(Value::Env),
+            Placeholder::Direction => {
+                let tokens = &spec.direction_tokens;
+                match text {
+                    Some("") => None,
+                    Some(t) => tokens.direction(t),
+                    None => tokens.direction(""),
                 }
+                .map(Value::Direction)
+            }
+            Placeholder::Sequence => match text {
+                None => Some(Value::Sequence(1)),
+                Some(t) => read_sequence(t, spec.sequence_width, optional).map(Value::Sequence),
+            },
+            Placeholder::Kind => spec
+                .kind_tokens
+                .kind(found)
+                .map(|(kind, platform)| Value::Kind(kind, platform)),
+            Placeholder::Label => match text {
+                None => Some(Value::Label(None)),
+                Some(t) => t.parse::<Name>().ok().map(|n| Value::Label(Some(n))),
+            },
+        };
+        value.map(Some).ok_or(Refusal::Slot)
+    }
+
+    /// The error [`Convention::evaluate`] gives for a part [`Convention::read`] refused: what
+    /// was found at `position`, what was expected, and a hint.
+    fn explain(
+        &self,
+        refusal: Refusal,
+        part: &Part,
+        text: Option<&str>,
+        position: usize,
+    ) -> ParseError {
+        let spec = self.spec();
+        let found = text.unwrap_or_default();
+        let placeholder = match (refusal, part) {
+            (Refusal::EmptyPart, _) => {
+                return ParseError::EmptyPart {
+                    position,
+                    separator: self.separator(),
+                };
+            }
+            (_, Part::Literal(literal)) => {
                 let hint = if found.eq_ignore_ascii_case(literal) {
                     format!("literal parts are written exactly: `{literal}`")
                 } else {
@@ -135,74 +197,60 @@ impl Convention {
                         self.template()
                     )
                 };
-                return Err(ParseError::Literal {
+                return ParseError::Literal {
                     position,
                     expected: literal.clone(),
                     found: found.to_owned(),
                     hint,
-                });
-            }
-            Part::Slot {
-                placeholder,
-                optional,
-            } => (*placeholder, *optional),
-        };
-        let err = |make: fn(usize, String, String) -> ParseError,
-                   hint: String|
-         -> Result<Option<Value>, ParseError> {
-            Err(make(position, found.to_owned(), hint))
-        };
-        match placeholder {
-            Placeholder::Ministry => match found.parse::<Ministry>() {
-                Ok(m) => Ok(Some(Value::Ministry(m))),
-                Err(_) => err(mk_ministry, ministry_hint(found)),
-            },
-            Placeholder::Platform => match spec.platform_tokens.platform(found) {
-                Some(p) => Ok(Some(Value::Platform(p))),
-                None => err(mk_platform, self.platform_hint(found)),
-            },
-            Placeholder::Plate => match found.parse::<LicensePlate>() {
-                Ok(p) => Ok(Some(Value::Plate(p))),
-                Err(_) => err(mk_plate, plate_hint(found)),
-            },
-            Placeholder::Env => match found.parse::<Environment>() {
-                Ok(e) => Ok(Some(Value::Env(e))),
-                Err(_) => err(mk_env, env_hint(found)),
-            },
-            Placeholder::Direction => {
-                let tokens = &spec.direction_tokens;
-                let direction = match text {
-                    Some("") => None,
-                    Some(t) => tokens.direction(t),
-                    None => tokens.direction(""),
                 };
-                match direction {
-                    Some(d) => Ok(Some(Value::Direction(d))),
-                    None => err(mk_direction, self.direction_hint(found)),
-                }
             }
-            Placeholder::Sequence => match text {
-                None => Ok(Some(Value::Sequence(1))),
-                Some(t) => match parse_sequence(t, spec.sequence_width, optional) {
-                    Ok(n) => Ok(Some(Value::Sequence(n))),
-                    Err(hint) => err(mk_sequence, hint),
-                },
-            },
-            Placeholder::Kind => match spec.kind_tokens.kind(found) {
-                Some((kind, platform)) => Ok(Some(Value::Kind(kind, platform))),
-                None => err(mk_kind, self.kind_hint(found)),
-            },
-            Placeholder::Label => match text {
-                None => Ok(Some(Value::Label(None))),
-                Some(t) => match t.parse::<Name>() {
-                    Ok(n) => Ok(Some(Value::Label(Some(n)))),
-                    Err(_) => err(
-                        mk_label,
-                        "use 1 to 128 letters, digits, `_`, `-` or `.`, starting with a letter or digit (e.g. the endpoint name `ORA_DB01`)".to_owned(),
-                    ),
-                },
-            },
+            (_, Part::Slot { placeholder, .. }) => *placeholder,
+        };
+        let (make, hint): (fn(usize, String, String) -> ParseError, String) = match placeholder {
+            Placeholder::Ministry => (mk_ministry, ministry_hint(found)),
+            Placeholder::Platform => (mk_platform, self.platform_hint(found)),
+            Placeholder::Plate => (mk_plate, plate_hint(found)),
+            Placeholder::Env => (mk_env, env_hint(found)),
+            Placeholder::Direction => (mk_direction, self.direction_hint(found)),
+            Placeholder::Sequence => {
+                let optional = matches!(part, Part::Slot { optional: true, .. });
+                let hint = parse_sequence(found, spec.sequence_width, optional)
+                    .err()
+                    .unwrap_or_default();
+                (mk_sequence, hint)
+            }
+            Placeholder::Kind => (mk_kind, self.kind_hint(found)),
+            Placeholder::Label => (
+                mk_label,
+                "use 1 to 128 letters, digits, `_`, `-` or `.`, starting with a letter or digit (e.g. the endpoint name `ORA_DB01`)".to_owned(),
+            ),
+        };
+        make(position, found.to_owned(), hint)
+    }
+
+    /// The values of `alignment` when every part reads ([`Convention::read`]), `None` at the
+    /// first part that does not: [`Convention::evaluate_alignment`]'s success, without working
+    /// out what is wrong with a failing alignment.
+    pub(super) fn read_alignment(
+        &self,
+        alignment: &Alignment,
+        tokens: &[&str],
+    ) -> Option<Vec<(usize, Value)>> {
+        let mut values = Vec::with_capacity(alignment.len());
+        let mut next_token = 0;
+        for (part, range) in self.parts().iter().zip(alignment) {
+            let (text, position) = match range {
+                Some((start, end)) => {
+                    next_token = *end;
+                    (Some(self.join(tokens, *start, *end)), start + 1)
+                }
+                None => (None, next_token + 1),
+            };
+            if let Some(value) = self.read(part, text.as_deref()).ok()? {
+                values.push((position, value));
+            }
         }
+        Some(values)
     }
 
     /// Builds the identity from the values of a valid alignment and applies the semantic checks.
@@ -303,7 +351,7 @@ impl Convention {
     ) -> bool {
         parts.iter().zip(alignment).all(|(part, range)| {
             let text = range.map(|(s, e)| self.join(tokens, s, e));
-            self.evaluate(part, text.as_deref(), 1).is_ok()
+            self.read(part, text.as_deref()).is_ok()
         })
     }
 }
@@ -328,6 +376,34 @@ part_error_ctor!(
     mk_kind => Kind,
     mk_label => Label,
 );
+
+/// Why [`Convention::read`] refused a part's text; [`Convention::explain`] words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refusal {
+    /// An empty token where a part needs text.
+    EmptyPart,
+    /// Not the literal part's text.
+    Literal,
+    /// Not a value of the placeholder.
+    Slot,
+}
+
+/// What [`parse_sequence`] reads from `token`, without the hint when it reads nothing: digits
+/// only, a number from 1 (from 2 for an optional part), written with `width` digits at least
+/// and no extra leading zero.
+fn read_sequence(token: &str, width: u8, optional: bool) -> Option<u32> {
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n = token.parse::<u32>().ok()?;
+    if n == 0 || (optional && n == 1) {
+        return None;
+    }
+    // `format_sequence(n, width)` is `n`'s digits padded with zeros to `width`: the token
+    // (digits of value `n`) is that text exactly when it is that long.
+    let digits = n.checked_ilog10().map_or(1, |l| l as usize + 1);
+    (token.len() == digits.max(usize::from(width))).then_some(n)
+}
 
 /// Reads a sequence token; the error is the hint.
 fn parse_sequence(token: &str, width: u8, optional: bool) -> Result<u32, String> {
@@ -482,6 +558,21 @@ mod tests {
         );
         assert_eq!(perfect_matching(&[vec![t, f], vec![t, f]]), None);
         assert_eq!(perfect_matching(&[]), Some(vec![]));
+    }
+
+    proptest::proptest! {
+        /// `read_sequence` reads what `parse_sequence` reads, and refuses what it refuses.
+        #[test]
+        fn reading_a_sequence_answers_what_parsing_does(
+            token in "[0-9]{0,12}|[0-9a-z]{0,4}",
+            width in 0u8..5,
+            optional: bool,
+        ) {
+            proptest::prop_assert_eq!(
+                read_sequence(&token, width, optional),
+                parse_sequence(&token, width, optional).ok()
+            );
+        }
     }
 
     #[test]

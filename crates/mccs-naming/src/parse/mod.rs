@@ -192,20 +192,31 @@ impl Convention {
     /// What [`Convention::parse_with`] returns when it succeeds, `None` when it would fail:
     /// the same checks in the same order, without working out why a name fails.
     fn parse_quietly(&self, name: &str, options: &ParseOptions) -> Option<ParsedName> {
-        if !self.may_align(name.split(self.separator()).count()) {
+        let limits = self.limits();
+        if name.chars().count() > limits.max_len || !name.chars().all(|c| limits.allows(c)) {
             return None;
         }
-        let limits = self.limits();
-        if name.is_empty()
-            || name.chars().count() > limits.max_len
-            || !name.chars().all(|c| limits.allows(c))
-        {
+        self.read_within_limits(name, options)
+    }
+
+    /// [`Convention::parse_quietly`] for a name already known to respect the length and
+    /// character limits (one [`Convention::format_rule`] or [`Convention::format_object`]
+    /// has just written and checked): the rest of the same checks, in the same order.
+    pub(crate) fn read_within_limits(
+        &self,
+        name: &str,
+        options: &ParseOptions,
+    ) -> Option<ParsedName> {
+        if name.is_empty() {
             return None;
         }
         let tokens: Vec<&str> = name.split(self.separator()).collect();
+        if !self.may_align(tokens.len()) {
+            return None;
+        }
         let values = alignments(self.parts(), tokens.len())
             .iter()
-            .find_map(|a| self.evaluate_alignment(a, &tokens).ok())?;
+            .find_map(|a| self.read_alignment(a, &tokens))?;
         self.assemble(values, options).ok()
     }
 
@@ -343,6 +354,72 @@ impl Convention {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Names near the conventions' own: each part's token, or now and then one it does not
+    /// read, with the optional parts there or not; and loose tokens joined by the separator
+    /// (or another character).
+    fn names() -> impl Strategy<Value = String> {
+        fn pick(good: &'static [&'static str]) -> impl Strategy<Value = String> {
+            let good = prop::sample::select(good).prop_map(str::to_owned);
+            prop_oneof![8 => good, 1 => "[A-Za-z0-9.-]{0,4}"]
+        }
+        let optional =
+            |s: BoxedStrategy<String>| prop::option::of(s).prop_map(Option::unwrap_or_default);
+        let tail = |good: &'static [&'static str]| {
+            optional(pick(good).prop_map(|t| format!("_{t}")).boxed())
+        };
+        let rule = (
+            pick(&["CITZ", "HLTH", "IN"]),
+            pick(&["ALZ", "LZA"]),
+            pick(&["abc123", "ghi789"]),
+            pick(&["prod", "test", "IN"]),
+            tail(&["IN", "OUT"]),
+            tail(&["02", "10", "01", "002", "1", "IN"]),
+        )
+            .prop_map(|(m, p, l, e, d, n)| format!("MCCS_{m}_{p}_LIVE_{l}_{e}{d}{n}"));
+        let object = (
+            pick(&["CITZ", "HLTH"]),
+            pick(&["ALZ", "LZA"]),
+            pick(&["abc123", "ghi789"]),
+            pick(&["prod", "test"]),
+            pick(&["VPC", "VNET", "HOST", "NET", "RANGE", "GRP"]),
+            tail(&["ORADB01", "A_B", "10.46.8.0_24", "HOST"]),
+        )
+            .prop_map(|(m, p, l, e, k, x)| format!("MCCS_{m}_{p}_{l}_{e}_{k}{x}"));
+        let token = prop_oneof![
+            prop::sample::select(vec![
+                "MCCS", "CITZ", "ALZ", "LIVE", "abc123", "prod", "IN", "02", ""
+            ])
+            .prop_map(str::to_owned),
+            "[A-Za-z0-9.-]{0,7}",
+        ];
+        let loose = (prop::collection::vec(token, 0..11), any::<bool>())
+            .prop_map(|(tokens, dash)| tokens.join(if dash { "-" } else { "_" }));
+        prop_oneof![rule, object, loose]
+    }
+
+    proptest! {
+        /// The quiet reading gives what `parse` gives when it succeeds, and nothing when it
+        /// fails, for rule and object names alike.
+        #[test]
+        fn reading_quietly_answers_what_parse_does(name in names()) {
+            for convention in [Convention::mccs_rule(), Convention::mccs_object()] {
+                let parsed = convention.parse(&name).ok();
+                prop_assert_eq!(
+                    convention.parse_quietly(&name, &ParseOptions::default()),
+                    parsed.clone()
+                );
+                let limits = convention.limits();
+                if name.chars().count() <= limits.max_len && name.chars().all(|c| limits.allows(c)) {
+                    prop_assert_eq!(
+                        convention.read_within_limits(&name, &ParseOptions::default()),
+                        parsed
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn seed_example() {
