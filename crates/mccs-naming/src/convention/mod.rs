@@ -21,6 +21,8 @@ pub(crate) use template::Part;
 use template::validate;
 pub use tokens::{DirectionTokens, KindTokens, PlatformTokens};
 
+use crate::parse::AlignmentTable;
+
 /// What a convention names: traffic rules or firewall objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -262,6 +264,8 @@ pub struct ConventionSpec {
 pub struct Convention {
     spec: ConventionSpec,
     parts: Vec<Part>,
+    /// The alignments of names of each number of tokens, kept as they are worked out.
+    alignments: AlignmentTable,
 }
 
 impl Convention {
@@ -309,6 +313,7 @@ impl Convention {
                 slot(Placeholder::Direction, true),
                 slot(Placeholder::Sequence, true),
             ],
+            alignments: AlignmentTable::default(),
         }
     }
 
@@ -352,6 +357,7 @@ impl Convention {
                 slot(Placeholder::Kind, false),
                 slot(Placeholder::Label, true),
             ],
+            alignments: AlignmentTable::default(),
         }
     }
 
@@ -364,7 +370,11 @@ impl Convention {
     /// are empty, clash, contain the separator or disallowed characters, or out-of-range limits.
     pub fn from_spec(spec: ConventionSpec) -> Result<Self, ConventionError> {
         let parts = validate(&spec)?;
-        Ok(Self { spec, parts })
+        Ok(Self {
+            spec,
+            parts,
+            alignments: AlignmentTable::default(),
+        })
     }
 
     /// The data form.
@@ -394,6 +404,11 @@ impl Convention {
 
     pub(crate) fn parts(&self) -> &[Part] {
         &self.parts
+    }
+
+    /// The alignments kept so far ([`AlignmentTable`]).
+    pub(crate) fn alignment_table(&self) -> &AlignmentTable {
+        &self.alignments
     }
 }
 

@@ -3,6 +3,7 @@
 //! valid alignment.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use mccs_model::{Environment, LicensePlate, Ministry, Name};
 
@@ -437,6 +438,57 @@ fn parse_sequence(token: &str, width: u8, optional: bool) -> Result<u32, String>
 }
 
 /// Every way to give the template parts the `n` tokens, optional parts taken first.
+/// How many numbers of tokens an [`AlignmentTable`] keeps the alignments of: names of more
+/// tokens (only a `max_len` above 127 allows them) have theirs worked out each time.
+const KEPT_TOKEN_COUNTS: usize = 128;
+
+/// A convention's alignments for each number of tokens, worked out on first use and kept:
+/// [`alignments`] depends only on the convention's parts and the number of tokens, and every
+/// name a convention writes is read back, so planning asked for the same few lists once per
+/// name. Takes no part in comparisons; a clone starts empty.
+pub(crate) struct AlignmentTable {
+    by_tokens: Box<[OnceLock<Vec<Alignment>>]>,
+}
+
+impl Default for AlignmentTable {
+    fn default() -> Self {
+        Self {
+            by_tokens: (0..KEPT_TOKEN_COUNTS).map(|_| OnceLock::new()).collect(),
+        }
+    }
+}
+
+impl Clone for AlignmentTable {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl PartialEq for AlignmentTable {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for AlignmentTable {}
+
+impl std::fmt::Debug for AlignmentTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kept = self.by_tokens.iter().filter(|c| c.get().is_some()).count();
+        write!(f, "AlignmentTable {{ kept: {kept} }}")
+    }
+}
+
+impl Convention {
+    /// [`alignments`] of this convention's parts for `n` tokens, from its table.
+    pub(super) fn alignments_of(&self, n: usize) -> Cow<'_, [Alignment]> {
+        match self.alignment_table().by_tokens.get(n) {
+            Some(cell) => Cow::Borrowed(cell.get_or_init(|| alignments(self.parts(), n))),
+            None => Cow::Owned(alignments(self.parts(), n)),
+        }
+    }
+}
+
 pub(super) fn alignments(parts: &[Part], n: usize) -> Vec<Alignment> {
     let mut out = Vec::new();
     let mut current = Vec::with_capacity(parts.len());
@@ -586,6 +638,34 @@ mod tests {
         assert!(parse_sequence("00", 2, true).is_err());
         assert!(parse_sequence("99999999999", 2, true).is_err());
         assert!(parse_sequence("", 2, true).is_err());
+    }
+
+    #[test]
+    fn the_table_gives_what_working_out_gives() {
+        for c in [Convention::mccs_rule(), Convention::mccs_object()] {
+            for n in [
+                0,
+                1,
+                5,
+                6,
+                7,
+                8,
+                9,
+                12,
+                KEPT_TOKEN_COUNTS - 1,
+                KEPT_TOKEN_COUNTS,
+                300,
+            ] {
+                // Twice: worked out, then kept.
+                assert_eq!(*c.alignments_of(n), alignments(c.parts(), n), "{n}");
+                assert_eq!(*c.alignments_of(n), alignments(c.parts(), n), "{n}");
+            }
+            // A clone starts empty and still compares equal.
+            let copy = c.clone();
+            assert!(format!("{copy:?}").contains("kept: 0"));
+            assert!(!format!("{c:?}").contains("kept: 0"));
+            assert_eq!(copy, c);
+        }
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod error;
 mod hints;
 mod part_hints;
 
-use align::alignments;
+pub(crate) use align::AlignmentTable;
 
 pub use error::ParseError;
 
@@ -157,11 +157,11 @@ impl Convention {
             });
         }
         let tokens: Vec<&str> = name.split(self.separator()).collect();
-        let alignments = alignments(self.parts(), tokens.len());
+        let alignments = self.alignments_of(tokens.len());
         // Among alignments that fail, the one with the fewest errors explains the name best;
         // on a tie, the one whose wrong parts at least look like what they should be.
         let mut best: Option<((usize, usize), ParseError)> = None;
-        for alignment in &alignments {
+        for alignment in alignments.iter() {
             match self.evaluate_alignment(alignment, &tokens) {
                 Ok(values) => return self.assemble(values, options),
                 Err((errors, implausible)) => {
@@ -214,7 +214,8 @@ impl Convention {
         if !self.may_align(tokens.len()) {
             return None;
         }
-        let values = alignments(self.parts(), tokens.len())
+        let values = self
+            .alignments_of(tokens.len())
             .iter()
             .find_map(|a| self.read_alignment(a, &tokens))?;
         self.assemble(values, options).ok()
