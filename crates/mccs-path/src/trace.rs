@@ -724,10 +724,10 @@ impl NetworkGraph<'_> {
 
     fn resolve_end(&self, end: &FlowEnd, which: &str) -> Result<End, Diagnosis> {
         let t = self.topology;
-        let name = end.to_string();
+        // The end as written, for a diagnosis only: made when one is.
         let unknown = || Diagnosis::UnknownEnd {
             end: which.into(),
-            name: name.clone(),
+            name: end.to_string(),
         };
         // Environments, endpoints and external networks are looked up in the graph's maps (a
         // large estate has thousands); their addresses are what their node holds.
@@ -769,7 +769,7 @@ impl NetworkGraph<'_> {
         };
         let node = match node {
             Some(n) => n,
-            None => self.owner_of(&set, which, &name)?,
+            None => self.owner_of(&set, which, end)?,
         };
         let env = match self.node(node) {
             Some(Node::Network { env, .. }) => Some(env.clone()),
@@ -782,8 +782,9 @@ impl NetworkGraph<'_> {
         })
     }
 
-    /// The one node holding every address of `set` (longest match per prefix).
-    fn owner_of(&self, set: &AddrSet, which: &str, name: &str) -> Result<NodeIndex, Diagnosis> {
+    /// The one node holding every address of `set` (longest match per prefix), the addresses
+    /// of flow end `end` (named in a diagnosis).
+    fn owner_of(&self, set: &AddrSet, which: &str, end: &FlowEnd) -> Result<NodeIndex, Diagnosis> {
         let mut owners: Vec<NodeIndex> = Vec::new();
         for p in set.to_prefixes() {
             match self.owners.longest(p).map(|(_, v)| v.first()) {
@@ -804,7 +805,7 @@ impl NetworkGraph<'_> {
                         many => {
                             return Err(Diagnosis::Ambiguous {
                                 end: which.into(),
-                                name: name.into(),
+                                name: end.to_string(),
                                 owners: many
                                     .iter()
                                     .filter_map(|n| self.node(*n).map(ToString::to_string))
@@ -825,13 +826,13 @@ impl NetworkGraph<'_> {
                     if !inside.is_empty() {
                         return Err(Diagnosis::Ambiguous {
                             end: which.into(),
-                            name: name.into(),
+                            name: end.to_string(),
                             owners: inside.join(", "),
                         });
                     }
                     return Err(Diagnosis::NotOwned {
                         end: which.into(),
-                        name: name.into(),
+                        name: end.to_string(),
                         addresses: set.to_string(),
                     });
                 }
@@ -841,12 +842,12 @@ impl NetworkGraph<'_> {
             [one] => Ok(*one),
             [] => Err(Diagnosis::NotOwned {
                 end: which.into(),
-                name: name.into(),
+                name: end.to_string(),
                 addresses: set.to_string(),
             }),
             many => Err(Diagnosis::Ambiguous {
                 end: which.into(),
-                name: name.into(),
+                name: end.to_string(),
                 owners: many
                     .iter()
                     .filter_map(|n| self.node(*n).map(ToString::to_string))
