@@ -260,6 +260,9 @@ pub struct NetworkGraph<'t> {
     pub(crate) owners: PrefixIndex<NodeIndex>,
     /// Per node: the prefixes it holds.
     pub(crate) owned: Vec<Vec<IpNet>>,
+    /// Per node: the same prefixes as one set, made once (a flow end's addresses when it names
+    /// the node).
+    pub(crate) owned_sets: Vec<AddrSet>,
     /// Compiled rulebases (the inbound, or only, list), by position in `Topology::firewalls`.
     pub(crate) rulebases: Vec<CompiledRulebase>,
     /// Compiled outbound lists of security groups / NSGs and network ACLs, by position.
@@ -882,6 +885,11 @@ impl<'t> Builder<'t> {
             graph: self.graph,
             routes,
             owners,
+            owned_sets: self
+                .owned
+                .iter()
+                .map(|p| AddrSet::from_prefixes(p.iter().copied()))
+                .collect(),
             owned: self.owned,
             rulebases,
             outbound,

@@ -731,9 +731,7 @@ impl NetworkGraph<'_> {
         };
         // Environments, endpoints and external networks are looked up in the graph's maps (a
         // large estate has thousands); their addresses are what their node holds.
-        let owned = |n: NodeIndex| {
-            AddrSet::from_prefixes(self.owned.get(n.index()).into_iter().flatten().copied())
-        };
+        let owned = |n: NodeIndex| self.owned_sets.get(n.index()).cloned().unwrap_or_default();
         let (set, party, node) = match end {
             FlowEnd::Environment(r) => {
                 let n = *self.env_nodes.get(r).ok_or_else(unknown)?;
