@@ -25,15 +25,7 @@ impl Convention {
         let mut values = Vec::new();
         let mut errors = Vec::new();
         let mut implausible = 0;
-        let mut next_token = 0;
-        for (part, range) in self.parts().iter().zip(alignment) {
-            let (text, position) = match range {
-                Some((start, end)) => {
-                    next_token = *end;
-                    (Some(self.join(tokens, *start, *end)), start + 1)
-                }
-                None => (None, next_token + 1),
-            };
+        for (part, text, position) in self.aligned(alignment, tokens) {
             match self.evaluate(part, text.as_deref(), position) {
                 Ok(Some(value)) => values.push((position, value)),
                 Ok(None) => {}
@@ -238,20 +230,32 @@ impl Convention {
         tokens: &[&str],
     ) -> Option<Vec<(usize, Value)>> {
         let mut values = Vec::with_capacity(alignment.len());
-        let mut next_token = 0;
-        for (part, range) in self.parts().iter().zip(alignment) {
-            let (text, position) = match range {
-                Some((start, end)) => {
-                    next_token = *end;
-                    (Some(self.join(tokens, *start, *end)), start + 1)
-                }
-                None => (None, next_token + 1),
-            };
+        for (part, text, position) in self.aligned(alignment, tokens) {
             if let Some(value) = self.read(part, text.as_deref()).ok()? {
                 values.push((position, value));
             }
         }
         Some(values)
+    }
+
+    /// Each part under `alignment` with the text it takes (`None`: an optional part left out)
+    /// and its position in the name, from 1 (a part left out has the next token's).
+    fn aligned<'s, 't>(
+        &'s self,
+        alignment: &'s Alignment,
+        tokens: &'s [&'t str],
+    ) -> impl Iterator<Item = (&'s Part, Option<Cow<'t, str>>, usize)> + 's {
+        let mut next_token = 0;
+        self.parts()
+            .iter()
+            .zip(alignment)
+            .map(move |(part, range)| match range {
+                Some((start, end)) => {
+                    next_token = *end;
+                    (part, Some(self.join(tokens, *start, *end)), start + 1)
+                }
+                None => (part, None, next_token + 1),
+            })
     }
 
     /// Builds the identity from the values of a valid alignment and applies the semantic checks.
