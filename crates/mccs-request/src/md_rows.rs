@@ -314,13 +314,58 @@ fn write_summary_row(out: &mut String, f: &FlowSummary) {
     }
 }
 
-/// Which table a [`Rows`] writes.
+/// Which table a [`Rows`] writes: its template function, the list it takes and how it
+/// writes a row of it.
 #[derive(Debug, Clone, Copy)]
 enum Table {
     Summary,
     Flows,
     Objects,
     Traffic,
+}
+
+impl Table {
+    /// The template function and the list it expects, for its error.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Summary => ("markdown_summary_rows", "`summary.flows`"),
+            Self::Flows => ("markdown_flow_rows", "`r.flow_details`"),
+            Self::Objects => ("markdown_object_rows", "`r.objects`"),
+            Self::Traffic => ("markdown_traffic_rows", "`r.traffic`"),
+        }
+    }
+
+    /// Writes the lines of `list`'s rows into `out` (when given), one row at a time; `None`
+    /// when `list` is not this table's list.
+    fn write(self, list: &Seq, out: Option<&mut dyn std::fmt::Write>) -> Option<std::fmt::Result> {
+        fn each<T: 'static>(
+            list: &Seq,
+            out: Option<&mut dyn std::fmt::Write>,
+            write_row: fn(&mut String, &T),
+        ) -> Option<std::fmt::Result> {
+            let rows = list.rows::<T>()?;
+            let Some(out) = out else {
+                return Some(Ok(()));
+            };
+            let mut line = String::new();
+            Some(rows.iter().try_for_each(|row| {
+                line.clear();
+                write_row(&mut line, row);
+                out.write_str(&line)
+            }))
+        }
+        match self {
+            Self::Summary => each(list, out, write_summary_row),
+            Self::Flows => each(list, out, write_flow_row),
+            Self::Objects => each(list, out, write_object_row),
+            Self::Traffic => each(list, out, write_traffic_row),
+        }
+    }
+
+    /// Whether `list` is this table's list.
+    fn takes(self, list: &Seq) -> bool {
+        self.write(list, None).is_some()
+    }
 }
 
 /// The lines of a whole table, written when printed: what a `{% for %}` loop calling the
@@ -330,6 +375,7 @@ enum Table {
 /// written); anywhere else they are a value like any other text.
 #[derive(Debug)]
 pub(crate) struct Rows {
+    /// The table's list ([`Table::takes`] it).
     list: Arc<Seq>,
     table: Table,
 }
@@ -337,26 +383,7 @@ pub(crate) struct Rows {
 impl Rows {
     /// Writes the table's lines, one row at a time (the rows are never held as one text).
     pub(crate) fn write(&self, out: &mut dyn std::fmt::Write) -> std::fmt::Result {
-        fn each<T: 'static>(
-            list: &Seq,
-            out: &mut dyn std::fmt::Write,
-            write_row: fn(&mut String, &T),
-        ) -> std::fmt::Result {
-            let mut line = String::new();
-            for row in list.rows::<T>().unwrap_or_default() {
-                line.clear();
-                write_row(&mut line, row);
-                out.write_str(&line)?;
-            }
-            Ok(())
-        }
-        let list = &*self.list;
-        match self.table {
-            Table::Summary => each(list, out, write_summary_row),
-            Table::Flows => each(list, out, write_flow_row),
-            Table::Objects => each(list, out, write_object_row),
-            Table::Traffic => each(list, out, write_traffic_row),
-        }
+        self.table.write(&self.list, Some(out)).unwrap_or(Ok(()))
     }
 }
 
@@ -370,60 +397,43 @@ impl Object for Rows {
     }
 }
 
-/// The [`Rows`] of `value`, the list `function` writes (`what`), or an error naming the
-/// function and what it expects.
-fn rows<T: 'static>(
-    value: &Value,
-    function: &str,
-    what: &str,
-    table: Table,
-) -> Result<Value, Error> {
+/// The [`Rows`] of `table` for `value`, or an error naming the table's function and the list
+/// it expects.
+fn rows(value: &Value, table: Table) -> Result<Value, Error> {
     match value.downcast_object::<Seq>() {
-        Some(list) if list.rows::<T>().is_some() => Ok(Value::from_object(Rows { list, table })),
-        _ => Err(Error::new(
-            ErrorKind::InvalidOperation,
-            format!("{function} expects {what} of the request set"),
-        )),
+        Some(list) if table.takes(&list) => Ok(Value::from_object(Rows { list, table })),
+        _ => {
+            let (function, list) = table.names();
+            Err(Error::new(
+                ErrorKind::InvalidOperation,
+                format!("{function} expects {list} of the request set"),
+            ))
+        }
     }
 }
 
 /// `markdown_summary_rows(summary.flows)`: the Summary lines of every flow, as
 /// [`summary_row`] writes them.
 pub(crate) fn summary_rows(value: &Value) -> Result<Value, Error> {
-    rows::<FlowSummary>(
-        value,
-        "markdown_summary_rows",
-        "`summary.flows`",
-        Table::Summary,
-    )
+    rows(value, Table::Summary)
 }
 
 /// `markdown_flow_rows(r.flow_details)`: the Flows lines of a request, as [`flow_row`]
 /// writes them.
 pub(crate) fn flow_rows(value: &Value) -> Result<Value, Error> {
-    rows::<FlowDetails>(
-        value,
-        "markdown_flow_rows",
-        "`r.flow_details`",
-        Table::Flows,
-    )
+    rows(value, Table::Flows)
 }
 
 /// `markdown_object_rows(r.objects)`: the Object Table lines of a request, as [`object_row`]
 /// writes them.
 pub(crate) fn object_rows(value: &Value) -> Result<Value, Error> {
-    rows::<ObjectRow>(value, "markdown_object_rows", "`r.objects`", Table::Objects)
+    rows(value, Table::Objects)
 }
 
 /// `markdown_traffic_rows(r.traffic)`: the Traffic Table lines of a request, as
 /// [`traffic_row`] writes them.
 pub(crate) fn traffic_rows(value: &Value) -> Result<Value, Error> {
-    rows::<TrafficRow>(
-        value,
-        "markdown_traffic_rows",
-        "`r.traffic`",
-        Table::Traffic,
-    )
+    rows(value, Table::Traffic)
 }
 
 #[cfg(test)]

@@ -123,16 +123,7 @@ impl Object for Node {
 impl Seq {
     /// The rows of this list, as their own type: `None` when they are not `T`s.
     pub(crate) fn rows<T: 'static>(&self) -> Option<&[T]> {
-        let s = &*self.set;
-        let request = |i: usize| s.requests.get(i);
-        let any: &dyn std::any::Any = match self.list {
-            List::SummaryFlows => &s.summary.flows,
-            List::Objects(i) => &request(i)?.objects,
-            List::Traffic(i) => &request(i)?.traffic,
-            List::FlowDetails(i) => &request(i)?.flow_details,
-            List::Requests | List::Flows(_) => return None,
-        };
-        any.downcast_ref::<Vec<T>>().map(Vec::as_slice)
+        rows_of(&self.set, self.list)
     }
 
     fn len(&self) -> usize {
@@ -187,6 +178,20 @@ impl Object for Seq {
     }
 }
 
+/// The rows of `list` in `set` as their own type: `None` when they are not `T`s, or `list`
+/// is not a list of rows (the requests, a request's flow names).
+fn rows_of<T: 'static>(set: &RequestSet, list: List) -> Option<&[T]> {
+    let request = |i: usize| set.requests.get(i);
+    let any: &dyn std::any::Any = match list {
+        List::SummaryFlows => &set.summary.flows,
+        List::Objects(i) => &request(i)?.objects,
+        List::Traffic(i) => &request(i)?.traffic,
+        List::FlowDetails(i) => &request(i)?.flow_details,
+        List::Requests | List::Flows(_) => return None,
+    };
+    any.downcast_ref::<Vec<T>>().map(Vec::as_slice)
+}
+
 /// `pictures` of the set, for templates: how many flows have pictures (`drawn`,
 /// `left_out`, `not_drawn`, `max_flows`); `None` (undefined) when the set has none. Not a
 /// field of the JSON, so not among the set's enumerated keys.
@@ -215,17 +220,7 @@ pub(crate) struct Item {
 impl Item {
     /// The row, as its own type: `None` when it is not a `T`.
     pub(crate) fn get<T: 'static>(&self) -> Option<&T> {
-        let s = &*self.set;
-        let request = |i: usize| s.requests.get(i);
-        let n = self.index;
-        let any: &dyn std::any::Any = match self.list {
-            List::SummaryFlows => s.summary.flows.get(n)?,
-            List::Objects(i) => request(i)?.objects.get(n)?,
-            List::Traffic(i) => request(i)?.traffic.get(n)?,
-            List::FlowDetails(i) => request(i)?.flow_details.get(n)?,
-            List::Requests | List::Flows(_) => return None,
-        };
-        any.downcast_ref()
+        rows_of::<T>(&self.set, self.list)?.get(self.index)
     }
 
     /// The row as template values (`None` when the row does not exist).

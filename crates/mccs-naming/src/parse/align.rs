@@ -125,7 +125,7 @@ impl Convention {
                 return if found == literal {
                     Ok(None)
                 } else {
-                    Err(Refusal::Literal)
+                    Err(Refusal::NotThePart)
                 };
             }
             Part::Slot {
@@ -149,7 +149,9 @@ impl Convention {
             }
             Placeholder::Sequence => match text {
                 None => Some(Value::Sequence(1)),
-                Some(t) => read_sequence(t, spec.sequence_width, optional).map(Value::Sequence),
+                Some(t) => read_sequence(t, spec.sequence_width, optional)
+                    .ok()
+                    .map(Value::Sequence),
             },
             Placeholder::Kind => spec
                 .kind_tokens
@@ -160,7 +162,7 @@ impl Convention {
                 Some(t) => t.parse::<Name>().ok().map(|n| Value::Label(Some(n))),
             },
         };
-        value.map(Some).ok_or(Refusal::Slot)
+        value.map(Some).ok_or(Refusal::NotThePart)
     }
 
     /// The error [`Convention::evaluate`] gives for a part [`Convention::read`] refused: what
@@ -387,58 +389,69 @@ part_error_ctor!(
 pub(super) enum Refusal {
     /// An empty token where a part needs text.
     EmptyPart,
-    /// Not the literal part's text.
-    Literal,
-    /// Not a value of the placeholder.
-    Slot,
+    /// Not the part's literal text, or not a value of its placeholder (which one, the part
+    /// says).
+    NotThePart,
 }
 
-/// What [`parse_sequence`] reads from `token`, without the hint when it reads nothing: digits
-/// only, a number from 1 (from 2 for an optional part), written with `width` digits at least
-/// and no extra leading zero.
-fn read_sequence(token: &str, width: u8, optional: bool) -> Option<u32> {
-    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+/// Why a sequence token does not read ([`read_sequence`]); [`SequenceFault::hint`] words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SequenceFault {
+    NotDigits,
+    TooLarge,
+    Zero,
+    FirstHasNone,
+    NotCanonical(u32),
+}
+
+impl SequenceFault {
+    /// How to write `token` as a sequence of at least `width` digits.
+    fn hint(self, token: &str, width: u8) -> String {
+        let example = format_sequence(2, width);
+        match self {
+            Self::NotDigits => {
+                format!("a sequence is digits only, at least {width} of them (e.g. `{example}`)")
+            }
+            Self::TooLarge => format!("`{token}` is too large; sequences go up to {}", u32::MAX),
+            Self::Zero => format!("sequences start at 1 (e.g. `{example}`)"),
+            Self::FirstHasNone => format!(
+                "the first rule has no sequence part: drop `{token}` (the second rule is `{example}`)"
+            ),
+            Self::NotCanonical(n) => format!(
+                "write sequence {n} as `{}` ({width} digits at least, no extra leading zeros)",
+                format_sequence(n, width)
+            ),
+        }
     }
-    let n = token.parse::<u32>().ok()?;
-    if n == 0 || (optional && n == 1) {
-        return None;
+}
+
+/// Reads a sequence token: digits only, a number from 1 (from 2 for an optional part),
+/// written with `width` digits at least and no extra leading zero. Nothing is allocated: the
+/// words of a refusal are made only when asked for ([`SequenceFault::hint`]).
+fn read_sequence(token: &str, width: u8, optional: bool) -> Result<u32, SequenceFault> {
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(SequenceFault::NotDigits);
+    }
+    let n = token.parse::<u32>().map_err(|_| SequenceFault::TooLarge)?;
+    if n == 0 {
+        return Err(SequenceFault::Zero);
+    }
+    if optional && n == 1 {
+        return Err(SequenceFault::FirstHasNone);
     }
     // `format_sequence(n, width)` is `n`'s digits padded with zeros to `width`: the token
     // (digits of value `n`) is that text exactly when it is that long.
     let digits = n.checked_ilog10().map_or(1, |l| l as usize + 1);
-    (token.len() == digits.max(usize::from(width))).then_some(n)
+    if token.len() == digits.max(usize::from(width)) {
+        Ok(n)
+    } else {
+        Err(SequenceFault::NotCanonical(n))
+    }
 }
 
 /// Reads a sequence token; the error is the hint.
 fn parse_sequence(token: &str, width: u8, optional: bool) -> Result<u32, String> {
-    let example = format_sequence(2, width);
-    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "a sequence is digits only, at least {width} of them (e.g. `{example}`)"
-        ));
-    }
-    let Ok(n) = token.parse::<u32>() else {
-        return Err(format!(
-            "`{token}` is too large; sequences go up to {}",
-            u32::MAX
-        ));
-    };
-    if n == 0 {
-        return Err(format!("sequences start at 1 (e.g. `{example}`)"));
-    }
-    if optional && n == 1 {
-        return Err(format!(
-            "the first rule has no sequence part: drop `{token}` (the second rule is `{example}`)"
-        ));
-    }
-    let canonical = format_sequence(n, width);
-    if canonical != token {
-        return Err(format!(
-            "write sequence {n} as `{canonical}` ({width} digits at least, no extra leading zeros)"
-        ));
-    }
-    Ok(n)
+    read_sequence(token, width, optional).map_err(|fault| fault.hint(token, width))
 }
 
 /// Every way to give the template parts the `n` tokens, optional parts taken first.
@@ -617,17 +630,23 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// `read_sequence` reads what `parse_sequence` reads, and refuses what it refuses.
+        /// A sequence reads exactly when it is the text `format_sequence` writes for it.
         #[test]
-        fn reading_a_sequence_answers_what_parsing_does(
+        fn a_sequence_reads_when_it_is_written_as_format_sequence_writes_it(
             token in "[0-9]{0,12}|[0-9a-z]{0,4}",
             width in 0u8..5,
             optional: bool,
         ) {
-            proptest::prop_assert_eq!(
-                read_sequence(&token, width, optional),
-                parse_sequence(&token, width, optional).ok()
-            );
+            match parse_sequence(&token, width, optional) {
+                Ok(n) => proptest::prop_assert_eq!(format_sequence(n, width), token.clone()),
+                Err(hint) => proptest::prop_assert!(!hint.is_empty()),
+            }
+            if let Ok(n) = token.parse::<u32>()
+                && n > u32::from(optional)
+                && format_sequence(n, width) == token
+            {
+                proptest::prop_assert_eq!(parse_sequence(&token, width, optional), Ok(n));
+            }
         }
     }
 
@@ -642,6 +661,32 @@ mod tests {
         assert!(parse_sequence("00", 2, true).is_err());
         assert!(parse_sequence("99999999999", 2, true).is_err());
         assert!(parse_sequence("", 2, true).is_err());
+        // Each refusal in its words.
+        for (token, hint) in [
+            (
+                "x1",
+                "a sequence is digits only, at least 2 of them (e.g. `02`)",
+            ),
+            (
+                "99999999999",
+                "`99999999999` is too large; sequences go up to 4294967295",
+            ),
+            ("00", "sequences start at 1 (e.g. `02`)"),
+            (
+                "01",
+                "the first rule has no sequence part: drop `01` (the second rule is `02`)",
+            ),
+            (
+                "002",
+                "write sequence 2 as `02` (2 digits at least, no extra leading zeros)",
+            ),
+        ] {
+            assert_eq!(
+                parse_sequence(token, 2, true),
+                Err(hint.to_owned()),
+                "{token}"
+            );
+        }
     }
 
     #[test]

@@ -192,6 +192,11 @@ impl Convention {
     /// What [`Convention::parse_with`] returns when it succeeds, `None` when it would fail:
     /// the same checks in the same order, without working out why a name fails.
     fn parse_quietly(&self, name: &str, options: &ParseOptions) -> Option<ParsedName> {
+        // The token count first: it turns most names of other schemes away before a
+        // character is checked.
+        if !self.may_align(name.split(self.separator()).count()) {
+            return None;
+        }
         let limits = self.limits();
         if name.chars().count() > limits.max_len || !name.chars().all(|c| limits.allows(c)) {
             return None;
