@@ -360,15 +360,18 @@ impl fmt::Display for AddrSet {
         if self.is_empty() {
             return f.write_str("(none)");
         }
-        if *self == Self::any() {
+        // `AddrSet::any()`, compared without making it.
+        if self.v4 == [(0, u128::from(u32::MAX))] && self.v6 == [(0, u128::MAX)] {
             return f.write_str("any");
         }
-        for (i, p) in self.to_prefixes().iter().enumerate() {
+        // Written as they are made: no list, no allocation (requests and traces write one
+        // set or more per line).
+        for (i, p) in self.prefixes().enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
             match p {
-                IpNet::V4(n) => f.write_str(ipv4_prefix_text(n).as_str())?,
+                IpNet::V4(n) => f.write_str(ipv4_prefix_text(&n).as_str())?,
                 IpNet::V6(_) => write!(f, "{p}")?,
             }
         }
@@ -525,6 +528,15 @@ mod tests {
             prop_assert_eq!(a.overlaps(&b), !i.is_empty());
             prop_assert_eq!(a.prefixes().collect::<Vec<_>>(), a.to_prefixes());
             prop_assert_eq!(d.prefixes().collect::<Vec<_>>(), d.to_prefixes());
+            for s in [&a, &d, &a.union(&b)] {
+                let listed: Vec<String> = s.to_prefixes().iter().map(ToString::to_string).collect();
+                let expected = match listed.as_slice() {
+                    [] => "(none)".to_owned(),
+                    _ if *s == AddrSet::any() => "any".to_owned(),
+                    _ => listed.join(", "),
+                };
+                prop_assert_eq!(s.to_string(), expected);
+            }
         }
 
         /// The short cut for a set of one prefix answers what the prefix iterator does.

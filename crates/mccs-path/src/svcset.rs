@@ -100,6 +100,11 @@ impl SvcSet {
         }
     }
 
+    /// Whether the set is [`SvcSet::any`], told without making one.
+    fn is_any(&self) -> bool {
+        self.tcp == [(1, u16::MAX)] && self.udp == [(1, u16::MAX)] && self.icmp && self.other
+    }
+
     /// The union of some services.
     pub fn from_services(services: &[Service]) -> Self {
         let mut s = Self::default();
@@ -191,7 +196,7 @@ impl SvcSet {
 
     /// The set as model services (`any` when it is every service).
     pub fn to_services(&self) -> Vec<Service> {
-        if *self == Self::any() {
+        if self.is_any() {
             return vec![Service::Any];
         }
         let mut out = Vec::new();
@@ -220,7 +225,7 @@ impl fmt::Display for SvcSet {
             }
             write!(f, "{svc}")?;
         }
-        if self.other && *self != Self::any() {
+        if self.other && !self.is_any() {
             f.write_str(", other protocols")?;
         }
         Ok(())
@@ -277,5 +282,27 @@ mod tests {
         );
         let tidy = s(&["tcp/1-9", "tcp/20-30", "udp/7"]);
         assert_eq!(SvcSet::default().union(&tidy), tidy);
+    }
+
+    #[test]
+    fn any_is_told_without_making_one() {
+        let all = s(&["tcp", "udp", "icmp"]).union(&SvcSet::any());
+        for (set, any) in [
+            (SvcSet::any(), true),
+            (s(&["any"]), true),
+            (all, true),
+            (s(&["tcp", "udp", "icmp"]), false),
+            (SvcSet::any().difference(&s(&["icmp"])), false),
+            (SvcSet::any().difference(&s(&["tcp/1"])), false),
+            (SvcSet::default(), false),
+        ] {
+            assert_eq!(set.is_any(), any, "{set}");
+            assert_eq!(set.is_any(), set == SvcSet::any(), "{set}");
+        }
+        assert_eq!(SvcSet::any().to_string(), "any");
+        assert_eq!(
+            SvcSet::any().difference(&s(&["icmp"])).to_string(),
+            "tcp, udp, other protocols"
+        );
     }
 }

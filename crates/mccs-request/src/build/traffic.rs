@@ -129,7 +129,7 @@ impl<'a> Builder<'a> {
                                     kind: o.kind,
                                     type_name: vocabulary.object_word(o.kind).to_owned(),
                                     addresses: o.addresses.clone(),
-                                    cidrs: o.cidrs.iter().map(|c| c.to_string()).collect(),
+                                    cidrs: o.cidrs.iter().map(|c| String::from(&**c)).collect(),
                                     status: o.status,
                                     published_by: o.published_by.clone(),
                                     stands_for: o.stands_for.clone(),
