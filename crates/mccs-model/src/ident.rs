@@ -320,8 +320,11 @@ text_serde!(Platform, "Platform", {
 /// assert!("bad  name".parse::<Name>().is_err());
 /// assert!("bad/name".parse::<Name>().is_err());
 /// ```
+///
+/// A name is shared text: cloning one (a plan copies a firewall's or a flow's name into every
+/// step, need and rule that refers to it) counts a reference instead of copying the text.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Name(String);
+pub struct Name(std::sync::Arc<str>);
 
 impl Name {
     /// The longest name accepted.
@@ -343,7 +346,7 @@ impl FromStr for Name {
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b' '));
         if ok {
-            Ok(Self(s.to_owned()))
+            Ok(Self(s.into()))
         } else {
             Err(IdentError::Name(s.to_owned()))
         }
@@ -367,37 +370,37 @@ impl fmt::Display for Name {
 /// ```
 impl PartialEq<str> for Name {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        *self.0 == *other
     }
 }
 
 impl PartialEq<&str> for Name {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        *self.0 == **other
     }
 }
 
 impl PartialEq<String> for Name {
     fn eq(&self, other: &String) -> bool {
-        self.0 == *other
+        *self.0 == **other
     }
 }
 
 impl PartialEq<Name> for str {
     fn eq(&self, other: &Name) -> bool {
-        *self == other.0
+        *self == *other.0
     }
 }
 
 impl PartialEq<Name> for &str {
     fn eq(&self, other: &Name) -> bool {
-        **self == other.0
+        **self == *other.0
     }
 }
 
 impl PartialEq<Name> for String {
     fn eq(&self, other: &Name) -> bool {
-        *self == other.0
+        **self == *other.0
     }
 }
 
