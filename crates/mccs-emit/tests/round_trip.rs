@@ -180,7 +180,7 @@ fn round_trip(t: Topology) {
         .flat_map(|r| {
             r.targets
                 .iter()
-                .map(move |x| (x.firewall.to_string(), r.name.clone()))
+                .map(move |x| (x.firewall.to_string(), r.name.to_string()))
         })
         .filter(|(fw, _)| files.contains_key(&format!("{fw}.set")))
         .collect();

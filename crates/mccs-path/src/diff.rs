@@ -1510,7 +1510,7 @@ fn requests(old: &crate::Plan, new: &crate::Plan) -> Vec<RequestChange> {
                             join(&r.destinations),
                             r.services.to_string(),
                         ),
-                        r.name.clone(),
+                        r.name.to_string(),
                     );
                 }
             }

@@ -25,7 +25,7 @@
 //!     .find(|r| r.channel == "on-prem-firewall-request"
 //!         && r.owner.as_ref().is_some_and(|o| o.to_string() == "abc123-prod"))
 //!     .unwrap();
-//! assert_eq!(rule.name, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
+//! assert_eq!(&*rule.name, "MCCS_CITZ_ALZ_LIVE_abc123_prod");
 //! let on: Vec<_> = rule.targets.iter().map(|t| t.firewall.as_str()).collect();
 //! assert_eq!(on, ["3pg", "zone-b-firewall"]);
 //!

@@ -189,8 +189,10 @@ pub struct Target {
 #[non_exhaustive]
 pub struct PlannedRule {
     /// The rule name, per the naming convention. The same flows in the same direction have the
-    /// same name in every channel, free on every firewall of all those channels.
-    pub name: String,
+    /// same name in every channel, free on every firewall of all those channels. Shared with
+    /// the steps it fixes (`Step::planned_rule`) and with the rules of the same name in other
+    /// channels: one copy of the text per name.
+    pub name: Arc<str>,
     /// The request channel of its firewalls.
     pub channel: Name,
     /// The firewalls to apply it on.
@@ -231,18 +233,20 @@ pub struct Step {
     /// Its verdict today (shared with the trace's hop and with the other steps that met the
     /// same verdict: a plan holds each verdict once).
     pub verdict: Arc<Verdict>,
-    /// The planned rule that fixes it, when the verdict is not `allowed`.
+    /// The name of the planned rule that fixes it, when the verdict is not `allowed` (the
+    /// rule's own `PlannedRule::name`, shared).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub planned_rule: Option<String>,
+    pub planned_rule: Option<Arc<str>>,
     /// For a security group / NSG or network ACL: the list that judged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<RuleList>,
     /// For a stateless filter (network ACL): its verdict on the return traffic.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub return_verdict: Option<Arc<Verdict>>,
-    /// The planned rule that lets the return traffic through, when it is not allowed.
+    /// The name of the planned rule that lets the return traffic through, when it is not
+    /// allowed (shared, as `planned_rule`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub return_planned_rule: Option<String>,
+    pub return_planned_rule: Option<Arc<str>>,
 }
 
 /// Where a directed flow stands.
@@ -784,7 +788,7 @@ impl Need {
 /// let p = plan(&t, &t.flows, &PlanOptions::default());
 /// // The cloud firewall request and the on-prem request each carry the seed's rule name.
 /// let named: Vec<_> = p.rules.iter()
-///     .filter(|r| r.name == "MCCS_CITZ_ALZ_LIVE_abc123_prod")
+///     .filter(|r| &*r.name == "MCCS_CITZ_ALZ_LIVE_abc123_prod")
 ///     .map(|r| r.channel.as_str())
 ///     .collect();
 /// assert_eq!(named, ["cloud-firewall-request", "on-prem-firewall-request"]);
@@ -1103,6 +1107,8 @@ fn name_and_group(
     let mut rule_index = KeyIndex::default();
     // What the rules that absorbed needs hold.
     let mut rule_seen = SeenMap::default();
+    // Every rule's name until its group is named (one allocation for all of them).
+    let unnamed: Arc<str> = Arc::from("");
     for n in needs {
         let Some(fw) = t.firewalls.get(n.firewall) else {
             continue;
@@ -1174,7 +1180,7 @@ fn name_and_group(
         rule_index.push(h);
         rules.push((
             PlannedRule {
-                name: String::new(),
+                name: Arc::clone(&unnamed),
                 channel,
                 targets: vec![target],
                 sources: n.sources.into_iter().map(Arc::unwrap_or_clone).collect(),
@@ -1283,9 +1289,10 @@ fn name_and_group(
                 None => u.add(&name, convention),
             }
         }
+        let name: Arc<str> = name.into();
         for i in members {
             if let Some((r, _, _)) = rules.get_mut(*i) {
-                r.name.clone_from(&name);
+                r.name = Arc::clone(&name);
             }
         }
     }
@@ -1301,7 +1308,7 @@ fn name_and_group(
                 } else {
                     &mut step.planned_rule
                 };
-                *slot = Some(r.name.clone());
+                *slot = Some(Arc::clone(&r.name));
             }
         }
     }

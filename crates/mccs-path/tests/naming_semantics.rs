@@ -98,7 +98,7 @@ fn rules(p: &Plan) -> Vec<(String, String, Vec<String>)> {
         .map(|r| {
             (
                 r.channel.to_string(),
-                r.name.clone(),
+                r.name.to_string(),
                 r.flows.iter().map(ToString::to_string).collect(),
             )
         })
@@ -255,7 +255,7 @@ fn flows_merged_on_some_firewalls_only_keep_one_name_per_set_of_flows() {
         .map(|r| {
             (
                 r.channel.to_string(),
-                r.name.clone(),
+                r.name.to_string(),
                 r.flows.iter().map(ToString::to_string).collect(),
                 r.targets.iter().map(|x| x.firewall.to_string()).collect(),
             )

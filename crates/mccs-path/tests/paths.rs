@@ -156,7 +156,7 @@ fn on_prem_initiated_flow_is_its_own_direction_with_its_own_rules() {
         .rules
         .iter()
         .filter(|r| r.direction == Direction::Inbound)
-        .map(|r| r.name.as_str())
+        .map(|r| &*r.name)
         .collect();
     assert_eq!(
         inbound,

@@ -231,7 +231,7 @@ fn security_group_egress_list_is_judged_and_planned_on_the_outbound_list() {
     assert_eq!(p.rules.len(), 1);
     let r = rule(&p, "app-sg", false);
     assert_eq!(r.list, Some(RuleList::Outbound));
-    assert_eq!(r.name, "MCCS_CITZ_LZA_LIVE_abc123_prod");
+    assert_eq!(&*r.name, "MCCS_CITZ_LZA_LIVE_abc123_prod");
     assert_eq!(sets(&r.sources), ["10.1.0.10/32"]);
     assert_eq!(sets(&r.destinations), ["10.9.0.10/32"]);
     let after = closes(&t);
@@ -330,26 +330,20 @@ fn network_acl_needs_forward_and_return_rules_for_traffic_into_its_subnet() {
     assert_eq!(sets(&forward.destinations), ["10.1.0.70/32"]);
     assert_eq!(forward.services.to_string(), "tcp/5432");
     assert_eq!(forward.targets[0].priority, Some(110));
-    assert_eq!(forward.name, "MCCS_CITZ_LZA_LIVE_abc123_prod_IN");
+    assert_eq!(&*forward.name, "MCCS_CITZ_LZA_LIVE_abc123_prod_IN");
     let back = rule(&p, "data-nacl", true);
     assert_eq!(back.list, Some(RuleList::Outbound));
     assert_eq!(sets(&back.sources), ["10.1.0.70/32"]);
     assert_eq!(sets(&back.destinations), ["10.9.0.20/32"]);
     assert_eq!(back.services.to_string(), "tcp/1024-65535");
     assert_eq!(back.targets[0].priority, Some(110));
-    assert_eq!(back.name, "MCCS_CITZ_LZA_LIVE_abc123_prod_IN_02");
+    assert_eq!(&*back.name, "MCCS_CITZ_LZA_LIVE_abc123_prod_IN_02");
     assert_eq!(p.rules.len(), 2);
 
     let step = &p.flows[0].directions[0].steps;
     let acl_step = step.iter().find(|s| s.firewall == "data-nacl").unwrap();
-    assert_eq!(
-        acl_step.planned_rule.as_deref(),
-        Some(forward.name.as_str())
-    );
-    assert_eq!(
-        acl_step.return_planned_rule.as_deref(),
-        Some(back.name.as_str())
-    );
+    assert_eq!(acl_step.planned_rule.as_deref(), Some(&*forward.name));
+    assert_eq!(acl_step.return_planned_rule.as_deref(), Some(&*back.name));
 
     let after = closes(&t);
     let acl = after.firewall("data-nacl").unwrap();

@@ -637,7 +637,7 @@ impl<'a> Builder<'a> {
         for r in &plan.rules {
             for tg in &r.targets {
                 rule_channel
-                    .entry((r.name.as_str(), tg.firewall.as_str()))
+                    .entry((&*r.name, tg.firewall.as_str()))
                     .or_insert(r.channel.as_str());
             }
         }

@@ -267,16 +267,17 @@ impl<'a> Builder<'a> {
         self.text(buf)
     }
 
-    /// Adds `firewall` to the requested rule `rule` in the request its channel files.
-    fn add_requested(&self, requested: &mut Vec<RequestedRule>, rule: &str, firewall: &str) {
+    /// Adds `firewall` to the requested rule `rule` (the plan's shared name, which the row
+    /// shares too) in the request its channel files.
+    fn add_requested(&self, requested: &mut Vec<RequestedRule>, rule: &Arc<str>, firewall: &str) {
         let channel = self
             .rule_channel
-            .get(&(rule, firewall))
+            .get(&(&**rule, firewall))
             .copied()
             .unwrap_or_default();
         match requested
             .iter_mut()
-            .find(|q| *q.request == *channel && *q.rule == *rule)
+            .find(|q| *q.request == *channel && *q.rule == **rule)
         {
             Some(q) => {
                 if !q.firewalls.iter().any(|f| **f == *firewall) {
@@ -285,7 +286,7 @@ impl<'a> Builder<'a> {
             }
             None => requested.push(RequestedRule {
                 request: self.channel_text(channel),
-                rule: self.text(rule),
+                rule: Arc::clone(rule),
                 firewalls: vec![self.text(firewall)],
             }),
         }

@@ -87,7 +87,8 @@ impl<'a> Builder<'a> {
             // own (the object was resolved for exactly the list's set), so the row shares them
             // instead of writing its addresses again. One party (the usual case) shares the
             // names its objects were resolved with.
-            let rule_name = self.text(&r.name);
+            // The plan's own copy of the name, which its steps (and so the summary) share.
+            let rule_name = Arc::clone(&r.name);
             let mut names =
                 |me: &mut Self, list: &[Addresses]| -> (SharedList, Option<SharedList>) {
                     let mut out = UniqueArcs::default();
