@@ -665,10 +665,10 @@ impl SeenMap {
     }
 }
 
-/// The dimension left out of a merge key (the one merged rules may differ in).
+/// The dimension left out of a merge key (the one merged rules may differ in). The key with
+/// nothing left out, which finds a step's need among the needs so far, is [`Wanted`]'s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dim {
-    None,
     Services,
     Destinations,
     Sources,
@@ -730,7 +730,7 @@ impl Need {
     fn key_hash(&self, index: &KeyIndex, free: Dim) -> u64 {
         index.hash((
             (self.firewall, self.list, self.return_traffic),
-            &self.placement,
+            placement_rule(&self.placement),
             self.direction,
             &self.owner,
             (free != Dim::Sources).then_some(self.hashes.sources),
@@ -755,10 +755,11 @@ impl Need {
     /// Whether taking in `other` (and, in a merge pass, its `free` dimension) can make one of
     /// this need's lists longer than a scan is for.
     fn may_outgrow_scan(&self, other: &Need, free: Dim) -> bool {
-        may_outgrow_scan(self.flows.len(), other.flows.len())
-            || may_outgrow_scan(self.justifications.len(), other.justifications.len())
-            || may_outgrow_scan(self.steps.len(), other.steps.len())
-            || (free == Dim::Sources && may_outgrow_scan(self.sources.len(), other.sources.len()))
+        self.may_outgrow_scan_by(
+            other.flows.len(),
+            other.justifications.len(),
+            other.steps.len(),
+        ) || (free == Dim::Sources && may_outgrow_scan(self.sources.len(), other.sources.len()))
             || (free == Dim::Destinations
                 && may_outgrow_scan(self.destinations.len(), other.destinations.len()))
     }
@@ -766,15 +767,133 @@ impl Need {
     /// Takes in `other`'s roles, flows, justifications and steps; `seen` is what this need's
     /// lists hold.
     fn absorb(&mut self, other: &Need, seen: &mut Seen) {
-        add_unique(&mut self.roles, &other.roles);
-        add_new(&mut self.flows, &mut seen.flows, &other.flows);
+        self.absorb_lists(
+            &other.roles,
+            &other.flows,
+            &other.justifications,
+            &other.steps,
+            seen,
+        );
+    }
+
+    /// Whether taking in lists of these lengths can make one of this need's lists longer
+    /// than a scan is for.
+    fn may_outgrow_scan_by(&self, flows: usize, justifications: usize, steps: usize) -> bool {
+        may_outgrow_scan(self.flows.len(), flows)
+            || may_outgrow_scan(self.justifications.len(), justifications)
+            || may_outgrow_scan(self.steps.len(), steps)
+    }
+
+    /// [`Need::absorb`] of the lists themselves.
+    fn absorb_lists(
+        &mut self,
+        roles: &[PathRole],
+        flows: &[Name],
+        justifications: &[String],
+        steps: &[StepRef],
+        seen: &mut Seen,
+    ) {
+        add_unique(&mut self.roles, roles);
+        add_new(&mut self.flows, &mut seen.flows, flows);
         add_new(
             &mut self.justifications,
             &mut seen.justifications,
-            &other.justifications,
+            justifications,
         );
-        add_new(&mut self.steps, &mut seen.steps, &other.steps);
+        add_new(&mut self.steps, &mut seen.steps, steps);
         self.roles.sort_unstable();
+    }
+}
+
+/// The deny rule a placement puts a rule above, as the merge keys hash it (a placement and a
+/// borrowed [`Wanted`] hash alike).
+fn placement_rule(p: &Placement) -> Option<&str> {
+    match p {
+        Placement::Append => None,
+        Placement::Above { rule } => Some(rule),
+    }
+}
+
+/// A need as one step of one trace states it, borrowed from the trace and the flow: looked up
+/// among the needs so far first, and copied into a [`Need`] only when it is a new one (most
+/// steps of a flow with a failover path repeat a need of its primary path).
+struct Wanted<'a> {
+    firewall: usize,
+    list: Option<RuleList>,
+    return_traffic: bool,
+    before: Option<&'a str>,
+    direction: Direction,
+    owner: &'a Option<EnvRef>,
+    sources: &'a [Arc<Addresses>],
+    destinations: &'a [Arc<Addresses>],
+    services: &'a SvcSet,
+    role: PathRole,
+    flow: &'a Name,
+    justifications: &'a [String],
+    step: StepRef,
+    hashes: DimHashes,
+}
+
+impl Wanted<'_> {
+    /// [`Need::key_hash`] with nothing left out, of the need this would be.
+    fn key_hash(&self, index: &KeyIndex) -> u64 {
+        index.hash((
+            (self.firewall, self.list, self.return_traffic),
+            self.before,
+            self.direction,
+            self.owner,
+            Some(self.hashes.sources),
+            Some(self.hashes.destinations),
+            Some(self.hashes.services),
+        ))
+    }
+
+    /// [`Need::same_key`] with nothing left out, against the need this would be.
+    fn is_key_of(&self, n: &Need) -> bool {
+        n.firewall == self.firewall
+            && n.list == self.list
+            && n.return_traffic == self.return_traffic
+            && placement_rule(&n.placement) == self.before
+            && n.direction == self.direction
+            && n.owner == *self.owner
+            && n.sources == self.sources
+            && n.destinations == self.destinations
+            && n.services == *self.services
+    }
+
+    /// Takes this into `n`, a need of the same key.
+    fn absorb_into(&self, n: &mut Need, seen: &mut Seen) {
+        n.absorb_lists(
+            std::slice::from_ref(&self.role),
+            std::slice::from_ref(self.flow),
+            self.justifications,
+            std::slice::from_ref(&self.step),
+            seen,
+        );
+    }
+
+    /// The need itself.
+    fn into_need(self) -> Need {
+        Need {
+            firewall: self.firewall,
+            list: self.list,
+            return_traffic: self.return_traffic,
+            placement: self
+                .before
+                .map_or(Placement::Append, |rule| Placement::Above {
+                    rule: rule.to_owned(),
+                }),
+            direction: self.direction,
+            owner: self.owner.clone(),
+            sources: self.sources.to_vec(),
+            destinations: self.destinations.to_vec(),
+            services: self.services.clone(),
+            roles: vec![self.role],
+            flows: vec![self.flow.clone()],
+            justifications: self.justifications.to_vec(),
+            steps: vec![self.step],
+            hashes: self.hashes,
+        }
     }
 }
 
@@ -896,49 +1015,43 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                             for (missing, list, return_traffic, from, to) in wanted {
                                 let Some(missing) = missing else { continue };
                                 let (sources, destinations) =
-                                    (vec![from.clone()], vec![to.clone()]);
+                                    (std::slice::from_ref(from), std::slice::from_ref(to));
                                 let hashes = trace_hashes.of(
                                     &dim_hasher,
-                                    &sources,
-                                    &destinations,
+                                    sources,
+                                    destinations,
                                     &missing.services,
                                 );
-                                let need = Need {
+                                let want = Wanted {
                                     firewall: fw,
                                     list,
                                     return_traffic,
-                                    placement: missing.before.as_ref().map_or(
-                                        Placement::Append,
-                                        |r| Placement::Above {
-                                            rule: r.to_string(),
-                                        },
-                                    ),
+                                    before: missing.before.as_ref().map(Name::as_str),
                                     direction: df.direction,
-                                    owner: df.owner.clone(),
+                                    owner: &df.owner,
                                     sources,
                                     destinations,
-                                    services: missing.services.clone(),
-                                    roles: vec![path.role],
-                                    flows: vec![flow.name.clone()],
-                                    justifications: flow.justification.iter().cloned().collect(),
-                                    steps: vec![(fi, di, si, return_traffic)],
+                                    services: &missing.services,
+                                    role: path.role,
+                                    flow: &flow.name,
+                                    justifications: flow.justification.as_slice(),
+                                    step: (fi, di, si, return_traffic),
                                     hashes,
                                 };
-                                let h = need.key_hash(&need_index, Dim::None);
+                                let h = want.key_hash(&need_index);
                                 let found = need_index
-                                    .find(h, |i| {
-                                        needs.get(i).is_some_and(|n| n.same_key(&need, Dim::None))
-                                    })
+                                    .find(h, |i| needs.get(i).is_some_and(|n| want.is_key_of(n)))
                                     .and_then(|i| Some((i, needs.get_mut(i)?)));
                                 match found {
                                     Some((i, n)) => {
-                                        let long = n.may_outgrow_scan(&need, Dim::None);
+                                        let long =
+                                            n.may_outgrow_scan_by(1, want.justifications.len(), 1);
                                         let mut scratch = Seen::default();
-                                        n.absorb(&need, need_seen.get(i, long, &mut scratch));
+                                        want.absorb_into(n, need_seen.get(i, long, &mut scratch));
                                     }
                                     None => {
                                         need_index.push(h);
-                                        needs.push(need);
+                                        needs.push(want.into_need());
                                     }
                                 }
                             }
@@ -1022,7 +1135,6 @@ fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
                             add_new(&mut m.destinations, &mut s.destinations, &n.destinations);
                         }
                         Dim::Sources => add_new(&mut m.sources, &mut s.sources, &n.sources),
-                        Dim::None => {}
                     }
                     m.absorb(n, s);
                     if let Some(k) = kept.get_mut(i) {
@@ -1051,7 +1163,6 @@ fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
                         m.hashes.sources = dim_hasher.fresh_list(&m.sources);
                     }
                     Dim::Services => m.hashes.services = dim_hasher.hash(&m.services),
-                    Dim::None => {}
                 }
             }
         }
@@ -1545,9 +1656,72 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
 
 #[cfg(test)]
 mod tests {
-    use super::{DimHasher, TraceHashes, free_number};
+    use super::{DimHasher, KeyIndex, Seen, TraceHashes, Wanted, free_number};
     use crate::trace::Addresses;
     use std::sync::Arc;
+
+    /// A step's borrowed need hashes and compares as the need it becomes, and no field it
+    /// leaves out of the comparison could tell two needs apart.
+    #[test]
+    fn a_wanted_need_finds_the_need_it_becomes() {
+        let net = |p: &str| {
+            Arc::new(Addresses {
+                party: crate::Party::Prefix,
+                set: crate::AddrSet::from_prefix(p.parse().unwrap()),
+            })
+        };
+        let (src, dst) = (net("10.0.0.0/24"), net("10.1.0.0/24"));
+        let services = crate::SvcSet::any();
+        let flow: mccs_model::Name = "f1".parse().unwrap();
+        let justification = vec![String::from("why")];
+        let owner = None;
+        let hasher = DimHasher::default();
+        let hashes = TraceHashes::default().of(
+            &hasher,
+            std::slice::from_ref(&src),
+            std::slice::from_ref(&dst),
+            &services,
+        );
+        let wanted = |before: Option<&'static str>, step: usize| Wanted {
+            firewall: 3,
+            list: None,
+            return_traffic: false,
+            before,
+            direction: mccs_naming::Direction::Outbound,
+            owner: &owner,
+            sources: std::slice::from_ref(&src),
+            destinations: std::slice::from_ref(&dst),
+            services: &services,
+            role: crate::PathRole::Primary,
+            flow: &flow,
+            justifications: &justification,
+            step: (0, 0, step, false),
+            hashes,
+        };
+        let index = KeyIndex::default();
+        for before in [None, Some("deny-all")] {
+            let w = wanted(before, 0);
+            let h = w.key_hash(&index);
+            let mut need = wanted(before, 0).into_need();
+            assert!(w.is_key_of(&need));
+            // The other placement is another need, whatever the rest.
+            let other = wanted(
+                if before.is_some() {
+                    None
+                } else {
+                    Some("deny-all")
+                },
+                0,
+            );
+            assert!(!other.is_key_of(&need));
+            assert_ne!(other.key_hash(&index), h);
+            // Absorbing a second step adds the step only: flow and justification are there.
+            wanted(before, 1).absorb_into(&mut need, &mut Seen::default());
+            assert_eq!(need.steps, [(0, 0, 0, false), (0, 0, 1, false)]);
+            assert_eq!(need.flows, std::slice::from_ref(&flow));
+            assert_eq!(need.justifications, justification);
+        }
+    }
 
     #[test]
     fn plans_numbering_their_node_names_differently_are_equal() {
