@@ -895,11 +895,11 @@ impl NetworkGraph<'_> {
     /// initiator that fits neither end.
     pub fn directed_flows(&self, flow: &mccs_model::Flow) -> Result<Vec<DirectedFlow>, FlowError> {
         let services = crate::resolve_services(self, &flow.services);
-        self.directed(
+        self.directed_owning(
             flow.name.as_str(),
             &flow.source,
             &flow.destination,
-            &services,
+            services,
             flow.initiator,
         )
     }
@@ -916,6 +916,19 @@ impl NetworkGraph<'_> {
         source: &FlowEnd,
         destination: &FlowEnd,
         services: &SvcSet,
+        initiator: Initiator,
+    ) -> Result<Vec<DirectedFlow>, FlowError> {
+        self.directed_owning(name, source, destination, services.clone(), initiator)
+    }
+
+    /// [`NetworkGraph::directed`], given its own copy of the services: the ends' addresses
+    /// and the services move into the (last) directed flow instead of being copied.
+    fn directed_owning(
+        &self,
+        name: &str,
+        source: &FlowEnd,
+        destination: &FlowEnd,
+        services: SvcSet,
         initiator: Initiator,
     ) -> Result<Vec<DirectedFlow>, FlowError> {
         let s = self.resolve_end(source, "source");
@@ -939,11 +952,9 @@ impl NetworkGraph<'_> {
         };
         // The source opens the connection; `cloud` / `on-prem` only state where it is. The ends
         // are never swapped: a source on the other side is reported, not guessed at.
-        let forward = (&s, &d);
-        let backward = (&d, &s);
-        let pairs: Vec<(&End, &End)> = match initiator {
-            Initiator::Source => vec![forward],
-            Initiator::Both => vec![forward, backward],
+        let both = match initiator {
+            Initiator::Source => false,
+            Initiator::Both => true,
             Initiator::Cloud | Initiator::OnPrem => {
                 let cloud = initiator == Initiator::Cloud;
                 if !side(&s, cloud) {
@@ -959,26 +970,43 @@ impl NetworkGraph<'_> {
                         }],
                     ));
                 }
-                vec![forward]
+                false
             }
         };
         let owner = s.env.clone().or_else(|| d.env.clone());
-        Ok(pairs
-            .into_iter()
-            .map(|(from, to)| DirectedFlow {
+        let direction = |from: &End| {
+            if from.env.is_some() && from.env == owner {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            }
+        };
+        let (forward, backward) = (direction(&s), direction(&d));
+        let flow =
+            |source: Addresses, destination: Addresses, services, direction, start| DirectedFlow {
                 name: name.into(),
-                source: from.addresses.clone(),
-                destination: to.addresses.clone(),
-                services: services.clone(),
-                direction: if from.env.is_some() && from.env == owner {
-                    Direction::Outbound
-                } else {
-                    Direction::Inbound
-                },
+                source,
+                destination,
+                services,
+                direction,
                 owner: owner.clone(),
-                start: from.node,
-            })
-            .collect())
+                start,
+            };
+        let (s_node, d_node) = (s.node, d.node);
+        Ok(if both {
+            vec![
+                flow(
+                    s.addresses.clone(),
+                    d.addresses.clone(),
+                    services.clone(),
+                    forward,
+                    s_node,
+                ),
+                flow(d.addresses, s.addresses, services, backward, d_node),
+            ]
+        } else {
+            vec![flow(s.addresses, d.addresses, services, forward, s_node)]
+        })
     }
 
     /// Every path of a directed flow, with each hop's addresses and each firewall's verdict.
