@@ -332,11 +332,11 @@ impl NameTable {
 
     /// The position of the name of the hop's node, added if new; `None` for a node the graph
     /// does not have (never) or past 2³² names (never, see [`PathNodes`]).
-    fn position(&mut self, hop: Hop) -> Option<u32> {
+    fn position(&mut self, hop: &Hop) -> Option<u32> {
         let slot = self.by_node.get_mut(usize::try_from(hop.index.0).ok()?)?;
         if *slot == u32::MAX {
             *slot = u32::try_from(self.names.len()).ok()?;
-            self.names.push(hop.node);
+            self.names.push(hop.node.clone());
         }
         Some(*slot)
     }
@@ -1070,11 +1070,12 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                     if !options.keep_hops {
                         nodes.paths.reserve_exact(trace.paths.len());
                         for p in &mut trace.paths {
+                            // Read in place (a hop is large: moving each out cost a copy),
+                            // then dropped with the list.
                             let hops = std::mem::take(&mut p.hops);
                             let mut positions = Vec::with_capacity(hops.len());
-                            positions.extend(hops.into_iter().filter_map(|h| {
-                                let enforces = h.verdict.is_some();
-                                Some((node_names.position(h)?, enforces))
+                            positions.extend(hops.iter().filter_map(|h| {
+                                Some((node_names.position(h)?, h.verdict.is_some()))
                             }));
                             nodes.paths.push(positions.into_boxed_slice());
                         }
