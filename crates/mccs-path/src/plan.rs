@@ -388,6 +388,53 @@ impl DirectedPlan {
                 }),
         )
     }
+
+    /// [`DirectedPlan::path_nodes`] with a number for each node instead of its name: the same
+    /// node has the same number on every path of this directed plan, and two nodes never
+    /// share one, so paths compare as numbers (the numbers mean nothing across directed
+    /// plans). [`DirectedPlan::path_node_name`] gives a number's name.
+    ///
+    /// ```
+    /// let t = mccs_model::examples::reference();
+    /// for hops in [true, false] {
+    ///     let options = mccs_path::PlanOptions::default().with_hops(hops);
+    ///     let p = mccs_path::plan(&t, &t.flows, &options);
+    ///     let d = &p.flows[0].directions[0];
+    ///     let by_number: Vec<_> = d
+    ///         .path_node_ids(0)
+    ///         .map(|(n, enforces)| (d.path_node_name(0, n).unwrap(), enforces))
+    ///         .collect();
+    ///     assert!(by_number.iter().copied().eq(d.path_nodes(0)));
+    /// }
+    /// ```
+    pub fn path_node_ids(&self, path: usize) -> impl Iterator<Item = (u32, bool)> {
+        let hops = match self.trace.paths.get(path) {
+            Some(p) if self.nodes.paths.is_empty() => p.hops.as_slice(),
+            _ => &[],
+        };
+        hops.iter().map(|h| (h.index.0, h.verdict.is_some())).chain(
+            self.nodes
+                .paths
+                .get(path)
+                .into_iter()
+                .flat_map(|p| p.iter().copied()),
+        )
+    }
+
+    /// The name of node `id` ([`DirectedPlan::path_node_ids`]) of path `path`; `None` when the
+    /// path has no such node.
+    pub fn path_node_name(&self, path: usize, id: u32) -> Option<&str> {
+        if self.nodes.paths.is_empty() {
+            let p = self.trace.paths.get(path)?;
+            return p.hops.iter().find(|h| h.index.0 == id).map(Hop::node);
+        }
+        let p = self.nodes.paths.get(path)?;
+        if !p.iter().any(|(i, _)| *i == id) {
+            return None;
+        }
+        let names = self.nodes.names.as_deref()?;
+        names.get(usize::try_from(id).ok()?).map(Label::as_str)
+    }
 }
 
 /// The plan for one flow (one or two directions).

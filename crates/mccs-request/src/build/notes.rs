@@ -20,12 +20,12 @@ impl<'a> Builder<'a> {
     /// Adds to `out` (without repeats) the transports (links, PrivateLink regions) only
     /// failover paths of `flow` take. Worked out once per flow and direction (a flow's rows in
     /// every request ask for the same), with `primary` as scratch space for the nodes of its
-    /// primary paths.
+    /// primary paths (by number: [`mccs_path::DirectedPlan::path_node_ids`]).
     fn failover_via(
         &self,
         flow: &str,
         direction: Direction,
-        primary: &mut Vec<&'a str>,
+        primary: &mut Vec<u32>,
         out: &mut Vec<String>,
     ) {
         let Some(position) = self.flow_position(flow) else {
@@ -53,7 +53,7 @@ impl<'a> Builder<'a> {
         &self,
         position: usize,
         direction: Direction,
-        primary: &mut Vec<&'a str>,
+        primary: &mut Vec<u32>,
     ) -> Rc<[String]> {
         let mut out = Vec::new();
         let Some(fp) = self.plan.flows.get(position) else {
@@ -71,7 +71,7 @@ impl<'a> Builder<'a> {
                     .iter()
                     .enumerate()
                     .filter(|(_, p)| p.role == mccs_path::PathRole::Primary)
-                    .flat_map(|(i, _)| d.path_nodes(i).map(|(node, _)| node)),
+                    .flat_map(|(i, _)| d.path_node_ids(i).map(|(node, _)| node)),
             );
             for (i, _) in d
                 .trace
@@ -80,9 +80,13 @@ impl<'a> Builder<'a> {
                 .enumerate()
                 .filter(|(_, p)| p.role == mccs_path::PathRole::Failover)
             {
-                for (node, enforces) in d.path_nodes(i) {
-                    if !enforces && !primary.contains(&node) {
-                        push_unique(&mut out, node);
+                // Compared by number; a name is read only for a node the primary paths miss.
+                for (node, enforces) in d.path_node_ids(i) {
+                    if !enforces
+                        && !primary.contains(&node)
+                        && let Some(name) = d.path_node_name(i, node)
+                    {
+                        push_unique(&mut out, name);
                     }
                 }
             }
