@@ -195,7 +195,7 @@ impl ImportOptions {
         for ps in &topology.project_sets {
             self.known_ministries
                 .entry(ps.license_plate)
-                .or_insert_with(|| ps.ministry.clone());
+                .or_insert_with(|| ps.ministry);
         }
         self
     }
@@ -585,7 +585,7 @@ fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> I
                 .or_else(|| options.known_ministries.get(&env.license_plate))
                 .or(options.ministry.as_ref())
             {
-                Some(m) => m.clone(),
+                Some(m) => *m,
                 None => {
                     refuse(format!(
                         "no ministry for {env}: no `{}` tag on any {} of Project Set {}; tag one, or pass --ministry",
@@ -648,9 +648,9 @@ fn map(provider: Provider, networks: Vec<Network>, options: &ImportOptions) -> I
             refuse(format!("{env} is already imported from {first}"));
             continue;
         }
-        let set = sets.entry(env.license_plate).or_insert_with(|| {
-            ProjectSet::new(env.license_plate, ministry.clone(), provider.platform())
-        });
+        let set = sets
+            .entry(env.license_plate)
+            .or_insert_with(|| ProjectSet::new(env.license_plate, ministry, provider.platform()));
         if set.ministry != ministry {
             refuse(format!(
                 "ministry {ministry} differs from {} of the other networks of Project Set {}",

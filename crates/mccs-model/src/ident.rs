@@ -54,34 +54,58 @@ pub enum IdentError {
 /// assert!("citz".parse::<Ministry>().is_err());
 /// # Ok::<(), mccs_model::IdentError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Ministry(String);
+///
+/// Kept inline (a name read back or copied allocates nothing); it compares and orders as its
+/// text, and `Debug` shows it as text (`Ministry("CITZ")`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ministry(
+    /// The name, padded with zero bytes: the name has none, so padded arrays compare and order
+    /// as the names do.
+    [u8; Ministry::MAX_LEN],
+);
 
 impl Ministry {
+    /// The longest short name.
+    const MAX_LEN: usize = 10;
+
     /// The short name as written.
     pub fn as_str(&self) -> &str {
-        &self.0
+        let len = self.0.iter().position(|b| *b == 0).unwrap_or(Self::MAX_LEN);
+        // Only ASCII bytes are ever stored, so this cannot fail; fall back to "" to stay total.
+        self.0
+            .get(..len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 }
 
 impl FromStr for Ministry {
     type Err = IdentError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let ok = (2..=10).contains(&s.len())
+        let ok = (2..=Self::MAX_LEN).contains(&s.len())
             && s.starts_with(|c: char| c.is_ascii_uppercase())
             && s.bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-        if ok {
-            Ok(Self(s.to_owned()))
-        } else {
-            Err(IdentError::Ministry(s.to_owned()))
+        let mut bytes = [0; Self::MAX_LEN];
+        match bytes.get_mut(..s.len()) {
+            Some(to) if ok => {
+                to.copy_from_slice(s.as_bytes());
+                Ok(Self(bytes))
+            }
+            _ => Err(IdentError::Ministry(s.to_owned())),
         }
     }
 }
 
 impl fmt::Display for Ministry {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Ministry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Ministry").field(&self.as_str()).finish()
     }
 }
 
@@ -461,6 +485,43 @@ text_serde!(EnvRef, "EnvRef", {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The inline ministry reads, compares, orders and hashes as its text; anything that
+        /// is not a short name is refused whatever its length.
+        #[test]
+        fn ministry_is_its_text(a in "[A-Z][A-Z0-9]{1,9}", b in "[A-Z][A-Z0-9]{1,9}", bad in "\\PC{0,14}") {
+            let (ma, mb): (Ministry, Ministry) = (a.parse().unwrap(), b.parse().unwrap());
+            prop_assert_eq!(ma.as_str(), a.as_str());
+            prop_assert_eq!(ma.to_string(), a.as_str());
+            prop_assert_eq!(ma.cmp(&mb), a.cmp(&b));
+            prop_assert_eq!(ma == mb, a == b);
+            let state = std::hash::RandomState::new();
+            let h = |m: &Ministry| std::hash::BuildHasher::hash_one(&state, m);
+            if a == b {
+                prop_assert_eq!(h(&ma), h(&mb));
+            }
+            let valid = (2..=10).contains(&bad.len())
+                && bad.starts_with(|c: char| c.is_ascii_uppercase())
+                && bad.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            prop_assert_eq!(bad.parse::<Ministry>().is_ok(), valid);
+        }
+    }
+
+    #[test]
+    fn ministry_refuses_long_and_empty_names() {
+        assert!("".parse::<Ministry>().is_err());
+        assert!("A".parse::<Ministry>().is_err());
+        assert!("ABCDEFGHIJK".parse::<Ministry>().is_err());
+        assert_eq!(
+            "ABCDEFGHIJ".parse::<Ministry>().unwrap().as_str(),
+            "ABCDEFGHIJ"
+        );
+        assert!("AB\0".parse::<Ministry>().is_err());
+        let m: Ministry = "CITZ".parse().unwrap();
+        assert_eq!(format!("{m:?}"), r#"Ministry("CITZ")"#);
+    }
 
     #[test]
     fn plate_rejects_wrong_length_and_case() {

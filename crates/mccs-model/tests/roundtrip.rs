@@ -406,7 +406,7 @@ fn build(p: Pools) -> Topology {
         t.project_sets.push(ps);
     }
     if b.flip() {
-        let mut known: Vec<Ministry> = t.project_sets.iter().map(|p| p.ministry.clone()).collect();
+        let mut known: Vec<Ministry> = t.project_sets.iter().map(|p| p.ministry).collect();
         known.push(b.ministry());
         known.sort();
         known.dedup();

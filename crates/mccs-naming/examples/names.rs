@@ -29,7 +29,7 @@ pub(crate) fn main() -> Result<()> {
     let conventions = Conventions::default();
     let (rules, objects) = (conventions.rule(), conventions.object());
     let first = RuleIdentity {
-        ministry: ps.ministry.clone(),
+        ministry: ps.ministry,
         platform: ps.platform,
         license_plate: ps.license_plate,
         environment: Environment::Prod,
@@ -38,7 +38,7 @@ pub(crate) fn main() -> Result<()> {
     };
     let rule_name = rules.format_rule(&first)?;
     let vnet_object = ObjectIdentity {
-        ministry: ps.ministry.clone(),
+        ministry: ps.ministry,
         platform: ps.platform,
         license_plate: ps.license_plate,
         environment: Environment::Prod,

@@ -110,7 +110,7 @@ impl RuleStem {
     /// The identity of rule number `sequence` of this stem (the first rule is 1).
     pub fn with_sequence(&self, sequence: u32) -> RuleIdentity {
         RuleIdentity {
-            ministry: self.ministry.clone(),
+            ministry: self.ministry,
             platform: self.platform,
             license_plate: self.license_plate,
             environment: self.environment.clone(),
@@ -157,7 +157,7 @@ impl RuleIdentity {
     /// The identity without its sequence number.
     pub fn stem(&self) -> RuleStem {
         RuleStem {
-            ministry: self.ministry.clone(),
+            ministry: self.ministry,
             platform: self.platform,
             license_plate: self.license_plate,
             environment: self.environment.clone(),

@@ -1594,7 +1594,7 @@ fn rule_name(
     let stem = owner.and_then(|o| {
         let ps = project_sets.get(&o.license_plate)?;
         Some(RuleStem {
-            ministry: ps.ministry.clone(),
+            ministry: ps.ministry,
             platform: ps.platform,
             license_plate: ps.license_plate,
             environment: o.environment.clone(),

@@ -32,7 +32,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, args: &NamesCheckArgs) -> Result<Exit> {
     let conventions = Conventions::default();
     let mut options = ParseOptions::default();
     if !topology.ministries.is_empty() {
-        options = options.with_known_ministries(topology.ministries.iter().cloned());
+        options = options.with_known_ministries(topology.ministries.iter().copied());
     }
 
     let mut findings = Vec::new();

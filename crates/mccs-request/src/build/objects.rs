@@ -469,7 +469,7 @@ impl<'a> Builder<'a> {
                     None => None,
                 };
                 Some(ObjectIdentity {
-                    ministry: ps.ministry.clone(),
+                    ministry: ps.ministry,
                     platform: ps.platform,
                     license_plate: ps.license_plate,
                     environment: o.environment.clone(),

@@ -26,7 +26,7 @@ fn options(tags: &TagArgs, non_routable: &[String]) -> ImportOptions {
                 .collect(),
         );
     let mut options = match &tags.ministry {
-        Some(m) => options.with_ministry(m.clone()),
+        Some(m) => options.with_ministry(*m),
         None => options,
     };
     if let Some(p) = tags.plate {
