@@ -371,22 +371,32 @@ impl DirectedPlan {
     /// assert!(d.path_nodes(0).any(|(_, enforces)| enforces));
     /// ```
     pub fn path_nodes(&self, path: usize) -> impl Iterator<Item = (&str, bool)> {
-        let hops = match self.trace.paths.get(path) {
-            Some(p) if self.nodes.paths.is_empty() => p.hops.as_slice(),
-            _ => &[],
-        };
         let names = self.nodes.names.as_deref().unwrap_or_default();
-        hops.iter().map(|h| (h.node(), h.verdict.is_some())).chain(
-            self.nodes
-                .paths
-                .get(path)
-                .into_iter()
-                .flat_map(|p| p.iter())
-                .filter_map(move |(i, enforces)| {
-                    let name = names.get(usize::try_from(*i).ok()?)?;
-                    Some((name.as_str(), *enforces))
-                }),
-        )
+        self.kept_hops(path)
+            .iter()
+            .map(|h| (h.node(), h.verdict.is_some()))
+            .chain(
+                self.node_positions(path)
+                    .iter()
+                    .filter_map(move |(i, enforces)| {
+                        let name = names.get(usize::try_from(*i).ok()?)?;
+                        Some((name.as_str(), *enforces))
+                    }),
+            )
+    }
+
+    /// The hops of path `path`, when the plan kept them (else none).
+    fn kept_hops(&self, path: usize) -> &[Hop] {
+        match self.trace.paths.get(path) {
+            Some(p) if self.nodes.paths.is_empty() => &p.hops,
+            _ => &[],
+        }
+    }
+
+    /// The positions of the nodes of path `path` in the plan's name table, when the plan
+    /// dropped the hops (else none).
+    fn node_positions(&self, path: usize) -> &[(u32, bool)] {
+        self.nodes.paths.get(path).map_or(&[], |p| p)
     }
 
     /// [`DirectedPlan::path_nodes`] with a number for each node instead of its name: the same
@@ -408,28 +418,19 @@ impl DirectedPlan {
     /// }
     /// ```
     pub fn path_node_ids(&self, path: usize) -> impl Iterator<Item = (u32, bool)> {
-        let hops = match self.trace.paths.get(path) {
-            Some(p) if self.nodes.paths.is_empty() => p.hops.as_slice(),
-            _ => &[],
-        };
-        hops.iter().map(|h| (h.index.0, h.verdict.is_some())).chain(
-            self.nodes
-                .paths
-                .get(path)
-                .into_iter()
-                .flat_map(|p| p.iter().copied()),
-        )
+        self.kept_hops(path)
+            .iter()
+            .map(|h| (h.index.0, h.verdict.is_some()))
+            .chain(self.node_positions(path).iter().copied())
     }
 
     /// The name of node `id` ([`DirectedPlan::path_node_ids`]) of path `path`; `None` when the
     /// path has no such node.
     pub fn path_node_name(&self, path: usize, id: u32) -> Option<&str> {
-        if self.nodes.paths.is_empty() {
-            let p = self.trace.paths.get(path)?;
-            return p.hops.iter().find(|h| h.index.0 == id).map(Hop::node);
+        if let Some(h) = self.kept_hops(path).iter().find(|h| h.index.0 == id) {
+            return Some(h.node());
         }
-        let p = self.nodes.paths.get(path)?;
-        if !p.iter().any(|(i, _)| *i == id) {
+        if !self.node_positions(path).iter().any(|(i, _)| *i == id) {
             return None;
         }
         let names = self.nodes.names.as_deref()?;
@@ -712,8 +713,8 @@ impl SeenMap {
     }
 }
 
-/// The dimension left out of a merge key (the one merged rules may differ in). The key with
-/// nothing left out, which finds a step's need among the needs so far, is [`Wanted`]'s.
+/// The dimension left out of a merge key (the one merged rules may differ in); `None` in its
+/// place ([`NeedKey::hash`], [`NeedKey::same`]) leaves nothing out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Dim {
     Services,
@@ -771,32 +772,68 @@ impl KeyIndex {
     }
 }
 
-impl Need {
-    /// The hash of what two needs must share to be merged (or to be the same need): all but
-    /// the `free` dimension.
-    fn key_hash(&self, index: &KeyIndex, free: Dim) -> u64 {
+/// What two needs must share to be the same need, or (all but one dimension) to be merged,
+/// borrowed from a [`Need`] or from a step's [`Wanted`]: one hash and one comparison for both.
+struct NeedKey<'a> {
+    firewall: usize,
+    list: Option<RuleList>,
+    return_traffic: bool,
+    /// The deny rule the rule must go above (`None`: appended).
+    before: Option<&'a str>,
+    direction: Direction,
+    owner: &'a Option<EnvRef>,
+    sources: &'a [Arc<Addresses>],
+    destinations: &'a [Arc<Addresses>],
+    services: &'a SvcSet,
+    hashes: DimHashes,
+}
+
+impl NeedKey<'_> {
+    /// The hash of the key without its `free` dimension (`None`: the whole key).
+    fn hash(&self, index: &KeyIndex, free: Option<Dim>) -> u64 {
         index.hash((
             (self.firewall, self.list, self.return_traffic),
-            placement_rule(&self.placement),
+            self.before,
             self.direction,
-            &self.owner,
-            (free != Dim::Sources).then_some(self.hashes.sources),
-            (free != Dim::Destinations).then_some(self.hashes.destinations),
-            (free != Dim::Services).then_some(self.hashes.services),
+            self.owner,
+            (free != Some(Dim::Sources)).then_some(self.hashes.sources),
+            (free != Some(Dim::Destinations)).then_some(self.hashes.destinations),
+            (free != Some(Dim::Services)).then_some(self.hashes.services),
         ))
     }
 
-    /// Whether `self` and `other` share all but the `free` dimension.
-    fn same_key(&self, other: &Need, free: Dim) -> bool {
+    /// Whether the keys are equal but for the `free` dimension (`None`: equal).
+    fn same(&self, other: &NeedKey<'_>, free: Option<Dim>) -> bool {
         self.firewall == other.firewall
             && self.list == other.list
             && self.return_traffic == other.return_traffic
-            && self.placement == other.placement
+            && self.before == other.before
             && self.direction == other.direction
             && self.owner == other.owner
-            && (free == Dim::Sources || self.sources == other.sources)
-            && (free == Dim::Destinations || self.destinations == other.destinations)
-            && (free == Dim::Services || self.services == other.services)
+            && (free == Some(Dim::Sources) || self.sources == other.sources)
+            && (free == Some(Dim::Destinations) || self.destinations == other.destinations)
+            && (free == Some(Dim::Services) || self.services == other.services)
+    }
+}
+
+impl Need {
+    /// Its key.
+    fn key(&self) -> NeedKey<'_> {
+        NeedKey {
+            firewall: self.firewall,
+            list: self.list,
+            return_traffic: self.return_traffic,
+            before: match &self.placement {
+                Placement::Append => None,
+                Placement::Above { rule } => Some(rule),
+            },
+            direction: self.direction,
+            owner: &self.owner,
+            sources: &self.sources,
+            destinations: &self.destinations,
+            services: &self.services,
+            hashes: self.hashes,
+        }
     }
 
     /// Whether taking in `other` (and, in a merge pass, its `free` dimension) can make one of
@@ -852,62 +889,18 @@ impl Need {
     }
 }
 
-/// The deny rule a placement puts a rule above, as the merge keys hash it (a placement and a
-/// borrowed [`Wanted`] hash alike).
-fn placement_rule(p: &Placement) -> Option<&str> {
-    match p {
-        Placement::Append => None,
-        Placement::Above { rule } => Some(rule),
-    }
-}
-
 /// A need as one step of one trace states it, borrowed from the trace and the flow: looked up
 /// among the needs so far first, and copied into a [`Need`] only when it is a new one (most
 /// steps of a flow with a failover path repeat a need of its primary path).
 struct Wanted<'a> {
-    firewall: usize,
-    list: Option<RuleList>,
-    return_traffic: bool,
-    before: Option<&'a str>,
-    direction: Direction,
-    owner: &'a Option<EnvRef>,
-    sources: &'a [Arc<Addresses>],
-    destinations: &'a [Arc<Addresses>],
-    services: &'a SvcSet,
+    key: NeedKey<'a>,
     role: PathRole,
     flow: &'a Name,
     justifications: &'a [String],
     step: StepRef,
-    hashes: DimHashes,
 }
 
 impl Wanted<'_> {
-    /// [`Need::key_hash`] with nothing left out, of the need this would be.
-    fn key_hash(&self, index: &KeyIndex) -> u64 {
-        index.hash((
-            (self.firewall, self.list, self.return_traffic),
-            self.before,
-            self.direction,
-            self.owner,
-            Some(self.hashes.sources),
-            Some(self.hashes.destinations),
-            Some(self.hashes.services),
-        ))
-    }
-
-    /// [`Need::same_key`] with nothing left out, against the need this would be.
-    fn is_key_of(&self, n: &Need) -> bool {
-        n.firewall == self.firewall
-            && n.list == self.list
-            && n.return_traffic == self.return_traffic
-            && placement_rule(&n.placement) == self.before
-            && n.direction == self.direction
-            && n.owner == *self.owner
-            && n.sources == self.sources
-            && n.destinations == self.destinations
-            && n.services == *self.services
-    }
-
     /// Takes this into `n`, a need of the same key.
     fn absorb_into(&self, n: &mut Need, seen: &mut Seen) {
         n.absorb_lists(
@@ -921,25 +914,26 @@ impl Wanted<'_> {
 
     /// The need itself.
     fn into_need(self) -> Need {
+        let key = self.key;
         Need {
-            firewall: self.firewall,
-            list: self.list,
-            return_traffic: self.return_traffic,
-            placement: self
+            firewall: key.firewall,
+            list: key.list,
+            return_traffic: key.return_traffic,
+            placement: key
                 .before
                 .map_or(Placement::Append, |rule| Placement::Above {
                     rule: rule.to_owned(),
                 }),
-            direction: self.direction,
-            owner: self.owner.clone(),
-            sources: self.sources.to_vec(),
-            destinations: self.destinations.to_vec(),
-            services: self.services.clone(),
+            direction: key.direction,
+            owner: key.owner.clone(),
+            sources: key.sources.to_vec(),
+            destinations: key.destinations.to_vec(),
+            services: key.services.clone(),
             roles: vec![self.role],
             flows: vec![self.flow.clone()],
             justifications: self.justifications.to_vec(),
             steps: vec![self.step],
-            hashes: self.hashes,
+            hashes: key.hashes,
         }
     }
 }
@@ -1070,24 +1064,28 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                                     &missing.services,
                                 );
                                 let want = Wanted {
-                                    firewall: fw,
-                                    list,
-                                    return_traffic,
-                                    before: missing.before.as_ref().map(Name::as_str),
-                                    direction: df.direction,
-                                    owner: &df.owner,
-                                    sources,
-                                    destinations,
-                                    services: &missing.services,
+                                    key: NeedKey {
+                                        firewall: fw,
+                                        list,
+                                        return_traffic,
+                                        before: missing.before.as_ref().map(Name::as_str),
+                                        direction: df.direction,
+                                        owner: &df.owner,
+                                        sources,
+                                        destinations,
+                                        services: &missing.services,
+                                        hashes,
+                                    },
                                     role: path.role,
                                     flow: &flow.name,
                                     justifications: flow.justification.as_slice(),
                                     step: (fi, di, si, return_traffic),
-                                    hashes,
                                 };
-                                let h = want.key_hash(&need_index);
+                                let h = want.key.hash(&need_index, None);
                                 let found = need_index
-                                    .find(h, |i| needs.get(i).is_some_and(|n| want.is_key_of(n)))
+                                    .find(h, |i| {
+                                        needs.get(i).is_some_and(|n| n.key().same(&want.key, None))
+                                    })
                                     .and_then(|i| Some((i, needs.get_mut(i)?)));
                                 match found {
                                     Some((i, n)) => {
@@ -1167,8 +1165,13 @@ fn merge(needs: Vec<Need>, dim_hasher: &DimHasher) -> Vec<Need> {
         for i in 0..current.len() {
             let (before, rest) = current.split_at_mut(i);
             let Some(n) = rest.first() else { continue };
-            let h = n.key_hash(&index, free);
-            let found = index.find(h, |j| before.get(j).is_some_and(|m| m.same_key(n, free)));
+            let key = n.key();
+            let h = key.hash(&index, Some(free));
+            let found = index.find(h, |j| {
+                before
+                    .get(j)
+                    .is_some_and(|m| m.key().same(&key, Some(free)))
+            });
             match found.and_then(|j| Some((j, before.get_mut(j)?))) {
                 Some((j, m)) => {
                     let long = m.may_outgrow_scan(n, free);
@@ -1704,7 +1707,7 @@ pub fn apply(topology: &Topology, plan: &Plan) -> Topology {
 
 #[cfg(test)]
 mod tests {
-    use super::{DimHasher, KeyIndex, Seen, TraceHashes, Wanted, free_number};
+    use super::{Dim, DimHasher, KeyIndex, NeedKey, Seen, TraceHashes, Wanted, free_number};
     use crate::trace::Addresses;
     use std::sync::Arc;
 
@@ -1731,27 +1734,38 @@ mod tests {
             &services,
         );
         let wanted = |before: Option<&'static str>, step: usize| Wanted {
-            firewall: 3,
-            list: None,
-            return_traffic: false,
-            before,
-            direction: mccs_naming::Direction::Outbound,
-            owner: &owner,
-            sources: std::slice::from_ref(&src),
-            destinations: std::slice::from_ref(&dst),
-            services: &services,
+            key: NeedKey {
+                firewall: 3,
+                list: None,
+                return_traffic: false,
+                before,
+                direction: mccs_naming::Direction::Outbound,
+                owner: &owner,
+                sources: std::slice::from_ref(&src),
+                destinations: std::slice::from_ref(&dst),
+                services: &services,
+                hashes,
+            },
             role: crate::PathRole::Primary,
             flow: &flow,
             justifications: &justification,
             step: (0, 0, step, false),
-            hashes,
         };
         let index = KeyIndex::default();
         for before in [None, Some("deny-all")] {
             let w = wanted(before, 0);
-            let h = w.key_hash(&index);
+            let h = w.key.hash(&index, None);
             let mut need = wanted(before, 0).into_need();
-            assert!(w.is_key_of(&need));
+            // The need it becomes has its key, whole and without any one dimension.
+            assert!(need.key().same(&w.key, None));
+            assert_eq!(need.key().hash(&index, None), h);
+            for free in [Dim::Services, Dim::Destinations, Dim::Sources] {
+                assert!(need.key().same(&w.key, Some(free)));
+                assert_eq!(
+                    need.key().hash(&index, Some(free)),
+                    w.key.hash(&index, Some(free))
+                );
+            }
             // The other placement is another need, whatever the rest.
             let other = wanted(
                 if before.is_some() {
@@ -1761,8 +1775,8 @@ mod tests {
                 },
                 0,
             );
-            assert!(!other.is_key_of(&need));
-            assert_ne!(other.key_hash(&index), h);
+            assert!(!need.key().same(&other.key, None));
+            assert_ne!(other.key.hash(&index, None), h);
             // Absorbing a second step adds the step only: flow and justification are there.
             wanted(before, 1).absorb_into(&mut need, &mut Seen::default());
             assert_eq!(need.steps, [(0, 0, 0, false), (0, 0, 1, false)]);
