@@ -1263,9 +1263,11 @@ fn name_and_group(
         }
     }
     let mut numbers = RuleNumbers::default();
-    // Rules before naming, with their owner (for the stem) and the steps they fix.
-    let mut rules: Vec<(PlannedRule, Option<EnvRef>, Vec<StepRef>)> =
-        Vec::with_capacity(needs.len());
+    // Rules before naming, and the steps each fixes (beside them, not in one list of pairs:
+    // the rules are the plan's own list, never copied into another). Room for one rule per
+    // need at most: what no rule takes is never written, so it costs no memory.
+    let mut rules: Vec<PlannedRule> = Vec::with_capacity(needs.len());
+    let mut rule_steps: Vec<Vec<StepRef>> = Vec::with_capacity(needs.len());
     let mut rule_index = KeyIndex::default();
     // What the rules that absorbed needs hold.
     let mut rule_seen = SeenMap::default();
@@ -1283,7 +1285,7 @@ fn name_and_group(
             roles: n.roles.clone(),
             priority: numbers.take(n.firewall, fw, n.list, &n.placement),
         };
-        let owner = n.owner.clone();
+        let owner = n.owner;
         // The same rule: one channel, list, direction, owner, sources, destinations, services.
         let h = rule_index.hash((
             channel.as_str(),
@@ -1294,7 +1296,7 @@ fn name_and_group(
         ));
         let found = rule_index
             .find(h, |i| {
-                rules.get(i).is_some_and(|(r, _, _)| {
+                rules.get(i).is_some_and(|r| {
                     r.channel == channel
                         && r.list == n.list
                         && r.return_traffic == n.return_traffic
@@ -1307,8 +1309,8 @@ fn name_and_group(
                         && r.services == n.services
                 })
             })
-            .and_then(|i| Some((i, rules.get_mut(i)?)));
-        if let Some((i, (r, _, steps))) = found {
+            .and_then(|i| Some((i, rules.get_mut(i)?, rule_steps.get_mut(i)?)));
+        if let Some((i, r, steps)) = found {
             match r.targets.iter_mut().find(|x| x.firewall == target.firewall) {
                 Some(x) => {
                     add_unique(&mut x.roles, &target.roles);
@@ -1340,48 +1342,45 @@ fn name_and_group(
             continue;
         }
         rule_index.push(h);
-        rules.push((
-            PlannedRule {
-                name: Arc::clone(&unnamed),
-                channel,
-                targets: vec![target],
-                sources: n.sources.into_iter().map(Arc::unwrap_or_clone).collect(),
-                destinations: n
-                    .destinations
-                    .into_iter()
-                    .map(Arc::unwrap_or_clone)
-                    .collect(),
-                services: n.services,
-                direction: n.direction,
-                owner,
-                flows: n.flows,
-                justifications: n.justifications,
-                list: n.list,
-                return_traffic: n.return_traffic,
-            },
-            n.owner,
-            n.steps,
-        ));
+        rules.push(PlannedRule {
+            name: Arc::clone(&unnamed),
+            channel,
+            targets: vec![target],
+            sources: n.sources.into_iter().map(Arc::unwrap_or_clone).collect(),
+            destinations: n
+                .destinations
+                .into_iter()
+                .map(Arc::unwrap_or_clone)
+                .collect(),
+            services: n.services,
+            direction: n.direction,
+            owner,
+            flows: n.flows,
+            justifications: n.justifications,
+            list: n.list,
+            return_traffic: n.return_traffic,
+        });
+        rule_steps.push(n.steps);
     }
     // Name groups, in order of first appearance: (direction, owner, flows, k) -> rule indexes,
     // where k counts the rules of one channel with the same (direction, owner, flows). Keys are
     // found by hash and compared against the rules, never copied.
     let flow_keys: Vec<Vec<&str>> = rules
         .iter()
-        .map(|(r, _, _)| {
+        .map(|r| {
             let mut k: Vec<&str> = r.flows.iter().map(Name::as_str).collect();
             k.sort_unstable();
             k
         })
         .collect();
     let same_group = |i: usize, j: usize| match (rules.get(i), rules.get(j)) {
-        (Some((a, _, _)), Some((b, _, _))) => {
+        (Some(a), Some(b)) => {
             a.direction == b.direction && a.owner == b.owner && flow_keys.get(i) == flow_keys.get(j)
         }
         _ => false,
     };
     let same_channel = |i: usize, j: usize| match (rules.get(i), rules.get(j)) {
-        (Some((a, _, _)), Some((b, _, _))) => a.channel == b.channel,
+        (Some(a), Some(b)) => a.channel == b.channel,
         _ => false,
     };
     // (channel, direction, owner, flows) -> (a rule of it, how many rules so far)
@@ -1390,7 +1389,7 @@ fn name_and_group(
     // group -> (its k, its rules)
     let mut group_index = KeyIndex::default();
     let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (i, ((r, _, _), fk)) in rules.iter().zip(&flow_keys).enumerate() {
+    for (i, (r, fk)) in rules.iter().zip(&flow_keys).enumerate() {
         let h = ordinal_index.hash((r.channel.as_str(), r.direction, r.owner.as_ref(), fk));
         let found = ordinal_index.find(h, |o| {
             ordinals
@@ -1424,12 +1423,12 @@ fn name_and_group(
     }
     drop(flow_keys);
     for (_, members) in &groups {
-        let Some((first, owner, _)) = members.first().and_then(|i| rules.get(*i)) else {
+        let Some(first) = members.first().and_then(|i| rules.get(*i)) else {
             continue;
         };
         let mut channels: Vec<Name> = Vec::new();
         for i in members {
-            if let Some((r, _, _)) = rules.get(*i)
+            if let Some(r) = rules.get(*i)
                 && !channels.contains(&r.channel)
             {
                 channels.push(r.channel.clone());
@@ -1438,7 +1437,7 @@ fn name_and_group(
         let in_use: Vec<&UsedNames> = channels.iter().filter_map(|c| used.get(c)).collect();
         let (name, stem) = rule_name(
             &project_sets,
-            owner.as_ref(),
+            first.owner.as_ref(),
             first.direction,
             &first.flows,
             convention,
@@ -1453,12 +1452,12 @@ fn name_and_group(
         }
         let name: Arc<str> = name.into();
         for i in members {
-            if let Some((r, _, _)) = rules.get_mut(*i) {
+            if let Some(r) = rules.get_mut(*i) {
                 r.name = Arc::clone(&name);
             }
         }
     }
-    for (r, _, steps) in &rules {
+    for (r, steps) in rules.iter().zip(&rule_steps) {
         for (fi, di, si, return_traffic) in steps {
             if let Some(step) = flows
                 .get_mut(*fi)
@@ -1474,11 +1473,10 @@ fn name_and_group(
             }
         }
     }
-    // Into a vector of its own size: collected in place, the rules would keep the larger
-    // allocation of (rule, key, steps) and its growth slack.
-    let mut out = Vec::with_capacity(rules.len());
-    out.extend(rules.into_iter().map(|(r, _, _)| r));
-    out
+    // Fewer rules than needs leave room at the end; giving it back moves nothing (at least
+    // half of it is in use, which allocators shrink in place).
+    rules.shrink_to_fit();
+    rules
 }
 
 /// The rule numbers in use in network ACL lists, including the ones planned so far.
