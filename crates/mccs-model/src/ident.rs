@@ -434,6 +434,23 @@ impl std::borrow::Borrow<str> for Name {
     }
 }
 
+/// The name's text as shared text, without a copy: what a request row or a report that keeps
+/// the name as `Arc<str>` holds.
+///
+/// ```
+/// use std::sync::Arc;
+/// let n: mccs_model::Name = "aws-cloud-firewall".parse()?;
+/// let shared = Arc::<str>::from(&n);
+/// assert_eq!(&*shared, "aws-cloud-firewall");
+/// assert!(std::ptr::eq(shared.as_ptr(), n.as_str().as_ptr())); // the same text, not a copy
+/// # Ok::<(), mccs_model::IdentError>(())
+/// ```
+impl From<&Name> for std::sync::Arc<str> {
+    fn from(name: &Name) -> Self {
+        std::sync::Arc::clone(&name.0)
+    }
+}
+
 text_serde!(Name, "Name", {
     "type": "string",
     "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*( [A-Za-z0-9_.-]+)*$",

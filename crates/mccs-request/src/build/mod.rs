@@ -779,7 +779,7 @@ impl<'a> Builder<'a> {
     fn flow_texts_of(&self, fp: &FlowPlan) -> FlowTexts {
         let text = |s: &Option<String>| s.as_deref().map(|x| self.text(x));
         FlowTexts {
-            name: Arc::from(fp.flow.as_str()),
+            name: Arc::from(&fp.flow),
             requester: text(&fp.requester),
             change_window: text(&fp.change_window),
             justification: text(&fp.justification),

@@ -525,7 +525,7 @@ fn existing_resolved(o: &FirewallObject, set: &AddrSet, stands_for: String) -> R
     let kind = object_type(o);
     Resolved {
         id: 0,
-        name: Arc::from(o.name().as_str()),
+        name: Arc::from(o.name()),
         kind,
         addresses: display_addresses(kind, set),
         cidrs: shared_cidrs(set),

@@ -913,7 +913,7 @@ impl<'a> Ctx<'a> {
                 };
                 if let Some(row) = object_at.get(n.as_str()).and_then(|i| objects.get_mut(*i)) {
                     if !row.used_by.iter().any(|u| **u == *r.rule.name.as_str()) {
-                        row.used_by.push(Arc::from(r.rule.name.as_str()));
+                        row.used_by.push(Arc::from(&r.rule.name));
                     }
                     continue;
                 }
@@ -943,7 +943,7 @@ impl<'a> Ctx<'a> {
                 .collect();
             let text = |x: &dyn std::fmt::Display| -> Arc<str> { Arc::from(x.to_string()) };
             traffic.push(TrafficRow {
-                rule: Arc::from(r.rule.name.as_str()),
+                rule: Arc::from(&r.rule.name),
                 direction: r.direction,
                 owner: r.owner.as_ref().map(|o| text(o)),
                 sources: r.rule.sources.iter().map(|x| text(x)).collect(),
@@ -953,7 +953,7 @@ impl<'a> Ctx<'a> {
                 services: service_names,
                 action: RuleAction::Remove,
                 apply_on: vec![RuleTarget {
-                    firewall: Arc::from(fw.name.as_str()),
+                    firewall: Arc::from(&fw.name),
                     owner: Arc::from(fw.owner.as_str()),
                     placement: Placement::Append,
                     rule_number: r.rule.priority,
@@ -1022,7 +1022,7 @@ impl<'a> Ctx<'a> {
             stands_for: o
                 .description()
                 .map_or_else(|| "object of the topology".to_owned(), str::to_owned),
-            used_by: vec![Arc::from(r.rule.name.as_str())],
+            used_by: vec![Arc::from(&r.rule.name)],
             still_used_by,
         })
     }
@@ -1044,7 +1044,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter_map(|name| self.flow_by_name.get(name.as_str()).copied())
             .map(|f| FlowDetails {
-                flow: Arc::from(f.name.as_str()),
+                flow: Arc::from(&f.name),
                 requester: f.requester.as_deref().map(Arc::from),
                 cloud_ends: [&f.source, &f.destination]
                     .into_iter()

@@ -423,7 +423,7 @@ impl<'a> Builder<'a> {
                 .flow_position(f.as_str())
                 .and_then(|i| Some((self.plan.flows.get(i)?, self.flow_texts.get(i)?)));
             let Some((fp, texts)) = found else {
-                meta.flows.push(Arc::from(f.as_str()));
+                meta.flows.push(Arc::from(f));
                 continue;
             };
             meta.flows.push(Arc::clone(&texts.name));
