@@ -1,6 +1,7 @@
 //! Planning: for each flow, each path and each enforcement point, the rule that already allows
 //! it or the rule to request; and applying a plan to a topology.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::sync::Arc;
@@ -996,9 +997,10 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                 // Exactly one plan per direction: a `DirectedPlan` is large, and a vector's
                 // first growth would make room for four.
                 fp.directions.reserve_exact(directed.len());
-                for (di, df) in directed.iter().enumerate() {
+                // Each directed flow moves into its trace.
+                for (di, df) in directed.into_iter().enumerate() {
                     let (mut trace, used) = g.trace_metered(
-                        df,
+                        Cow::Owned(df),
                         &options.trace,
                         Some((work_limit, work_limit.saturating_sub(work))),
                     );
@@ -1069,8 +1071,8 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                                         list,
                                         return_traffic,
                                         before: missing.before.as_ref().map(Name::as_str),
-                                        direction: df.direction,
-                                        owner: &df.owner,
+                                        direction: trace.flow.direction,
+                                        owner: &trace.flow.owner,
                                         sources,
                                         destinations,
                                         services: &missing.services,

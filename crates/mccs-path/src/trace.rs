@@ -1,6 +1,7 @@
 //! Tracing a directed flow through the graph: every path, each hop's addresses after
 //! translation, and each firewall's verdict.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::sync::Arc;
@@ -1024,14 +1025,15 @@ impl NetworkGraph<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn trace(&self, flow: &DirectedFlow, options: &TraceOptions) -> Trace {
-        self.trace_metered(flow, options, None).0
+        self.trace_metered(Cow::Borrowed(flow), options, None).0
     }
 
     /// [`NetworkGraph::trace`] within what is left of a plan's work budget (`plan`: the
-    /// budget's size and what is left of it), and the work it took.
+    /// budget's size and what is left of it), and the work it took. A flow handed over
+    /// (`Cow::Owned`, as planning does) moves into the trace; a borrowed one is copied.
     pub(crate) fn trace_metered(
         &self,
-        flow: &DirectedFlow,
+        flow: Cow<'_, DirectedFlow>,
         options: &TraceOptions,
         plan: Option<(u64, u64)>,
     ) -> (Trace, u64) {
@@ -1068,7 +1070,7 @@ impl NetworkGraph<'_> {
             out_of_work,
             stopped: false,
         };
-        if let Some(d) = self.non_routable(flow) {
+        if let Some(d) = self.non_routable(&flow) {
             w.diagnoses.push(d);
         } else if let Some(start) = flow.start {
             let source = Arc::new(flow.source.clone());
@@ -1129,12 +1131,13 @@ impl NetworkGraph<'_> {
             seen.push(d.clone());
             keep
         });
+        let (paths, work) = (w.paths, w.work);
         let trace = Trace {
-            flow: flow.clone(),
-            paths: w.paths,
+            flow: flow.into_owned(),
+            paths,
             diagnoses,
         };
-        (trace, w.work)
+        (trace, work)
     }
 }
 

@@ -526,6 +526,7 @@ mod tests {
         ServiceRef, Topology, VirtualNetwork, Zone,
     };
     use proptest::prelude::*;
+    use std::borrow::Cow;
 
     use super::super::{DirectedFlow, TraceOptions};
     use super::{REPLAYS, WALK_ONLY};
@@ -539,7 +540,7 @@ mod tests {
         plan: Option<(u64, u64)>,
     ) -> (super::super::Trace, u64) {
         WALK_ONLY.with(|w| w.set(true));
-        let r = g.trace_metered(f, o, plan);
+        let r = g.trace_metered(Cow::Borrowed(f), o, plan);
         WALK_ONLY.with(|w| w.set(false));
         r
     }
@@ -556,7 +557,7 @@ mod tests {
             for f in flows {
                 let reference = walked(g, f, o, *plan);
                 for _ in 0..2 {
-                    let fast = g.trace_metered(f, o, *plan);
+                    let fast = g.trace_metered(Cow::Borrowed(f), o, *plan);
                     assert_eq!(fast, reference, "flow {f:?} with {o:?}, {plan:?}");
                     let positions = |t: &super::super::Trace| -> Vec<Vec<u32>> {
                         t.paths
