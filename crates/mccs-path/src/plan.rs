@@ -1490,8 +1490,9 @@ fn name_and_group(
         }
     }
     // Fewer rules than needs leave room at the end, given back here. When at least half of it
-    // is in use (two rules for three needs on the large estate) allocators shrink it in place;
-    // when needs merged into far fewer rules, the rules are moved once into a smaller block.
+    // is in use (two rules for three needs on the large estate), mimalloc (the binary's
+    // allocator) shrinks the block in place; when needs merged into far fewer rules, the rules
+    // are moved once into a smaller block.
     rules.shrink_to_fit();
     rules
 }
