@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use ipnet::IpNet;
 use mccs_model::{
@@ -20,6 +21,21 @@ use crate::resolve::Resolver;
 
 /// Who an address set stands for, so requests can name it (a VNet's Network IP Range Object, an
 /// endpoint's host object, a published object, a PrivateLink's translated IPs...).
+///
+/// Names are the document's own [`Name`]s and other texts are shared (`Arc<str>`): a party is
+/// copied into every flow, hop and need that sees its addresses, and a copy counts a reference.
+///
+/// ```
+/// use mccs_path::Party;
+/// let t = mccs_model::examples::reference();
+/// let g = mccs_path::NetworkGraph::build(&t);
+/// let flow = &g.directed_flows(&t.flows[0])?[0];
+/// match &flow.destination.party {
+///     Party::Endpoint { name } | Party::Object { name, .. } => assert!(!name.as_str().is_empty()),
+///     other => println!("{other}"),
+/// }
+/// # Ok::<(), mccs_path::FlowError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
@@ -32,33 +48,35 @@ pub enum Party {
     /// An on-prem endpoint.
     Endpoint {
         /// Its name.
-        name: String,
+        name: Name,
     },
     /// A firewall object of the document (possibly centrally published).
     Object {
         /// Its name.
-        name: String,
-        /// Who publishes it, if anyone.
-        published_by: Option<String>,
+        name: Name,
+        /// Who publishes it, if anyone (free text from the document).
+        #[schemars(with = "Option<String>")]
+        published_by: Option<Arc<str>>,
     },
     /// An external network (the other cloud's platform, a partner).
     External {
         /// Its name.
-        name: String,
+        name: Name,
     },
     /// An on-prem zone's networks.
     Zone {
         /// Its name.
-        name: String,
+        name: Name,
     },
     /// Addresses that replaced the source on the way (PrivateLink).
     Translated {
         /// The PrivateLink.
-        private_link: String,
-        /// The region.
-        region: String,
-        /// `endpoint-service` or `endpoint`.
-        role: String,
+        private_link: Name,
+        /// The region (`eu-north-1`).
+        #[schemars(with = "String")]
+        region: Arc<str>,
+        /// Whose private IPs: the endpoint service's or the endpoint's.
+        role: PrivateLinkSide,
     },
     /// The private NAT of a VPC: the routable addresses that replace a source in one of its
     /// secondary, non-routable ranges.
@@ -68,6 +86,44 @@ pub enum Party {
     },
     /// Addresses written out (a CIDR).
     Prefix,
+}
+
+/// Which side of a PrivateLink translated a source: the endpoint service (provider side, its
+/// IPs are what the provider's firewall sees) or the endpoint (consumer side). Ordered as
+/// their texts are.
+///
+/// ```
+/// use mccs_path::PrivateLinkSide;
+/// assert_eq!(PrivateLinkSide::EndpointService.to_string(), "endpoint-service");
+/// assert_eq!(PrivateLinkSide::Endpoint.as_str(), "endpoint");
+/// ```
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PrivateLinkSide {
+    /// The consumer's endpoint.
+    Endpoint,
+    /// The provider's endpoint service.
+    EndpointService,
+}
+
+impl PrivateLinkSide {
+    /// `endpoint-service` or `endpoint`, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EndpointService => "endpoint-service",
+            Self::Endpoint => "endpoint",
+        }
+    }
+}
+
+impl fmt::Display for PrivateLinkSide {
+    /// [`PrivateLinkSide::as_str`].
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl fmt::Display for Party {
@@ -280,7 +336,7 @@ pub struct NetworkGraph<'t> {
     pub(crate) env_nodes: HashMap<EnvRef, NodeIndex>,
     /// The verdict of a list none of whose rules matches the traffic, shared by every hop
     /// that has it.
-    pub(crate) no_matching_rule: std::sync::Arc<crate::eval::Verdict>,
+    pub(crate) no_matching_rule: Arc<crate::eval::Verdict>,
     /// The skeletons of walks traced so far, replayed for the next flows that take the same
     /// way (bounded: `trace/skeleton.rs`).
     pub(crate) skeletons: crate::trace::SkeletonCache,
@@ -775,6 +831,7 @@ impl<'t> Builder<'t> {
             }
             for r in &pl.regions {
                 let failover = r.role == RegionRole::Dr;
+                let region: Arc<str> = Arc::from(r.region.as_str());
                 let rn = self.node(
                     Node::PrivateLink {
                         name: pl.name.clone(),
@@ -795,9 +852,9 @@ impl<'t> Builder<'t> {
                                 r.endpoint_service_ips.iter().map(|a| IpNet::from(*a)),
                             ),
                             party: Party::Translated {
-                                private_link: pl.name.to_string(),
-                                region: r.region.clone(),
-                                role: "endpoint-service".into(),
+                                private_link: pl.name.clone(),
+                                region: region.clone(),
+                                role: PrivateLinkSide::EndpointService,
                             },
                             only_from: None,
                         }),
@@ -817,9 +874,9 @@ impl<'t> Builder<'t> {
                                     r.endpoint_ips.iter().map(|a| IpNet::from(*a)),
                                 ),
                                 party: Party::Translated {
-                                    private_link: pl.name.to_string(),
-                                    region: r.region.clone(),
-                                    role: "endpoint".into(),
+                                    private_link: pl.name.clone(),
+                                    region: region.clone(),
+                                    role: PrivateLinkSide::Endpoint,
                                 },
                                 only_from: None,
                             }),
@@ -898,7 +955,7 @@ impl<'t> Builder<'t> {
             resolver,
             end_nodes: self.end_nodes,
             env_nodes: self.env_nodes,
-            no_matching_rule: std::sync::Arc::new(crate::eval::Verdict::NoMatchingRule),
+            no_matching_rule: Arc::new(crate::eval::Verdict::NoMatchingRule),
             skeletons: crate::trace::SkeletonCache::default(),
         }
     }

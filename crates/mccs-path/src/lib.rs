@@ -68,7 +68,7 @@ pub use diff::{
     RuleChangeKind, RulebaseChange, Sampled, VerdictChange, diff,
 };
 pub use eval::{FlowBox, MAX_BOXES, Verdict};
-pub use graph::{Edge, NetworkGraph, Node, Party, Translation};
+pub use graph::{Edge, NetworkGraph, Node, Party, PrivateLinkSide, Translation};
 pub use mccs_naming::Direction;
 pub use plan::{
     DirectedPlan, FlowPlan, MAX_PLAN_WORK, PLAN_WORK_PER_FLOW, Placement, Plan, PlanOptions,

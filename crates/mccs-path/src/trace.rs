@@ -628,8 +628,10 @@ impl Path {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct DirectedFlow {
-    /// The flow's name.
-    pub name: String,
+    /// The flow's name: a document's flow's [`Name`] (its text shared, a copy counts a
+    /// reference), or the text a caller of [`NetworkGraph::directed`] gave.
+    #[schemars(with = "String")]
+    pub name: Arc<str>,
     /// Who opens connections (the source).
     pub source: Addresses,
     /// Who they are opened to.
@@ -744,21 +746,21 @@ impl NetworkGraph<'_> {
                 let node = self.end_nodes.get(s).copied();
                 match node.and_then(|i| self.node(i).map(|k| (i, k))) {
                     Some((i, Node::Endpoint { .. })) => {
-                        (owned(i), Party::Endpoint { name: s.into() }, Some(i))
+                        (owned(i), Party::Endpoint { name: n.clone() }, Some(i))
                     }
                     Some((i, Node::External { .. })) => {
-                        (owned(i), Party::External { name: s.into() }, Some(i))
+                        (owned(i), Party::External { name: n.clone() }, Some(i))
                     }
                     Some((i, Node::Zone { .. })) => {
-                        (owned(i), Party::Zone { name: s.into() }, Some(i))
+                        (owned(i), Party::Zone { name: n.clone() }, Some(i))
                     }
                     _ => {
                         let o = t.object(s).ok_or_else(unknown)?;
                         (
                             self.resolver.object(s).cloned().unwrap_or_default(),
                             Party::Object {
-                                name: s.into(),
-                                published_by: o.published_by().map(str::to_owned),
+                                name: n.clone(),
+                                published_by: o.published_by().map(Arc::from),
                             },
                             None,
                         )
@@ -897,7 +899,7 @@ impl NetworkGraph<'_> {
     pub fn directed_flows(&self, flow: &mccs_model::Flow) -> Result<Vec<DirectedFlow>, FlowError> {
         let services = crate::resolve_services(self, &flow.services);
         self.directed_owning(
-            flow.name.as_str(),
+            Arc::from(&flow.name),
             &flow.source,
             &flow.destination,
             services,
@@ -919,14 +921,20 @@ impl NetworkGraph<'_> {
         services: &SvcSet,
         initiator: Initiator,
     ) -> Result<Vec<DirectedFlow>, FlowError> {
-        self.directed_owning(name, source, destination, services.clone(), initiator)
+        self.directed_owning(
+            Arc::from(name),
+            source,
+            destination,
+            services.clone(),
+            initiator,
+        )
     }
 
     /// [`NetworkGraph::directed`], given its own copy of the services: the ends' addresses
     /// and the services move into the (last) directed flow instead of being copied.
     fn directed_owning(
         &self,
-        name: &str,
+        name: Arc<str>,
         source: &FlowEnd,
         destination: &FlowEnd,
         services: SvcSet,
@@ -934,6 +942,8 @@ impl NetworkGraph<'_> {
     ) -> Result<Vec<DirectedFlow>, FlowError> {
         let s = self.resolve_end(source, "source");
         let d = self.resolve_end(destination, "destination");
+        let flow_name = name;
+        let name = &*flow_name;
         let (mut s, mut d) = match (s, d) {
             (Ok(s), Ok(d)) => (s, d),
             (s, d) => {
@@ -985,7 +995,7 @@ impl NetworkGraph<'_> {
         let (forward, backward) = (direction(&s), direction(&d));
         let flow =
             |source: Addresses, destination: Addresses, services, direction, start| DirectedFlow {
-                name: name.into(),
+                name: flow_name.clone(),
                 source,
                 destination,
                 services,

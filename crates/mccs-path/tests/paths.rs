@@ -189,7 +189,7 @@ fn seed_001_private_link_translates_sources_both_ways_with_dr_path() {
     // AWS -> Azure: the firewall sees the endpoint service's private IPs as the source.
     assert_eq!(fw(out, 0).source().set.to_string(), "10.250.0.10/31");
     assert!(
-        matches!(&fw(out, 0).source().party, Party::Translated { role, region, .. } if role == "endpoint-service" && region == "eu-north-1")
+        matches!(&fw(out, 0).source().party, Party::Translated { role, region, .. } if *role == mccs_path::PrivateLinkSide::EndpointService && &**region == "eu-north-1")
     );
     assert_eq!(fw(out, 0).destination().set.to_string(), "10.200.0.10/32");
     assert!(fw(out, 0).verdict().unwrap().is_allowed());
@@ -252,7 +252,7 @@ fn openshift_destination_by_its_published_object() {
     )[0];
     assert!(matches!(
         &tr.flow.destination.party,
-        Party::Object { name, published_by: Some(by) } if name == "OCP_SILVER_INGRESS" && by == "OpenShift platform team"
+        Party::Object { name, published_by: Some(by) } if name == "OCP_SILVER_INGRESS" && &**by == "OpenShift platform team"
     ));
     assert_eq!(
         tr.paths[0]

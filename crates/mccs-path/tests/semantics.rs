@@ -180,7 +180,7 @@ fn an_on_prem_source_opens_the_connection_and_is_never_swapped() {
     assert_eq!(
         tr[0].flow.source.party,
         Party::Endpoint {
-            name: "warehouse".into()
+            name: "warehouse".parse().unwrap()
         }
     );
 
@@ -192,7 +192,7 @@ fn an_on_prem_source_opens_the_connection_and_is_never_swapped() {
         assert_eq!(
             r.sources[0].party,
             Party::Endpoint {
-                name: "warehouse".into()
+                name: "warehouse".parse().unwrap()
             }
         );
         assert!(r.name.ends_with("_IN"), "{}", r.name);
@@ -383,7 +383,7 @@ fn on_prem_to_on_prem_crosses_both_zone_firewalls_through_either_cluster() {
     assert_eq!(
         tr[0].flow.destination.party,
         Party::Zone {
-            name: "zone-b".into()
+            name: "zone-b".parse().unwrap()
         }
     );
     assert_eq!(tr[0].flow.owner, None);

@@ -471,7 +471,7 @@ fn write_party_set(buf: &mut String, party: &Party, set: &AddrSet) {
         Party::Endpoint { name }
         | Party::External { name }
         | Party::Zone { name }
-        | Party::Object { name, .. } => out.push_str(name),
+        | Party::Object { name, .. } => out.push_str(name.as_str()),
         other => {
             let _ = write!(out, "{other}");
         }
@@ -828,7 +828,7 @@ mod tests {
     use std::sync::Arc;
 
     use ipnet::{IpNet, Ipv4Net};
-    use mccs_path::{AddrSet, Party};
+    use mccs_path::{AddrSet, Party, PrivateLinkSide};
     use proptest::prelude::*;
 
     fn set(prefixes: &[(u32, u8)]) -> AddrSet {
@@ -840,22 +840,24 @@ mod tests {
         )
     }
 
-    fn party(kind: u8, name: &str) -> Party {
+    fn party(kind: u8, text: &str) -> Party {
+        let name = |s: &str| {
+            s.parse::<mccs_model::Name>()
+                .unwrap_or_else(|_| unreachable!())
+        };
         match kind % 6 {
             0 => Party::Environment {
                 env: "abc123-prod".parse().unwrap_or_else(|_| unreachable!()),
             },
-            1 => Party::Endpoint {
-                name: name.to_owned(),
-            },
+            1 => Party::Endpoint { name: name(text) },
             2 => Party::Object {
-                name: name.to_owned(),
+                name: name(text),
                 published_by: None,
             },
             3 => Party::Translated {
-                private_link: name.to_owned(),
-                region: "ca-central-1".to_owned(),
-                role: "endpoint".to_owned(),
+                private_link: name(text),
+                region: "ca-central-1".into(),
+                role: PrivateLinkSide::Endpoint,
             },
             4 => Party::Nat {
                 env: "abc123-dev".parse().unwrap_or_else(|_| unreachable!()),
@@ -885,7 +887,7 @@ mod tests {
         #[test]
         fn party_addresses_reads_as_display(
             kind: u8,
-            name in "[a-z-]{1,12}",
+            name in "[a-z][a-z-]{0,11}",
             prefixes in proptest::collection::vec((any::<u32>(), 8u8..33), 0..4),
         ) {
             let (p, s) = (party(kind, &name), set(&prefixes));
@@ -900,7 +902,7 @@ mod tests {
         #[test]
         fn borrowed_keys_find_owned_ones(
             kind: u8,
-            name in "[a-z-]{1,12}",
+            name in "[a-z][a-z-]{0,11}",
             prefixes in proptest::collection::vec((any::<u32>(), 8u8..33), 0..4),
         ) {
             let (p, s) = (party(kind, &name), set(&prefixes));

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use mccs_model::FirewallKind;
 use mccs_naming::Direction;
-use mccs_path::{Party, PlannedRule, Verdict};
+use mccs_path::{Party, PlannedRule, PrivateLinkSide, Verdict};
 
 use super::{
     Builder, FirewallKindOf, UniqueList, UniqueRefs, by_party, cidrs, list, party_addresses,
@@ -298,7 +298,7 @@ impl<'a> Builder<'a> {
                     .iter()
                     .find(|p| p.name.as_str() == private_link)
                     .map_or_else(|| "the provider".to_owned(), |p| p.provider.to_string());
-                let text = if role == "endpoint" {
+                let text = if *role == PrivateLinkSide::Endpoint {
                     format!(
                         "{}: the source is {} ({}), the private IPs of the VPC endpoint of {private_link} in {region}, not {}. Traffic from {provider} toward the consumer VPC arrives from the VPC endpoint, so {} must admit these addresses.",
                         row.rule,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use ipnet::IpNet;
 use mccs_model::{EnvRef, FirewallObject, RegionRole};
 use mccs_naming::{FormatError, ObjectIdentity, ObjectKind, cidr_label};
-use mccs_path::{AddrSet, Party};
+use mccs_path::{AddrSet, Party, PrivateLinkSide};
 
 use super::{Builder, Key, KeyView, Resolved, ResolvedList, cidrs, shared_cidrs};
 use crate::model::{ObjectStatus, ObjectType};
@@ -117,7 +117,7 @@ impl<'a> Builder<'a> {
             Party::Object { name, .. } => Some(name.as_str()),
             Party::Endpoint { name } => self
                 .index
-                .endpoint(name)
+                .endpoint(name.as_str())
                 .and_then(|(_, e)| e.object.as_ref())
                 .map(|o| o.as_str()),
             _ => None,
@@ -166,7 +166,7 @@ impl<'a> Builder<'a> {
                     None => format!("addresses of {env}"),
                 }
             }
-            Party::Endpoint { name } => match index.endpoint(name) {
+            Party::Endpoint { name } => match index.endpoint(name.as_str()) {
                 Some((zone, e)) => {
                     let desc = e
                         .description
@@ -178,21 +178,21 @@ impl<'a> Builder<'a> {
             },
             Party::Object { name, .. } => {
                 let desc = index
-                    .object(name)
+                    .object(name.as_str())
                     .and_then(FirewallObject::description)
                     .map_or_else(String::new, |d| format!(": {d}"));
                 format!("firewall object {name}{desc}")
             }
             Party::External { name } => {
                 let desc = index
-                    .external_network(name)
+                    .external_network(name.as_str())
                     .and_then(|x| x.description.as_deref())
                     .map_or_else(String::new, |d| format!(": {d}"));
                 format!("external network {name}{desc}")
             }
             Party::Zone { name } => {
                 let desc = index
-                    .zone(name)
+                    .zone(name.as_str())
                     .and_then(|z| z.description.as_deref())
                     .map_or_else(String::new, |d| format!(": {d}"));
                 format!("on-prem zone {name}{desc}")
@@ -202,7 +202,7 @@ impl<'a> Builder<'a> {
                 region,
                 role,
             } => {
-                let what = if role == "endpoint" {
+                let what = if *role == PrivateLinkSide::Endpoint {
                     "VPC endpoint"
                 } else {
                     "VPC endpoint service"
@@ -211,7 +211,7 @@ impl<'a> Builder<'a> {
                     .private_links
                     .iter()
                     .find(|p| p.name.as_str() == private_link)
-                    .and_then(|p| p.regions.iter().find(|r| r.region == *region))
+                    .and_then(|p| p.regions.iter().find(|r| *r.region == **region))
                     .map_or("", |r| match r.role {
                         RegionRole::Primary => ", primary region",
                         RegionRole::Dr => ", DR region",
@@ -376,11 +376,17 @@ impl<'a> Builder<'a> {
             Party::Environment { .. } if full_env => {
                 Some((ObjectKind::Network, ObjectType::Network, None))
             }
-            Party::Endpoint { name } if is_single_address(set) => {
-                Some((ObjectKind::Host, ObjectType::Host, Some(name_label(name))))
-            }
+            Party::Endpoint { name } if is_single_address(set) => Some((
+                ObjectKind::Host,
+                ObjectType::Host,
+                Some(name_label(name.as_str())),
+            )),
             Party::Translated { region, role, .. } => {
-                let r = if role == "endpoint" { "EP" } else { "SVC" };
+                let r = if *role == PrivateLinkSide::Endpoint {
+                    "EP"
+                } else {
+                    "SVC"
+                };
                 Some((
                     ObjectKind::Range,
                     ObjectType::Range,
@@ -402,12 +408,16 @@ impl<'a> Builder<'a> {
             }
             Party::External { name } | Party::Endpoint { name } | Party::Zone { name } => {
                 if is_single_address(set) {
-                    Some((ObjectKind::Host, ObjectType::Host, Some(name_label(name))))
+                    Some((
+                        ObjectKind::Host,
+                        ObjectType::Host,
+                        Some(name_label(name.as_str())),
+                    ))
                 } else {
                     Some((
                         ObjectKind::Range,
                         ObjectType::Network,
-                        Some(name_label(name)),
+                        Some(name_label(name.as_str())),
                     ))
                 }
             }
