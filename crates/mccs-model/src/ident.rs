@@ -347,8 +347,44 @@ text_serde!(Platform, "Platform", {
 ///
 /// A name is shared text: cloning one (a plan copies a firewall's or a flow's name into every
 /// step, need and rule that refers to it) counts a reference instead of copying the text.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Names compare, order and hash as their text; two clones of one name compare equal without
+/// reading it.
+#[derive(Debug, Clone, Eq, Hash)]
 pub struct Name(std::sync::Arc<str>);
+
+/// As the text, told at once for two clones of one name (a plan compares the names its keys
+/// share with the topology many times over; the text may be far away in memory).
+///
+/// ```
+/// let a: mccs_model::Name = "zone-b".parse()?;
+/// let b: mccs_model::Name = "zone-b".parse()?; // the same text, another copy
+/// assert_eq!(a, a.clone());
+/// assert_eq!(a, b);
+/// assert_ne!(a, "zone-c".parse::<mccs_model::Name>()?);
+/// # Ok::<(), mccs_model::IdentError>(())
+/// ```
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// In the order of the text ([`str`]'s), told at once for two clones of one name.
+impl Ord for Name {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if std::sync::Arc::ptr_eq(&self.0, &other.0) {
+            std::cmp::Ordering::Equal
+        } else {
+            self.0.cmp(&other.0)
+        }
+    }
+}
 
 impl Name {
     /// The longest name accepted.
@@ -523,6 +559,25 @@ mod tests {
                 && bad.starts_with(|c: char| c.is_ascii_uppercase())
                 && bad.bytes().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
             prop_assert_eq!(bad.parse::<Ministry>().is_ok(), valid);
+        }
+
+        /// A name compares and orders as its text whether the two are clones of one name or
+        /// separate copies, and hashes alike when equal (the short cut for clones changes
+        /// nothing).
+        #[test]
+        fn name_compares_as_its_text(a in "[a-z0-9][a-z0-9_.-]{0,8}", b in "[a-z0-9][a-z0-9_.-]{0,8}") {
+            let (na, nb): (Name, Name) = (a.parse().unwrap(), b.parse().unwrap());
+            let copy: Name = a.parse().unwrap();
+            let state = std::hash::RandomState::new();
+            let h = |n: &Name| std::hash::BuildHasher::hash_one(&state, n);
+            for other in [na.clone(), copy] {
+                prop_assert_eq!(&na, &other);
+                prop_assert_eq!(na.cmp(&other), std::cmp::Ordering::Equal);
+                prop_assert_eq!(h(&na), h(&other));
+            }
+            prop_assert_eq!(na.cmp(&nb), a.cmp(&b));
+            prop_assert_eq!(na.partial_cmp(&nb), Some(a.cmp(&b)));
+            prop_assert_eq!(na == nb, a == b);
         }
     }
 

@@ -744,22 +744,25 @@ impl NetworkGraph<'_> {
             FlowEnd::Named(n) => {
                 let s = n.as_str();
                 let node = self.end_nodes.get(s).copied();
+                // The party holds the node's own name (the topology's, one for every flow
+                // that names it), not the flow's copy of the text: keys made of parties then
+                // compare by reference and hash one text that stays in the cache.
                 match node.and_then(|i| self.node(i).map(|k| (i, k))) {
-                    Some((i, Node::Endpoint { .. })) => {
-                        (owned(i), Party::Endpoint { name: n.clone() }, Some(i))
+                    Some((i, Node::Endpoint { name, .. })) => {
+                        (owned(i), Party::Endpoint { name: name.clone() }, Some(i))
                     }
-                    Some((i, Node::External { .. })) => {
-                        (owned(i), Party::External { name: n.clone() }, Some(i))
+                    Some((i, Node::External { name, .. })) => {
+                        (owned(i), Party::External { name: name.clone() }, Some(i))
                     }
-                    Some((i, Node::Zone { .. })) => {
-                        (owned(i), Party::Zone { name: n.clone() }, Some(i))
+                    Some((i, Node::Zone { name, .. })) => {
+                        (owned(i), Party::Zone { name: name.clone() }, Some(i))
                     }
                     _ => {
                         let o = t.object(s).ok_or_else(unknown)?;
                         (
                             self.resolver.object(s).cloned().unwrap_or_default(),
                             Party::Object {
-                                name: n.clone(),
+                                name: o.name().clone(),
                                 published_by: o.published_by().map(Arc::from),
                             },
                             None,
