@@ -349,8 +349,17 @@ text_serde!(Platform, "Platform", {
 /// step, need and rule that refers to it) counts a reference instead of copying the text.
 /// Names compare, order and hash as their text; two clones of one name compare equal without
 /// reading it.
-#[derive(Debug, Clone, Eq, Hash)]
+#[derive(Debug, Clone, Eq)]
 pub struct Name(std::sync::Arc<str>);
+
+/// As the text (`str`'s hash), so a name is found in a map by its text ([`Borrow<str>`]).
+///
+/// [`Borrow<str>`]: std::borrow::Borrow
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 /// As the text, told at once for two clones of one name (a plan compares the names its keys
 /// share with the topology many times over; the text may be far away in memory).
