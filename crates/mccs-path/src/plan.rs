@@ -984,20 +984,24 @@ pub fn plan(topology: &Topology, flows: &[Flow], options: &PlanOptions) -> Plan 
 const RATE_SAMPLE: usize = 1024;
 
 /// The room a list that grows with the flows planned should have for all `total` flows, at the
-/// rate the first `done` made `len` items, plus a sixteenth: `None` when it has that room.
+/// rate the first `done` made `len` items, plus a sixteenth, and never more than four times its
+/// `capacity` at once: `None` when it has that room.
 ///
 /// A need is a large record (about 300 bytes), and a list grown by doubling copies every record
 /// at each doubling, into memory touched for the first time: at 100,000 flows of the large
 /// estate, 300,000 needs were copied 100,000 then 200,000 at a time (90 MB read and written
 /// again). Planning sizes the list at the rate of its first [`RATE_SAMPLE`] flows, so it is
 /// copied once while small, and when a list is full all the same (later flows need more than
-/// the first), at the rate so far. The room is bounded by the document (the needs its flows
-/// have made, times its flows), and room a rate overestimates is never written: address space,
-/// not memory in use.
+/// the first), at the rate so far. A rate read off a few heavy flows can be far too high (a
+/// hostile document whose first flow makes many needs and the rest none), so one step at most
+/// quadruples the room: like doubling, the room stays within a few times what is held, and
+/// room a rate overestimates is never written (address space, not memory in use).
 fn reserve_at_rate(len: usize, capacity: usize, done: usize, total: usize) -> Option<usize> {
     let expected = len.saturating_mul(total) / done.max(1);
-    let wanted = expected.saturating_add(expected / 16);
-    (wanted > capacity).then(|| wanted - len)
+    let wanted = expected
+        .saturating_add(expected / 16)
+        .min(capacity.max(1).saturating_mul(4));
+    (wanted > capacity).then(|| wanted.saturating_sub(len))
 }
 
 /// [`plan`] on a graph built already.
@@ -1787,12 +1791,17 @@ mod tests {
         assert!(3_072 + more >= 300_000 && 3_072 + more <= 300_000 + 300_000 / 15);
         // Room enough already: nothing to do.
         assert_eq!(reserve_at_rate(3_072, 400_000, 1_024, 100_000), None);
+        // A first flow that made 1,000 needs of a 10,000-flow document does not reserve ten
+        // million: at most four times the room there is.
+        assert_eq!(reserve_at_rate(1_000, 1_000, 1, 10_000), Some(3_000));
+        assert_eq!(reserve_at_rate(0, 0, 1, 10), None);
         // No needs yet, or every flow done: nothing beyond what is there.
         assert_eq!(reserve_at_rate(0, 0, 1_024, 100_000), None);
         assert_eq!(reserve_at_rate(10, 10, 10, 10), None);
         // Saturating arithmetic, never a panic.
-        assert!(reserve_at_rate(usize::MAX, 0, 1, usize::MAX).is_some());
-        assert_eq!(reserve_at_rate(5, 0, 0, 1), Some(0));
+        assert_eq!(reserve_at_rate(usize::MAX, usize::MAX, 1, usize::MAX), None);
+        assert_eq!(reserve_at_rate(5, 5, 0, 1), None);
+        assert_eq!(reserve_at_rate(64, 64, 1, 2), Some(72));
     }
 
     /// A step's borrowed need hashes and compares as the need it becomes, and no field it
