@@ -30,10 +30,12 @@ use crate::resolve::Resolver;
 /// let t = mccs_model::examples::reference();
 /// let g = mccs_path::NetworkGraph::build(&t);
 /// let flow = &g.directed_flows(&t.flows[0])?[0];
-/// match &flow.destination.party {
-///     Party::Endpoint { name } | Party::Object { name, .. } => assert!(!name.as_str().is_empty()),
-///     other => println!("{other}"),
-/// }
+/// // The first flow goes from `abc123-prod` to `citz-oracle-db`, an on-prem endpoint.
+/// assert!(matches!(&flow.source.party, Party::Environment { env } if env.to_string() == "abc123-prod"));
+/// let Party::Endpoint { name } = &flow.destination.party else {
+///     panic!("an endpoint");
+/// };
+/// assert_eq!(name.as_str(), "citz-oracle-db");
 /// # Ok::<(), mccs_path::FlowError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema)]
