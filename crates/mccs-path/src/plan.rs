@@ -1004,6 +1004,15 @@ fn reserve_at_rate(len: usize, capacity: usize, done: usize, total: usize) -> Op
     (wanted > capacity).then(|| wanted.saturating_sub(len))
 }
 
+/// Gives `needs` and its index the room [`reserve_at_rate`] asks for, after `done` of `total`
+/// flows.
+fn reserve_needs(needs: &mut Vec<Need>, index: &mut KeyIndex, done: usize, total: usize) {
+    if let Some(more) = reserve_at_rate(needs.len(), needs.capacity(), done, total) {
+        needs.reserve_exact(more);
+        index.reserve(more);
+    }
+}
+
 /// [`plan`] on a graph built already.
 pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) -> Plan {
     let topology = g.topology();
@@ -1141,16 +1150,13 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
                                         want.absorb_into(n, need_seen.get(i, long, &mut scratch));
                                     }
                                     None => {
-                                        if needs.len() == needs.capacity()
-                                            && let Some(more) = reserve_at_rate(
-                                                needs.len(),
-                                                needs.capacity(),
+                                        if needs.len() == needs.capacity() {
+                                            reserve_needs(
+                                                &mut needs,
+                                                &mut need_index,
                                                 fi + 1,
                                                 flows.len(),
-                                            )
-                                        {
-                                            needs.reserve_exact(more);
-                                            need_index.reserve(more);
+                                            );
                                         }
                                         need_index.push(h);
                                         needs.push(want.into_need());
@@ -1193,12 +1199,8 @@ pub fn plan_with(g: &NetworkGraph<'_>, flows: &[Flow], options: &PlanOptions) ->
         }
         out.push(fp);
         // Sized once the first flows show their rate (a plan of fewer flows is left alone).
-        if fi + 1 == RATE_SAMPLE
-            && flows.len() > RATE_SAMPLE
-            && let Some(more) = reserve_at_rate(needs.len(), needs.capacity(), fi + 1, flows.len())
-        {
-            needs.reserve_exact(more);
-            need_index.reserve(more);
+        if fi + 1 == RATE_SAMPLE && flows.len() > RATE_SAMPLE {
+            reserve_needs(&mut needs, &mut need_index, fi + 1, flows.len());
         }
     }
     if !options.keep_hops {
