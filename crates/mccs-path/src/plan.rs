@@ -1909,14 +1909,11 @@ mod tests {
         let t = mccs_model::examples::reference();
         let g = crate::NetworkGraph::build(&t);
         let flow = &g.directed_flows(&t.flows[0]).unwrap()[0];
-        let (src, dst) = (
-            Arc::new(flow.source.clone()),
-            Arc::new(flow.destination.clone()),
-        );
+        let (src, dst) = (Arc::clone(&flow.source), Arc::clone(&flow.destination));
         let hasher = DimHasher::default();
         let mut memo = TraceHashes::default();
         // A copy of the same addresses elsewhere in memory hashes the same.
-        let twin: Arc<Addresses> = Arc::new((*src).clone());
+        let twin: Arc<Addresses> = Arc::new(Addresses::clone(&src));
         for list in [
             vec![src.clone()],
             vec![src.clone(), dst.clone()],
@@ -1929,7 +1926,7 @@ mod tests {
         }
         // Past its bound the memo stops growing and still answers as a fresh hash does.
         let many: Vec<Arc<Addresses>> = (0..super::REMEMBERED * 2)
-            .map(|_| Arc::new((*src).clone()))
+            .map(|_| Arc::new(Addresses::clone(&src)))
             .collect();
         for a in &many {
             assert_eq!(memo.addresses(&hasher, a), hasher.addresses(a));

@@ -632,10 +632,12 @@ pub struct DirectedFlow {
     /// reference), or the text a caller of [`NetworkGraph::directed`] gave.
     #[schemars(with = "String")]
     pub name: Arc<str>,
-    /// Who opens connections (the source).
-    pub source: Addresses,
-    /// Who they are opened to.
-    pub destination: Addresses,
+    /// Who opens connections (the source), shared with the hops that see it as it is.
+    #[schemars(with = "Addresses")]
+    pub source: Arc<Addresses>,
+    /// Who they are opened to, shared with the hops that see it as it is.
+    #[schemars(with = "Addresses")]
+    pub destination: Arc<Addresses>,
     /// Destination services.
     pub services: SvcSet,
     /// From the point of view of the Project Set environment the rule is for.
@@ -999,8 +1001,8 @@ impl NetworkGraph<'_> {
         let flow =
             |source: Addresses, destination: Addresses, services, direction, start| DirectedFlow {
                 name: flow_name.clone(),
-                source,
-                destination,
+                source: Arc::new(source),
+                destination: Arc::new(destination),
                 services,
                 direction,
                 owner: owner.clone(),
@@ -1086,7 +1088,7 @@ impl NetworkGraph<'_> {
         if let Some(d) = self.non_routable(&flow) {
             w.diagnoses.push(d);
         } else if let Some(start) = flow.start {
-            let source = Arc::new(flow.source.clone());
+            let source = Arc::clone(&flow.source);
             let whole = flow.destination.set.prefixes().nth(1).is_none();
             for dst in flow.destination.set.prefixes() {
                 let one = whole && mccs_model::canonical_net(dst) == dst;
@@ -1102,14 +1104,14 @@ impl NetworkGraph<'_> {
                 }
                 // A destination of one prefix is that prefix's set already (unless it is an
                 // IPv4-mapped IPv6 prefix, whose set is the IPv4 one).
-                let destination = Arc::new(Addresses {
-                    party: flow.destination.party.clone(),
-                    set: if one {
-                        flow.destination.set.clone()
-                    } else {
-                        AddrSet::from_prefix(dst)
-                    },
-                });
+                let destination = if one {
+                    Arc::clone(&flow.destination)
+                } else {
+                    Arc::new(Addresses {
+                        party: flow.destination.party.clone(),
+                        set: AddrSet::from_prefix(dst),
+                    })
+                };
                 let at = At {
                     src: &source,
                     destination: &destination,
