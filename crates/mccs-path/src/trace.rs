@@ -936,7 +936,8 @@ impl NetworkGraph<'_> {
     }
 
     /// [`NetworkGraph::directed`], given its own copy of the services: the ends' addresses
-    /// and the services move into the (last) directed flow instead of being copied.
+    /// move into one allocation each, which both directions share, and the services into the
+    /// last directed flow.
     fn directed_owning(
         &self,
         name: Arc<str>,
@@ -998,30 +999,28 @@ impl NetworkGraph<'_> {
             }
         };
         let (forward, backward) = (direction(&s), direction(&d));
+        // One allocation per end, shared by both directions.
+        let (s_set, d_set) = (Arc::new(s.addresses), Arc::new(d.addresses));
         let flow =
-            |source: Addresses, destination: Addresses, services, direction, start| DirectedFlow {
-                name: flow_name.clone(),
-                source: Arc::new(source),
-                destination: Arc::new(destination),
-                services,
-                direction,
-                owner: owner.clone(),
-                start,
+            |source: &Arc<Addresses>, destination: &Arc<Addresses>, services, direction, start| {
+                DirectedFlow {
+                    name: flow_name.clone(),
+                    source: Arc::clone(source),
+                    destination: Arc::clone(destination),
+                    services,
+                    direction,
+                    owner: owner.clone(),
+                    start,
+                }
             };
         let (s_node, d_node) = (s.node, d.node);
         Ok(if both {
             vec![
-                flow(
-                    s.addresses.clone(),
-                    d.addresses.clone(),
-                    services.clone(),
-                    forward,
-                    s_node,
-                ),
-                flow(d.addresses, s.addresses, services, backward, d_node),
+                flow(&s_set, &d_set, services.clone(), forward, s_node),
+                flow(&d_set, &s_set, services, backward, d_node),
             ]
         } else {
-            vec![flow(s.addresses, d.addresses, services, forward, s_node)]
+            vec![flow(&s_set, &d_set, services, forward, s_node)]
         })
     }
 
