@@ -904,7 +904,7 @@ impl NetworkGraph<'_> {
     pub fn directed_flows(&self, flow: &mccs_model::Flow) -> Result<Vec<DirectedFlow>, FlowError> {
         let services = crate::resolve_services(self, &flow.services);
         self.directed_owning(
-            Arc::from(&flow.name),
+            &Arc::from(&flow.name),
             &flow.source,
             &flow.destination,
             services,
@@ -927,7 +927,7 @@ impl NetworkGraph<'_> {
         initiator: Initiator,
     ) -> Result<Vec<DirectedFlow>, FlowError> {
         self.directed_owning(
-            Arc::from(name),
+            &Arc::from(name),
             source,
             destination,
             services.clone(),
@@ -940,7 +940,7 @@ impl NetworkGraph<'_> {
     /// last directed flow.
     fn directed_owning(
         &self,
-        name: Arc<str>,
+        flow_name: &Arc<str>,
         source: &FlowEnd,
         destination: &FlowEnd,
         services: SvcSet,
@@ -948,8 +948,7 @@ impl NetworkGraph<'_> {
     ) -> Result<Vec<DirectedFlow>, FlowError> {
         let s = self.resolve_end(source, "source");
         let d = self.resolve_end(destination, "destination");
-        let flow_name = name;
-        let name = &*flow_name;
+        let name = &**flow_name;
         let (mut s, mut d) = match (s, d) {
             (Ok(s), Ok(d)) => (s, d),
             (s, d) => {
@@ -1087,14 +1086,14 @@ impl NetworkGraph<'_> {
         if let Some(d) = self.non_routable(&flow) {
             w.diagnoses.push(d);
         } else if let Some(start) = flow.start {
-            let source = Arc::clone(&flow.source);
+            let source = &flow.source;
             let whole = flow.destination.set.prefixes().nth(1).is_none();
             for dst in flow.destination.set.prefixes() {
                 let one = whole && mccs_model::canonical_net(dst) == dst;
                 // A destination of one prefix may take the skeleton of its walk (`skeleton`);
                 // the walk is the reference, taken whenever the skeleton does not apply.
                 let fast = if one {
-                    w.fast(start, &source, &flow.destination, dst)
+                    w.fast(start, source, &flow.destination, dst)
                 } else {
                     skeleton::Fast::Walk
                 };
@@ -1112,14 +1111,14 @@ impl NetworkGraph<'_> {
                     })
                 };
                 let at = At {
-                    src: &source,
+                    src: source,
                     destination: &destination,
                     dst,
                     failover: false,
                 };
                 w.reset();
                 if let skeleton::Fast::Record(key) = fast {
-                    w.rec = Some(skeleton::Recorder::new(start, &source, &destination));
+                    w.rec = Some(skeleton::Recorder::new(start, source, &destination));
                     w.enter(start, at);
                     w.keep_skeleton(key, start, &destination);
                 } else {
@@ -1145,6 +1144,7 @@ impl NetworkGraph<'_> {
             seen.push(d.clone());
             keep
         });
+        // The walk borrows the flow; what the trace keeps of it is taken before the flow moves.
         let (paths, work) = (w.paths, w.work);
         let trace = Trace {
             flow: flow.into_owned(),
